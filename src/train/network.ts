@@ -88,11 +88,11 @@ export class DrumNetwork {
       const pre =
         layer === 0
           ? this.firstLayerInputs(inputs).map((x) => tf.add(x, bias) as tf.Tensor2D)
-          : projectEach(layerInputs, tf.slice(kernel, [0, 0], [below, 4 * units]), bias);
-      layerInputs = runLstm(pre, tf.slice(kernel, [below, 0], [units, 4 * units]), units);
+          : projectEach(layerInputs, tf.slice(kernel as tf.Tensor2D, [0, 0], [below, 4 * units]), bias);
+      layerInputs = runLstm(pre, tf.slice(kernel as tf.Tensor2D, [below, 0], [units, 4 * units]), units);
       below = units;
     });
-    return projectEach(layerInputs, this.variable(DENSE_WEIGHTS), this.variable(DENSE_BIASES));
+    return projectEach(layerInputs, this.variable(DENSE_WEIGHTS) as tf.Tensor2D, this.variable(DENSE_BIASES));
   }
 
   /** One-hot(event) · K + counter · K without building the one-hot: a row gather per step. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { binaryCounter } from '../model/encoding/binary-counter.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
 export interface NetworkShape {
@@ -83,28 +84,32 @@ export class DrumNetwork {
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
     this.shape.layers.forEach((units, layer) => {
-      const kernel = this.variable(lstmKernelName(layer));
+      const kernel = this.matrix(lstmKernelName(layer));
       const bias = this.variable(lstmBiasName(layer));
       const pre =
         layer === 0
           ? this.firstLayerInputs(inputs).map((x) => tf.add(x, bias) as tf.Tensor2D)
-          : projectEach(layerInputs, tf.slice(kernel as tf.Tensor2D, [0, 0], [below, 4 * units]), bias);
-      layerInputs = runLstm(pre, tf.slice(kernel as tf.Tensor2D, [below, 0], [units, 4 * units]), units);
+          : projectEach(layerInputs, tf.slice(kernel, [0, 0], [below, 4 * units]), bias);
+      layerInputs = runLstm(pre, tf.slice(kernel, [below, 0], [units, 4 * units]), units);
       below = units;
     });
-    return projectEach(layerInputs, this.variable(DENSE_WEIGHTS) as tf.Tensor2D, this.variable(DENSE_BIASES));
+    return projectEach(layerInputs, this.matrix(DENSE_WEIGHTS), this.variable(DENSE_BIASES));
   }
 
   /** One-hot(event) · K + counter · K without building the one-hot: a row gather per step. */
   private firstLayerInputs(inputs: readonly tf.Tensor1D[]): tf.Tensor2D[] {
     const { eventCount, counterBits } = this.shape;
     const units = this.shape.layers[0] ?? 0;
-    const kernel = this.variable(lstmKernelName(0));
+    const kernel = this.matrix(lstmKernelName(0));
     const eventRows = tf.slice(kernel, [0, 0], [eventCount, 4 * units]);
     const counterRows = tf.slice(kernel, [eventCount, 0], [counterBits, 4 * units]);
     return inputs.map((ids, t) =>
       tf.add(gatherRows(eventRows, ids), matMul(binaryCounterRow(t, counterBits), counterRows)),
     );
+  }
+
+  private matrix(name: string): tf.Tensor2D {
+    return this.variable(name) as unknown as tf.Tensor2D;
   }
 
   private variable(name: string): tf.Variable {
@@ -140,7 +145,8 @@ function projectEach(xs: readonly tf.Tensor2D[], kernel: tf.Tensor2D, bias: tf.T
  * Row gather whose gradient is a scatter-add: the wasm backend has no UnsortedSegmentSum,
  * which tfjs's own gather gradient needs.
  */
-const gatherRows = tf.customGrad((table: tf.Tensor, indices: tf.Tensor, save: tf.GradSaveFunc) => {
+const gatherRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [table, indices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([indices]);
   const rows = table.shape[0] ?? 0;
   const width = table.shape[1] ?? 0;
@@ -158,7 +164,8 @@ const gatherRows = tf.customGrad((table: tf.Tensor, indices: tf.Tensor, save: tf
  * matMul whose gradient multiplies by explicitly transposed copies: the wasm backend runs
  * transposed matMuls ~20x slower than a transpose followed by a plain one (measured).
  */
-const matMul = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
@@ -170,13 +177,8 @@ const matMul = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc)
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
-/** magenta-js BinaryCounter input at step t: bit i of (t + 1) as ±1 (the NEXT step's position). */
-export function binaryCounterValues(t: number, bits: number): number[] {
-  return Array.from({ length: bits }, (_, i) => (((t + 1) >> i) & 1 ? 1 : -1));
-}
-
 function binaryCounterRow(t: number, bits: number): tf.Tensor2D {
-  return tf.tensor2d([binaryCounterValues(t, bits)], [1, bits]);
+  return tf.tensor2d(binaryCounter(t, bits), [1, bits]);
 }
 
 function glorot(fanIn: number, fanOut: number): tf.Tensor {

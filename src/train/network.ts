@@ -19,6 +19,8 @@ export const lstmBiasName = (layer: number): string =>
 export const DENSE_WEIGHTS = 'fully_connected/weights';
 export const DENSE_BIASES = 'fully_connected/biases';
 
+let networkCount = 0;
+
 /** Magenta's BasicLSTMCell adds 1.0 to the forget gate's pre-activation. */
 const FORGET_BIAS = 1.0;
 
@@ -35,12 +37,14 @@ export class DrumNetwork {
   constructor(shape: NetworkShape, initial?: ReadonlyMap<string, tf.Tensor>) {
     this.shape = shape;
     const vars = new Map<string, tf.Variable>();
+    networkCount++;
     const add = (name: string, dims: number[], init: () => tf.Tensor): void => {
       const given = initial?.get(name);
       if (given && !sameShape(given.shape, dims)) {
         throw new Error(`weight ${name} has shape [${given.shape.join(', ')}], expected [${dims.join(', ')}]`);
       }
-      vars.set(name, tf.variable(given ? given.clone() : init(), true, name));
+      // tfjs registers variable names globally: a prefix lets two networks (current, best) coexist.
+      vars.set(name, tf.variable(given ? given.clone() : init(), true, `net${networkCount}/${name}`));
     };
     let below = shape.eventCount + shape.counterBits;
     shape.layers.forEach((units, layer) => {
@@ -61,9 +65,14 @@ export class DrumNetwork {
    * @param targets next event ids, one int32 [batch] tensor per step
    * @param masks   1 for real steps, 0 for padding, one float [batch] tensor per step
    */
-  loss(inputs: readonly tf.Tensor1D[], targets: readonly tf.Tensor1D[], masks: readonly tf.Tensor1D[]): tf.Scalar {
+  loss(
+    inputs: readonly tf.Tensor1D[],
+    targets: readonly tf.Tensor1D[],
+    masks: readonly tf.Tensor1D[],
+    dropout = 0,
+  ): tf.Scalar {
     return tf.tidy(() => {
-      const logits = this.stepLogits(inputs);
+      const logits = this.stepLogits(inputs, dropout);
       let total: tf.Tensor = tf.scalar(0);
       let count: tf.Tensor = tf.scalar(0);
       logits.forEach((stepLogits, t) => {
@@ -78,8 +87,11 @@ export class DrumNetwork {
     });
   }
 
-  /** Logits [batch, eventCount] for every step, from zero state. */
-  stepLogits(inputs: readonly tf.Tensor1D[]): tf.Tensor2D[] {
+  /**
+   * Logits [batch, eventCount] for every step, from zero state. `dropout` (training only)
+   * drops each layer's outputs as Magenta's DropoutWrapper(output_keep_prob) does.
+   */
+  stepLogits(inputs: readonly tf.Tensor1D[], dropout = 0): tf.Tensor2D[] {
     const { eventCount, counterBits } = this.shape;
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
@@ -91,6 +103,7 @@ export class DrumNetwork {
           ? this.firstLayerInputs(inputs).map((x) => tf.add(x, bias) as tf.Tensor2D)
           : projectEach(layerInputs, tf.slice(kernel, [0, 0], [below, 4 * units]), bias);
       layerInputs = runLstm(pre, tf.slice(kernel, [below, 0], [units, 4 * units]), units);
+      if (dropout > 0) layerInputs = layerInputs.map((h) => tf.dropout(h, dropout) as tf.Tensor2D);
       below = units;
     });
     return projectEach(layerInputs, this.matrix(DENSE_WEIGHTS), this.variable(DENSE_BIASES));
@@ -108,7 +121,7 @@ export class DrumNetwork {
     );
   }
 
-  private matrix(name: string): tf.Tensor2D {
+  matrix(name: string): tf.Tensor2D {
     return this.variable(name) as unknown as tf.Tensor2D;
   }
 

@@ -6,7 +6,7 @@ import { splitOf } from '../data/dataset-split.js';
 import { WHOLE_FILE_WINDOWS } from '../data/drum-windows.js';
 import type { SkippedFile } from '../data/import-errors.js';
 import { drumPitchMap, type DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
-import { trainBernoulliBaseline, trainUnigram } from '../eval/baselines.js';
+import { saveBaselines, trainBernoulliBaseline, trainUnigram } from '../eval/baselines.js';
 import { evaluate } from '../eval/step-predictor.js';
 import { selectTrainBackend, type TrainBackend } from '../train/backend.js';
 import { exportDrumModel } from '../train/model-export.js';
@@ -104,6 +104,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     const steps = (ws: readonly Uint16Array[]): number => ws.reduce((s, w) => s + w.length, 0);
     write(`train: ${train.filesRead} files, ${trainEvents.length} windows, ${steps(trainEvents)} steps; validation: ${validation.filesRead} files, ${steps(valEvents)} steps\n`);
     const baselines = [evaluate(trainUnigram(trainEvents), valEvents), evaluate(trainBernoulliBaseline(trainEvents), valEvents)];
+    await writeFile(join(out, 'baselines.json'), JSON.stringify(saveBaselines(trainEvents)));
     for (const b of baselines) write(`baseline ${b.name}: ${b.nllPerStep.toFixed(4)} nats/step, exact ${(100 * b.exactAccuracy).toFixed(1)}%\n`);
     const maxMinutes = num('max-minutes', Infinity);
     const started = performance.now();

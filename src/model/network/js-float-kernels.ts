@@ -54,5 +54,13 @@ export function jsFloatKernels(): Kernels {
         scores[k] = s;
       }
     },
+    weightedSum(rows, weights, count, out) {
+      const size = out.length;
+      out.fill(0);
+      for (let k = 0; k < count; k++) {
+        const w = weights[k] ?? 0;
+        for (let j = 0; j < size; j++) out[j] = (out[j] ?? 0) + w * (rows[k * size + j] ?? 0);
+      }
+    },
   };
 }

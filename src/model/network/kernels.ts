@@ -24,7 +24,14 @@ export interface Kernels {
    * to rows: a segment is the unit `matvec` multiplies, so inputs fed separately (one-hot
    * events, aux bits, recurrent state) can be skipped or summed without copying.
    */
-  pack(values: Float32Array, rows: number, cols: number, segments?: readonly number[]): PackedMatrix;
+  pack(
+    values: Float32Array,
+    rows: number,
+    cols: number,
+    segments?: readonly number[],
+    /** Indices of segments only ever used by `addRow` (kept row-major, never matvec'd). */
+    rowSegments?: readonly number[],
+  ): PackedMatrix;
   /** `y[j] += sum_r x[r] * W[segStart + r, j]`, x of the segment's length, y of `cols`. */
   matvec(m: PackedMatrix, segment: number, x: Float32Array, y: Float32Array): void;
   /** `y[j] += scale * W[row, j]`: the product with a one-hot (or ±1) input. */
@@ -33,4 +40,6 @@ export interface Kernels {
   lstmGates(gates: Float32Array, c: Float32Array, h: Float32Array): void;
   /** scores[k] = sum_j v[j] tanh(features[k, j] + query[j]) for k < count. */
   attentionScores(features: Float32Array, query: Float32Array, v: Float32Array, count: number, scores: Float32Array): void;
+  /** out = sum_k weights[k] * rows[k, :] for k < count, rows of out.length. */
+  weightedSum(rows: Float32Array, weights: Float32Array, count: number, out: Float32Array): void;
 }

@@ -45,6 +45,8 @@ interface AttentionParts {
   readonly query: Float32Array;
   readonly queryOut: Float32Array;
   readonly features: Float32Array;
+  readonly window: Float32Array;
+  readonly read: Float32Array;
   readonly scores: Float32Array;
   /** [aux, attention] or [h_last, d]: segment inputs. */
   readonly auxAttn: Float32Array;
@@ -87,7 +89,9 @@ export class LstmNetwork {
       const input = l === 0 ? inputSize : (arch.layerUnits[l - 1] ?? 0);
       const rows = input + units;
       const sparseInput = l === 0 && arch.attention === undefined;
-      const kernel = k.pack(get(variableNames.cellKernel(prefix, l)), rows, 4 * units, sparseInput ? eventSegments(rows) : [0, rows]);
+      const kernel = sparseInput
+        ? k.pack(get(variableNames.cellKernel(prefix, l)), rows, 4 * units, eventSegments(rows), [1])
+        : k.pack(get(variableNames.cellKernel(prefix, l)), rows, 4 * units);
       return {
         units,
         kernel,
@@ -107,7 +111,7 @@ export class LstmNetwork {
       this.attention = {
         length,
         size,
-        inputKernel: k.pack(get(variableNames.attnInputKernel), inputSize + size, inputSize, eventSegments(inputSize + size)),
+        inputKernel: k.pack(get(variableNames.attnInputKernel), inputSize + size, inputSize, eventSegments(inputSize + size), [1]),
         inputBias: get(variableNames.attnInputBias),
         w: k.pack(get(variableNames.attnW), size, size),
         v: k.alloc(size).fill(0),
@@ -118,6 +122,8 @@ export class LstmNetwork {
         query: k.alloc(queryRows),
         queryOut: k.alloc(size),
         features: k.alloc(length * size),
+        window: k.alloc(length * size),
+        read: k.alloc(size),
         scores: k.alloc(length),
         auxAttn: k.alloc(ad + size),
         projected: k.alloc(inputSize),
@@ -228,15 +234,12 @@ export class LstmNetwork {
     for (let s = 0; s < length; s++) max = Math.max(max, a.scores[s] ?? 0);
     let sum = 0;
     for (let s = 0; s < length; s++) sum += a.scores[s] = Math.exp((a.scores[s] ?? 0) - max);
-    const read = state.attention;
-    read.fill(0);
-    for (let s = 0; s < length; s++) {
-      const weight = (a.scores[s] ?? 0) / sum;
-      const base = s * size;
-      for (let j = 0; j < size; j++) read[j] = (read[j] ?? 0) + weight * (state.window[base + j] ?? 0);
-    }
+    for (let s = 0; s < length; s++) a.scores[s] = (a.scores[s] ?? 0) / sum;
+    a.window.set(state.window);
+    k.weightedSum(a.window, a.scores, length, a.read);
+    state.attention.set(a.read);
     a.lastAndRead.set(lastH, 0);
-    a.lastAndRead.set(read, lastH.length);
+    a.lastAndRead.set(a.read, lastH.length);
     a.output.set(a.outputBias);
     k.matvec(a.outputKernel, 0, a.lastAndRead, a.output);
     // The oldest slot takes the new output; its attn_w features are computed once, here.

@@ -16,6 +16,7 @@ import type { Kernels } from './network/kernels.js';
 import type { NetworkOptions } from './network/lstm-network.js';
 import { LstmNetwork } from './network/lstm-network.js';
 import type { NetworkState } from './network/network-state.js';
+import { wasmCapacityFor, wasmKernels, wasmSimdAvailable } from './network/wasm/wasm-kernels.js';
 import { cloneState } from './network/network-state.js';
 
 /** Per-sequence state: network state, metric position and the pending prediction. */
@@ -31,9 +32,23 @@ export interface ModelState {
 /** Control (chord) vector for the step at a metric position, when the model takes one. */
 export type ControlsAt = (position: number) => ArrayLike<number>;
 
+/**
+ * Which kernels run the network: `int8` (WebAssembly SIMD, weights 8-bit: the box's default),
+ * `float32` (WebAssembly SIMD), `reference` (plain JS float32, matches magenta-js to 1e-5).
+ */
+export type EngineKind = 'int8' | 'float32' | 'reference';
+
 export interface LoadOptions extends NetworkOptions {
-  /** Kernels to run on; default the float32 reference. */
+  readonly engine?: EngineKind;
+  /** Explicit kernels (tests, experiments); overrides `engine`. */
   readonly kernels?: Kernels;
+}
+
+function kernelsFor(arch: Architecture, options: LoadOptions): Kernels {
+  if (options.kernels) return options.kernels;
+  const engine = options.engine ?? 'int8';
+  if (engine === 'reference' || !wasmSimdAvailable()) return jsFloatKernels();
+  return wasmKernels(engine, wasmCapacityFor(arch.parameterCount, engine));
 }
 
 /** Where a primer's events come from and where its position starts. */
@@ -59,7 +74,7 @@ export class MusicRnn {
     options: LoadOptions = {},
   ) {
     this.arch = describeArchitecture(checkpoint);
-    this.network = new LstmNetwork(this.arch, checkpoint, options.kernels ?? jsFloatKernels(), options);
+    this.network = new LstmNetwork(this.arch, checkpoint, kernelsFor(this.arch, options), options);
     const dc = checkpoint.config.dataConverter;
     if (dc.type === 'DrumsOneHotConverter') {
       const classes = dc.args.pitchClasses ?? DRUM_PITCH_MAPS.classic;

@@ -4,18 +4,17 @@ import { join } from 'node:path';
 import { loadDrumDataset } from '../data/drum-dataset.js';
 import { splitOf } from '../data/dataset-split.js';
 import { WHOLE_FILE_WINDOWS } from '../data/drum-windows.js';
-import { drumPitchMap, type DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
 import { loadBaselines } from '../eval/baselines.js';
 import { evaluate, type EvalFigures } from '../eval/step-predictor.js';
-import { selectTrainBackend } from '../train/backend.js';
-import { DrumNetwork, lstmKernelName } from '../train/network.js';
-import { evaluateNetwork } from '../train/network-eval.js';
-import { readCheckpointWeights } from '../train/read-checkpoint-weights.js';
+import { enginePredictor } from '../eval/engine-predictor.js';
+import { loadMusicRnn, type EngineKind } from '../model/music-rnn.js';
+import { formatTable } from '../train/final-report.js';
 
-export const EVAL_USAGE = `usage: antiphon eval MODEL DIR [--split validation|train|all]
+export const EVAL_USAGE = `usage: antiphon eval MODEL DIR [--split validation|train|all] [--engine int8|float32|reference]
   Prints NLL per step (nats) and exact-event accuracy on the MIDI files in DIR for the model
   and for the baselines saved with it (fit on its training data). DIR with a Groove MIDI
-  Dataset info.csv is evaluated on its validation split unless --split says otherwise.`;
+  Dataset info.csv is evaluated on its validation split unless --split says otherwise.
+  The model runs on the on-device engine (int8 kernels unless --engine says otherwise).`;
 
 /** `antiphon eval`: argv (after the subcommand) in, exit code out. Results go to `out`. */
 export async function evalCommand(
@@ -23,9 +22,9 @@ export async function evalCommand(
   out: (s: string) => void = (s) => process.stdout.write(s),
   err: (s: string) => void = (s) => process.stderr.write(s),
 ): Promise<number> {
-  let parsed: { values: { split?: string; help?: boolean }; positionals: string[] };
+  let parsed: { values: { split?: string; engine?: string; help?: boolean }; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: { split: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: { split: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (e) {
     err(`${(e as Error).message}\n${EVAL_USAGE}\n`);
     return 2;
@@ -44,19 +43,19 @@ export async function evalCommand(
     err(`--split must be validation, train or all, got ${splitArg}\n`);
     return 2;
   }
+  const engine = (parsed.values.engine ?? 'int8') as EngineKind;
+  if (!['int8', 'float32', 'reference'].includes(engine)) {
+    err(`--engine must be int8, float32 or reference, got ${engine}\n`);
+    return 2;
+  }
   try {
-    await selectTrainBackend();
-    const { config, weights } = await readCheckpointWeights(modelDir);
-    const pitchMap = pitchMapOf(config);
-    const layers: number[] = [];
-    for (let l = 0; weights.has(lstmKernelName(l)); l++) layers.push((weights.get(lstmKernelName(l))?.shape[1] ?? 0) / 4);
-    if (layers.length === 0) throw new Error(`${modelDir}: no ${lstmKernelName(0)} (attention models are not evaluated yet)`);
-    const net = new DrumNetwork({ layers, eventCount: 512, counterBits: 6 }, weights);
+    const model = await loadMusicRnn(modelDir, { engine });
+    if (model.drumMap === undefined) throw new Error(`${modelDir} is not a drum model`);
     const hasSplit = await hasInfoCsv(dataDir);
     const which = splitArg ?? (hasSplit ? 'validation' : 'all');
     const split = await splitOf(dataDir);
     const data = await loadDrumDataset(dataDir, {
-      map: drumPitchMap(pitchMap),
+      map: model.drumMap,
       ...WHOLE_FILE_WINDOWS,
       include: (f) => which === 'all' || split(f) === which,
     });
@@ -66,14 +65,12 @@ export async function evalCommand(
       err(`${dataDir}: no usable drum files (${data.filesRead} read)\n`);
       return 1;
     }
-    const rows: EvalFigures[] = [evaluateNetwork(net, windows, `model (${modelDir})`)];
-    net.dispose();
+    const rows: EvalFigures[] = [evaluate(enginePredictor(model, `model (${engine} engine)`), windows)];
     const baselineFile = await readFile(join(modelDir, 'baselines.json'), 'utf8').catch(() => undefined);
     if (baselineFile === undefined) err(`${modelDir}: no baselines.json; baselines not shown\n`);
     else for (const b of loadBaselines(JSON.parse(baselineFile))) rows.push(evaluate(b, windows));
-    out(`${data.windows.length} files (${which}), ${rows[0]?.steps ?? 0} steps scored\n`);
-    out(`${'predictor'.padEnd(52)} NLL nats/step  exact-event\n`);
-    for (const r of rows) out(`${r.name.padEnd(52)} ${r.nllPerStep.toFixed(4).padStart(13)}  ${(100 * r.exactAccuracy).toFixed(1).padStart(10)}%\n`);
+    out(`${data.windows.length} files (${which} split of ${dataDir})`);
+    out(formatTable(rows));
     return 0;
   } catch (e) {
     err(`eval failed: ${(e as Error).message}\n`);
@@ -83,10 +80,4 @@ export async function evalCommand(
 
 async function hasInfoCsv(dir: string): Promise<boolean> {
   return readFile(join(dir, 'info.csv')).then(() => true, () => false);
-}
-
-function pitchMapOf(config: unknown): DrumPitchMapName {
-  const c = config as { pitchMap?: unknown } | null;
-  // Magenta's own drum models predate the config field and use the classic map.
-  return c?.pitchMap === 'current' ? 'current' : 'classic';
 }

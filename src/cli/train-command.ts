@@ -129,7 +129,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       result.best.dispose();
       return 0;
     }
-    await finalReport(out, result.best, valEvents, baselines, result.progress, pitchMap, write);
+    await finalReport(out, valEvents, baselines, result.progress, pitchMap, write);
     result.best.dispose();
     return 0;
   } catch (err) {

@@ -34,10 +34,16 @@ export class DrumNetwork {
   readonly shape: NetworkShape;
   readonly variables: ReadonlyMap<string, tf.Variable>;
 
-  constructor(shape: NetworkShape, initial?: ReadonlyMap<string, tf.Tensor>) {
+  constructor(shape: NetworkShape, initial?: ReadonlyMap<string, tf.Tensor>, seed = 1) {
     this.shape = shape;
     const vars = new Map<string, tf.Variable>();
     networkCount++;
+    let draw = seed * 1000;
+    // Seeded initialisation: a run is reproducible, and a resumed run matches an uninterrupted one.
+    const glorot = (fanIn: number, fanOut: number): tf.Tensor => {
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      return tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', draw++);
+    };
     const add = (name: string, dims: number[], init: () => tf.Tensor): void => {
       const given = initial?.get(name);
       if (given && !sameShape(given.shape, dims)) {
@@ -72,26 +78,22 @@ export class DrumNetwork {
     dropout = 0,
   ): tf.Scalar {
     return tf.tidy(() => {
-      const logits = this.stepLogits(inputs, dropout);
-      let total: tf.Tensor = tf.scalar(0);
-      let count: tf.Tensor = tf.scalar(0);
-      logits.forEach((stepLogits, t) => {
-        const target = tf.oneHot(targets[t] as tf.Tensor1D, this.shape.eventCount);
-        const logProbs = tf.sub(stepLogits, tf.logSumExp(stepLogits, 1, true));
-        const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
-        const mask = masks[t] as tf.Tensor1D;
-        total = tf.add(total, tf.sum(tf.mul(nll, mask)));
-        count = tf.add(count, tf.sum(mask));
-      });
-      return tf.div(total, tf.maximum(count, 1)) as tf.Scalar;
+      // The softmax head runs once over all steps: per-step heads cost more ops than the LSTM.
+      const top = tf.concat(this.stepOutputs(inputs, dropout), 0);
+      const logits = tf.add(matMul(top, this.matrix(DENSE_WEIGHTS)), this.variable(DENSE_BIASES));
+      const target = tf.oneHot(tf.concat(targets as tf.Tensor1D[], 0), this.shape.eventCount);
+      const logProbs = tf.sub(logits, tf.logSumExp(logits, 1, true));
+      const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
+      const mask = tf.concat(masks as tf.Tensor1D[], 0);
+      return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
     });
   }
 
   /**
-   * Logits [batch, eventCount] for every step, from zero state. `dropout` (training only)
+   * Top-layer outputs [batch, units] for every step, from zero state. `dropout` (training only)
    * drops each layer's outputs as Magenta's DropoutWrapper(output_keep_prob) does.
    */
-  stepLogits(inputs: readonly tf.Tensor1D[], dropout = 0): tf.Tensor2D[] {
+  stepOutputs(inputs: readonly tf.Tensor1D[], dropout = 0): tf.Tensor2D[] {
     const { eventCount, counterBits } = this.shape;
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
@@ -106,7 +108,7 @@ export class DrumNetwork {
       if (dropout > 0) layerInputs = layerInputs.map((h) => tf.dropout(h, dropout) as tf.Tensor2D);
       below = units;
     });
-    return projectEach(layerInputs, this.matrix(DENSE_WEIGHTS), this.variable(DENSE_BIASES));
+    return layerInputs;
   }
 
   /** One-hot(event) · K + counter · K without building the one-hot: a row gather per step. */
@@ -119,6 +121,16 @@ export class DrumNetwork {
     return inputs.map((ids, t) =>
       tf.add(gatherRows(eventRows, ids), matMul(binaryCounterRow(t, counterBits), counterRows)),
     );
+  }
+
+  /**
+   * Starts the softmax bias at the log event frequencies, so training begins at the unigram's
+   * loss instead of log(512): on these CPUs that saves hundreds of updates of a plateau.
+   */
+  initOutputBias(eventCounts: Float64Array): void {
+    const total = eventCounts.reduce((a, b) => a + b, 0);
+    const logFreq = Float32Array.from(eventCounts, (c) => Math.log(c / total));
+    this.variable(DENSE_BIASES).assign(tf.tensor1d(logFreq));
   }
 
   matrix(name: string): tf.Tensor2D {
@@ -192,11 +204,6 @@ const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 
 function binaryCounterRow(t: number, bits: number): tf.Tensor2D {
   return tf.tensor2d(binaryCounter(t, bits), [1, bits]);
-}
-
-function glorot(fanIn: number, fanOut: number): tf.Tensor {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.randomUniform([fanIn, fanOut], -limit, limit);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DRUM_EVENT_COUNT } from '../model/encoding/drum-pitch-maps.js';
+import { countUnigram } from '../eval/baselines.js';
 import { BatchSampler, disposeBatch, SeededRandom } from './batch-sampler.js';
 import { DrumNetwork } from './network.js';
 import { evaluateNetwork } from './network-eval.js';
@@ -64,7 +65,8 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     setLearningRate(optimizer, progress.lr);
     write(`resuming after ${progress.batches} batches (${(progress.seconds / 60).toFixed(1)} min trained)\n`);
   } else {
-    net = new DrumNetwork(shape, inputs.initial);
+    net = new DrumNetwork(shape, inputs.initial, settings.seed);
+    if (!inputs.initial) net.initOutputBias(countUnigram(inputs.train));
     progress = { settings, batches: 0, seconds: 0, rngState: settings.seed, lr: settings.learningRate, bestValLoss: Infinity, bestAtBatches: 0, sinceBest: 0, history: [], finished: false };
   }
   const sampler = new BatchSampler(inputs.train, settings.cropSteps);

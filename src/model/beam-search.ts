@@ -51,9 +51,15 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
   // next state: compute it once and share it. States are never changed once shared (a step
   // always writes a fresh one), so sharing is exact.
   let computed = 0;
+  const releaseUnused = (candidates: Iterable<ModelState>, kept: readonly Beam[]): void => {
+    const live = new Set(kept.map((b) => b.state));
+    for (const s of new Set(candidates)) if (!live.has(s)) model.releaseState(s);
+  };
   const extend = (beams: Beam[], count: number): void => {
     for (let s = 0; s < count; s++) {
       const next = new Map<ModelState, Map<number, ModelState>>();
+      const toFeed: ModelState[] = [];
+      const toFeedEvents: number[] = [];
       for (const b of beams) {
         logSoftmax(b.state.logits, options.temperature, logProbs);
         const e = chooseEvent(logProbs, options, rng);
@@ -66,12 +72,16 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
         let after = byEvent.get(e);
         if (after === undefined) {
           after = model.cloneState(b.state);
-          model.feed(after, e, options.controls);
+          toFeed.push(after);
+          toFeedEvents.push(e);
           byEvent.set(e, after);
-          computed++;
         }
         b.state = after;
       }
+      // All distinct (state, event) pairs of this step in one batched pass.
+      model.feedBatch(toFeed, toFeedEvents, options.controls);
+      computed += toFeed.length;
+      releaseUnused([...next.keys()], beams);
     }
   };
 
@@ -89,6 +99,10 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
       .sort((x, y) => y.b.score - x.b.score || x.i - y.i)
       .slice(0, beamSize)
       .map((x) => x.b);
+    releaseUnused(
+      branches.map((b) => b.state),
+      beams,
+    );
   }
   const best = beams.reduce((a, b) => (b.score > a.score ? b : a));
   const perStep = Float64Array.from(best.perStep);

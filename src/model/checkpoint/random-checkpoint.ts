@@ -1,5 +1,7 @@
 import { SeededRandom } from '../sampling/prng.js';
 import { ATTENTION_PREFIX, variableNames } from './architecture.js';
+import type { ChordEncoderType } from './config.js';
+import { CHORD_ENCODER_DEPTHS } from './config.js';
 import type { CheckpointToWrite, TensorToWrite } from './writer.js';
 
 export interface RandomCheckpointSpec {
@@ -10,6 +12,8 @@ export interface RandomCheckpointSpec {
   readonly seed?: number;
   /** Weight range multiplier; 1 gives lively but stable dynamics. */
   readonly gain?: number;
+  /** Conditions on chords with this magenta-js encoder (its control vector precedes the events). */
+  readonly chordEncoder?: ChordEncoderType;
 }
 
 /**
@@ -22,7 +26,8 @@ export function randomCheckpoint(spec: RandomCheckpointSpec): CheckpointToWrite 
   const kind = spec.kind ?? 'drums';
   const eventDepth = kind === 'drums' ? 512 : 38;
   const auxDepth = kind === 'drums' ? 6 : 0;
-  const inputSize = eventDepth + auxDepth;
+  const controlDepth = spec.chordEncoder === undefined ? 0 : CHORD_ENCODER_DEPTHS[spec.chordEncoder];
+  const inputSize = controlDepth + eventDepth + auxDepth;
   const tensors: TensorToWrite[] = [];
   const add = (name: string, shape: number[], fanIn: number): void => {
     const n = shape.reduce((a, b) => a * b, 1);
@@ -65,6 +70,7 @@ export function randomCheckpoint(spec: RandomCheckpointSpec): CheckpointToWrite 
         : { type: 'MelodyConverter', args: { minPitch: 48, maxPitch: 83 } },
     ...(attention ? { attentionLength: spec.attentionLength } : {}),
     ...(kind === 'drums' ? { auxInputs: [{ type: 'BinaryCounter', args: { numBits: 6 } }] } : {}),
+    ...(spec.chordEncoder === undefined ? {} : { chordEncoder: spec.chordEncoder }),
   };
   return { config, tensors };
 }

@@ -182,55 +182,66 @@ function helpers(): string {
 
 /**
  * exp by range reduction (x = n ln2 + r, |r| <= ln2/2), a degree-6 Taylor polynomial for e^r
- * (relative error ~2e-7) and 2^n built in the exponent bits; sigmoid and tanh from it.
+ * (relative error ~2e-7) and 2^n built in the exponent bits; sigmoid and tanh from it. Emitted
+ * inline (V8 does not inline WebAssembly calls) into locals $en $er $ep of the caller.
  */
-function transcendentals(): string {
-  const splat = (v: number): string => `(f32x4.splat (f32.const ${v}))`;
-  return `
-  (func $exp (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) ${splat(-87)}) ${splat(88)}))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) ${splat(1.4426950408889634)})))
-    (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) ${splat(0.693359375)}))
-      (f32x4.mul (local.get $n) ${splat(-2.1219444005469057e-4)})))
-    (local.set $p ${splat(1 / 720)})
+const splat = (v: number): string => `(f32x4.splat (f32.const ${v}))`;
+const EXP_LOCALS = '(local $en v128) (local $er v128) (local $ep v128) (local $ex v128)';
+
+/** Statements leaving exp(x) in `into`. */
+function expInto(into: string, x: string): string {
+  return `(local.set $ex (f32x4.min (f32x4.max ${x} ${splat(-87)}) ${splat(88)}))
+    (local.set $en (f32x4.nearest (f32x4.mul (local.get $ex) ${splat(1.4426950408889634)})))
+    (local.set $er (f32x4.sub (f32x4.sub (local.get $ex) (f32x4.mul (local.get $en) ${splat(0.693359375)}))
+      (f32x4.mul (local.get $en) ${splat(-2.1219444005469057e-4)})))
+    (local.set $ep ${splat(1 / 720)})
     ${[1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1]
-      .map((c) => `(local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${splat(c)}))`)
+      .map((c) => `(local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) ${splat(c)}))`)
       .join('\n    ')}
-    (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+    (local.set ${into} (f32x4.mul (local.get $ep)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (i32x4.splat (i32.const 127))) (i32.const 23))))`;
+}
 
-  (func $sigmoid (param $x v128) (result v128)
-    (f32x4.div ${splat(1)} (f32x4.add ${splat(1)} (call $exp (f32x4.neg (local.get $x))))))
+/** Statements leaving sigmoid(x) = 1 / (1 + e^-x) in `into`. */
+function sigmoidInto(into: string, x: string): string {
+  return `${expInto(into, `(f32x4.neg ${x})`)}
+    (local.set ${into} (f32x4.div ${splat(1)} (f32x4.add ${splat(1)} (local.get ${into}))))`;
+}
 
-  (func $tanh (param $x v128) (result v128)
-    (f32x4.sub ${splat(1)} (f32x4.div ${splat(2)} (f32x4.add ${splat(1)} (call $exp (f32x4.add (local.get $x) (local.get $x)))))))
+/** Statements leaving tanh(x) = 1 - 2 / (e^2x + 1) in `into`. */
+function tanhInto(into: string, x: string): string {
+  return `${expInto(into, `(f32x4.add ${x} ${x})`)}
+    (local.set ${into} (f32x4.sub ${splat(1)} (f32x4.div ${splat(2)} (f32x4.add ${splat(1)} (local.get ${into})))))`;
+}
 
+function transcendentals(): string {
+  return `
   (func (export "lstm_gates") (param $g i32) (param $c i32) (param $h i32) (param $units i32)
-    (local $stride i32) (local $i i32) (local $cell v128)
+    (local $stride i32) (local $i i32) (local $cell v128) (local $a v128) (local $b v128) ${EXP_LOCALS}
     (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
     (loop $unit
-      (local.set $cell (f32x4.add
-        (f32x4.mul (call $sigmoid (v128.load (local.get $g))) (call $tanh (v128.load (i32.add (local.get $g) (local.get $stride)))))
-        (f32x4.mul (v128.load (local.get $c))
-          (call $sigmoid (f32x4.add ${splat(1)} (v128.load (i32.add (local.get $g) (i32.shl (local.get $stride) (i32.const 1)))))))))
+      ${sigmoidInto('$a', '(v128.load (local.get $g))')}
+      ${tanhInto('$b', '(v128.load (i32.add (local.get $g) (local.get $stride)))')}
+      (local.set $cell (f32x4.mul (local.get $a) (local.get $b)))
+      ${sigmoidInto('$a', `(f32x4.add ${splat(1)} (v128.load (i32.add (local.get $g) (i32.shl (local.get $stride) (i32.const 1)))))`)}
+      (local.set $cell (f32x4.add (local.get $cell) (f32x4.mul (v128.load (local.get $c)) (local.get $a))))
       (v128.store (local.get $c) (local.get $cell))
-      (v128.store (local.get $h) (f32x4.mul (call $tanh (local.get $cell))
-        (call $sigmoid (v128.load (i32.add (local.get $g) (i32.mul (local.get $stride) (i32.const 3)))))))
+      ${tanhInto('$a', '(local.get $cell)')}
+      ${sigmoidInto('$b', '(v128.load (i32.add (local.get $g) (i32.mul (local.get $stride) (i32.const 3))))')}
+      (v128.store (local.get $h) (f32x4.mul (local.get $a) (local.get $b)))
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $c (i32.add (local.get $c) (i32.const 16)))
       (local.set $h (i32.add (local.get $h) (i32.const 16)))
       (br_if $unit (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $units)))))
 
   (func (export "attention_scores") (param $feat i32) (param $q i32) (param $v i32) (param $count i32) (param $size i32) (param $out i32)
-    (local $j i32) (local $acc v128)
+    (local $j i32) (local $acc v128) (local $t v128) ${EXP_LOCALS}
     (loop $slot
       (local.set $acc (v128.const f32x4 0 0 0 0))
       (local.set $j (i32.const 0))
       (loop $col
-        (local.set $acc (f32x4.add (local.get $acc)
-          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $j)))
-            (call $tanh (f32x4.add (v128.load (local.get $feat)) (v128.load (i32.add (local.get $q) (local.get $j))))))))
+        ${tanhInto('$t', '(f32x4.add (v128.load (local.get $feat)) (v128.load (i32.add (local.get $q) (local.get $j))))')}
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $j))) (local.get $t))))
         (local.set $feat (i32.add (local.get $feat) (i32.const 16)))
         (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (i32.shl (local.get $size) (i32.const 2)))))
       (f32.store (local.get $out) (f32.add

@@ -45,7 +45,6 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
   }
   const { state, primerLogLikelihood } = primeState(model, primer, options);
   const rng = new SeededRandom(options.seed ?? 0);
-  const logProbs = new Float64Array(model.eventCount);
 
   // Branches start as copies of one state, and copies that draw the same event reach the same
   // next state: compute it once and share it. States are never changed once shared (a step
@@ -60,8 +59,14 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
       const next = new Map<ModelState, Map<number, ModelState>>();
       const toFeed: ModelState[] = [];
       const toFeedEvents: number[] = [];
+      // Branches that share a state share its distribution: compute it once per state.
+      const distributions = new Map<ModelState, Float64Array>();
       for (const b of beams) {
-        logSoftmax(b.state.logits, options.temperature, logProbs);
+        let logProbs = distributions.get(b.state);
+        if (logProbs === undefined) {
+          logProbs = logSoftmax(b.state.logits, options.temperature, new Float64Array(model.eventCount));
+          distributions.set(b.state, logProbs);
+        }
         const e = chooseEvent(logProbs, options, rng);
         const lp = logProbs[e] ?? -Infinity;
         b.events.push(e);

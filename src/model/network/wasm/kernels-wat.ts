@@ -122,21 +122,36 @@ function matvecFloat32(): string {
 function helpers(): string {
   return `
   (func (export "quantize_x") (param $x i32) (param $n i32) (param $out i32) (param $xmax f32) (result f32)
-    (local $i i32) (local $m f32) (local $inv f32)
-    (local.set $i (i32.const 0))
+    (local $i i32) (local $m f32) (local $inv f32) (local $vm v128) (local $vinv v128) (local $q v128)
+    ;; max |x|: four lanes at a time, then the tail
     (block $done (loop $scan
-      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+      (local.set $vm (f32x4.max (local.get $vm) (f32x4.abs (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $scan)))
+    (local.set $m (f32.max (f32.max (f32x4.extract_lane 0 (local.get $vm)) (f32x4.extract_lane 1 (local.get $vm)))
+      (f32.max (f32x4.extract_lane 2 (local.get $vm)) (f32x4.extract_lane 3 (local.get $vm)))))
+    (block $done2 (loop $scanTail
+      (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
       (local.set $m (f32.max (local.get $m) (f32.abs (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $scan)))
+      (br $scanTail)))
     (local.set $inv (select (f32.div (local.get $xmax) (local.get $m)) (f32.const 0) (f32.gt (local.get $m) (f32.const 0))))
+    (local.set $vinv (f32x4.splat (local.get $inv)))
     (local.set $i (i32.const 0))
-    (block $done2 (loop $write
-      (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
+    (block $done3 (loop $write
+      (br_if $done3 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+      (local.set $q (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $vinv)
+        (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))))
+      (v128.store64_lane 0 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 1))) (i16x8.narrow_i32x4_s (local.get $q) (local.get $q)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $write)))
+    (block $done4 (loop $writeTail
+      (br_if $done4 (i32.ge_u (local.get $i) (local.get $n)))
       (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 1)))
         (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $write)))
+      (br $writeTail)))
     ;; an odd length pairs its last value with a zero
     (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 1))) (i32.const 0))
     (f32.div (local.get $m) (local.get $xmax)))

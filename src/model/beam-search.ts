@@ -50,6 +50,7 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
   // next state: compute it once and share it. States are never changed once shared (a step
   // always writes a fresh one), so sharing is exact.
   let computed = 0;
+  const distributionBuffers: Float64Array[] = [];
   const releaseUnused = (candidates: Iterable<ModelState>, kept: readonly Beam[]): void => {
     const live = new Set(kept.map((b) => b.state));
     for (const s of new Set(candidates)) if (!live.has(s)) model.releaseState(s);
@@ -64,7 +65,9 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
       for (const b of beams) {
         let logProbs = distributions.get(b.state);
         if (logProbs === undefined) {
-          logProbs = logSoftmax(b.state.logits, options.temperature, new Float64Array(model.eventCount));
+          // One buffer per distinct state of this step, reused across steps (no GC churn).
+          const buffer = (distributionBuffers[distributions.size] ??= new Float64Array(model.eventCount));
+          logProbs = logSoftmax(b.state.logits, options.temperature, buffer);
           distributions.set(b.state, logProbs);
         }
         const e = chooseEvent(logProbs, options, rng);

@@ -68,6 +68,7 @@ export class MusicRnn {
   readonly drumMap: DrumPitchMap | undefined;
   readonly melodyRange: MelodyRange | undefined;
   private readonly spareStates: ModelState[] = [];
+  private readonly auxBuffers: Float32Array[] = [];
 
   constructor(
     readonly checkpoint: Checkpoint,
@@ -126,7 +127,7 @@ export class MusicRnn {
       if (!Number.isInteger(event) || event < 0 || event >= this.arch.eventDepth) {
         throw new RangeError(`event ${event} is outside 0..${this.arch.eventDepth - 1}`);
       }
-      const aux = new Float32Array(this.arch.auxDepth);
+      const aux = (this.auxBuffers[b] ??= new Float32Array(this.arch.auxDepth));
       let offset = 0;
       for (const spec of this.checkpoint.config.auxInputs ?? []) {
         writeBinaryCounter(state.position, spec.args.numBits, aux, offset);

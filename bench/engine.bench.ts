@@ -123,7 +123,7 @@ try {
     if (ours.kl) {
       say('quantisation, KL(float32 reference || variant) per step over 64 teacher-forced steps:');
       for (const k of ours.kl) {
-        say(`  ${pad(k.name, 36)} mean ${k.meanKl.toExponential(2)}  max ${k.maxKl.toExponential(2)}  argmax agrees ${(100 * k.argmaxAgreement).toFixed(1)}%`);
+        say(`  ${pad(k.name, 58)} mean ${k.meanKl.toExponential(2)}  max ${k.maxKl.toExponential(2)}  argmax agrees ${(100 * k.argmaxAgreement).toFixed(1)}%`);
       }
     }
   }

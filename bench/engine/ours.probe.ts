@@ -1,4 +1,5 @@
 // Our engines: per-step latency at batch 1, memory, 2-bar beam search, and quantisation KL.
+import type { Checkpoint } from '../../src/model/checkpoint/reader.js';
 import { readCheckpoint } from '../../src/model/checkpoint/reader.js';
 import { folderSource, memorySource } from '../../src/model/checkpoint/source.js';
 import { serializeCheckpoint } from '../../src/model/checkpoint/writer.js';
@@ -38,7 +39,13 @@ if (withExtras === 'extras') {
   // gives (mostly silence or a hat), so sibling branches often draw the same event.
   const sharp = randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, gain: 2, seed: 5 });
   beamPeaked = timeBeam(new MusicRnn(await readCheckpoint(memorySource(serializeCheckpoint(sharp))), { engine: 'int8' }));
-  kl = await quantisationKl();
+  kl = [
+    ...(await quantisationKl(checkpoint, 'uniform weights')),
+    ...(await quantisationKl(
+      await readCheckpoint(memorySource(serializeCheckpoint(randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, distribution: 'heavy', seed: 6 })))),
+      'heavy-tailed weights',
+    )),
+  ];
 }
 emit({ latency, memory, beam, beamPeaked, kl });
 
@@ -57,7 +64,7 @@ function timeBeam(model: MusicRnn) {
 }
 
 /** KL(reference float32 || variant) per step over a 2-bar primer plus 2 sampled bars. */
-async function quantisationKl() {
+async function quantisationKl(checkpoint: Checkpoint, label: string) {
   const reference = new MusicRnn(checkpoint, { engine: 'reference' });
   const sampled = continueEvents(reference, { events: PRIMER }, 32, { temperature: 1, seed: 7 });
   const sequence = [...PRIMER, ...sampled.events];
@@ -100,7 +107,7 @@ async function quantisationKl() {
     steps++;
   }
   return variants.map(([name], i) => ({
-    name,
+    name: `${label}: ${name}`,
     meanKl: (sums[i]?.mean ?? 0) / steps,
     maxKl: sums[i]?.max ?? 0,
     argmaxAgreement: (sums[i]?.argmaxAgree ?? 0) / steps,

@@ -12,6 +12,11 @@ export interface RandomCheckpointSpec {
   readonly seed?: number;
   /** Weight range multiplier; 1 gives lively but stable dynamics. */
   readonly gain?: number;
+  /**
+   * `uniform` weights, or `heavy`-tailed (Laplace) ones whose largest values sit ~10 standard
+   * deviations out, as trained weights' do: the case where per-tensor quantisation hurts.
+   */
+  readonly distribution?: 'uniform' | 'heavy';
   /** Conditions on chords with this magenta-js encoder (its control vector precedes the events). */
   readonly chordEncoder?: ChordEncoderType;
 }
@@ -33,7 +38,16 @@ export function randomCheckpoint(spec: RandomCheckpointSpec): CheckpointToWrite 
     const n = shape.reduce((a, b) => a * b, 1);
     const range = (gain * 1.7) / Math.sqrt(fanIn);
     const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = rng.nextSigned() * range;
+    if (spec.distribution === 'heavy') {
+      // Laplace with the uniform's standard deviation (range / sqrt(3)).
+      const b = range / Math.sqrt(6);
+      for (let i = 0; i < n; i++) {
+        const u = rng.nextSigned();
+        values[i] = -Math.sign(u) * Math.log(1 - Math.abs(u) + 1e-12) * b;
+      }
+    } else {
+      for (let i = 0; i < n; i++) values[i] = rng.nextSigned() * range;
+    }
     tensors.push({ name, shape, values });
   };
   const attention = spec.attentionLength !== undefined;

@@ -45,17 +45,31 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
   }
   const { state, primerLogLikelihood } = primeState(model, primer, options);
   const rng = new SeededRandom(options.seed ?? 0);
-  const logProbs = new Float64Array(model.eventCount);
 
   // Branches start as copies of one state, and copies that draw the same event reach the same
   // next state: compute it once and share it. States are never changed once shared (a step
   // always writes a fresh one), so sharing is exact.
   let computed = 0;
+  const distributionBuffers: Float64Array[] = [];
+  const releaseUnused = (candidates: Iterable<ModelState>, kept: readonly Beam[]): void => {
+    const live = new Set(kept.map((b) => b.state));
+    for (const s of new Set(candidates)) if (!live.has(s)) model.releaseState(s);
+  };
   const extend = (beams: Beam[], count: number): void => {
     for (let s = 0; s < count; s++) {
       const next = new Map<ModelState, Map<number, ModelState>>();
+      const toFeed: ModelState[] = [];
+      const toFeedEvents: number[] = [];
+      // Branches that share a state share its distribution: compute it once per state.
+      const distributions = new Map<ModelState, Float64Array>();
       for (const b of beams) {
-        logSoftmax(b.state.logits, options.temperature, logProbs);
+        let logProbs = distributions.get(b.state);
+        if (logProbs === undefined) {
+          // One buffer per distinct state of this step, reused across steps (no GC churn).
+          const buffer = (distributionBuffers[distributions.size] ??= new Float64Array(model.eventCount));
+          logProbs = logSoftmax(b.state.logits, options.temperature, buffer);
+          distributions.set(b.state, logProbs);
+        }
         const e = chooseEvent(logProbs, options, rng);
         const lp = logProbs[e] ?? -Infinity;
         b.events.push(e);
@@ -66,12 +80,16 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
         let after = byEvent.get(e);
         if (after === undefined) {
           after = model.cloneState(b.state);
-          model.feed(after, e, options.controls);
+          toFeed.push(after);
+          toFeedEvents.push(e);
           byEvent.set(e, after);
-          computed++;
         }
         b.state = after;
       }
+      // All distinct (state, event) pairs of this step in one batched pass.
+      model.feedBatch(toFeed, toFeedEvents, options.controls);
+      computed += toFeed.length;
+      releaseUnused([...next.keys()], beams);
     }
   };
 
@@ -89,6 +107,10 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
       .sort((x, y) => y.b.score - x.b.score || x.i - y.i)
       .slice(0, beamSize)
       .map((x) => x.b);
+    releaseUnused(
+      branches.map((b) => b.state),
+      beams,
+    );
   }
   const best = beams.reduce((a, b) => (b.score > a.score ? b : a));
   const perStep = Float64Array.from(best.perStep);

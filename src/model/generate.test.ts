@@ -5,7 +5,7 @@ import { randomCheckpoint } from './checkpoint/random-checkpoint.js';
 import { readCheckpoint } from './checkpoint/reader.js';
 import { memorySource } from './checkpoint/source.js';
 import { serializeCheckpoint } from './checkpoint/writer.js';
-import { continueEvents, evaluateEvents } from './generate.js';
+import { continueEvents, continueSequence, evaluateEvents } from './generate.js';
 import { MusicRnn } from './music-rnn.js';
 import { SamplingError } from './sampling/sample.js';
 
@@ -96,6 +96,23 @@ describe('metric position', () => {
       [36, 16],
       [38, 17],
     ]);
+  });
+});
+
+describe('continueSequence', () => {
+  it('continues a quantised phrase and returns notes after it', () => {
+    const phrase: QuantizedSequence = {
+      notes: [0, 4, 8, 12].map((t) => ({ pitch: t % 8 === 0 ? 36 : 38, velocity: 100, startStep: t, endStep: t + 1, offsetSteps: 0.1, isDrum: true })),
+      stepsPerQuarter: 4,
+      totalSteps: 16,
+      qpm: 120,
+      stepsPerBar: 16,
+    };
+    const r = continueSequence(model, phrase, 16, { temperature: 1, seed: 3 });
+    const again = continueEvents(model, model.encode(phrase), 16, { temperature: 1, seed: 3 });
+    expect([...r.events]).toEqual([...again.events]);
+    expect(r.notes.every((n) => n.startStep >= 16 && n.startStep < 32 && n.isDrum)).toBe(true);
+    expect(r.notes.length).toBe(model.decode(r.events, 16).length);
   });
 });
 

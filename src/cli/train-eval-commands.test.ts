@@ -32,10 +32,29 @@ describe('trainCommand', () => {
     }
   });
 
-  it('refuses --attention with the reason instead of silently training without it', async () => {
+  it('refuses --attention on a stack magenta-js could not load, saying why', async () => {
     const out = capture();
-    expect(await trainCommand(['--midi', midiDir, '--out', '/tmp/x', '--attention'], out.write)).toBe(2);
-    expect(out.text()).toContain('attention');
+    expect(await trainCommand(['--midi', midiDir, '--out', '/tmp/x', '--attention', '--layers', '2'], out.write)).toBe(2);
+    expect(out.text()).toContain('magenta-js loads attention models with exactly three layers');
+  });
+
+  it('--from fine-tunes: it starts from the given model, keeps its shape, and writes a new one', { timeout: 120_000 }, async () => {
+    const source = await mkdtemp(join(tmpdir(), 'antiphon-from-'));
+    const net = new DrumNetwork({ layers: [12, 8], eventCount: 512, counterBits: 6 }, undefined, 5);
+    await exportDrumModel(join(source, 'm'), net, 'classic');
+    net.dispose();
+    const out = await mkdtemp(join(tmpdir(), 'antiphon-tuned-'));
+    const log = capture();
+    const code = await trainCommand(['--midi', midiDir, '--out', out, '--from', join(source, 'm', 'float'), '--epochs', '1', '--batch', '4', '--crop', '16'], log.write);
+    expect(code, log.text()).toBe(0);
+    const before = /validation before training: (\d+\.\d+)/.exec(log.text())?.[1];
+    expect(Number(before)).toBeGreaterThan(5); // the untrained source model, not a fresh unigram-initialised one
+    const { readCheckpoint } = await import('../model/checkpoint/reader.js');
+    const { openCheckpointSource } = await import('../model/checkpoint/source.js');
+    const tuned = await readCheckpoint(openCheckpointSource(join(out, 'float')));
+    expect(tuned.tensors.get('rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel')?.shape).toEqual([12 + 8, 4 * 8]);
+    const pitchClasses = tuned.config.dataConverter.type === 'DrumsOneHotConverter' ? tuned.config.dataConverter.args.pitchClasses : undefined;
+    expect(pitchClasses?.[7]).toEqual([49, 55, 57, 58]); // the classic map of the source, kept
   });
 
   it('fails cleanly (exit 1) when --from is not a model', async () => {

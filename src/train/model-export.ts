@@ -9,9 +9,10 @@ import type { DrumNetwork } from './network.js';
  * The magenta-js config of a drum model. The pitch map travels as the converter's
  * `pitchClasses` argument, so @magenta/music decodes with the same map we trained with.
  */
-export function drumModelConfig(pitchMap: DrumPitchMapName): Record<string, unknown> {
+export function drumModelConfig(pitchMap: DrumPitchMapName, attentionLength?: number): Record<string, unknown> {
   return {
     type: 'MusicRNN',
+    ...(attentionLength !== undefined ? { attentionLength } : {}),
     dataConverter: { type: 'DrumsOneHotConverter', args: { pitchClasses: DRUM_PITCH_MAPS[pitchMap] } },
     auxInputs: [{ type: 'BinaryCounter', args: { numBits: 6 } }],
     pitchMap,
@@ -35,7 +36,7 @@ export async function exportDrumModel(
   dtype: WeightDtype = 'uint8',
 ): Promise<void> {
   const tensors = await networkWeights(net);
-  const config = drumModelConfig(pitchMap);
+  const config = drumModelConfig(pitchMap, net.shape.attentionLength);
   await writeCheckpoint(dir, { config, tensors }, { dtype });
   await writeCheckpoint(join(dir, FLOAT_SUBDIR), { config, tensors }, { dtype: 'float32' });
 }

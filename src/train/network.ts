@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCounter } from '../model/encoding/binary-counter.js';
+import { ATTENTION_PREFIX, variableNames } from '../model/checkpoint/architecture.js';
+import { attentionStepOutputs, attentionVariables } from './attention-steps.js';
+import { gatherRows, matMul } from './tf-ops.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
 export interface NetworkShape {
@@ -9,13 +12,15 @@ export interface NetworkShape {
   readonly eventCount: number;
   /** Binary counter bits appended to the one-hot (6 for drum_kit). */
   readonly counterBits: number;
+  /** Attention window (magenta-js's pre-2017 wrapper around the whole stack), if any. */
+  readonly attentionLength?: number;
 }
 
 /** magenta-js variable names, so the weights load in @magenta/music and in our engine. */
-export const lstmKernelName = (layer: number): string =>
-  `rnn/multi_rnn_cell/cell_${layer}/basic_lstm_cell/kernel`;
-export const lstmBiasName = (layer: number): string =>
-  `rnn/multi_rnn_cell/cell_${layer}/basic_lstm_cell/bias`;
+export const lstmKernelName = (layer: number, attention = false): string =>
+  variableNames.cellKernel(attention ? ATTENTION_PREFIX : 'rnn/', layer);
+export const lstmBiasName = (layer: number, attention = false): string =>
+  variableNames.cellBias(attention ? ATTENTION_PREFIX : 'rnn/', layer);
 export const DENSE_WEIGHTS = 'fully_connected/weights';
 export const DENSE_BIASES = 'fully_connected/biases';
 
@@ -52,12 +57,16 @@ export class DrumNetwork {
       // tfjs registers variable names globally: a prefix lets two networks (current, best) coexist.
       vars.set(name, tf.variable(given ? given.clone() : init(), true, `net${networkCount}/${name}`));
     };
+    const attention = shape.attentionLength !== undefined;
     let below = shape.eventCount + shape.counterBits;
     shape.layers.forEach((units, layer) => {
-      add(lstmKernelName(layer), [below + units, 4 * units], () => glorot(below + units, 4 * units));
-      add(lstmBiasName(layer), [4 * units], () => tf.zeros([4 * units]));
+      add(lstmKernelName(layer, attention), [below + units, 4 * units], () => glorot(below + units, 4 * units));
+      add(lstmBiasName(layer, attention), [4 * units], () => tf.zeros([4 * units]));
       below = units;
     });
+    if (attention) {
+      for (const v of attentionVariables(shape)) add(v.name, v.shape, () => (v.shape.length === 1 ? tf.zeros(v.shape) : glorot(v.fanIn, v.fanOut).reshape(v.shape)));
+    }
     add(DENSE_WEIGHTS, [below, shape.eventCount], () => glorot(below, shape.eventCount));
     add(DENSE_BIASES, [shape.eventCount], () => tf.zeros([shape.eventCount]));
     this.variables = vars;
@@ -94,6 +103,7 @@ export class DrumNetwork {
    * drops each layer's outputs as Magenta's DropoutWrapper(output_keep_prob) does.
    */
   stepOutputs(inputs: readonly tf.Tensor1D[], dropout = 0): tf.Tensor2D[] {
+    if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, dropout);
     const { eventCount, counterBits } = this.shape;
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
@@ -137,7 +147,7 @@ export class DrumNetwork {
     return this.variable(name) as unknown as tf.Tensor2D;
   }
 
-  private variable(name: string): tf.Variable {
+  variable(name: string): tf.Variable {
     const found = this.variables.get(name);
     if (!found) throw new Error(`network has no variable ${name}`);
     return found;
@@ -165,42 +175,6 @@ function runLstm(pre: readonly tf.Tensor2D[], recurrent: tf.Tensor2D, units: num
 function projectEach(xs: readonly tf.Tensor2D[], kernel: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D[] {
   return xs.map((x) => tf.add(matMul(x, kernel), bias) as tf.Tensor2D);
 }
-
-/**
- * Row gather whose gradient is a scatter-add: the wasm backend has no UnsortedSegmentSum,
- * which tfjs's own gather gradient needs.
- */
-const gatherRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [table, indices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([indices]);
-  const rows = table.shape[0] ?? 0;
-  const width = table.shape[1] ?? 0;
-  return {
-    value: tf.gather(table, indices),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const idx = saved[0] as tf.Tensor;
-      const grad = tf.scatterND(tf.reshape(idx, [-1, 1]), dy as tf.Tensor, [rows, width]);
-      return [grad, tf.zerosLike(idx)];
-    },
-  };
-}) as (table: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;
-
-/**
- * matMul whose gradient multiplies by explicitly transposed copies: the wasm backend runs
- * transposed matMuls ~20x slower than a transpose followed by a plain one (measured).
- */
-const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const d = dy as tf.Tensor2D;
-      return [tf.matMul(d, tf.transpose(sb)), tf.matMul(tf.transpose(sa), d)];
-    },
-  };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 function binaryCounterRow(t: number, bits: number): tf.Tensor2D {
   return tf.tensor2d(binaryCounter(t, bits), [1, bits]);

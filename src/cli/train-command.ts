@@ -24,6 +24,7 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
   --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
   --max-minutes M     stop (resumably) after M minutes of training in this process
+  --finish            end a resumable run now: keep its best model and write the report
   --checkpoint-minutes M  resumable checkpoint at least this often (default 5)
   --map current|classic  pitch-to-class map (default current)
   --backend tensorflow|wasm|cpu
@@ -40,7 +41,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
         lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
         'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
-        backend: { type: 'string' }, attention: { type: 'boolean' }, help: { type: 'boolean' },
+        backend: { type: 'string' }, attention: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -81,7 +82,8 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       ...DEFAULT_TRAIN_SETTINGS,
       layers: layersFromModel ?? Array<number>(layerCount).fill(units),
       ...(attentionLength !== undefined ? { attentionLength } : {}),
-      epochs: num('epochs', DEFAULT_TRAIN_SETTINGS.epochs),
+      // --finish: a budget of zero epochs ends the loop at once and goes to the report.
+      epochs: values.finish ? 0 : num('epochs', DEFAULT_TRAIN_SETTINGS.epochs),
       batch: num('batch', DEFAULT_TRAIN_SETTINGS.batch),
       learningRate: num('lr', initial ? DEFAULT_TRAIN_SETTINGS.learningRate / 4 : DEFAULT_TRAIN_SETTINGS.learningRate),
       cropSteps: num('crop', DEFAULT_TRAIN_SETTINGS.cropSteps),

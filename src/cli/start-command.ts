@@ -16,6 +16,7 @@ export function startCommand(hw: Hardware, config: Config, log: Logger, opts: St
     ...hw,
     roles: new RoleBook(config.devices.roles),
     pollMs: config.devices.poll_ms,
+    ignore: config.devices.ignore,
     log,
   });
   service.start();

@@ -12,7 +12,7 @@ interface Harness {
   messages: MidiMessage[];
 }
 
-function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook()): Harness {
+function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ignore: string[] = []): Harness {
   const backend = new SimMidiBackend(() => 0);
   const log: string[] = [];
   const messages: MidiMessage[] = [];
@@ -21,6 +21,7 @@ function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook()): Ha
     backend,
     resolveUsb: (_client, clientName) => usb[clientName],
     roles: pins,
+    ignore,
     now: () => 0,
     listener: {
       attached: (d) => log.push(`+${name(d)}`),
@@ -109,6 +110,14 @@ describe('DeviceManager', () => {
     h.manager.scan();
     expect(h.messages).toEqual([{ type: 'noteOn', channel: 9, note: 36, velocity: 100 }]);
     expect(h.log).toEqual(['+Pad', 'Pad=human']);
+  });
+
+  it('never opens ignored devices', () => {
+    const h = setup({}, new RoleBook(), ['f_midi']);
+    h.backend.plug({ clientName: 'f_midi', inputs: ['f_midi'], outputs: ['f_midi'] });
+    h.backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    h.manager.scan();
+    expect(h.manager.devices().map((d) => d.found.description.clientName)).toEqual(['Pad']);
   });
 
   it('panic releases everything every source left sounding', () => {

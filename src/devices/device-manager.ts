@@ -33,6 +33,8 @@ export interface DeviceManagerOptions {
   readonly roles: RoleBook;
   readonly now: () => number;
   readonly listener: DeviceListener;
+  /** Devices whose identity or client name contains one of these are never opened. */
+  readonly ignore?: readonly string[];
 }
 
 /**
@@ -52,7 +54,7 @@ export class DeviceManager {
     const found = scanDevices(backend.listPorts(), resolveUsb);
     const present = new Set(found.map((f) => f.instanceKey));
     for (const [key, dev] of this.#devices) if (!present.has(key)) this.#detach(dev);
-    for (const f of found) if (!this.#devices.has(f.instanceKey) && f.profile) this.#attach(f);
+    for (const f of found) if (!this.#devices.has(f.instanceKey) && f.profile && !this.#ignored(f)) this.#attach(f);
     this.#assignRoles();
   }
 
@@ -85,6 +87,10 @@ export class DeviceManager {
       d.output?.close();
     }
     this.#devices.clear();
+  }
+
+  #ignored(f: FoundDevice): boolean {
+    return (this.opts.ignore ?? []).some((m) => f.identity.includes(m) || f.description.clientName.includes(m));
   }
 
   #sendTo(d: MutableDevice, message: MidiMessage, source: string): boolean {

@@ -11,6 +11,7 @@ export interface DeviceServiceOptions {
   readonly usb: SysfsUsbIdentityReader;
   readonly roles: RoleBook;
   readonly pollMs: number;
+  readonly ignore?: readonly string[];
   readonly log: Logger;
   readonly listener?: DeviceListener;
 }
@@ -37,6 +38,7 @@ export class DeviceService {
     this.manager = new DeviceManager({
       backend: opts.backend,
       roles: opts.roles,
+      ignore: opts.ignore ?? [],
       now: () => performance.now(),
       resolveUsb: (client, clientName) => {
         const card = cardForClient(client, clientName, usb.cards());

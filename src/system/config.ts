@@ -19,6 +19,8 @@ export const SECTION_SCHEMAS = {
       drum_channel: z.number().int().min(1).max(16).default(10),
       /** Port-list poll period; USB events trigger scans sooner. */
       poll_ms: z.number().int().min(20).max(5000).default(250),
+      /** Devices never to open (identity or client-name substrings), e.g. a USB gadget's own side. */
+      ignore: z.array(z.string().min(1)).default([]),
       roles: z.array(z.object({ match: z.string().min(1), roles: z.array(role).min(1) }).strict()).default([]),
     })
     .strict(),

@@ -75,7 +75,11 @@ export class MusicRnn {
     options: LoadOptions = {},
   ) {
     this.arch = describeArchitecture(checkpoint);
-    this.network = new LstmNetwork(this.arch, checkpoint, kernelsFor(this.arch, options), options);
+    const kernels = kernelsFor(this.arch, options);
+    // The fast engines fold the attention input projection into layer 0; the reference keeps
+    // magenta-js's order of operations.
+    const fold = options.foldAttentionInput ?? kernels.name.startsWith('wasm');
+    this.network = new LstmNetwork(this.arch, checkpoint, kernels, { ...options, foldAttentionInput: fold });
     const dc = checkpoint.config.dataConverter;
     if (dc.type === 'DrumsOneHotConverter') {
       const classes = dc.args.pitchClasses ?? DRUM_PITCH_MAPS.classic;

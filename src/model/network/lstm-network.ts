@@ -4,6 +4,9 @@ import type { Checkpoint } from '../checkpoint/reader.js';
 import type { Kernels, PackedMatrix } from './kernels.js';
 import type { NetworkState } from './network-state.js';
 import { createState } from './network-state.js';
+import { foldProjection } from './fold-projection.js';
+import type { Slot, Weights } from './attention-step.js';
+import { attentionStep } from './attention-step.js';
 
 /** What goes into one step: the event, and the aux and control vectors when the model has them. */
 export interface StepInput {
@@ -18,49 +21,16 @@ export interface NetworkOptions {
    * Off by default: magenta-js (the format's reference) never adds it.
    */
   readonly attentionQueryBias?: boolean;
+  /**
+   * Fold the attention wrapper's input projection into layer 0's kernel at load time. Exact in
+   * real arithmetic and ~40% fewer multiply-adds for that stage; rounding differs from
+   * magenta-js's order, so the reference path leaves it off.
+   */
+  readonly foldAttentionInput?: boolean;
 }
 
 /** Sequences stepped together in one pass over the weights. */
 export const BATCH_SLOTS = 8;
-
-/** Scratch for one sequence of a batch; all from the kernels' memory. */
-interface Slot {
-  readonly controls: Float32Array;
-  readonly xcat: Float32Array[];
-  readonly gates: Float32Array[];
-  readonly c: Float32Array[];
-  readonly h: Float32Array[];
-  readonly auxAttn: Float32Array;
-  readonly projected: Float32Array;
-  readonly query: Float32Array;
-  readonly queryOut: Float32Array;
-  readonly features: Float32Array;
-  readonly scores: Float32Array;
-  readonly window: Float32Array;
-  readonly read: Float32Array;
-  readonly lastAndRead: Float32Array;
-  readonly output: Float32Array;
-  readonly newFeatures: Float32Array;
-  readonly logits: Float32Array;
-}
-
-interface Weights {
-  readonly layers: { readonly units: number; readonly kernel: PackedMatrix; readonly bias: Float32Array }[];
-  readonly attention?: {
-    readonly length: number;
-    readonly size: number;
-    readonly input: PackedMatrix;
-    readonly inputBias: Float32Array;
-    readonly w: PackedMatrix;
-    readonly v: Float32Array;
-    readonly query: PackedMatrix;
-    readonly queryBias: Float32Array;
-    readonly output: PackedMatrix;
-    readonly outputBias: Float32Array;
-  };
-  readonly fc: PackedMatrix;
-  readonly fcBias: Float32Array;
-}
 
 /**
  * The MusicRNN step magenta-js computes (stacked BasicLSTMCell, optional attention wrapper,
@@ -70,6 +40,7 @@ interface Weights {
 export class LstmNetwork {
   private readonly w: Weights;
   private readonly slots: Slot[];
+  private readonly folded: boolean;
   readonly totalUnits: number;
 
   constructor(
@@ -88,19 +59,21 @@ export class LstmNetwork {
     const prefix = arch.attention === undefined ? 'rnn/' : ATTENTION_PREFIX;
     // [controls | event one-hot | aux + the rest]: the one-hot segment is only read by row.
     const sparse = (name: string, rows: number, cols: number): PackedMatrix => k.pack(get(name), rows, cols, [0, cd, cd + ed, rows], [1]);
+    const at = arch.attention;
+    this.folded = at !== undefined && options.foldAttentionInput === true;
     const layers = layerUnits.map((units, l) => {
       const rows = (l === 0 ? inputSize : (layerUnits[l - 1] ?? 0)) + units;
       const name = variableNames.cellKernel(prefix, l);
-      const kernel = l === 0 && arch.attention === undefined ? sparse(name, rows, 4 * units) : k.pack(get(name), rows, 4 * units);
+      if (l === 0 && at !== undefined && this.folded) return { units, ...this.foldedLayer0(get, units) };
+      const kernel = l === 0 && at === undefined ? sparse(name, rows, 4 * units) : k.pack(get(name), rows, 4 * units);
       return { units, kernel, bias: get(variableNames.cellBias(prefix, l)) };
     });
     this.totalUnits = layerUnits.reduce((a, b) => a + b, 0);
     const last = layerUnits[layerUnits.length - 1] ?? 0;
-    const at = arch.attention;
     const attention = at && {
       length: at.length,
       size: at.size,
-      input: sparse(variableNames.attnInputKernel, inputSize + at.size, inputSize),
+      ...(this.folded ? {} : { input: sparse(variableNames.attnInputKernel, inputSize + at.size, inputSize) }),
       inputBias: get(variableNames.attnInputBias),
       w: k.pack(get(variableNames.attnW), at.size, at.size),
       v: k.alloc(at.size),
@@ -117,7 +90,7 @@ export class LstmNetwork {
     const length = at?.length ?? 0;
     this.slots = Array.from({ length: BATCH_SLOTS }, () => ({
       controls: k.alloc(cd),
-      xcat: layers.map((l, i) => k.alloc(i === 0 && !at ? ad + l.units : l.kernel.rows)),
+      xcat: layers.map((l, i) => k.alloc(i === 0 && (!at || this.folded) ? ad + size + l.units : l.kernel.rows)),
       gates: layers.map((l) => k.alloc(4 * l.units)),
       c: layers.map((l) => k.alloc(l.units)),
       h: layers.map((l) => k.alloc(l.units)),
@@ -136,6 +109,28 @@ export class LstmNetwork {
     }));
   }
 
+  /**
+   * Layer 0 with the attention input projection folded in: [x, attn] · Wk · K0top + h0 · K0bot
+   * + (b0 + bk · K0top), packed as [controls | events | aux, attn, h0] like a sparse layer 0.
+   */
+  private foldedLayer0(get: (name: string) => Float32Array, units: number): { kernel: PackedMatrix; bias: Float32Array } {
+    const { inputSize, controlDepth: cd, eventDepth: ed } = this.arch;
+    const size = this.arch.attention?.size ?? 0;
+    const k0 = get(variableNames.cellKernel(ATTENTION_PREFIX, 0));
+    const cols = 4 * units;
+    const rows = inputSize + size + units;
+    const fused = new Float32Array(rows * cols);
+    fused.set(foldProjection(get(variableNames.attnInputKernel), inputSize + size, inputSize, k0, cols), 0);
+    fused.set(k0.subarray(inputSize * cols), (inputSize + size) * cols);
+    const bias = Float32Array.from(get(variableNames.cellBias(ATTENTION_PREFIX, 0)));
+    const bk = get(variableNames.attnInputBias);
+    for (let i = 0; i < inputSize; i++) {
+      const w = bk[i] ?? 0;
+      for (let j = 0; j < cols; j++) bias[j] = (bias[j] ?? 0) + w * (k0[i * cols + j] ?? 0);
+    }
+    return { kernel: this.kernels.pack(fused, rows, cols, [0, cd, cd + ed, rows], [1]), bias };
+  }
+
   newState(): NetworkState {
     return createState(this.totalUnits, this.w.attention?.length ?? 0, this.w.attention?.size ?? 0);
   }
@@ -143,7 +138,7 @@ export class LstmNetwork {
   /** Bytes of packed weights held in memory. */
   get weightBytes(): number {
     const a = this.w.attention;
-    const mats = [...this.w.layers.map((l) => l.kernel), this.w.fc, ...(a ? [a.input, a.w, a.query, a.output] : [])];
+    const mats = [...this.w.layers.map((l) => l.kernel), this.w.fc, ...(a ? [a.w, a.query, a.output] : []), ...(a?.input ? [a.input] : [])];
     return mats.reduce((sum, m) => sum + m.bytes, 0);
   }
 
@@ -186,24 +181,27 @@ export class LstmNetwork {
         offset += layer.units;
       });
     });
-    if (a) {
+    if (a?.input) {
+      const input = a.input;
       each((slot, state) => {
         slot.auxAttn.set(state.attention, ad);
         slot.projected.set(a.inputBias);
       });
-      sparseInput(a.input, (s) => s.auxAttn, (s) => s.projected);
+      sparseInput(input, (s) => s.auxAttn, (s) => s.projected);
     }
+    const sparseLayer0 = !a || this.folded;
     this.w.layers.forEach((layer, l) => {
       const xcat = (s: Slot): Float32Array => s.xcat[l] as Float32Array;
       const gates = (s: Slot): Float32Array => s.gates[l] as Float32Array;
-      each((slot) => {
+      each((slot, state) => {
         gates(slot).set(layer.bias);
-        const below = l > 0 ? slot.h[l - 1] : a ? slot.projected : undefined;
         const x = xcat(slot);
-        if (below) x.set(below, 0);
+        if (l > 0) x.set(slot.h[l - 1] as Float32Array, 0);
+        else if (!sparseLayer0) x.set(slot.projected, 0);
+        else if (a) x.set(state.attention, ad); // folded: [aux, attn, h0]
         x.set(slot.h[l] as Float32Array, x.length - layer.units);
       });
-      if (l === 0 && !a) sparseInput(layer.kernel, xcat, gates);
+      if (l === 0 && sparseLayer0) sparseInput(layer.kernel, xcat, gates);
       else k.matvecBatch(layer.kernel, 0, slots.map(xcat), slots.map(gates));
       each((slot) => k.lstmGates(gates(slot), slot.c[l] as Float32Array, slot.h[l] as Float32Array));
     });
@@ -217,57 +215,11 @@ export class LstmNetwork {
       slot.logits.set(this.w.fcBias);
     });
     const lastLayer = this.w.layers.length - 1;
-    if (a) this.attend(slots, states);
+    if (a) attentionStep(a, this.w.layers, slots, states, this.kernels, this.options.attentionQueryBias === true);
     k.matvecBatch(this.w.fc, 0, slots.map((s) => (a ? s.output : (s.h[lastLayer] as Float32Array))), slots.map((s) => s.logits));
     each((slot, state, _input, b) => {
       logits[b]?.set(slot.logits);
       state.steps++;
-    });
-  }
-
-  private attend(slots: readonly Slot[], states: readonly NetworkState[]): void {
-    const a = this.w.attention;
-    if (a === undefined) return;
-    const k = this.kernels;
-    const { length, size } = a;
-    slots.forEach((slot) => {
-      let q = 0;
-      this.w.layers.forEach((layer, l) => {
-        slot.query.set(slot.c[l] as Float32Array, q);
-        slot.query.set(slot.h[l] as Float32Array, q + layer.units);
-        q += 2 * layer.units;
-      });
-      // magenta-js leaves attention/bias out of the query (TensorFlow adds it).
-      if (this.options.attentionQueryBias) slot.queryOut.set(a.queryBias);
-      else slot.queryOut.fill(0);
-    });
-    k.matvecBatch(a.query, 0, slots.map((s) => s.query), slots.map((s) => s.queryOut));
-    slots.forEach((slot, b) => {
-      const state = states[b] as NetworkState;
-      slot.features.set(state.windowFeatures);
-      k.attentionScores(slot.features, slot.queryOut, a.v, length, slot.scores);
-      let max = -Infinity;
-      for (let s = 0; s < length; s++) max = Math.max(max, slot.scores[s] ?? 0);
-      let sum = 0;
-      for (let s = 0; s < length; s++) sum += slot.scores[s] = Math.exp((slot.scores[s] ?? 0) - max);
-      for (let s = 0; s < length; s++) slot.scores[s] = (slot.scores[s] ?? 0) / sum;
-      slot.window.set(state.window);
-      k.weightedSum(slot.window, slot.scores, length, slot.read);
-      state.attention.set(slot.read);
-      const lastH = slot.h[slot.h.length - 1] as Float32Array;
-      slot.lastAndRead.set(lastH, 0);
-      slot.lastAndRead.set(slot.read, lastH.length);
-      slot.output.set(a.outputBias);
-      slot.newFeatures.fill(0);
-    });
-    k.matvecBatch(a.output, 0, slots.map((s) => s.lastAndRead), slots.map((s) => s.output));
-    // The oldest slot takes the new output; its attn_w features are computed once, here.
-    k.matvecBatch(a.w, 0, slots.map((s) => s.output), slots.map((s) => s.newFeatures));
-    slots.forEach((slot, b) => {
-      const state = states[b] as NetworkState;
-      state.window.set(slot.output, state.ringStart * size);
-      state.windowFeatures.set(slot.newFeatures, state.ringStart * size);
-      state.ringStart = (state.ringStart + 1) % length;
     });
   }
 }

@@ -15,6 +15,7 @@ import { readCheckpointWeights } from '../train/read-checkpoint-weights.js';
 import { lstmKernelName } from '../train/network.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../train/train-settings.js';
 import { trainDrumModel } from '../train/trainer.js';
+import { loadTrainState } from '../train/train-state.js';
 import { learnGroove } from '../groove/learn-groove.js';
 import { finalReport } from '../train/final-report.js';
 
@@ -67,6 +68,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     return n;
   };
   try {
+    if (values.finish && !(await hasTrainState(out))) throw new UsageError(`--finish: no interrupted run in ${out} to finish`);
     const backend = await selectTrainBackend(values.backend as TrainBackend | undefined);
     write(`tfjs backend: ${backend}\n`);
     const source = typeof values.from === 'string' ? await readCheckpointWeights(values.from) : undefined;
@@ -149,6 +151,10 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
 }
 
 class UsageError extends Error {}
+
+async function hasTrainState(out: string): Promise<boolean> {
+  return (await loadTrainState(join(out, 'train-state'))) !== undefined;
+}
 
 /** magenta's drum_kit_rnn attends over the last 32 outputs. */
 const MAGENTA_ATTENTION_LENGTH = 32;

@@ -57,6 +57,12 @@ describe('trainCommand', () => {
     expect(pitchClasses?.[7]).toEqual([49, 55, 57, 58]); // the classic map of the source, kept
   });
 
+  it('--finish with no interrupted run says so (exit 2)', async () => {
+    const out = capture();
+    expect(await trainCommand(['--midi', midiDir, '--out', await mkdtemp(join(tmpdir(), 'o-')), '--finish'], out.write)).toBe(2);
+    expect(out.text()).toContain('no interrupted run');
+  });
+
   it('fails cleanly (exit 1) when --from is not a model', async () => {
     const out = capture();
     expect(await trainCommand(['--midi', midiDir, '--out', await mkdtemp(join(tmpdir(), 'o-')), '--from', midiDir], out.write)).toBe(1);

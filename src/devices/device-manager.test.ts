@@ -12,7 +12,9 @@ interface Harness {
   messages: MidiMessage[];
 }
 
-function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ignore: string[] = []): Harness {
+let clockMs = 0;
+
+function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ignore: string[] = [], settleMs = 0): Harness {
   const backend = new SimMidiBackend(() => 0);
   const log: string[] = [];
   const messages: MidiMessage[] = [];
@@ -22,7 +24,8 @@ function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ign
     resolveUsb: (_client, clientName) => usb[clientName],
     roles: pins,
     ignore,
-    now: () => 0,
+    settleMs,
+    now: () => clockMs,
     listener: {
       attached: (d) => log.push(`+${name(d)}`),
       detached: (d, released) => log.push(`-${name(d)} released ${released.length}`),
@@ -84,6 +87,64 @@ describe('DeviceManager', () => {
     expect(back?.found.instanceKey).not.toBe(String(pad));
     expect(back?.roles).toEqual(['human', 'response']);
     expect(h.manager.devices().find((d) => d.found.description.clientName === 'Spare')?.roles).toEqual([]);
+  });
+
+  it('reopens a device caught half-registered once all its ports exist', () => {
+    const h = setup({ Pad: PAD_USB });
+    const c = h.backend.plug({ clientName: 'Pad', outputs: ['Pad MIDI 1'] });
+    h.manager.scan();
+    expect(h.manager.devices()[0]?.found.profile?.id).toBe('generic-output');
+    h.backend.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'] }, c);
+    h.manager.scan();
+    const [pad] = h.manager.devices();
+    expect(pad?.found.profile?.id).toBe('generic-pad');
+    expect(pad?.roles).toEqual(['human', 'response']);
+    h.backend.feed(`${c}:0:input`, [0x99, 36, 100]);
+    expect(h.messages).toHaveLength(1);
+  });
+
+  it('reopens a device whose port handle went dead while it stayed listed', () => {
+    const h = setup();
+    const c = h.backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    h.manager.scan();
+    h.backend.breakHandles(`${c}:0:input`);
+    h.manager.scan();
+    expect(h.log).toEqual(['+Pad', 'Pad=human', '-Pad released 0', '+Pad', 'Pad=human']);
+    h.backend.feed(`${c}:0:input`, [0x99, 36, 100]);
+    expect(h.messages).toHaveLength(1);
+  });
+
+  it('waits for a USB device\'s identity before opening it', () => {
+    let pending = true;
+    const backend = new SimMidiBackend(() => 0);
+    const opened: string[] = [];
+    const manager = new DeviceManager({
+      backend,
+      resolveUsb: () => (pending ? 'pending' : PAD_USB),
+      roles: new RoleBook(),
+      now: () => 0,
+      listener: { attached: (d) => opened.push(d.found.identity) },
+    });
+    backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    manager.scan();
+    expect(opened).toEqual([]);
+    pending = false;
+    manager.scan();
+    expect(opened).toEqual(['usb:09e8:0034:S1:Pad']);
+  });
+
+  it('opens a new device only once it has settled', () => {
+    const h = setup({}, new RoleBook(), [], 100);
+    clockMs = 1000;
+    h.backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    h.manager.scan();
+    expect(h.manager.devices()).toEqual([]);
+    clockMs = 1060;
+    h.manager.scan();
+    expect(h.manager.devices()).toEqual([]);
+    clockMs = 1100;
+    h.manager.scan();
+    expect(h.manager.devices()).toHaveLength(1);
   });
 
   it('opens Push 2 on its User port and switches it to User mode', () => {

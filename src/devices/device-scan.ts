@@ -4,7 +4,11 @@ import { formatUsbId, type UsbIdentity } from './usb-identity.js';
 
 /** A device as one scan of the port list sees it. */
 export interface FoundDevice {
-  /** This plug-in of the device (the ALSA client): changes on every replug. */
+  /**
+   * This plug-in of the device as seen now: ALSA client, identity and port set. It changes on
+   * every replug, and also while the kernel is still registering a new device's ports or
+   * sysfs, so a device caught half-registered is opened again once it is complete.
+   */
   readonly instanceKey: string;
   /** Who the device is: USB identity + client name; survives replugging. */
   readonly identity: string;
@@ -12,10 +16,15 @@ export interface FoundDevice {
   readonly profile: DeviceProfile | undefined;
   readonly inputs: readonly MidiPortInfo[];
   readonly outputs: readonly MidiPortInfo[];
+  /** A USB device whose identity cannot be read yet: opening it now would name it wrongly. */
+  readonly identityPending: boolean;
 }
 
-/** Looks up the USB identity behind an ALSA client, if it is a USB device. */
-export type UsbResolver = (client: number, clientName: string) => UsbIdentity | undefined;
+/**
+ * Looks up the USB identity behind an ALSA client: undefined if it is not a USB device,
+ * 'pending' if it is one whose sysfs entries the kernel has not finished writing.
+ */
+export type UsbResolver = (client: number, clientName: string) => UsbIdentity | 'pending' | undefined;
 
 const stripNumbers = (fullName: string, clientName: string): string =>
   fullName.replace(/ \d+:\d+$/, '').replace(`${clientName}:`, '');
@@ -43,7 +52,8 @@ export function scanDevices(ports: readonly MidiPortInfo[], resolveUsb: UsbResol
         clientPorts.filter((p) => p.direction === dir).sort((a, b) => a.portIndex - b.portIndex);
       const inputs = byIndex('input');
       const outputs = byIndex('output');
-      const usb = resolveUsb(client, clientName);
+      const resolved = resolveUsb(client, clientName);
+      const usb = resolved === 'pending' ? undefined : resolved;
       const description: DeviceDescription = {
         clientName,
         ...(usb ? { usb } : {}),
@@ -53,13 +63,22 @@ export function scanDevices(ports: readonly MidiPortInfo[], resolveUsb: UsbResol
       const baseIdentity = usb
         ? `usb:${formatUsbId(usb)}:${usb.serial ?? '-'}:${clientName}`
         : `alsa:${clientName}`;
-      return { instanceKey: String(client), baseIdentity, description, profile: profileFor(description), inputs, outputs };
+      return {
+        instanceKey: String(client),
+        baseIdentity,
+        description,
+        profile: profileFor(description),
+        inputs,
+        outputs,
+        identityPending: resolved === 'pending',
+      };
     });
   const counts = new Map<string, number>();
   for (const d of devices) counts.set(d.baseIdentity, (counts.get(d.baseIdentity) ?? 0) + 1);
-  return devices.map(({ baseIdentity, ...d }) => ({
-    ...d,
-    identity:
-      (counts.get(baseIdentity) ?? 0) > 1 && d.description.usb ? `${baseIdentity}@${d.description.usb.busPath}` : baseIdentity,
-  }));
+  return devices.map(({ baseIdentity, ...d }) => {
+    const identity =
+      (counts.get(baseIdentity) ?? 0) > 1 && d.description.usb ? `${baseIdentity}@${d.description.usb.busPath}` : baseIdentity;
+    const portIds = [...d.inputs, ...d.outputs].map((p) => p.id).join(',');
+    return { ...d, identity, instanceKey: `${d.instanceKey}|${identity}|${portIds}` };
+  });
 }

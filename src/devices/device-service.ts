@@ -20,7 +20,9 @@ export interface DeviceServiceOptions {
  * After a USB event the ALSA ports appear only once snd-usb-audio has probed the device,
  * tens to hundreds of ms later; scanning on this ladder catches them without a busy poll.
  */
-const SCAN_LADDER_MS = [0, 40, 120, 300, 700];
+const SCAN_LADDER_MS = [0, 20, 60, 130, 200, 350, 700];
+/** See DeviceManagerOptions.settleMs; the ladder above rescans soon after it has passed. */
+const SETTLE_MS = 100;
 
 /** The device layer's I/O shell: timers, USB events and logging around the DeviceManager. */
 export class DeviceService {
@@ -39,10 +41,12 @@ export class DeviceService {
       backend: opts.backend,
       roles: opts.roles,
       ignore: opts.ignore ?? [],
+      settleMs: SETTLE_MS,
       now: () => performance.now(),
       resolveUsb: (client, clientName) => {
         const card = cardForClient(client, clientName, usb.cards());
-        return card ? usb.usbIdentityOfCard(card.number) : undefined;
+        if (!card) return undefined;
+        return usb.usbIdentityOfCard(card.number) ?? (card.driver === 'USB-Audio' ? 'pending' : undefined);
       },
       listener: {
         attached: (d) => {
@@ -57,7 +61,10 @@ export class DeviceService {
           log.info({ ...label(d), roles: d.roles }, 'device roles');
           extra.rolesChanged?.(d);
         },
-        message: (d, t) => extra.message?.(d, t),
+        message: (d, t) => {
+          if (log.isLevelEnabled('trace')) log.trace({ device: d.found.description.clientName, type: t.message.type }, 'midi in');
+          extra.message?.(d, t);
+        },
         error: (identity, e) => {
           log.warn({ identity, err: e.message }, 'device could not be opened; will retry on the next scan');
           extra.error?.(identity, e);
@@ -69,9 +76,11 @@ export class DeviceService {
   start(): void {
     const { hotplug, log, pollMs } = this.opts;
     hotplug.onChange((event, what) => {
-      log.debug({ event, usb: what }, 'usb event');
+      log.debug({ event, source: what }, 'hotplug event');
       this.#scanLadder();
     });
+    // The backend lists ports off this thread and says when the list changed.
+    this.opts.backend.onPortsChanged(() => this.#safeScan());
     this.#safeScan();
     this.#poll = setInterval(() => this.#safeScan(), pollMs);
   }
@@ -85,7 +94,10 @@ export class DeviceService {
     this.opts.backend.dispose();
   }
 
+  /** One ladder at a time: a burst of events (udev touches many nodes per card) restarts it. */
   #scanLadder(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     for (const delay of SCAN_LADDER_MS) {
       const t = setTimeout(() => {
         this.#timers.delete(t);

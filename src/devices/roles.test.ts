@@ -58,6 +58,14 @@ describe('device identity and roles', () => {
     expect(roles.get('alsa:Synth')).toEqual(['response', 'clock-out']);
   });
 
+  it('keeps a configured human role for its device instead of handing it to another', () => {
+    const book = new RoleBook([{ match: 'MyPad', roles: ['human'] }, { match: 'Module', roles: ['thru'] }]);
+    const found = scanDevices([...ports(24, 'Module', ['in'], ['out']), ...ports(28, 'Other', ['in'], ['out'])], () => undefined);
+    const roles = book.assign(found);
+    expect(roles.get('alsa:Module')).toEqual(['thru']);
+    expect(roles.get('alsa:Other')).toEqual(['response']);
+  });
+
   it('sends the response to another output when the human pad has no output port', () => {
     const found = scanDevices([...ports(24, 'Pad', ['in'], []), ...ports(28, 'Module', [], ['in'])], () => undefined);
     const roles = new RoleBook().assign(found);

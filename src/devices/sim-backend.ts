@@ -83,15 +83,21 @@ export class SimMidiBackend implements MidiBackend {
   readonly #pendingGone = new Map<string, SimInput[]>();
   readonly #outputHandles = new Map<string, Set<SimOutput>>();
   #nextClient = 20;
+  readonly #changeListeners: (() => void)[] = [];
   #disposed = false;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** Plugs a device; returns its client id, the handle to unplug it. */
-  plug(spec: SimDeviceSpec): number {
-    const client = this.#nextClient++;
+  /**
+   * Plugs a device; returns its client id, the handle to unplug it. With `intoClient`, adds
+   * the ports to an existing client, as the kernel does while it registers a device port by port.
+   */
+  plug(spec: SimDeviceSpec, intoClient?: number): number {
+    const client = intoClient ?? this.#nextClient++;
     const add = (direction: 'input' | 'output', names: readonly string[]): void => {
-      names.forEach((portName, portIndex) => {
+      const first = [...this.#ports.values()].filter((p) => p.info.id.startsWith(`${client}:`) && p.info.direction === direction).length;
+      names.forEach((portName, i) => {
+        const portIndex = first + i;
         const id = `${client}:${portIndex}:${direction}`;
         const info: MidiPortInfo = {
           id,
@@ -105,6 +111,7 @@ export class SimMidiBackend implements MidiBackend {
     };
     add('input', spec.inputs ?? []);
     add('output', spec.outputs ?? []);
+    this.#plugged = true;
     return client;
   }
 
@@ -116,6 +123,20 @@ export class SimMidiBackend implements MidiBackend {
         this.#pendingGone.set(id, [...port.inputHandles]);
       }
     }
+  }
+
+  /**
+   * Kills the open handles of a port that stays listed, as a glitch in ALSA's port list can:
+   * they report gone, and the device layer must recover.
+   */
+  breakHandles(portId: string): void {
+    const port = this.#ports.get(portId);
+    for (const h of [...(port?.inputHandles ?? [])]) {
+      port?.inputHandles.delete(h);
+      h.markGone();
+    }
+    for (const h of this.#outputHandles.get(portId) ?? []) h.markGone();
+    this.#outputHandles.delete(portId);
   }
 
   /** The device plays bytes: delivered to every open input handle on that port. */
@@ -138,6 +159,10 @@ export class SimMidiBackend implements MidiBackend {
       if (info.clientName === clientName && info.direction === direction && info.portIndex === portIndex) return info;
     }
     return undefined;
+  }
+
+  onPortsChanged(listener: () => void): void {
+    this.#changeListeners.push(listener);
   }
 
   listPorts(): readonly MidiPortInfo[] {
@@ -175,8 +200,14 @@ export class SimMidiBackend implements MidiBackend {
       for (const h of this.#outputHandles.get(id) ?? []) h.markGone();
       this.#outputHandles.delete(id);
     }
+    const changed = this.#pendingGone.size > 0 || this.#plugged;
     this.#pendingGone.clear();
+    this.#plugged = false;
+    if (changed) for (const l of this.#changeListeners) l();
   }
+
+  /** Something was plugged since the last refresh: like ALSA, the change is announced on refresh. */
+  #plugged = false;
 
   dispose(): void {
     this.#disposed = true;

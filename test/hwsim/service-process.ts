@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './support/wait.js';
@@ -71,10 +71,33 @@ export class ServiceProcess {
     );
   }
 
+  /** Where each thread of the service is waiting in the kernel: evidence when it hangs. */
+  threadStates(): string {
+    const pid = this.#child.pid;
+    if (pid === undefined) return 'no pid';
+    const read = (f: string): string => {
+      try {
+        return readFileSync(f, 'utf8').trim();
+      } catch {
+        return '?';
+      }
+    };
+    return readdirSync(`/proc/${pid}/task`)
+      .map((t) => `${t} ${read(`/proc/${pid}/task/${t}/comm`)} ${read(`/proc/${pid}/task/${t}/wchan`)} | ${read(`/proc/${pid}/task/${t}/stack`).replace(/\n/g, ' < ')}`)
+      .join('\n');
+  }
+
+  /** SIGTERM, as systemd stops it; the exit code it returned (SIGKILL after 10 s is a failure). */
   async stop(): Promise<number | null> {
     if (this.exitCode !== undefined) return this.exitCode;
     this.#child.kill('SIGTERM');
-    await waitFor(() => this.exitCode !== undefined, { what: 'the service to exit', timeoutMs: 10_000 });
+    try {
+      await waitFor(() => this.exitCode !== undefined, { what: 'the service to exit', timeoutMs: 10_000 });
+    } catch (e) {
+      this.records.push({ time: Date.now(), msg: `(hung on stop) ${this.threadStates()}` });
+      this.#child.kill('SIGKILL');
+      throw e;
+    }
     return this.exitCode ?? null;
   }
 }

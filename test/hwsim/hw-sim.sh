@@ -18,6 +18,7 @@
 #   HWSIM_TIMEOUT     seconds before the VM is killed (default 900)
 #   HWSIM_MEM / HWSIM_SMP   guest memory in MiB (default 2048) / CPUs (default 2)
 #   HWSIM_TIMINGS     file to which run appends "boot=<s>" and "command=<s>" lines
+#   HWSIM_PASS_ENV    names of host environment variables to export inside the guest
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -148,9 +149,14 @@ prepare() {
   if [ ! -f "$C/.ready" ]; then
     prepare_kernel "$C"
     prepare_gpio_modules "$C"
+    touch "$C/.ready"
+  fi
+  # The initramfs is cheap; rebuild it whenever init or its builder changed.
+  local want; want=$(cat "$HERE/init" "$HERE/build-initramfs.sh" | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$C/initrd.sha256" 2>/dev/null)" != "$want" ] || [ ! -f "$C/initrd.cpio.gz" ]; then
     "$HERE/build-initramfs.sh" "$C/kroot" "$KVER" "$C/initrd.cpio.gz" "$HERE/init" \
       || die "building the initramfs failed"
-    touch "$C/.ready"
+    echo "$want" > "$C/initrd.sha256"
   fi
   echo "$KVER" > "$CACHE_ROOT/current"
   log "ready: kernel $KVER in $C"
@@ -187,6 +193,8 @@ run() {
   # The command travels as a script in the shared writable folder (same path in the guest).
   {
     echo "export HWSIM=1 HWSIM_OUT=$out HWSIM_REPO=$REPO HWSIM_DIN_TTY=/dev/ttyS1 HWSIM_KVER=$KVER CI=1"
+    local v
+    for v in ${HWSIM_PASS_ENV:-}; do [ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}"; done
     echo "cd $REPO"
     printf '%s\n' "$cmd"
   } > "$out/cmd.sh"

@@ -19,7 +19,9 @@
 #   HWSIM_MEM / HWSIM_SMP   guest memory in MiB (default 2048) / CPUs (default 2)
 #   HWSIM_TIMINGS     file to which run appends "boot=<s>" and "command=<s>" lines
 #   HWSIM_PASS_ENV    names of host environment variables to export inside the guest
-set -euo pipefail
+set -Eeuo pipefail
+# Whatever fails unexpectedly still says what and where: this harness never fails silently.
+trap 'echo "hw-sim: ERROR: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO of hw-sim.sh" >&2' ERR
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE_ROOT=${HWSIM_CACHE_ROOT:-$HOME/.cache/antiphon-hwsim}
@@ -65,7 +67,7 @@ ensure_packages() {
 # meta-package instead of pinning a version that will vanish.
 resolve_kver() {
   if [ -n "${HWSIM_KVER:-}" ]; then echo "$HWSIM_KVER"; return; fi
-  apt-cache depends linux-image-amd64 2>/dev/null \
+  { apt-cache depends linux-image-amd64 2>/dev/null || true; } \
     | sed -n 's/^ *Depends: linux-image-\([0-9][^ ]*-amd64\)$/\1/p' | head -1
 }
 
@@ -77,11 +79,11 @@ prepare_kernel() {  # $1 = cache dir for this KVER
   [ -f "$C/.kernel-ok" ] && return 0
   log "fetching kernel $KVER"
   rm -rf "$C/kroot" "$C/hdr"; mkdir -p "$C/deb" "$C/kroot" "$C/hdr"
-  kpkg_ver=$(apt-cache show "linux-image-$KVER" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
+  kpkg_ver=$({ apt-cache show "linux-image-$KVER" 2>/dev/null || true; } | sed -n 's/^Version: //p' | head -1)
   [ -n "$kpkg_ver" ] || die "linux-image-$KVER is not in the apt index (set HWSIM_KVER to an available ABI)"
   # The headers' own dependencies name the matching -common and kbuild packages.
-  hdr_common=$(apt-cache depends "linux-headers-$KVER" | sed -n 's/^ *Depends: \(linux-headers-[^ ]*-common\)$/\1/p' | head -1)
-  kbuild=$(apt-cache depends "linux-headers-$KVER" | sed -n 's/^ *Depends: \(linux-kbuild-[^ ]*\)$/\1/p' | head -1)
+  hdr_common=$({ apt-cache depends "linux-headers-$KVER" 2>/dev/null || true; } | sed -n 's/^ *Depends: \(linux-headers-[^ ]*-common\)$/\1/p' | head -1)
+  kbuild=$({ apt-cache depends "linux-headers-$KVER" 2>/dev/null || true; } | sed -n 's/^ *Depends: \(linux-kbuild-[^ ]*\)$/\1/p' | head -1)
   [ -n "$hdr_common" ] && [ -n "$kbuild" ] || die "cannot resolve header packages of linux-headers-$KVER"
   download "$C/deb" "linux-image-$KVER" "linux-headers-$KVER" "$hdr_common" "$kbuild"
   dpkg -x "$C"/deb/linux-image-"$KVER"_*.deb "$C/kroot"

@@ -182,6 +182,8 @@ run() {
   local C=$CACHE_ROOT/$KVER
   [ -f "$C/.ready" ] || die "kernel $KVER is not prepared in $C; run '$0 prepare' first"
 
+  # Old results pile up otherwise: keep two days' worth.
+  find "$CACHE_ROOT/out" -mindepth 1 -maxdepth 1 -type d -mtime +2 -exec rm -rf {} + 2>/dev/null || true
   local out=${HWSIM_OUT:-}
   if [ -z "$out" ]; then mkdir -p "$CACHE_ROOT/out"; out=$(mktemp -d "$CACHE_ROOT/out/run.XXXXXX"); fi
   mkdir -p "$out"; out=$(cd "$out" && pwd)

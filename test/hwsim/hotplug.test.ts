@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { MidiStreamDecoder } from '../../src/midi/decoder.js';
 import { endsNote, startsNote } from '../../src/midi/note-end.js';
 import { UsbMidiGadget } from './support/usb-gadget.js';
-import { loadVirmidi, type VirmidiCard } from './support/virmidi.js';
+import { loadVirmidi, unloadVirmidi, type VirmidiCard } from './support/virmidi.js';
 import { startUdevd } from './support/udev.js';
 import type { RawMidiDevice } from './support/rawmidi.js';
 import { ServiceProcess, type LogRecord } from './service-process.js';
 
 const CYCLES = Number(process.env['HOTPLUG_CYCLES'] ?? 50);
-const PRODUCT = 'Antiphon Hotplug Pad';
+// Not 'Antiphon …': the device layer treats clients named antiphon* as its own system ports.
+const PRODUCT = 'Hotplug Drum Pad';
 const SERIAL = 'AP-HOTPLUG-0001';
 
 const median = (xs: number[]): number => {
@@ -69,6 +70,8 @@ describe(`hotplug: a USB drum pad plugged, played and unplugged ${CYCLES} times 
       await svc?.stop();
     } finally {
       save();
+      // Later files must not find the VirMIDI "pads" (they would take the default roles).
+      await unloadVirmidi();
     }
   });
 

@@ -3,7 +3,7 @@ import { TimedMidiDecoder } from '../midi/timed-decoder.js';
 import { encodeMessage } from '../midi/encoder.js';
 import { endsNote, startsNote } from '../midi/note-end.js';
 import type { MidiBackend, MidiInputHandle, MidiOutputHandle } from './midi-backend.js';
-import { scanDevices, type FoundDevice, type UsbResolver } from './device-scan.js';
+import { scanDevices, type FoundDevice } from './device-scan.js';
 import { NoteTracker, type SoundingNote } from './note-tracker.js';
 import type { Role, RoleBook } from './roles.js';
 
@@ -29,7 +29,6 @@ export interface DeviceListener {
 
 export interface DeviceManagerOptions {
   readonly backend: MidiBackend;
-  readonly resolveUsb: UsbResolver;
   readonly roles: RoleBook;
   readonly now: () => number;
   readonly listener: DeviceListener;
@@ -56,9 +55,9 @@ export class DeviceManager {
   constructor(private readonly opts: DeviceManagerOptions) {}
 
   scan(): void {
-    const { backend, resolveUsb } = this.opts;
+    const { backend } = this.opts;
     backend.refresh();
-    const found = scanDevices(backend.listPorts(), resolveUsb);
+    const found = scanDevices(backend.listPorts());
     const present = new Set(found.map((f) => f.instanceKey));
     // A handle can go dead while its device is still listed (the port list glitched while
     // the kernel registered another device): close it and open the device again.
@@ -66,7 +65,11 @@ export class DeviceManager {
     for (const key of this.#settling.keys()) if (!present.has(key)) this.#settling.delete(key);
     const now = this.opts.now();
     for (const f of found) {
-      if (this.#devices.has(f.instanceKey) || !f.profile || f.identityPending || this.#ignored(f)) continue;
+      if (this.#devices.has(f.instanceKey) || !f.profile || this.#ignored(f)) continue;
+      if (f.identityPending) {
+        this.#settling.set(f.instanceKey, this.#settling.get(f.instanceKey) ?? now);
+        continue;
+      }
       const firstSeen = this.#settling.get(f.instanceKey) ?? now;
       if (now - firstSeen >= (this.opts.settleMs ?? 0)) {
         this.#settling.delete(f.instanceKey);
@@ -74,6 +77,11 @@ export class DeviceManager {
       } else this.#settling.set(f.instanceKey, firstSeen);
     }
     this.#assignRoles();
+  }
+
+  /** True while a device seen in the last scan waits to settle or for its USB identity. */
+  get waiting(): boolean {
+    return this.#settling.size > 0;
   }
 
   /** Connected devices in plug order. */

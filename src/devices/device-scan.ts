@@ -1,6 +1,6 @@
 import type { MidiPortInfo } from './midi-backend.js';
 import { profileFor, type DeviceDescription, type DeviceProfile } from './profiles.js';
-import { formatUsbId, type UsbIdentity } from './usb-identity.js';
+import { formatUsbId } from './usb-identity.js';
 
 /** A device as one scan of the port list sees it. */
 export interface FoundDevice {
@@ -20,12 +20,6 @@ export interface FoundDevice {
   readonly identityPending: boolean;
 }
 
-/**
- * Looks up the USB identity behind an ALSA client: undefined if it is not a USB device,
- * 'pending' if it is one whose sysfs entries the kernel has not finished writing.
- */
-export type UsbResolver = (client: number, clientName: string) => UsbIdentity | 'pending' | undefined;
-
 const stripNumbers = (fullName: string, clientName: string): string =>
   fullName.replace(/ \d+:\d+$/, '').replace(`${clientName}:`, '');
 
@@ -37,7 +31,7 @@ function clientOf(port: MidiPortInfo): number {
  * Groups ports into devices and names each by an identity that survives replugging. Twins
  * (same USB ids, no serial) are told apart by the USB socket they sit in.
  */
-export function scanDevices(ports: readonly MidiPortInfo[], resolveUsb: UsbResolver): FoundDevice[] {
+export function scanDevices(ports: readonly MidiPortInfo[]): FoundDevice[] {
   const byClient = new Map<number, MidiPortInfo[]>();
   for (const p of ports) {
     const c = clientOf(p);
@@ -52,7 +46,7 @@ export function scanDevices(ports: readonly MidiPortInfo[], resolveUsb: UsbResol
         clientPorts.filter((p) => p.direction === dir).sort((a, b) => a.portIndex - b.portIndex);
       const inputs = byIndex('input');
       const outputs = byIndex('output');
-      const resolved = resolveUsb(client, clientName);
+      const resolved = first?.usb;
       const usb = resolved === 'pending' ? undefined : resolved;
       const description: DeviceDescription = {
         clientName,

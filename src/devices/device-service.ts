@@ -3,12 +3,10 @@ import { DeviceManager, type DeviceListener } from './device-manager.js';
 import type { HotplugSource } from './hotplug.js';
 import type { MidiBackend } from './midi-backend.js';
 import type { RoleBook } from './roles.js';
-import { cardForClient, type SysfsUsbIdentityReader } from './usb-identity.js';
 
 export interface DeviceServiceOptions {
   readonly backend: MidiBackend;
   readonly hotplug: HotplugSource;
-  readonly usb: SysfsUsbIdentityReader;
   readonly roles: RoleBook;
   readonly pollMs: number;
   readonly ignore?: readonly string[];
@@ -23,15 +21,17 @@ export interface DeviceServiceOptions {
 const SCAN_LADDER_MS = [0, 20, 60, 130, 200, 350, 700];
 /** See DeviceManagerOptions.settleMs; the ladder above rescans soon after it has passed. */
 const SETTLE_MS = 100;
+const RECHECK_MS = 40;
 
 /** The device layer's I/O shell: timers, USB events and logging around the DeviceManager. */
 export class DeviceService {
   readonly manager: DeviceManager;
   readonly #timers = new Set<NodeJS.Timeout>();
   #poll: NodeJS.Timeout | undefined;
+  #recheck: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DeviceServiceOptions) {
-    const { log, usb } = opts;
+    const { log } = opts;
     const extra = opts.listener ?? {};
     const label = (d: { found: { identity: string; description: { clientName: string } } }): object => ({
       device: d.found.description.clientName,
@@ -43,11 +43,6 @@ export class DeviceService {
       ignore: opts.ignore ?? [],
       settleMs: SETTLE_MS,
       now: () => performance.now(),
-      resolveUsb: (client, clientName) => {
-        const card = cardForClient(client, clientName, usb.cards());
-        if (!card) return undefined;
-        return usb.usbIdentityOfCard(card.number) ?? (card.driver === 'USB-Audio' ? 'pending' : undefined);
-      },
       listener: {
         attached: (d) => {
           log.info({ ...label(d), profile: d.found.profile?.id, input: d.input?.port.name, output: d.output?.port.name }, 'device attached');
@@ -87,6 +82,7 @@ export class DeviceService {
 
   stop(): void {
     if (this.#poll) clearInterval(this.#poll);
+    if (this.#recheck) clearTimeout(this.#recheck);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.opts.hotplug.dispose();
@@ -110,6 +106,13 @@ export class DeviceService {
   #safeScan(): void {
     try {
       this.manager.scan();
+      // A device waiting to settle or for sysfs changes nothing ALSA would announce: look again soon.
+      if (this.manager.waiting && !this.#recheck) {
+        this.#recheck = setTimeout(() => {
+          this.#recheck = undefined;
+          this.#safeScan();
+        }, RECHECK_MS);
+      }
     } catch (e) {
       // A scan that fails (ALSA hiccup during unplug) is retried by the next poll.
       this.opts.log.warn({ err: (e as Error).message }, 'device scan failed');

@@ -1,3 +1,5 @@
+import type { UsbIdentity } from './usb-identity.js';
+
 /**
  * The MIDI port seam. One real implementation (ALSA sequencer via @julusian/midi) and one
  * in-memory simulator; `test/contract/midi-backend.contract.ts` holds both to this contract.
@@ -23,6 +25,12 @@ export interface MidiPortInfo {
   /** 0-based index of the port within its client. */
   readonly portIndex: number;
   readonly direction: 'input' | 'output';
+  /**
+   * The USB device behind the port, read by the backend with the listing (so nothing on the
+   * main thread touches sysfs): undefined if not USB, 'pending' while the kernel is still
+   * registering or removing it.
+   */
+  readonly usb?: UsbIdentity | 'pending';
 }
 
 export interface MidiInputHandle {

@@ -1,5 +1,6 @@
 import type { MidiBackend, MidiInputHandle, MidiOutputHandle, MidiPortInfo } from './midi-backend.js';
 import { PortUnavailable } from './midi-backend.js';
+import type { UsbIdentity } from './usb-identity.js';
 
 /** A device plugged into the simulator: one client with named input and output ports. */
 export interface SimDeviceSpec {
@@ -7,6 +8,8 @@ export interface SimDeviceSpec {
   /** Port names, in port-index order. A name may appear in both lists (a duplex port). */
   readonly inputs?: readonly string[];
   readonly outputs?: readonly string[];
+  /** The USB identity the backend reports with the ports (as ALSA's worker reads it from sysfs). */
+  readonly usb?: UsbIdentity | 'pending';
 }
 
 interface SimPort {
@@ -105,6 +108,7 @@ export class SimMidiBackend implements MidiBackend {
           clientName: spec.clientName,
           portIndex,
           direction,
+          ...(spec.usb === undefined ? {} : { usb: spec.usb }),
         };
         this.#ports.set(id, { info, inputHandles: new Set(), received: [] });
       });
@@ -113,6 +117,15 @@ export class SimMidiBackend implements MidiBackend {
     add('output', spec.outputs ?? []);
     this.#plugged = true;
     return client;
+  }
+
+  /** Changes the USB identity reported for a client's ports (sysfs filling in after plug). */
+  setUsb(client: number, usb: UsbIdentity | 'pending' | undefined): void {
+    for (const [id, port] of this.#ports) {
+      if (!id.startsWith(`${client}:`)) continue;
+      const { usb: _old, ...rest } = port.info;
+      this.#ports.set(id, { ...port, info: usb === undefined ? rest : { ...rest, usb } });
+    }
   }
 
   /** Unplugs every port of a client. Handles learn of it on the next `refresh()`. */

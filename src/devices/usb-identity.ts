@@ -39,9 +39,32 @@ export function parseAsoundCards(text: string): AlsaCard[] {
  * client's name must also match the card's, so a guess is never taken for an identity.
  */
 export function cardForClient(client: number, clientName: string, cards: readonly AlsaCard[]): AlsaCard | undefined {
-  if (client < 16) return undefined;
-  const card = cards.find((c) => c.number === Math.floor((client - 16) / 4));
+  const number = cardNumberOfClient(client);
+  const card = cards.find((c) => c.number === number);
   return card && card.shortName === clientName ? card : undefined;
+}
+
+/** The card slot a kernel client number belongs to; undefined for system and application clients. */
+export function cardNumberOfClient(client: number): number | undefined {
+  // Clients 128 and up are dynamic (applications); 16..127 are the per-card kernel slots.
+  return client >= 16 && client < 128 ? Math.floor((client - 16) / 4) : undefined;
+}
+
+/**
+ * The USB identity behind an ALSA sequencer client. A card's client can outlive the card by
+ * a moment on unplug, and sysfs fills in after the card on plug: both windows are 'pending'.
+ */
+export function resolveClientUsb(
+  reader: SysfsUsbIdentityReader,
+  cards: readonly AlsaCard[],
+  client: number,
+  clientName: string,
+): UsbIdentity | 'pending' | undefined {
+  const slot = cardNumberOfClient(client);
+  if (slot !== undefined && !cards.some((c) => c.number === slot)) return 'pending';
+  const card = cardForClient(client, clientName, cards);
+  if (!card) return undefined;
+  return reader.usbIdentityOfCard(card.number) ?? (card.driver === 'USB-Audio' ? 'pending' : undefined);
 }
 
 /** Reads USB identities of ALSA cards from sysfs; the roots are parameters for tests. */

@@ -7,6 +7,7 @@ import { openHardware } from '../system/hardware.js';
 import { devicesCommand } from './devices-command.js';
 import { monitorCommand } from './monitor-command.js';
 import { startCommand } from './start-command.js';
+import { runModelCommand } from './model-command.js';
 
 const USAGE = `antiphon <command> [options]
 
@@ -14,6 +15,9 @@ commands:
   start                 run the box (what \`npm start\` runs)
   devices               list MIDI ports and USB MIDI devices with identities and profiles
   monitor               print incoming MIDI, decoded and timestamped
+  model info DIR        a model's architecture, parameter count, bytes and pitch map
+  model quantize IN OUT --dtype uint8|uint16|float16
+                        write a quantised copy of a model in the same format
 
 options:
   --config FILE         antiphon.toml (default: $ANTIPHON_CONFIG, /boot/antiphon.toml, ./antiphon.toml)
@@ -25,6 +29,8 @@ const CONFIG_PLACES = ['/boot/firmware/antiphon.toml', '/boot/antiphon.toml', 'a
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Offline model tools need neither config nor hardware.
+  if (command === 'model') return runModelCommand(rest);
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -82,33 +82,38 @@ export class SysfsUsbIdentityReader {
     }
   }
 
-  /** USB identity of a card, or undefined for non-USB cards (virmidi, onboard). */
-  usbIdentityOfCard(cardNumber: number): UsbIdentity | undefined {
+  /**
+   * USB identity of a card: undefined for non-USB cards (virmidi, onboard), 'pending' while
+   * sysfs is still being filled in (the serial string appears after the ids).
+   */
+  usbIdentityOfCard(cardNumber: number): UsbIdentity | 'pending' | undefined {
+    let dev: string;
     try {
       // cardN/device is the USB interface; its parent directory is the USB device.
-      const iface = realpathSync(join(this.sysRoot, `class/sound/card${cardNumber}/device`));
-      const dev = dirname(iface);
-      const attr = (name: string): string | undefined => {
-        try {
-          return readFileSync(join(dev, name), 'utf8').trim();
-        } catch {
-          return undefined;
-        }
-      };
-      const vendor = attr('idVendor');
-      const product = attr('idProduct');
-      if (!vendor || !product) return undefined;
-      return {
-        vendorId: parseInt(vendor, 16),
-        productId: parseInt(product, 16),
-        serial: attr('serial') || undefined,
-        manufacturer: attr('manufacturer'),
-        product: attr('product'),
-        busPath: dev.split('/').pop() ?? '',
-      };
+      dev = dirname(realpathSync(join(this.sysRoot, `class/sound/card${cardNumber}/device`)));
     } catch {
       return undefined;
     }
+    const attr = (name: string): string | undefined => {
+      try {
+        return readFileSync(join(dev, name), 'utf8').trim();
+      } catch {
+        return undefined;
+      }
+    };
+    const vendor = attr('idVendor');
+    const product = attr('idProduct');
+    if (!vendor || !product) return undefined;
+    const serial = attr('serial');
+    if (!serial && declaresSerial(dev)) return 'pending';
+    return {
+      vendorId: parseInt(vendor, 16),
+      productId: parseInt(product, 16),
+      serial: serial || undefined,
+      manufacturer: attr('manufacturer'),
+      product: attr('product'),
+      busPath: dev.split('/').pop() ?? '',
+    };
   }
 
   /** Every USB device on the system, for `antiphon devices`. */
@@ -149,4 +154,14 @@ export class SysfsUsbIdentityReader {
 export function formatUsbId(id: Pick<UsbIdentity, 'vendorId' | 'productId'>): string {
   const hex = (n: number): string => n.toString(16).padStart(4, '0');
   return `${hex(id.vendorId)}:${hex(id.productId)}`;
+}
+
+/** Does the device descriptor name a serial-number string (iSerialNumber, byte 16, non-zero)? */
+function declaresSerial(deviceDir: string): boolean {
+  try {
+    const descriptors = readFileSync(join(deviceDir, 'descriptors'));
+    return (descriptors[16] ?? 0) !== 0;
+  } catch {
+    return false;
+  }
 }

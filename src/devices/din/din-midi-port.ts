@@ -1,0 +1,123 @@
+import type { MidiOut } from '../../clock/midi-out.js';
+import { Priority, type Scheduler } from '../../clock/scheduler.js';
+import type { TimedMidiMessage } from '../../midi/message.js';
+import { TimedMidiDecoder, dinByteDurationMs } from '../../midi/timed-decoder.js';
+import type { SerialLink, SerialPortOpener } from '../serial/serial-port.js';
+import { SerialOpenError } from '../serial/serial-port.js';
+
+/** The subset of pino's logger the DIN port uses. */
+export interface DinLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface DinMidiOptions {
+  /** Default /dev/ttyAMA0, the PL011 on the Pi header. */
+  readonly path?: string;
+  readonly baudRate?: number;
+  /** How often to try again after the port failed to open or went away. */
+  readonly retryMs?: number;
+}
+
+export type DinState = 'opening' | 'open' | 'down' | 'disposed';
+
+const DIN_BAUD = 31_250;
+
+/**
+ * 5-pin DIN MIDI over the UART: an input (decoded with the codec, each message back-dated by
+ * its position in the chunk at 320 us a byte) and a `MidiOut`. It never throws at the box:
+ * a missing UART, a port held by a getty, or an adapter that vanishes is logged once with
+ * its typed reason and retried every `retryMs` until it works. An unplugged cable cannot be
+ * seen on a UART; the clock follower reports it as a lost clock.
+ */
+export class DinMidiPort implements MidiOut {
+  readonly id = 'din';
+  readonly path: string;
+  private link: SerialLink | undefined;
+  private current: DinState = 'down';
+  private lastReason: string | undefined;
+  private readonly listeners: ((message: TimedMidiMessage) => void)[] = [];
+
+  constructor(
+    private readonly opener: SerialPortOpener,
+    private readonly scheduler: Scheduler,
+    private readonly log: DinLog,
+    private readonly options: DinMidiOptions = {},
+  ) {
+    this.path = options.path ?? '/dev/ttyAMA0';
+  }
+
+  private get retryTag(): string {
+    return `din-retry:${this.path}`;
+  }
+
+  get state(): DinState {
+    return this.current;
+  }
+
+  /** The open port's file descriptor, for off-thread timed writes. */
+  get fd(): number | undefined {
+    return this.link?.fd;
+  }
+
+  onMessage(listener: (message: TimedMidiMessage) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Starts opening (and keeps retrying). Resolves after the first attempt, whatever it gave. */
+  async start(): Promise<void> {
+    if (this.current !== 'down') return;
+    this.current = 'opening';
+    try {
+      const link = await this.opener.open({ path: this.path, baudRate: this.options.baudRate ?? DIN_BAUD });
+      if ((this.current as DinState) === 'disposed') {
+        await link.close();
+        return;
+      }
+      this.attach(link);
+    } catch (error) {
+      const reason = error instanceof SerialOpenError ? error.reason : 'other';
+      this.goDown(reason, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  send(bytes: Uint8Array): boolean {
+    return this.link?.write(bytes) ?? false;
+  }
+
+  async dispose(): Promise<void> {
+    this.current = 'disposed';
+    this.scheduler.cancel(this.retryTag);
+    const link = this.link;
+    this.link = undefined;
+    await link?.close();
+  }
+
+  private attach(link: SerialLink): void {
+    this.link = link;
+    this.current = 'open';
+    this.lastReason = undefined;
+    this.log.info({ path: this.path, backend: this.opener.kind }, 'DIN MIDI open');
+    const decoder = new TimedMidiDecoder({ byteDurationMs: dinByteDurationMs });
+    const deliver = (timed: TimedMidiMessage): void => {
+      for (const listen of this.listeners) listen(timed);
+    };
+    link.onData((bytes, at) => decoder.feed(bytes, at, deliver));
+    link.onClose((error) => {
+      if (this.link !== link) return;
+      this.link = undefined;
+      if (this.current === 'disposed') return;
+      this.current = 'down';
+      if (error) this.goDown('gone', error.message);
+    });
+  }
+
+  /** Logs a failure once per distinct reason (not every retry), then schedules a retry. */
+  private goDown(reason: string, detail: string): void {
+    this.current = 'down';
+    if (reason !== this.lastReason) this.log.warn({ path: this.path, reason, detail }, 'DIN MIDI unavailable; retrying');
+    this.lastReason = reason;
+    const retryAt = this.scheduler.nowMs() + (this.options.retryMs ?? 2000);
+    this.scheduler.callAt(retryAt, () => void this.start(), Priority.note, this.retryTag);
+  }
+}

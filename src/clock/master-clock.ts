@@ -71,11 +71,24 @@ export class MasterClock {
     this.queueNextTick();
   }
 
+  /**
+   * Takes over from another clock without a seam: the first tick at `firstTickMs`, at
+   * `tempo`, carrying on the transport it was following (no Start/Continue is sent: the
+   * receivers were already following the same song through thru).
+   */
+  takeOver(firstTickMs: number, tempo: Bpm, transport: { readonly running: boolean; readonly position: Ticks }): void {
+    this.halt();
+    this.state = { ...T.withTempo(this.state, tempo), running: transport.running, position: transport.position };
+    this.nextIndex = 0;
+    this.songStartIndex = -transport.position;
+    this.timeline = TickTimeline.start(ticks(0), ms(firstTickMs), tempo);
+    this.queueNextTick();
+  }
+
   /** Stops generating clocks (an external source has taken over, or shutdown). */
   halt(): void {
     this.scheduler.cancel(TICK_TAG);
     this.timeline = undefined;
-    this.state = T.stop(this.state);
   }
 
   start(): void {

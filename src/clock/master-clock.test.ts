@@ -121,3 +121,22 @@ describe('MasterClock', () => {
     expect(scheduler.pending).toBe(0);
   });
 });
+
+describe('MasterClock with ticks committed ahead', () => {
+  it('keeps its grid, and a tempo change is heard after the committed ticks', () => {
+    const v = virtualScheduler(0);
+    const din = new RecordingOut('din', v.clock);
+    const clock = new MasterClock(v.scheduler, { tempo: bpm(120), outputs: () => [din], aheadTicks: 3 });
+    clock.run(0);
+    v.wakeup.advanceTo(100); // ticks 0..4 sent; 5..7 committed
+    clock.start();
+    clock.setTempo(150);
+    v.wakeup.advanceTo(1000);
+    const times = din.timesOf(0xf8);
+    const old = msPerTick(bpm(120));
+    for (let i = 1; i <= 7; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeCloseTo(old, 9);
+    for (let i = 8; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeCloseTo(msPerTick(bpm(150)), 9);
+    const fa = din.sent.findIndex((s) => s.bytes[0] === 0xfa);
+    expect(din.sent[fa + 1]).toEqual({ atMs: times[5], bytes: [0xf8] });
+  });
+});

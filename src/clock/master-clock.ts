@@ -15,6 +15,12 @@ export interface MasterClockOptions {
   readonly outputs: () => readonly MidiOut[];
   /** Send F8 while stopped too, so followers can show and lock the tempo before Start. */
   readonly clockWhileStopped?: boolean;
+  /**
+   * Ticks handed to the outputs ahead of their time (default 1). Outputs on their own clock
+   * thread (see ClockOutputThread) then send on time even if this thread is busy for up to
+   * `aheadTicks` periods; a tempo change is heard after the ticks already committed.
+   */
+  readonly aheadTicks?: number;
 }
 
 /** Called for every tick sent: `index` counts clocks since `run`, `position` is the song's. */
@@ -24,14 +30,16 @@ const TICK_TAG = 'master-clock';
 
 /**
  * The internal master: F8 at 24 PPQN on an absolute timeline, transport messages on the
- * tick grid. Exactly one tick is queued ahead; that tick is committed (its time never
- * changes), and a tempo change pivots on it, so the change is heard from the next interval
- * with no jump in phase. Start/Continue/Stop/SPP are queued just before the committed tick,
- * so the first clock after Start is the downbeat, as MIDI 1.0 wants.
+ * tick grid. Ticks are committed (queued with their time, which never changes again)
+ * `aheadTicks` ahead; a tempo change pivots on the last committed tick, so it is heard from
+ * the next interval with no jump in phase. Start/Continue/Stop/SPP go out at the next tick's
+ * time, ahead of its F8, so the first clock after Start is the downbeat, as MIDI 1.0 wants.
  */
 export class MasterClock {
   private timeline: TickTimeline | undefined;
   private nextIndex = 0;
+  /** Highest tick index whose F8 is queued. */
+  private committedIndex = -1;
   /** Clock index that is song position 0 (valid while running). */
   private songStartIndex = 0;
   private state: TransportState;
@@ -47,7 +55,7 @@ export class MasterClock {
 
   get transport(): TransportState {
     if (!this.state.running) return this.state;
-    return { ...this.state, position: ticks(this.nextIndex - this.songStartIndex) };
+    return { ...this.state, position: ticks(Math.max(0, this.nextIndex - this.songStartIndex)) };
   }
 
   get generating(): boolean {
@@ -67,8 +75,9 @@ export class MasterClock {
   run(atMs: number = this.scheduler.nowMs()): void {
     if (this.timeline) return;
     this.nextIndex = 0;
+    this.committedIndex = -1;
     this.timeline = TickTimeline.start(ticks(0), ms(atMs), this.state.tempo);
-    this.queueNextTick();
+    this.commitThrough(this.ahead - 1);
   }
 
   /**
@@ -80,9 +89,10 @@ export class MasterClock {
     this.halt();
     this.state = { ...T.withTempo(this.state, tempo), running: transport.running, position: transport.position };
     this.nextIndex = 0;
+    this.committedIndex = -1;
     this.songStartIndex = -transport.position;
     this.timeline = TickTimeline.start(ticks(0), ms(firstTickMs), tempo);
-    this.queueNextTick();
+    this.commitThrough(this.ahead - 1);
   }
 
   /** Stops generating clocks (an external source has taken over, or shutdown). */
@@ -96,6 +106,7 @@ export class MasterClock {
     this.state = T.start(this.state);
     this.songStartIndex = this.nextIndex;
     this.broadcastAt(at, START_BYTES);
+    this.fillStoppedTicks();
   }
 
   stop(): void {
@@ -114,6 +125,7 @@ export class MasterClock {
     this.songStartIndex = this.nextIndex - this.state.position;
     this.broadcastAt(at, songPositionBytes(spp));
     this.broadcastAt(at, CONTINUE_BYTES);
+    this.fillStoppedTicks();
   }
 
   /** Song Position Pointer; ignored while running (MIDI 1.0). */
@@ -127,7 +139,7 @@ export class MasterClock {
     const checked = checkedBpm(tempo, 'master clock tempo');
     this.state = T.withTempo(this.state, checked);
     if (!this.timeline) return;
-    this.timeline = this.timeline.withTempo(checked, ticks(this.nextIndex));
+    this.timeline = this.timeline.withTempo(checked, ticks(this.committedIndex));
   }
 
   /** Tap tempo at a monotonic time; returns the tempo it set, if any. */
@@ -153,21 +165,41 @@ export class MasterClock {
     for (const out of this.options.outputs()) this.scheduler.sendAt(out, bytes, atMs, Priority.transport);
   }
 
-  private queueNextTick(): void {
-    const timeline = this.timeline;
-    if (!timeline) return;
-    this.scheduler.callAt(timeline.timeOfTick(ticks(this.nextIndex)), (at) => this.sendTick(at), Priority.clock, TICK_TAG);
+  private get ahead(): number {
+    return Math.max(1, Math.floor(this.options.aheadTicks ?? 1));
   }
 
-  private sendTick(scheduledMs: number): void {
-    const running = this.state.running;
-    if (running || this.options.clockWhileStopped !== false) {
-      for (const out of this.options.outputs()) out.send(CLOCK_BYTES);
+  private get sendsClock(): boolean {
+    return this.state.running || this.options.clockWhileStopped !== false;
+  }
+
+  /** Queues the F8s (and the bookkeeping call) of every tick up to `index`. */
+  private commitThrough(index: number): void {
+    const timeline = this.timeline;
+    if (!timeline) return;
+    while (this.committedIndex < index) {
+      const n = ++this.committedIndex;
+      const at = timeline.timeOfTick(ticks(n));
+      if (this.sendsClock) for (const out of this.options.outputs()) this.scheduler.sendAt(out, CLOCK_BYTES, at, Priority.clock, TICK_TAG);
+      // Queued after the sends at the same instant and priority, so it runs once they are out.
+      this.scheduler.callAt(at, () => this.tickSent(n, at), Priority.clock, TICK_TAG);
     }
-    const tick = { index: this.nextIndex, timeMs: scheduledMs, position: running ? ticks(this.nextIndex - this.songStartIndex) : undefined };
-    this.nextIndex++;
-    this.queueNextTick();
-    for (const listen of this.listeners) listen(tick);
+  }
+
+  /** With clockWhileStopped off, the committed ticks from the downbeat on still need their F8. */
+  private fillStoppedTicks(): void {
+    const timeline = this.timeline;
+    if (!timeline || this.options.clockWhileStopped !== false) return;
+    for (let n = this.nextIndex; n <= this.committedIndex; n++) {
+      for (const out of this.options.outputs()) this.scheduler.sendAt(out, CLOCK_BYTES, timeline.timeOfTick(ticks(n)), Priority.clock, TICK_TAG);
+    }
+  }
+
+  private tickSent(index: number, timeMs: number): void {
+    const position = this.state.running && index >= this.songStartIndex ? ticks(index - this.songStartIndex) : undefined;
+    this.nextIndex = index + 1;
+    this.commitThrough(index + this.ahead);
+    for (const listen of this.listeners) listen({ index, timeMs, position });
   }
 }
 

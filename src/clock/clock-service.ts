@@ -108,7 +108,8 @@ export class ClockService {
   receive(timed: TimedMidiMessage): void {
     const m = timed.message;
     if (!isClockMessage(m) || this.mode === 'internal') return;
-    if (m.type === 'clock' && this.current === 'internal') this.follow();
+    // Start/Continue/SPP announce an external master as surely as F8 does.
+    if (this.current === 'internal') this.follow();
     switch (m.type) {
       case 'clock':
         this.follower.clock(timed.timeMs);

@@ -107,6 +107,24 @@ describe('ClockFollower', () => {
     expect(follower.status(last + 2030).tempo).toBeCloseTo(100, 6);
   });
 
+  it('keeps tempo and count through a burst of late ticks (a buffering interface)', () => {
+    const stream = syntheticClock({ tempoAt: () => 174, ticks: beatsTicks(8), jitterMs: 1, seed: 6 });
+    // Ticks 100..102 held up and delivered together just after tick 102 was due.
+    const burst = stream.map((t) => (t.index >= 100 && t.index <= 102 ? { ...t, arrivedMs: (stream[102]?.trueMs ?? 0) + 0.3 + 0.1 * (t.index - 100) } : t));
+    const follower = new ClockFollower();
+    follower.start();
+    const run = feed(follower, burst);
+    expect(maxOf(run.tempoErrorPct.slice(beatsTicks(2)))).toBeLessThan(0.1);
+    expect(follower.status(0).transport.position).toBe(beatsTicks(8));
+  });
+
+  it('re-locks after an abrupt tempo jump', () => {
+    const stream = syntheticClock({ tempoAt: (t) => (t < 10_000 ? 120 : 140), ticks: beatsTicks(48), jitterMs: 1, seed: 8 });
+    const run = feed(new ClockFollower(), stream);
+    const jump = stream.findIndex((t) => t.tempo === 140);
+    expect(maxOf(run.tempoErrorPct.slice(jump + beatsTicks(4)))).toBeLessThan(0.1);
+  });
+
   it('is idle before any tick', () => {
     expect(new ClockFollower().status(0)).toMatchObject({ state: 'idle', tempo: undefined });
   });

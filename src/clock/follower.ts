@@ -30,6 +30,20 @@ export interface FollowerStatus {
   readonly timeline: TickTimeline | undefined;
 }
 
+/** A locked tick may sit this far off the line (±1 ms jitter passes, a burst does not). */
+const GATE_MIN_MS = 2.5;
+const GATE_PERIODS = 0.2;
+const REFIT_AFTER_REJECTS = 12;
+/**
+ * The median raw gap must agree with the fitted period within this fraction; otherwise the
+ * fit is counting ticks on the wrong grid (after a bad start in a burst) and starts over.
+ * A median ignores drops (long gaps) and bursts (short ones) alike.
+ */
+const GAP_WINDOW = 24;
+const MAX_PERIOD_DISAGREEMENT = 0.12;
+/** A quarter of the shortest tick period the box accepts (300 BPM). */
+const MIN_GAP_MS = msPerTick(MAX_BPM) / 4;
+
 const DEFAULTS = { window: 96, lockTicks: 24, maxLockedResidualMs: 2, freewheelAfterPeriods: 3, lostAfterMs: 1000 };
 
 /**
@@ -46,9 +60,14 @@ export class ClockFollower {
   private lastTickMs: number | undefined;
   /** Clock index of the newest tick; it keeps counting across a loss so positions stay whole. */
   private lastIndex = -1;
-  private shortestGapMs = Infinity;
+  /** Gaps seen while acquiring (before the fit can be trusted to count ticks). */
+  private acquisitionGaps: number[] = [];
   private songStartIndex = 0;
   private pendingDownbeat = false;
+  private rejectedRun = 0;
+  private skipDebt = 0;
+  /** The last GAP_WINDOW inter-arrival gaps long enough to be real (no bursts). */
+  private recentGaps: number[] = [];
 
   constructor(options: FollowerOptions = {}) {
     this.o = { ...DEFAULTS, ...options };
@@ -60,17 +79,37 @@ export class ClockFollower {
   clock(atMs: number): void {
     const last = this.lastTickMs;
     if (last !== undefined && atMs - last >= this.o.lostAfterMs) this.resetFit();
+    const fitted = this.fit.size >= this.o.lockTicks ? this.fit.solve(this.lastIndex) : undefined;
+    const previousIndex = this.lastIndex;
+    let timed = true;
     if (this.lastTickMs === undefined) {
       this.lastIndex += 1;
+    } else if (fitted) {
+      // Count from the fitted line, not from the last (jittered) arrival.
+      this.lastIndex += this.increment(Math.round((atMs - fitted.timeMs) / fitted.periodMs));
+      const residual = atMs - (fitted.timeMs + (this.lastIndex - previousIndex) * fitted.periodMs);
+      timed = this.admit(residual, fitted.periodMs);
     } else {
       const gap = atMs - this.lastTickMs;
-      if (gap <= 0) return; // a duplicate timestamp carries no timing information
+      // Ticks closer than any real tempo allows (a buffered burst): count them, learn nothing.
       const period = this.periodEstimate(gap);
-      this.lastIndex += Math.max(1, Math.round(gap / period));
-      if (this.fit.size < 4) this.shortestGapMs = Math.min(this.shortestGapMs, gap);
+      timed = gap >= MIN_GAP_MS && gap >= period / 2;
+      this.lastIndex += this.increment(timed ? Math.max(1, Math.round(gap / period)) : 0);
+      if (timed && this.acquisitionGaps.length < 9) this.acquisitionGaps.push(gap);
     }
+    if (this.lastTickMs !== undefined && atMs - this.lastTickMs >= MIN_GAP_MS) {
+      this.recentGaps.push(atMs - this.lastTickMs);
+      if (this.recentGaps.length > GAP_WINDOW) this.recentGaps.shift();
+    }
+    if (fitted && this.recentGaps.length === GAP_WINDOW && this.onWrongGrid(fitted.periodMs)) {
+      this.recentGaps = [];
+      this.fit.clear();
+      this.acquisitionGaps = [];
+      timed = true;
+    }
+    if (this.lastTickMs === undefined) timed = true;
     this.lastTickMs = atMs;
-    this.fit.add(this.lastIndex, atMs);
+    if (timed) this.fit.add(this.lastIndex, atMs);
     if (this.pendingDownbeat) {
       this.songStartIndex = this.lastIndex - this.state.position;
       this.pendingDownbeat = false;
@@ -78,6 +117,47 @@ export class ClockFollower {
     if (this.state.running) this.state = { ...this.state, position: ticks(this.lastIndex - this.songStartIndex + 1) };
     const tempo = this.tempoNow();
     if (tempo !== undefined) this.state = T.withTempo(this.state, tempo);
+  }
+
+  /**
+   * Ticks a gap spans. A late tick looks like a dropped one followed by an early one; when the
+   * ticks after it then arrive with no room between them, they repay that skip (a burst), so
+   * the count stays exact. An unrepaid skip was a real drop.
+   */
+  private increment(byTime: number): number {
+    if (byTime >= 1) {
+      this.skipDebt = byTime - 1;
+      return byTime;
+    }
+    if (this.skipDebt > 0) {
+      this.skipDebt--;
+      return 0;
+    }
+    return 1;
+  }
+
+  private onWrongGrid(periodMs: number): boolean {
+    const sorted = [...this.recentGaps].sort((a, b) => a - b);
+    const median = sorted[sorted.length >> 1] ?? periodMs;
+    return Math.abs(median / periodMs - 1) > MAX_PERIOD_DISAGREEMENT;
+  }
+
+  /**
+   * Once locked, a tick far off the fitted line (a burst from a buffering interface, a
+   * stalled sender) is counted but kept out of the fit. A run of them means the tempo
+   * really jumped: start a fresh fit from here.
+   */
+  private admit(residualMs: number, periodMs: number): boolean {
+    const gate = Math.max(GATE_MIN_MS, GATE_PERIODS * periodMs);
+    if (Math.abs(residualMs) <= gate) {
+      this.rejectedRun = 0;
+      return true;
+    }
+    if (++this.rejectedRun < REFIT_AFTER_REJECTS) return false;
+    this.rejectedRun = 0;
+    this.fit.clear();
+    this.acquisitionGaps = [];
+    return true;
   }
 
   start(): void {
@@ -137,20 +217,24 @@ export class ClockFollower {
   }
 
   /**
-   * Period used to count how many ticks a gap spans. Until the fit has a few points, the
-   * shortest gap seen: a dropped tick makes a gap about twice as long, never shorter.
+   * Period used to count how many ticks a gap spans while acquiring. From three gaps on, their
+   * lower median: a dropped tick makes one gap twice as long and a burst one much shorter,
+   * and neither moves a median.
    */
   private periodEstimate(gap: number): number {
-    if (this.fit.size >= 4) {
+    if (this.fit.size >= 8) {
       const fitted = this.fit.solve(this.lastIndex);
       if (fitted && fitted.periodMs > 0) return fitted.periodMs;
     }
-    return Math.min(gap, this.shortestGapMs);
+    // With under three gaps a drop cannot be told from a burst: count one tick per gap.
+    const gaps = [...this.acquisitionGaps, gap].sort((a, b) => a - b);
+    return gaps.length < 4 ? gap : (gaps[Math.floor((gaps.length - 1) / 2)] ?? gap);
   }
 
   private resetFit(): void {
     this.fit.clear();
     this.lastTickMs = undefined;
-    this.shortestGapMs = Infinity;
+    this.acquisitionGaps = [];
+    this.recentGaps = [];
   }
 }

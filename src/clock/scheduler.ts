@@ -1,5 +1,5 @@
 import { EventQueue } from './event-queue.js';
-import type { MidiOut } from './midi-out.js';
+import { isTimedMidiOut, type MidiOut, type TimedMidiOut } from './midi-out.js';
 import type { MonotonicClock } from './time-source.js';
 import type { Wakeup } from './wakeup.js';
 
@@ -29,6 +29,7 @@ export class Scheduler {
   private armedFor: number | undefined;
   private dispatching = false;
   private readonly observers: ((report: DispatchReport) => void)[] = [];
+  private readonly timedOuts = new Set<TimedMidiOut>();
 
   constructor(
     readonly clock: MonotonicClock,
@@ -40,6 +41,12 @@ export class Scheduler {
   }
 
   sendAt(out: MidiOut, bytes: Uint8Array, atMs: number, priority: number = Priority.note, tag?: string): void {
+    if (isTimedMidiOut(out)) {
+      // It keeps its own time (on its own thread): hand it over now, not at the deadline.
+      this.timedOuts.add(out);
+      out.sendAt(bytes, atMs, priority, tag);
+      return;
+    }
     this.queue.push(atMs, { kind: 'send', out, bytes, tag }, priority);
     this.rearm();
   }
@@ -51,6 +58,7 @@ export class Scheduler {
 
   /** Drops queued entries with this tag due at or after `fromMs`. Returns how many. */
   cancel(tag: string, fromMs = -Infinity): number {
+    for (const out of this.timedOuts) out.cancel(tag, fromMs);
     const n = this.queue.removeWhere((e, at) => e.tag === tag && at >= fromMs);
     this.rearm();
     return n;

@@ -5,6 +5,9 @@
  * missing tick is only a missing point (indices are inferred from the gap), not an error.
  * Pure and allocation-free per tick: ring buffers of fixed size.
  */
+/** Largest RMS residual (ms) for which a curved fit is taken as a tempo ramp. */
+const MAX_RAMP_RESIDUAL_MS = 1.5;
+
 export class TickFit {
   private readonly index: Float64Array;
   private readonly time: Float64Array;
@@ -88,7 +91,10 @@ export class TickFit {
     }
     const xe = atIndex - ref.index - mx;
     const curveSe = n > 3 && szz > 0 ? Math.sqrt(sseQuad / (n - 3) / szz) : Infinity;
-    if (curve !== 0 && Math.abs(curve) > curvatureSigmas * curveSe) {
+    // Curvature explains a ramp only if what is left over looks like jitter; a stall or a
+    // burst also bends the fit, and extrapolating that bend would be wild.
+    const quadRms = Math.sqrt(sseQuad / n);
+    if (curve !== 0 && Math.abs(curve) > curvatureSigmas * curveSe && quadRms <= MAX_RAMP_RESIDUAL_MS) {
       return { periodMs: slope + curve * (2 * xe - g), timeMs: ref.time + my + slope * xe + curve * z(xe), rmsResidualMs: Math.sqrt(sseQuad / n) };
     }
     return { periodMs: slope, timeMs: ref.time + my + slope * xe, rmsResidualMs: Math.sqrt(sseLine / n) };

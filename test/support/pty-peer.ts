@@ -11,6 +11,8 @@ export interface PtyPeer {
   readonly path: string;
   readonly received: number[];
   write(bytes: Uint8Array): void;
+  /** The pipe into the master side, for timed writes from a ClockOutputThread. */
+  readonly inputFd: number;
   kill(): void;
 }
 
@@ -33,6 +35,8 @@ export function openPtyPeer(): Promise<PtyPeer> {
         path,
         received,
         write: (bytes) => child.stdin.write(bytes),
+        // Node keeps the fd of a child's stdin pipe on its libuv handle; tests only.
+        inputFd: (child.stdin as unknown as { _handle: { fd: number } })._handle.fd,
         kill: () => child.kill('SIGKILL'),
       });
     };

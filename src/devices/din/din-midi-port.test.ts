@@ -97,3 +97,17 @@ describe('DinMidiPort', () => {
     expect(scheduler.pending).toBe(0);
   });
 });
+
+describe('DinMidiPort as a clock output', () => {
+  it('gets master clock ticks at their time through the scheduler when it has no thread', async () => {
+    const { bus, din, wakeup, scheduler } = rig();
+    const peer = bus.plug('/dev/ttyAMA0');
+    await din.start();
+    const { MasterClock } = await import('../../clock/master-clock.js');
+    const { bpm, msPerTick } = await import('../../clock/units.js');
+    const clock = new MasterClock(scheduler, { tempo: bpm(174), outputs: () => [din], aheadTicks: 2 });
+    clock.run(0);
+    wakeup.advanceTo(10 * msPerTick(bpm(174)) + 0.001);
+    expect(peer.received).toEqual(Array(11).fill(0xf8));
+  });
+});

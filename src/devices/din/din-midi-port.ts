@@ -1,4 +1,5 @@
-import type { MidiOut } from '../../clock/midi-out.js';
+import type { ClockOutputThread } from '../../clock/clock-output-thread.js';
+import type { MidiOut, TimedMidiOut } from '../../clock/midi-out.js';
 import { Priority, type Scheduler } from '../../clock/scheduler.js';
 import type { TimedMidiMessage } from '../../midi/message.js';
 import { TimedMidiDecoder, dinByteDurationMs } from '../../midi/timed-decoder.js';
@@ -17,6 +18,11 @@ export interface DinMidiOptions {
   readonly baudRate?: number;
   /** How often to try again after the port failed to open or went away. */
   readonly retryMs?: number;
+  /**
+   * Write timed bytes (clock, notes) from this thread at their exact time instead of from
+   * the main thread's scheduler. Used when the link has a file descriptor (the real UART).
+   */
+  readonly thread?: ClockOutputThread;
 }
 
 export type DinState = 'opening' | 'open' | 'down' | 'disposed';
@@ -30,13 +36,15 @@ const DIN_BAUD = 31_250;
  * its typed reason and retried every `retryMs` until it works. An unplugged cable cannot be
  * seen on a UART; the clock follower reports it as a lost clock.
  */
-export class DinMidiPort implements MidiOut {
+export class DinMidiPort implements TimedMidiOut {
   readonly id = 'din';
   readonly path: string;
   private link: SerialLink | undefined;
   private current: DinState = 'down';
   private lastReason: string | undefined;
   private readonly listeners: ((message: TimedMidiMessage) => void)[] = [];
+  /** This port as a plain output, for the scheduler's own queue when there is no thread. */
+  private readonly direct: MidiOut = { id: 'din', send: (bytes) => this.send(bytes) };
 
   constructor(
     private readonly opener: SerialPortOpener,
@@ -45,6 +53,13 @@ export class DinMidiPort implements MidiOut {
     private readonly options: DinMidiOptions = {},
   ) {
     this.path = options.path ?? '/dev/ttyAMA0';
+    options.thread?.onError((fd, code) => {
+      const link = this.link;
+      if (!link || link.fd !== fd) return;
+      this.link = undefined;
+      void link.close();
+      this.goDown('gone', `clock thread write: ${code}`);
+    });
   }
 
   private get retryTag(): string {
@@ -83,6 +98,21 @@ export class DinMidiPort implements MidiOut {
 
   send(bytes: Uint8Array): boolean {
     return this.link?.write(bytes) ?? false;
+  }
+
+  sendAt(bytes: Uint8Array, atMs: number, priority: number, tag?: string): boolean {
+    const fd = this.link?.fd;
+    const thread = this.options.thread;
+    if (thread && fd !== undefined) {
+      thread.sendAt(fd, bytes, atMs, priority, tag);
+      return true;
+    }
+    this.scheduler.sendAt(this.direct, bytes, atMs, priority, tag);
+    return this.link !== undefined;
+  }
+
+  cancel(tag: string, fromMs: number): void {
+    this.options.thread?.cancel(tag, fromMs);
   }
 
   async dispose(): Promise<void> {

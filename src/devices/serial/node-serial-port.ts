@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
+import { writeSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { MonotonicClock } from '../../clock/time-source.js';
 import { hrtimeClock } from '../../clock/time-source.js';
@@ -70,9 +71,28 @@ class NodeSerialLink implements SerialLink {
     return binding?.fd;
   }
 
+  /**
+   * Writes straight to the fd when it can: serialport's own write goes through the libuv
+   * thread pool and arrives a variable time later (bench:clock measures it). Falls back to
+   * it when the tty buffer is full (EAGAIN) or the write was partial.
+   */
   write(bytes: Uint8Array): boolean {
     if (!this.open) return false;
-    this.port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const fd = this.fd;
+    let written = 0;
+    if (fd !== undefined) {
+      try {
+        written = writeSync(fd, bytes);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EAGAIN') {
+          this.failure ??= new SerialLinkError(this.path, `write: ${code ?? String(error)}`);
+          void this.close();
+          return false;
+        }
+      }
+    }
+    if (written < bytes.byteLength) this.port.write(Buffer.from(bytes.buffer, bytes.byteOffset + written, bytes.byteLength - written));
     return true;
   }
 

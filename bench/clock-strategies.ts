@@ -12,6 +12,9 @@ import { TS_WORKER, tsWorkerData } from './timing-stats.js';
 export interface StrategyRun {
   readonly due: number[];
   readonly sent: number[];
+  /** For strategies that only report their worst case at the send call. */
+  readonly maxLateMs?: number;
+  readonly sentCount?: number;
 }
 
 export interface StrategyJob {
@@ -131,5 +134,42 @@ export function workerThreadClock(spinMs: number): Strategy {
       });
       worker.once('error', reject);
     });
+  return Object.assign(strategy, { ownThread: true });
+}
+
+/**
+ * The product's DIN path: MasterClock on a plain-timer Scheduler, with a ThreadedFdOut: the
+ * ClockOutputThread generates the F8s itself from the master's grid (`ahead` only matters
+ * for outputs the thread does not generate for). The thread does not report each write, so `sent` is
+ * empty and the figures come from the pty; `maxLateMs` is the thread's own worst lateness.
+ */
+export function productClockThread(spinMs: number, ahead: number): Strategy {
+  const strategy: Strategy = async (job) => {
+    const { ClockOutputThread, ThreadedFdOut } = await import('../src/clock/clock-output-thread.js');
+    const thread = new ClockOutputThread({ spinMs, realtime: job.realtime });
+    thread.onPriority((ok, detail) => {
+      if (!ok) console.log(`  (clock thread stays at normal priority: ${detail})`);
+    });
+    const out = new ThreadedFdOut('din', () => job.fd, thread);
+    const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
+    const clock = new MasterClock(scheduler, { tempo: bpmFromMsPerTick(job.periodMs as never), outputs: () => [out], aheadTicks: ahead });
+    await thread.ready();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let it raise its priority
+    const t0 = now() + 20;
+    await new Promise<void>((resolve) => {
+      clock.onTick((tick) => {
+        if (tick.index + 1 >= job.ticks) {
+          clock.halt();
+          scheduler.dispose();
+          resolve();
+        }
+      });
+      clock.run(t0);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const stats = await thread.stats();
+    await thread.dispose();
+    return { due: due(t0, job), sent: [], maxLateMs: stats.maxLateMs, sentCount: stats.sent };
+  };
   return Object.assign(strategy, { ownThread: true });
 }

@@ -3,12 +3,13 @@
  * Env: CLOCK_BENCH_TICKS (default 2000), CLOCK_BENCH_STRATEGIES (comma list, default all).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { raiseThreadToRealtime } from '../src/clock/realtime-thread.js';
 import { NodeSerialPortOpener } from '../src/devices/serial/node-serial-port.js';
 import { bpm, msPerTick } from '../src/clock/units.js';
-import { absoluteSetTimeout, immediatePolling, naiveSetInterval, productMasterClock, workerThreadClock, type Strategy, type StrategyJob } from './clock-strategies.js';
+import { absoluteSetTimeout, immediatePolling, naiveSetInterval, productClockThread, productMasterClock, workerThreadClock, type Strategy, type StrategyJob } from './clock-strategies.js';
 import { runFollowerBench } from './follower-bench.js';
 import { openPtySink } from './pty-sink.js';
 import { TS_WORKER, tsWorkerData, formatRow, tableHeader, timingStats } from './timing-stats.js';
@@ -32,6 +33,7 @@ const variants: Variant[] = [
   { name: 'product, via serialport.write', strategy: productMasterClock(2), viaSerialport: true },
   { name: 'setImmediate polling', strategy: immediatePolling },
   { name: 'worker: Atomics.wait + spin 1ms', strategy: workerThreadClock(1) },
+  { name: 'product: ClockOutputThread grid', strategy: productClockThread(1, 1) },
 ];
 
 function startGeneration(): { stop(): Promise<{ steps: number; msPerStep: number }> } {
@@ -49,7 +51,20 @@ function startGeneration(): { stop(): Promise<{ steps: number; msPerStep: number
   };
 }
 
+/** CPU time split from /proc/stat, to show how contended the machine was during a run. */
+function cpuTimes(): number[] {
+  return (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+}
+
+function contention(before: number[], after: number[]): string {
+  const d = after.map((v, i) => v - (before[i] ?? 0));
+  const total = d.reduce((a, b) => a + b, 0) || 1;
+  const idle = (d[3] ?? 0) + (d[4] ?? 0);
+  return `machine busy ${(100 * (1 - idle / total)).toFixed(0)}%, steal ${((100 * (d[7] ?? 0)) / total).toFixed(1)}%, load ${loadavg()[0]?.toFixed(1) ?? '?'}`;
+}
+
 async function measure(variant: Variant, generating: boolean): Promise<string[]> {
+  const cpuBefore = cpuTimes();
   const sink = await openPtySink(REALTIME);
   const link = variant.viaSerialport ? await new NodeSerialPortOpener().open({ path: sink.path, baudRate: 31250 }) : undefined;
   const job: StrategyJob = { fd: sink.fd, periodMs: msPerTick(bpm(TEMPO)), ticks: TICKS, realtime: REALTIME, ...(link ? { write: (b: Uint8Array) => void link.write(b) } : {}) };
@@ -63,9 +78,13 @@ async function measure(variant: Variant, generating: boolean): Promise<string[]>
   await link?.close();
   const arrived = await sink.finish();
   const label = `${variant.name} ${generating ? '[gen]' : '[idle]'}`;
-  const rows = [formatRow(`${label} send`, timingStats(run.due, run.sent))];
+  const rows =
+    run.sent.length > 0
+      ? [formatRow(`${label} send`, timingStats(run.due, run.sent))]
+      : [`${`${label} send`.padEnd(44)} ${String(run.sentCount ?? 0).padStart(5)}  max late at the write in the thread: ${(run.maxLateMs ?? NaN).toFixed(3)} ms`];
   rows.push(arrived.length === run.due.length ? formatRow(`${label} pty`, timingStats(run.due, arrived)) : `${label} pty: ${arrived.length} bytes for ${run.due.length} ticks`);
-  if (work) rows.push(`  (generation ran alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step)`);
+  const during = contention(cpuBefore, cpuTimes());
+  rows.push(work ? `  (generation alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step; ${during})` : `  (${during})`);
   return rows;
 }
 

@@ -30,6 +30,9 @@ if (workerData.realtime) {
   parentPort.postMessage({ kind: 'priority', ok, detail });
 }
 const queue = [];
+// Tick generators by id: F8 to fd at anchorTime + (n - anchorTick) * period for n >= next.
+const grids = new Map();
+const F8 = new Uint8Array([0xf8]);
 let seq = 0;
 let sent = 0;
 let maxLateMs = 0;
@@ -49,6 +52,8 @@ for (;;) {
   while ((m = receiveMessageOnPort(port)) !== undefined) {
     const msg = m.message;
     if (msg.kind === 'send') insert({ at: msg.at, priority: msg.priority, seq: seq++, fd: msg.fd, bytes: msg.bytes, tag: msg.tag });
+    else if (msg.kind === 'grid') grids.set(msg.id, { fd: msg.fd, anchorTick: msg.anchorTick, anchorTime: msg.anchorTime, period: msg.period, next: msg.from });
+    else if (msg.kind === 'grid-stop') grids.delete(msg.id);
     else if (msg.kind === 'cancel') {
       for (let i = queue.length - 1; i >= 0; i--) if (queue[i].tag === msg.tag && queue[i].at >= msg.from) queue.splice(i, 1);
     } else if (msg.kind === 'stats') parentPort.postMessage({ kind: 'stats', sent, maxLateMs, pending: queue.length });
@@ -56,25 +61,44 @@ for (;;) {
   }
   if (stop) break;
   const seen = Atomics.load(signal, 0);
+  // The earliest thing due: a generated tick (priority 1) or the queue's head.
+  let grid = undefined;
+  let gridAt = Infinity;
+  for (const g of grids.values()) {
+    const at = g.anchorTime + (g.next - g.anchorTick) * g.period;
+    if (at < gridAt) { gridAt = at; grid = g; }
+  }
   const head = queue[0];
-  if (head === undefined) {
+  const headFirst = head !== undefined && (head.at < gridAt || (head.at === gridAt && head.priority < 1));
+  const dueAt = headFirst ? head.at : gridAt;
+  if (dueAt === Infinity) {
     Atomics.wait(signal, 0, seen);
     continue;
   }
-  const wait = head.at - now() - spinMs;
+  const wait = dueAt - now() - spinMs;
   if (wait > 0) {
     Atomics.wait(signal, 0, seen, wait);
     continue;
   }
-  while (now() < head.at) {}
-  queue.shift();
-  const late = now() - head.at;
+  while (now() < dueAt) {}
+  let fd, bytes;
+  if (headFirst) {
+    queue.shift();
+    fd = head.fd;
+    bytes = head.bytes;
+  } else {
+    grid.next++;
+    fd = grid.fd;
+    bytes = F8;
+  }
+  const late = now() - dueAt;
   try {
-    writeSync(head.fd, head.bytes);
+    writeSync(fd, bytes);
     sent++;
     if (late > maxLateMs) maxLateMs = late;
   } catch (e) {
-    parentPort.postMessage({ kind: 'error', fd: head.fd, code: String((e && e.code) || e) });
+    if (!headFirst) for (const [id, g] of grids) if (g === grid) grids.delete(id);
+    parentPort.postMessage({ kind: 'error', fd, code: String((e && e.code) || e) });
   }
 }
 parentPort.postMessage({ kind: 'stopped' });

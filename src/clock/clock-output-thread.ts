@@ -1,6 +1,6 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { CLOCK_OUTPUT_THREAD_SOURCE } from './clock-output-thread-source.js';
-import type { TimedMidiOut } from './midi-out.js';
+import type { TickGeneratingOut, TickGrid } from './midi-out.js';
 
 export interface ClockOutputThreadOptions {
   /** How long before a deadline the thread stops sleeping and spins (ms). */
@@ -35,6 +35,7 @@ export class ClockOutputThread {
   private readonly priorityListeners: ((ok: boolean, detail: string) => void)[] = [];
   private statsWaiters: ((stats: ClockOutputThreadStats) => void)[] = [];
   private stopped = false;
+  private readonly online: Promise<void>;
 
   constructor(options: ClockOutputThreadOptions = {}) {
     const channel = new MessageChannel();
@@ -45,6 +46,12 @@ export class ClockOutputThread {
       transferList: [channel.port2],
     });
     this.worker.on('message', (event: ThreadEvent) => this.onEvent(event));
+    this.online = new Promise((resolve) => this.worker.once('online', () => resolve()));
+  }
+
+  /** Resolves once the thread runs (start-up takes tens of ms; entries sent before wait). */
+  ready(): Promise<void> {
+    return this.online;
   }
 
   sendAt(fd: number, bytes: Uint8Array, atMs: number, priority: number, tag?: string): void {
@@ -53,6 +60,15 @@ export class ClockOutputThread {
 
   cancel(tag: string, fromMs: number): void {
     this.post({ kind: 'cancel', tag, from: fromMs });
+  }
+
+  /** Generate F8 to `fd` on `grid` from `fromTick` on, under `id` (replaces an earlier grid). */
+  followGrid(id: string, fd: number, grid: TickGrid, fromTick: number): void {
+    this.post({ kind: 'grid', id, fd, anchorTick: grid.anchorTick, anchorTime: grid.anchorTimeMs, period: grid.periodMs, from: fromTick });
+  }
+
+  stopGrid(id: string): void {
+    this.post({ kind: 'grid-stop', id });
   }
 
   /** A write failed (the port went away); the caller decides what that means. */
@@ -99,7 +115,7 @@ export class ClockOutputThread {
 }
 
 /** A file descriptor written on time by a ClockOutputThread: the DIN port's timed side. */
-export class ThreadedFdOut implements TimedMidiOut {
+export class ThreadedFdOut implements TickGeneratingOut {
   constructor(
     readonly id: string,
     private readonly fd: () => number | undefined,
@@ -119,5 +135,14 @@ export class ThreadedFdOut implements TimedMidiOut {
 
   cancel(tag: string, fromMs: number): void {
     this.thread.cancel(tag, fromMs);
+  }
+
+  followGrid(grid: TickGrid, fromTick: number): void {
+    const fd = this.fd();
+    if (fd !== undefined) this.thread.followGrid(this.id, fd, grid, fromTick);
+  }
+
+  stopTicks(): void {
+    this.thread.stopGrid(this.id);
   }
 }

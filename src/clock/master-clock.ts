@@ -1,4 +1,4 @@
-import type { MidiOut } from './midi-out.js';
+import { isTickGeneratingOut, type MidiOut, type TickGeneratingOut } from './midi-out.js';
 import { CLOCK_BYTES, CONTINUE_BYTES, START_BYTES, STOP_BYTES, songPositionBytes } from './realtime-bytes.js';
 import { Priority, type Scheduler } from './scheduler.js';
 import { TapTempo } from './tap-tempo.js';
@@ -45,6 +45,8 @@ export class MasterClock {
   private state: TransportState;
   private readonly taps = new TapTempo();
   private readonly listeners: TickListener[] = [];
+  /** Outputs that generate ticks themselves and have been given the current grid. */
+  private generators = new Set<TickGeneratingOut>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -77,6 +79,7 @@ export class MasterClock {
     this.nextIndex = 0;
     this.committedIndex = -1;
     this.timeline = TickTimeline.start(ticks(0), ms(atMs), this.state.tempo);
+    this.regrid(0);
     this.commitThrough(this.ahead - 1);
   }
 
@@ -92,11 +95,14 @@ export class MasterClock {
     this.committedIndex = -1;
     this.songStartIndex = -transport.position;
     this.timeline = TickTimeline.start(ticks(0), ms(firstTickMs), tempo);
+    this.regrid(0);
     this.commitThrough(this.ahead - 1);
   }
 
   /** Stops generating clocks (an external source has taken over, or shutdown). */
   halt(): void {
+    for (const generator of this.generators) generator.stopTicks();
+    this.generators.clear();
     this.scheduler.cancel(TICK_TAG);
     this.timeline = undefined;
   }
@@ -140,6 +146,15 @@ export class MasterClock {
     this.state = T.withTempo(this.state, checked);
     if (!this.timeline) return;
     this.timeline = this.timeline.withTempo(checked, ticks(this.committedIndex));
+    this.regrid(this.committedIndex + 1);
+  }
+
+  /**
+   * Call when the clock outputs changed (a port plugged, the DIN UART reopened on a new fd):
+   * tick-generating outputs get the grid again from the next uncommitted tick.
+   */
+  refreshOutputs(): void {
+    this.regrid(this.committedIndex + 1);
   }
 
   /** Tap tempo at a monotonic time; returns the tempo it set, if any. */
@@ -180,7 +195,9 @@ export class MasterClock {
     while (this.committedIndex < index) {
       const n = ++this.committedIndex;
       const at = timeline.timeOfTick(ticks(n));
-      if (this.sendsClock) for (const out of this.options.outputs()) this.scheduler.sendAt(out, CLOCK_BYTES, at, Priority.clock, TICK_TAG);
+      if (this.sendsClock) {
+        for (const out of this.options.outputs()) if (!isTickGeneratingOut(out)) this.scheduler.sendAt(out, CLOCK_BYTES, at, Priority.clock, TICK_TAG);
+      }
       // Queued after the sends at the same instant and priority, so it runs once they are out.
       this.scheduler.callAt(at, () => this.tickSent(n, at), Priority.clock, TICK_TAG);
     }
@@ -195,7 +212,32 @@ export class MasterClock {
     }
   }
 
+  /**
+   * Gives every tick-generating output the current grid from `fromTick` on; picks up ones
+   * plugged in since and stops ones that left. They always send clock, stopped or not.
+   */
+  private regrid(fromTick: number): void {
+    const timeline = this.timeline;
+    if (!timeline) return;
+    const grid = { anchorTick: timeline.anchorTick, anchorTimeMs: timeline.anchorTimeMs, periodMs: timeline.periodMs };
+    const current = new Set(this.options.outputs().filter(isTickGeneratingOut));
+    for (const gone of this.generators) if (!current.has(gone)) gone.stopTicks();
+    for (const out of current) out.followGrid(grid, fromTick);
+    this.generators = current;
+  }
+
+  private adoptNewGenerators(fromTick: number): void {
+    const timeline = this.timeline;
+    if (!timeline) return;
+    for (const out of this.options.outputs()) {
+      if (!isTickGeneratingOut(out) || this.generators.has(out)) continue;
+      out.followGrid({ anchorTick: timeline.anchorTick, anchorTimeMs: timeline.anchorTimeMs, periodMs: timeline.periodMs }, fromTick);
+      this.generators.add(out);
+    }
+  }
+
   private tickSent(index: number, timeMs: number): void {
+    this.adoptNewGenerators(this.committedIndex + 1);
     const position = this.state.running && index >= this.songStartIndex ? ticks(index - this.songStartIndex) : undefined;
     this.nextIndex = index + 1;
     this.commitThrough(index + this.ahead);

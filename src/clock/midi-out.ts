@@ -25,3 +25,25 @@ export interface TimedMidiOut extends MidiOut {
 export function isTimedMidiOut(out: MidiOut): out is TimedMidiOut {
   return 'sendAt' in out && typeof (out as Partial<TimedMidiOut>).sendAt === 'function';
 }
+
+/** The tick grid a clock thread generates F8 on: tick n at anchorTimeMs + (n - anchorTick) * periodMs. */
+export interface TickGrid {
+  readonly anchorTick: number;
+  readonly anchorTimeMs: number;
+  readonly periodMs: number;
+}
+
+/**
+ * An output that generates the F8s itself from the master's grid, so no per-tick hand-over
+ * from the main thread can be late. The master tells it the grid on run, on every tempo
+ * change (the grid pivots on a tick already committed) and stops it on halt.
+ */
+export interface TickGeneratingOut extends TimedMidiOut {
+  /** Send F8 for every tick from `fromTick` on, on `grid`, until told otherwise. */
+  followGrid(grid: TickGrid, fromTick: number): void;
+  stopTicks(): void;
+}
+
+export function isTickGeneratingOut(out: MidiOut): out is TickGeneratingOut {
+  return isTimedMidiOut(out) && typeof (out as Partial<TickGeneratingOut>).followGrid === 'function';
+}

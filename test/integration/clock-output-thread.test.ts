@@ -62,3 +62,34 @@ describe('ClockOutputThread on a real pty', () => {
     expect(peer.received.slice(1).every((b) => b === 0xf8)).toBe(true);
   });
 });
+
+describe('ClockOutputThread generating ticks from the grid', () => {
+  it('keeps the grid through a tempo change, and stops on halt', async () => {
+    const peer = await openPtyPeer();
+    const fd = openSync(peer.path, constants.O_WRONLY | constants.O_NOCTTY);
+    const thread = new ClockOutputThread({ spinMs: 0.5 });
+    await thread.ready();
+    try {
+      const out = new ThreadedFdOut('din', () => fd, thread);
+      const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
+      const clock = new MasterClock(scheduler, { tempo: bpm(300), outputs: () => [out] });
+      clock.run(hrtimeClock.nowMs() + 20);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      clock.setTempo(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      clock.halt();
+      scheduler.dispose();
+      const sent = (await thread.stats()).sent;
+      await eventually(() => peer.received.length === sent);
+      const settled = peer.received.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(peer.received.length).toBe(settled);
+      expect(settled).toBeGreaterThan(10);
+      expect(peer.received.every((b) => b === 0xf8)).toBe(true);
+    } finally {
+      await thread.dispose();
+      closeSync(fd);
+      peer.kill();
+    }
+  });
+});

@@ -43,6 +43,7 @@ export class DinMidiPort implements TimedMidiOut {
   private current: DinState = 'down';
   private lastReason: string | undefined;
   private readonly listeners: ((message: TimedMidiMessage) => void)[] = [];
+  private readonly openListeners: (() => void)[] = [];
   /** This port as a plain output, for the scheduler's own queue when there is no thread. */
   private readonly direct: MidiOut = { id: 'din', send: (bytes) => this.send(bytes) };
 
@@ -77,6 +78,11 @@ export class DinMidiPort implements TimedMidiOut {
 
   onMessage(listener: (message: TimedMidiMessage) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Called on every (re)open: a new fd, so clock threads must be given the grid again. */
+  onOpen(listener: () => void): void {
+    this.openListeners.push(listener);
   }
 
   /** Starts opening (and keeps retrying). Resolves after the first attempt, whatever it gave. */
@@ -128,6 +134,7 @@ export class DinMidiPort implements TimedMidiOut {
     this.current = 'open';
     this.lastReason = undefined;
     this.log.info({ path: this.path, backend: this.opener.kind }, 'DIN MIDI open');
+    for (const listen of this.openListeners) listen();
     const decoder = new TimedMidiDecoder({ byteDurationMs: dinByteDurationMs });
     const deliver = (timed: TimedMidiMessage): void => {
       for (const listen of this.listeners) listen(timed);

@@ -1,5 +1,7 @@
 import tseslint from 'typescript-eslint';
 
+// ESLint reads the default export of its config: the one place a default export is needed.
+// eslint-disable-next-line no-restricted-syntax
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   ...tseslint.configs.strict,

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../system/config.js';
+import { createLogger } from '../system/log.js';
+import { openHardware } from '../system/hardware.js';
+import { devicesCommand } from './devices-command.js';
+import { monitorCommand } from './monitor-command.js';
+import { startCommand } from './start-command.js';
+
+const USAGE = `antiphon <command> [options]
+
+commands:
+  start                 run the box (what \`npm start\` runs)
+  devices               list MIDI ports and USB MIDI devices with identities and profiles
+  monitor               print incoming MIDI, decoded and timestamped
+
+options:
+  --config FILE         antiphon.toml (default: $ANTIPHON_CONFIG, /boot/antiphon.toml, ./antiphon.toml)
+  --log json|human      log format (default: human on a terminal, else json)
+  --run-for SECONDS     start: stop after this long (demos, tests)
+`;
+
+const CONFIG_PLACES = ['/boot/firmware/antiphon.toml', '/boot/antiphon.toml', 'antiphon.toml'];
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      config: { type: 'string' },
+      log: { type: 'string' },
+      'run-for': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: false,
+  });
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const configFile =
+    (values.config as string | undefined) ?? process.env.ANTIPHON_CONFIG ?? CONFIG_PLACES.find((p) => existsSync(p));
+  const { config, problems } = loadConfig(configFile);
+  const human = values.log === undefined ? process.stderr.isTTY === true : values.log === 'human';
+  const log = createLogger(config.log.level, human);
+  for (const p of problems) log.error({ file: p.file, key: p.path }, `config: ${p.message}; using defaults for that section`);
+
+  switch (command) {
+    case 'start': {
+      const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
+      return startCommand(openHardware(), config, log, runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }, out);
+    }
+    case 'devices':
+      return devicesCommand(openHardware(), out);
+    case 'monitor':
+      return monitorCommand(openHardware(), log, config.devices.poll_ms, out);
+    case undefined:
+    case 'help':
+    case '--help':
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`antiphon: unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
+
+process.on('uncaughtException', (e) => {
+  // The box must keep playing: report and carry on; systemd's watchdog catches a stalled loop.
+  process.stderr.write(`antiphon: uncaught ${e.stack ?? String(e)}\n`);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`antiphon: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

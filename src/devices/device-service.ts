@@ -1,0 +1,106 @@
+import type { Logger } from '../system/log.js';
+import { DeviceManager, type DeviceListener } from './device-manager.js';
+import type { HotplugSource } from './hotplug.js';
+import type { MidiBackend } from './midi-backend.js';
+import type { RoleBook } from './roles.js';
+import { cardForClient, type SysfsUsbIdentityReader } from './usb-identity.js';
+
+export interface DeviceServiceOptions {
+  readonly backend: MidiBackend;
+  readonly hotplug: HotplugSource;
+  readonly usb: SysfsUsbIdentityReader;
+  readonly roles: RoleBook;
+  readonly pollMs: number;
+  readonly ignore?: readonly string[];
+  readonly log: Logger;
+  readonly listener?: DeviceListener;
+}
+
+/**
+ * After a USB event the ALSA ports appear only once snd-usb-audio has probed the device,
+ * tens to hundreds of ms later; scanning on this ladder catches them without a busy poll.
+ */
+const SCAN_LADDER_MS = [0, 40, 120, 300, 700];
+
+/** The device layer's I/O shell: timers, USB events and logging around the DeviceManager. */
+export class DeviceService {
+  readonly manager: DeviceManager;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #poll: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: DeviceServiceOptions) {
+    const { log, usb } = opts;
+    const extra = opts.listener ?? {};
+    const label = (d: { found: { identity: string; description: { clientName: string } } }): object => ({
+      device: d.found.description.clientName,
+      identity: d.found.identity,
+    });
+    this.manager = new DeviceManager({
+      backend: opts.backend,
+      roles: opts.roles,
+      ignore: opts.ignore ?? [],
+      now: () => performance.now(),
+      resolveUsb: (client, clientName) => {
+        const card = cardForClient(client, clientName, usb.cards());
+        return card ? usb.usbIdentityOfCard(card.number) : undefined;
+      },
+      listener: {
+        attached: (d) => {
+          log.info({ ...label(d), profile: d.found.profile?.id, input: d.input?.port.name, output: d.output?.port.name }, 'device attached');
+          extra.attached?.(d);
+        },
+        detached: (d, released) => {
+          log.info({ ...label(d), releasedNotes: released.length }, 'device detached');
+          extra.detached?.(d, released);
+        },
+        rolesChanged: (d) => {
+          log.info({ ...label(d), roles: d.roles }, 'device roles');
+          extra.rolesChanged?.(d);
+        },
+        message: (d, t) => extra.message?.(d, t),
+        error: (identity, e) => {
+          log.warn({ identity, err: e.message }, 'device could not be opened; will retry on the next scan');
+          extra.error?.(identity, e);
+        },
+      },
+    });
+  }
+
+  start(): void {
+    const { hotplug, log, pollMs } = this.opts;
+    hotplug.onChange((event, what) => {
+      log.debug({ event, usb: what }, 'usb event');
+      this.#scanLadder();
+    });
+    this.#safeScan();
+    this.#poll = setInterval(() => this.#safeScan(), pollMs);
+  }
+
+  stop(): void {
+    if (this.#poll) clearInterval(this.#poll);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.opts.hotplug.dispose();
+    this.manager.dispose();
+    this.opts.backend.dispose();
+  }
+
+  #scanLadder(): void {
+    for (const delay of SCAN_LADDER_MS) {
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        this.#safeScan();
+      }, delay);
+      this.#timers.add(t);
+    }
+  }
+
+  #safeScan(): void {
+    try {
+      this.manager.scan();
+    } catch (e) {
+      // A scan that fails (ALSA hiccup during unplug) is retried by the next poll.
+      this.opts.log.warn({ err: (e as Error).message }, 'device scan failed');
+    }
+  }
+}

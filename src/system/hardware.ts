@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { AlsaMidiBackend } from '../devices/alsa-backend.js';
+import { NoHotplugSource, UsbHotplugSource, type HotplugSource } from '../devices/hotplug.js';
+import type { MidiBackend } from '../devices/midi-backend.js';
+import { SimMidiBackend } from '../devices/sim-backend.js';
+import { SysfsUsbIdentityReader } from '../devices/usb-identity.js';
+
+/** The real devices the box runs on, with what could not be opened and why. */
+export interface Hardware {
+  readonly backend: MidiBackend;
+  readonly hotplug: HotplugSource;
+  readonly usb: SysfsUsbIdentityReader;
+  /** Parts that fell back to a stand-in, each with the reason, for the log and the demo banner. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * The composition root for hardware: the only place that picks real implementations.
+ * A machine without ALSA or libusb (a laptop, CI) still runs, on an empty port set.
+ */
+export function openHardware(): Hardware {
+  const missing: string[] = [];
+  let backend: MidiBackend;
+  try {
+    // Checked first so a machine without ALSA gets one clear line instead of libasound's noise.
+    if (!existsSync('/dev/snd/seq')) throw new Error('no /dev/snd/seq (is snd-seq loaded?)');
+    backend = new AlsaMidiBackend();
+  } catch (e) {
+    missing.push(`MIDI: ${(e as Error).message}`);
+    backend = new SimMidiBackend();
+  }
+  let hotplug: HotplugSource;
+  try {
+    // libusb reports a missing USB sysfs asynchronously, as an uncaught error: check first.
+    if (!existsSync('/sys/bus/usb/devices')) throw new Error('no /sys/bus/usb/devices');
+    hotplug = new UsbHotplugSource();
+  } catch (e) {
+    missing.push(`USB hotplug: ${(e as Error).message}`);
+    hotplug = new NoHotplugSource();
+  }
+  return { backend, hotplug, usb: new SysfsUsbIdentityReader(), missing };
+}

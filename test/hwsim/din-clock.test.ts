@@ -1,0 +1,80 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClockOutputThread, ThreadedFdOut } from '../../src/clock/clock-output-thread.js';
+import { ClockService } from '../../src/clock/clock-service.js';
+import { Scheduler } from '../../src/clock/scheduler.js';
+import { hrtimeClock } from '../../src/clock/time-source.js';
+import { bpm } from '../../src/clock/units.js';
+import { SpinWakeup } from '../../src/clock/wakeup.js';
+import { DinMidiPort } from '../../src/devices/din/din-midi-port.js';
+import { NodeSerialPortOpener } from '../../src/devices/serial/node-serial-port.js';
+import { waitFor } from './support/wait.js';
+
+/**
+ * DIN MIDI through the VM's second UART (/dev/ttyS1), the real serialport binding and the
+ * guest kernel's 8250 driver, against peers/din-clock-peer.ts on the host: the peer plays a
+ * 174 BPM clock with ±1 ms jitter, the box follows it, and when the peer falls silent the
+ * box's own clock takes over; the peer records the box's clock out and the suite checks it.
+ * Timing in the VM is emulated (TCG), so bounds here are about behaviour, not microseconds.
+ */
+const out = process.env['HWSIM_OUT'] ?? '/tmp';
+const report = `${out}/din-clock-peer.json`;
+const peerCommand = (...body: number[]): Uint8Array => Uint8Array.of(0xf0, 0x7d, 0x41, 0x4e, 0x54, ...body, 0xf7);
+const log = { info: (d: object, m: string) => console.log(m, d), warn: (d: object, m: string) => console.warn(m, d) };
+
+/** Least-squares tempo of a run of tick times. */
+function tempoOf(times: readonly number[]): number {
+  const n = times.length;
+  const mi = (n - 1) / 2;
+  const mt = times.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  times.forEach((t, i) => {
+    num += (i - mi) * (t - mt);
+    den += (i - mi) ** 2;
+  });
+  return 60_000 / ((num / den) * 24);
+}
+
+describe('DIN MIDI clock over the VM UART', () => {
+  const thread = new ClockOutputThread({ spinMs: 1 });
+  const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 1 }));
+  const din = new DinMidiPort(new NodeSerialPortOpener(), scheduler, log, { path: '/dev/ttyS1', thread });
+  afterAll(async () => {
+    scheduler.dispose();
+    await din.dispose();
+    await thread.dispose();
+  });
+
+  it('locks to the peer at 174 BPM, then takes over at its tempo when it stops; the peer hears it', async () => {
+    rmSync(report, { force: true });
+    await thread.ready();
+    await din.start();
+    expect(din.state).toBe('open');
+    const clockOut = new ThreadedFdOut('din', () => din.fd, thread);
+    const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => [clockOut], mode: 'auto', follower: { lostAfterMs: 600 } });
+    din.onMessage((m) => service.receive(m));
+    din.onOpen(() => service.master.refreshOutputs());
+    // Peer: 174.0 BPM, ±1.0 ms, for 8 s. Sent before the box leads, so no clock of ours echoes.
+    din.send(peerCommand(1740 >> 7, 1740 & 0x7f, 10, 8));
+    await waitFor(() => service.source === 'external' && service.followerState === 'locked', { what: 'lock to the DIN clock', timeoutMs: 8000 });
+    const tempo = service.transport.tempo;
+    expect(tempo).toBeGreaterThan(174 * 0.98);
+    expect(tempo).toBeLessThan(174 * 1.02);
+    expect(service.transport.running).toBe(true);
+    await waitFor(() => service.source === 'internal', { what: 'the box to lead after the peer fell silent', timeoutMs: 15_000 });
+    const takeover = service.transport.tempo;
+    expect(Math.abs(takeover - 174) / 174).toBeLessThan(0.01);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    din.send(peerCommand(2));
+    await waitFor(() => existsSync(report), { what: 'the peer report', timeoutMs: 5000 });
+    const { sent, received } = JSON.parse(readFileSync(report, 'utf8')) as { sent: number[]; received: { t: number; b: number }[] };
+    expect(sent.length).toBeGreaterThan(500);
+    const lastSent = sent[sent.length - 1] ?? 0;
+    const ours = received.filter((r) => r.b === 0xf8 && r.t > lastSent + 1000).map((r) => r.t);
+    expect(ours.length).toBeGreaterThan(100);
+    const heard = tempoOf(ours);
+    console.log(`peer sent ${sent.length} ticks; box followed at ${tempo.toFixed(2)} BPM, took over at ${takeover.toFixed(2)}, peer heard ${heard.toFixed(2)} BPM over ${ours.length} ticks`);
+    expect(Math.abs(heard - 174) / 174).toBeLessThan(0.01);
+  });
+});

@@ -103,3 +103,11 @@ describe('ClockService', () => {
     expect(Math.abs((synth.sent[0]?.atMs ?? 0) - (external[6 * 24]?.trueMs ?? 0))).toBeLessThan(0.5);
   });
 });
+
+describe('monotonicFromPerformanceNow', () => {
+  it('puts performance.now() stamps on the hrtime clock the scheduler uses', async () => {
+    const { hrtimeClock, monotonicFromPerformanceNow } = await import('./time-source.js');
+    const converted = monotonicFromPerformanceNow(performance.now());
+    expect(Math.abs(converted - hrtimeClock.nowMs())).toBeLessThan(5);
+  });
+});

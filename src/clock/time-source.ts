@@ -32,3 +32,11 @@ export class VirtualClock implements MonotonicClock {
     this.now = ms(timeMs);
   }
 }
+
+/**
+ * performance.now() counts from this thread's start; hrtimeClock from boot. Both tick on
+ * the same monotonic source in Node, so one offset converts: use it for timestamps from code
+ * that stamps with performance.now() (the ALSA backend) before they meet the clock.
+ */
+const performanceOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+export const monotonicFromPerformanceNow = (performanceMs: number): Milliseconds => ms(performanceMs + performanceOffsetMs);

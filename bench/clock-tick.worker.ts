@@ -22,7 +22,8 @@ if (job.realtime) {
 // Start only when the main thread says when: worker start-up (tsx, JIT) must not eat ticks.
 parentPort?.postMessage('ready');
 const t0 = await new Promise<number>((resolve) => parentPort?.once('message', resolve));
-const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+const nowMs = (): number => performance.now() + offset;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const tick = Uint8Array.of(0xf8);
 const sent = new Float64Array(job.ticks);

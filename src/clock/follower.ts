@@ -23,6 +23,10 @@ export type FollowerState = 'idle' | 'searching' | 'locked' | 'freewheel' | 'los
 
 export interface FollowerStatus {
   readonly state: FollowerState;
+  /**
+   * `transport.position` counts received ticks, so it holds still while freewheeling; the
+   * timeline keeps running, and ClockService counts the freewheeled ticks when it hands over.
+   */
   /** Estimated tempo, once there is one (kept while freewheeling). */
   readonly tempo: Bpm | undefined;
   readonly transport: TransportState;

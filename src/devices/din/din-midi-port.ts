@@ -35,6 +35,10 @@ const DIN_BAUD = 31_250;
  * a missing UART, a port held by a getty, or an adapter that vanishes is logged once with
  * its typed reason and retried every `retryMs` until it works. An unplugged cable cannot be
  * seen on a UART; the clock follower reports it as a lost clock.
+ *
+ * As a clock output with a ClockOutputThread, hand the master
+ * `new ThreadedFdOut('din', () => din.fd, thread)` (the thread then generates the F8s itself)
+ * and call `master.refreshOutputs()` from `onOpen`, since a reopened port has a new fd.
  */
 export class DinMidiPort implements TimedMidiOut {
   readonly id = 'din';

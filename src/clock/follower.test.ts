@@ -125,6 +125,18 @@ describe('ClockFollower', () => {
     expect(maxOf(run.tempoErrorPct.slice(jump + beatsTicks(4)))).toBeLessThan(0.1);
   });
 
+  it('freewheels on the tempo it had while locked, not on a garbled last stretch', () => {
+    const stream = syntheticClock({ tempoAt: () => 174, ticks: beatsTicks(8), jitterMs: 1, seed: 12 });
+    const follower = new ClockFollower({ lostAfterMs: 500 });
+    feed(follower, stream);
+    const last = stream[stream.length - 1]?.trueMs ?? 0;
+    // The sender stalls, then dumps a last burst with ragged gaps before dying.
+    [60, 63, 67, 70, 95, 97].forEach((d) => follower.clock(last + d));
+    const freewheel = follower.status(last + 200);
+    expect(freewheel.state).toBe('freewheel');
+    expect(Math.abs((freewheel.tempo ?? 0) - 174) / 174).toBeLessThan(0.001);
+  });
+
   it('is idle before any tick', () => {
     expect(new ClockFollower().status(0)).toMatchObject({ state: 'idle', tempo: undefined });
   });

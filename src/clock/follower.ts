@@ -70,6 +70,8 @@ export class ClockFollower {
   private pendingDownbeat = false;
   private rejectedRun = 0;
   private skipDebt = 0;
+  /** Period of the fit the last time it counted as locked. */
+  private lockedPeriodMs: number | undefined;
   /** The last GAP_WINDOW inter-arrival gaps long enough to be real (no bursts). */
   private recentGaps: number[] = [];
 
@@ -114,6 +116,7 @@ export class ClockFollower {
     if (this.lastTickMs === undefined) timed = true;
     this.lastTickMs = atMs;
     if (timed) this.fit.add(this.lastIndex, atMs);
+    this.rememberLockedPeriod();
     if (this.pendingDownbeat) {
       this.songStartIndex = this.lastIndex - this.state.position;
       this.pendingDownbeat = false;
@@ -185,9 +188,20 @@ export class ClockFollower {
   }
 
   status(nowMs: number): FollowerStatus {
-    const timeline = this.timeline();
-    const tempo = timeline ? timeline.tempo : undefined;
-    return { state: this.stateAt(nowMs, timeline), tempo, transport: this.state, timeline };
+    let timeline = this.timeline();
+    const state = this.stateAt(nowMs, timeline);
+    // Freewheel on the last tempo measured while locked: the ticks just before a stream dies
+    // (a cable pulled mid-burst, a sender stalling) are the least trustworthy ones.
+    if ((state === 'freewheel' || state === 'lost') && timeline && this.lockedPeriodMs !== undefined) {
+      timeline = TickTimeline.fromPeriod(timeline.anchorTick, timeline.anchorTimeMs, ms(this.lockedPeriodMs));
+    }
+    return { state, tempo: timeline?.tempo, transport: this.state, timeline };
+  }
+
+  private rememberLockedPeriod(): void {
+    if (this.fit.size < this.o.lockTicks) return;
+    const fitted = this.fit.solve(this.lastIndex);
+    if (fitted && fitted.periodMs > 0 && fitted.rmsResidualMs <= this.o.maxLockedResidualMs) this.lockedPeriodMs = fitted.periodMs;
   }
 
   /** Time the given song position is expected, from the current fit. */
@@ -240,5 +254,6 @@ export class ClockFollower {
     this.lastTickMs = undefined;
     this.acquisitionGaps = [];
     this.recentGaps = [];
+    this.lockedPeriodMs = undefined;
   }
 }

@@ -35,10 +35,17 @@ describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
 
   it('follows a 174 BPM clock arriving on the USB port', async () => {
     const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 1 }));
-    const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => [], mode: 'external' });
+    // Emulated (TCG) timing jitters by several ms, so the lock residual is loosened here.
+    const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => [], mode: 'external', follower: { maxLockedResidualMs: 8 } });
     const input = backend.openInput((await portOf('input')).id);
     const decoder = new TimedMidiDecoder();
-    input.onData((bytes, at) => decoder.feed(bytes, monotonicFromPerformanceNow(at), (m) => service.receive(m)));
+    const arrivals: number[] = [];
+    input.onData((bytes, at) =>
+      decoder.feed(bytes, monotonicFromPerformanceNow(at), (m) => {
+        if (m.message.type === 'clock') arrivals.push(m.timeMs);
+        service.receive(m);
+      }),
+    );
     service.begin();
     // The other box plays Start + clock with ±1 ms jitter, written on time by a clock thread.
     const fd = openSync(card.rawPath(1), constants.O_WRONLY | constants.O_NONBLOCK);
@@ -51,6 +58,8 @@ describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
     try {
       await waitFor(() => service.followerState === 'locked', { what: 'lock to USB clock', timeoutMs: 8000 });
       await new Promise((resolve) => setTimeout(resolve, 2000));
+      console.log(`USB in gaps: ${arrivals.slice(0, 60).map((t, i) => (t - (arrivals[i - 1] ?? t)).toFixed(1)).join(' ')}`);
+      console.log(`USB in: follower ${service.followerState} at ${service.transport.tempo.toFixed(2)} BPM`);
       expect(Math.abs(service.transport.tempo - 174) / 174).toBeLessThan(0.02);
       expect(service.transport.running).toBe(true);
     } finally {
@@ -74,7 +83,7 @@ describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
     try {
       // Poll the raw node every ms, stamping each clock byte as it is read.
       while (hrtimeClock.nowMs() < until) {
-        const bytes = await raw.readBytes(1, 50).catch(() => []);
+        const bytes = await raw.readBytes(1, 50).catch((): number[] => []);
         for (const b of bytes) if (b === 0xf8) stamps.push(hrtimeClock.nowMs());
       }
     } finally {
@@ -84,8 +93,16 @@ describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
       handle.close();
     }
     expect(stamps.length).toBeGreaterThan(100);
-    const span = (stamps[stamps.length - 1] ?? 0) - (stamps[0] ?? 0);
-    const heard = 60_000 / ((span / (stamps.length - 1)) * 24);
+    // Reads are polled, so several clocks can share a stamp: fit a line, don't take the ends.
+    const n = stamps.length;
+    const mean = stamps.reduce((a, b) => a + b, 0) / n;
+    let num = 0;
+    let den = 0;
+    stamps.forEach((t, i) => {
+      num += (i - (n - 1) / 2) * (t - mean);
+      den += (i - (n - 1) / 2) ** 2;
+    });
+    const heard = 60_000 / ((num / den) * 24);
     console.log(`USB out: ${stamps.length} clocks, ${heard.toFixed(2)} BPM heard`);
     expect(Math.abs(heard - 174) / 174).toBeLessThan(0.02);
   });

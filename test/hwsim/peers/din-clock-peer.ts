@@ -71,6 +71,8 @@ function command(sock: Socket, body: number[]): void {
 
 function onBytes(sock: Socket, chunk: Buffer): void {
   const t = nowMs();
+  // Echo mode carries only control traffic and tests' own bytes: log them for peer.log.
+  if (echo) console.log(`din-clock-peer: got ${chunk.toString('hex')}`);
   for (const byte of chunk) {
     if (!echo) received.push({ t, b: byte });
     if (byte === 0xf0) sysex = [];
@@ -86,13 +88,17 @@ function onBytes(sock: Socket, chunk: Buffer): void {
 }
 
 const deadline = Date.now() + 30_000;
+let connected = false;
 function attempt(path: string): void {
   const sock = connect(path);
   sock.once('connect', () => {
+    connected = true;
     console.log(`din-clock-peer: connected to ${path}`);
     sock.on('data', (chunk) => onBytes(sock, chunk));
   });
   sock.once('error', (error: NodeJS.ErrnoException) => {
+    // QEMU powering off while we still play clock resets the link: that is the normal end.
+    if (connected && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return;
     if (echoed === 0 && (error.code === 'ECONNREFUSED' || error.code === 'ENOENT') && Date.now() < deadline) {
       setTimeout(() => attempt(path), 50);
       return;

@@ -66,7 +66,9 @@ export class ClockFollower {
   private lastIndex = -1;
   /** Gaps seen while acquiring (before the fit can be trusted to count ticks). */
   private acquisitionGaps: number[] = [];
-  private songStartIndex = 0;
+  /** Clocks received, one per F8: song position counts these, as every MIDI device does. */
+  private received = 0;
+  private songStartCount = 0;
   private pendingDownbeat = false;
   private rejectedRun = 0;
   private skipDebt = 0;
@@ -117,11 +119,13 @@ export class ClockFollower {
     this.lastTickMs = atMs;
     if (timed) this.fit.add(this.lastIndex, atMs);
     this.rememberLockedPeriod();
+    // Position counts clocks as they arrive; the inferred index only places them in time.
+    this.received++;
     if (this.pendingDownbeat) {
-      this.songStartIndex = this.lastIndex - this.state.position;
+      this.songStartCount = this.received - 1 - this.state.position;
       this.pendingDownbeat = false;
     }
-    if (this.state.running) this.state = { ...this.state, position: ticks(this.lastIndex - this.songStartIndex + 1) };
+    if (this.state.running) this.state = { ...this.state, position: ticks(this.received - this.songStartCount) };
     const tempo = this.tempoNow();
     if (tempo !== undefined) this.state = T.withTempo(this.state, tempo);
   }
@@ -208,7 +212,8 @@ export class ClockFollower {
   timeOfPosition(position: Ticks): Milliseconds | undefined {
     const timeline = this.timeline();
     if (!timeline || !this.state.running) return undefined;
-    return timeline.timeOfTick(ticks(this.songStartIndex + position));
+    // The newest tick was song position `position - 1` and sits at the timeline's anchor.
+    return timeline.timeOfTick(ticks(timeline.anchorTick + position - (this.state.position - 1)));
   }
 
   private stateAt(nowMs: number, timeline: TickTimeline | undefined): FollowerState {

@@ -21,8 +21,9 @@ t1=$(now)
 mkdir -p "$CACHE_ROOT/out"
 out=$(mktemp -d "$CACHE_ROOT/out/suites.XXXXXX")
 export HWSIM_OUT=$out HWSIM_TIMINGS=$out/timings
-# The second UART's host end: a loopback cable, so suites can send and receive DIN MIDI.
-export HWSIM_HOST_PEER=${HWSIM_HOST_PEER:-"$REPO/node_modules/.bin/tsx $HERE/peers/din-loopback.ts"}
+# The second UART's host end: a loopback cable, so suites can send and receive DIN MIDI,
+# which din-clock.test.ts can also turn into a clock source (peers/din-clock-peer.ts).
+export HWSIM_HOST_PEER=${HWSIM_HOST_PEER:-"$REPO/node_modules/.bin/tsx $HERE/peers/din-clock-peer.ts"}
 rc=0
 bash "$HERE/hw-sim.sh" run "node_modules/.bin/vitest run --config vitest.hwsim.config.ts $(printf '%q ' "$@")" || rc=$?
 t2=$(now)

@@ -1,0 +1,236 @@
+import type { Kernels, PackedMatrix } from '../kernels.js';
+import { jsFloatKernels } from '../js-float-kernels.js';
+import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
+import { MATVEC_GROUP_COLUMNS as GROUP } from './kernels-wat.js';
+
+export type WasmPrecision = 'int8' | 'float32';
+
+interface Exports {
+  mv_i8(w: number, pairs: number, groups: number, x: number, scales: number, xscale: number, out: number): void;
+  mv_f32(w: number, rows: number, groups: number, x: number, out: number): void;
+  quantize_x(x: number, n: number, out: number, xmax: number): number;
+  add_f32(y: number, src: number, n: number): void;
+  add_row_i8(row: number, scales: number, scale: number, y: number, n: number): void;
+  add_row_f32(row: number, scale: number, y: number, n: number): void;
+  lstm_gates(g: number, c: number, h: number, units: number): void;
+  attention_scores(feat: number, q: number, v: number, count: number, size: number, out: number): void;
+  weighted_sum(rows: number, weights: number, count: number, size: number, out: number): void;
+}
+
+interface Segment {
+  readonly rows: number;
+  /** Packed for matvec, or row-major for addRow (one-hot inputs). */
+  readonly layout: 'packed' | 'rows';
+  readonly ptr: number;
+  /** int8: per-column scales (padded to the group width). */
+  readonly scales: number;
+}
+
+interface WasmMatrix extends PackedMatrix {
+  readonly parts: readonly Segment[];
+  readonly groups: number;
+}
+
+/** The slice of the WebAssembly API used here (tsconfig's ES2022 lib does not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (d: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | undefined;
+function kernelModule(): object {
+  compiled ??= new WA.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+/** Whether this runtime has WebAssembly SIMD (Node 16.4+ does). */
+export function wasmSimdAvailable(): boolean {
+  try {
+    kernelModule();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Memory a model needs on these kernels, generously: weights, scales, activations. */
+export function wasmCapacityFor(parameterCount: number, precision: WasmPrecision): number {
+  return Math.ceil(parameterCount * (precision === 'int8' ? 1.15 : 4.3)) + 4 * 1024 * 1024;
+}
+
+export class KernelMemoryError extends Error {
+  override readonly name = 'KernelMemoryError';
+}
+
+/**
+ * WebAssembly SIMD kernels over one fixed-size memory per model (never grown, so the
+ * Float32Array views handed out stay valid). int8: weights 8-bit with one scale per output
+ * column (symmetric, finer than tfjs's per-tensor uint8), activations quantised per call to
+ * int16, products summed in int32 by `i32x4.dot_i16x8_s`. float32: the same layout in float.
+ */
+export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Kernels {
+  const pages = Math.ceil(capacityBytes / 65536);
+  const memory = new WA.Memory({ initial: pages, maximum: pages });
+  const wasm = new WA.Instance(kernelModule(), { env: { memory } }).exports as unknown as Exports;
+  const heap = memory.buffer;
+  let top = 16;
+  const reserve = (bytes: number): number => {
+    const ptr = top;
+    top = (top + bytes + 15) & ~15;
+    if (top > heap.byteLength) throw new KernelMemoryError(`kernel memory of ${heap.byteLength} bytes is full`);
+    return ptr;
+  };
+  const f32 = new Float32Array(heap);
+  const i8 = new Int8Array(heap);
+  let scratch = 0;
+  let scratchBytes = 0;
+  let x16 = 0;
+  let x16Bytes = 0;
+  let staging = 0;
+  const ensureScratch = (cols: number, rows: number): void => {
+    // Sized at pack time: inference never allocates.
+    if (cols * 4 > scratchBytes) [scratch, scratchBytes] = [reserve(cols * 4 + 128), cols * 4];
+    if (rows * 2 + 4 > x16Bytes) [x16, x16Bytes] = [reserve(rows * 2 + 4), rows * 2 + 4];
+    if (staging === 0) staging = reserve(4 * 4096);
+  };
+  const ptrOf = (a: Float32Array, n: number): number => {
+    if (a.buffer === heap) return a.byteOffset;
+    if (n > 4096) throw new KernelMemoryError('vector from outside kernel memory is too long to stage');
+    f32.set(a.subarray(0, n), staging / 4);
+    return staging;
+  };
+
+  function packSegment(values: Float32Array, cols: number, start: number, end: number, layout: 'packed' | 'rows'): Segment {
+    const rows = end - start;
+    const groups = Math.ceil(cols / GROUP);
+    const paddedCols = groups * GROUP;
+    const at = (r: number, c: number): number => (r < end && c < cols ? (values[r * cols + c] ?? 0) : 0);
+    if (precision === 'float32') {
+      if (layout === 'rows') {
+        const ptr = reserve(rows * cols * 4);
+        f32.set(values.subarray(start * cols, end * cols), ptr / 4);
+        return { rows, layout, ptr, scales: 0 };
+      }
+      const ptr = reserve(groups * rows * GROUP * 4);
+      let o = ptr / 4;
+      for (let g = 0; g < groups; g++)
+        for (let r = start; r < end; r++) for (let c = 0; c < GROUP; c++) f32[o++] = at(r, g * GROUP + c);
+      return { rows, layout, ptr, scales: 0 };
+    }
+    const scales = reserve(paddedCols * 4);
+    const inv = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) {
+      let max = 0;
+      for (let r = start; r < end; r++) max = Math.max(max, Math.abs(at(r, c)));
+      f32[scales / 4 + c] = max / 127;
+      inv[c] = max === 0 ? 0 : 127 / max;
+    }
+    const q = (r: number, c: number): number => (c < cols ? Math.round(at(r, c) * (inv[c] ?? 0)) : 0);
+    if (layout === 'rows') {
+      const ptr = reserve(rows * cols);
+      for (let r = start; r < end; r++) for (let c = 0; c < cols; c++) i8[ptr + (r - start) * cols + c] = q(r, c);
+      return { rows, layout, ptr, scales };
+    }
+    const pairs = Math.ceil(rows / 2);
+    const ptr = reserve(groups * pairs * 64);
+    let o = ptr;
+    for (let g = 0; g < groups; g++)
+      for (let p = 0; p < pairs; p++)
+        for (let k = 0; k < GROUP / 4; k++)
+          for (let lane = 0; lane < 4; lane++) {
+            const c = g * GROUP + 4 * k + lane;
+            i8[o++] = q(start + 2 * p, c);
+            i8[o++] = q(start + 2 * p + 1, c);
+          }
+    return { rows, layout, ptr, scales };
+  }
+
+  const asWasm = (m: PackedMatrix): WasmMatrix => m as WasmMatrix;
+  /** y += scratch; y may live outside kernel memory (a caller's logits buffer). */
+  const addInto = (y: Float32Array, cols: number): void => {
+    if (y.buffer === heap) {
+      wasm.add_f32(y.byteOffset, scratch, cols);
+      return;
+    }
+    const base = scratch / 4;
+    for (let j = 0; j < cols; j++) y[j] = (y[j] ?? 0) + (f32[base + j] ?? 0);
+  };
+  const inHeap = (...arrays: Float32Array[]): void => {
+    for (const a of arrays) if (a.buffer !== heap) throw new KernelMemoryError('internal: buffer not from alloc()');
+  };
+  // Sizes the SIMD loops cannot take (attention sizes not a multiple of 4) run in plain JS.
+  const fallback = jsFloatKernels();
+  return {
+    name: `wasm-simd-${precision}`,
+    alloc(length) {
+      const ptr = reserve(Math.ceil(length / 4) * 16 + 16);
+      return new Float32Array(heap, ptr, length);
+    },
+    pack(values, rows, cols, segments = [0, rows], rowSegments = []) {
+      const parts: Segment[] = [];
+      let bytes = 0;
+      for (let s = 0; s + 1 < segments.length; s++) {
+        const start = segments[s] ?? 0;
+        const end = segments[s + 1] ?? rows;
+        const layout = rowSegments.includes(s) ? 'rows' : 'packed';
+        const before = top;
+        parts.push(packSegment(values, cols, start, end, layout));
+        bytes += top - before;
+        ensureScratch(cols, end - start);
+      }
+      return { rows, cols, segments, bytes, parts, groups: Math.ceil(cols / GROUP) } satisfies WasmMatrix;
+    },
+    matvec(m, segment, x, y) {
+      const { parts, groups, cols } = asWasm(m);
+      const part = parts[segment];
+      if (part === undefined || part.rows === 0) return;
+      if (part.layout !== 'packed') throw new Error(`internal: segment ${segment} was packed for addRow`);
+      const xp = ptrOf(x, part.rows);
+      if (precision === 'int8') {
+        // Largest activation code that cannot overflow the int32 sums: |x| * 127 * rows < 2^31.
+        const xmax = Math.min(32767, Math.floor(2147483647 / (127 * (part.rows + 1))));
+        const xscale = wasm.quantize_x(xp, part.rows, x16, xmax);
+        if (xscale === 0) return;
+        wasm.mv_i8(part.ptr, Math.ceil(part.rows / 2), groups, x16, part.scales, xscale, scratch);
+      } else {
+        wasm.mv_f32(part.ptr, part.rows, groups, xp, scratch);
+      }
+      addInto(y, cols);
+    },
+    addRow(m, row, scale, y) {
+      const { parts, segments, cols } = asWasm(m);
+      const s = segments.findIndex((start, i) => row >= start && row < (segments[i + 1] ?? -1));
+      const part = parts[s];
+      if (part === undefined || part.layout !== 'rows') throw new Error(`internal: row ${row} is not in a row segment`);
+      const r = row - (segments[s] ?? 0);
+      const target = y.buffer === heap ? y.byteOffset : scratch;
+      if (y.buffer !== heap) f32.fill(0, scratch / 4, scratch / 4 + cols);
+      if (precision === 'int8') wasm.add_row_i8(part.ptr + r * cols, part.scales, scale, target, cols);
+      else wasm.add_row_f32(part.ptr + r * cols * 4, scale, target, cols);
+      if (y.buffer !== heap) addInto(y, cols);
+    },
+    lstmGates(gates, c, h) {
+      inHeap(gates, c, h);
+      wasm.lstm_gates(gates.byteOffset, c.byteOffset, h.byteOffset, c.length);
+    },
+    attentionScores(features, query, v, count, scores) {
+      if (query.length % 4 !== 0 || count === 0) {
+        fallback.attentionScores(features, query, v, count, scores);
+        return;
+      }
+      inHeap(features, query, v, scores);
+      wasm.attention_scores(features.byteOffset, query.byteOffset, v.byteOffset, count, query.length, scores.byteOffset);
+    },
+    weightedSum(rows, weights, count, out) {
+      out.fill(0);
+      if (out.length % 4 !== 0 || count === 0) {
+        fallback.weightedSum(rows, weights, count, out);
+        return;
+      }
+      inHeap(rows, weights, out);
+      wasm.weighted_sum(rows.byteOffset, weights.byteOffset, count, out.length, out.byteOffset);
+    },
+  };
+}

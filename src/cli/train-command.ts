@@ -1,0 +1,163 @@
+import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadDrumDataset } from '../data/drum-dataset.js';
+import { splitOf } from '../data/dataset-split.js';
+import { WHOLE_FILE_WINDOWS } from '../data/drum-windows.js';
+import type { SkippedFile } from '../data/import-errors.js';
+import { drumPitchMap, type DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
+import { trainBernoulliBaseline, trainUnigram } from '../eval/baselines.js';
+import { evaluate } from '../eval/step-predictor.js';
+import { selectTrainBackend, type TrainBackend } from '../train/backend.js';
+import { exportDrumModel } from '../train/model-export.js';
+import { readCheckpointWeights } from '../train/read-checkpoint-weights.js';
+import { lstmKernelName } from '../train/network.js';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../train/train-settings.js';
+import { trainDrumModel } from '../train/trainer.js';
+import { learnGroove } from '../groove/learn-groove.js';
+import { finalReport } from '../train/final-report.js';
+
+export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
+  --from MODEL        fine-tune this model folder (ours or a Magenta drum checkpoint)
+  --resume            continue the interrupted run in --out
+  --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
+  --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
+  --max-minutes M     stop (resumably) after M minutes of training in this process
+  --checkpoint-minutes M  resumable checkpoint at least this often (default 5)
+  --map current|classic  pitch-to-class map (default current)
+  --backend tensorflow|wasm|cpu
+  --attention         attention wrapper (not supported by the trainer yet)`;
+
+/** `antiphon train`: argv (after the subcommand) in, exit code out. */
+export async function trainCommand(argv: readonly string[], write: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' },
+        layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+        lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
+        'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
+        backend: { type: 'string' }, attention: { type: 'boolean' }, help: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    write(`${(err as Error).message}\n${TRAIN_USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    write(`${TRAIN_USAGE}\n`);
+    return 0;
+  }
+  const midi = values.midi;
+  const out = values.out;
+  if (typeof midi !== 'string' || typeof out !== 'string') {
+    write(`--midi and --out are required\n${TRAIN_USAGE}\n`);
+    return 2;
+  }
+  if (values.attention) {
+    write('--attention: the trainer builds attention-free stacks only; leave it out (see the model card for why)\n');
+    return 2;
+  }
+  const num = (key: string, fallback: number): number => {
+    const v = values[key];
+    if (typeof v !== 'string') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${key} must be a non-negative number, got ${v}`);
+    return n;
+  };
+  try {
+    const backend = await selectTrainBackend(values.backend as TrainBackend | undefined);
+    write(`tfjs backend: ${backend}\n`);
+    const pitchMap = (values.map ?? 'current') as DrumPitchMapName;
+    if (pitchMap !== 'current' && pitchMap !== 'classic') throw new UsageError(`--map must be current or classic, got ${String(values.map)}`);
+    const initial = typeof values.from === 'string' ? (await readCheckpointWeights(values.from)).weights : undefined;
+    const layersFromModel = initial ? layersOf(initial) : undefined;
+    const units = num('units', DEFAULT_TRAIN_SETTINGS.layers[0] ?? 256);
+    const layerCount = num('layers', DEFAULT_TRAIN_SETTINGS.layers.length);
+    const settings: TrainSettings = {
+      ...DEFAULT_TRAIN_SETTINGS,
+      layers: layersFromModel ?? Array<number>(layerCount).fill(units),
+      epochs: num('epochs', DEFAULT_TRAIN_SETTINGS.epochs),
+      batch: num('batch', DEFAULT_TRAIN_SETTINGS.batch),
+      learningRate: num('lr', initial ? DEFAULT_TRAIN_SETTINGS.learningRate / 4 : DEFAULT_TRAIN_SETTINGS.learningRate),
+      cropSteps: num('crop', DEFAULT_TRAIN_SETTINGS.cropSteps),
+      dropout: num('dropout', DEFAULT_TRAIN_SETTINGS.dropout),
+      seed: num('seed', DEFAULT_TRAIN_SETTINGS.seed),
+      checkpointMinutes: num('checkpoint-minutes', DEFAULT_TRAIN_SETTINGS.checkpointMinutes),
+      pitchMap,
+    };
+    const map = drumPitchMap(pitchMap);
+    const split = await splitOf(midi);
+    const train = await loadDrumDataset(midi, { map, include: (f) => split(f) === 'train' });
+    const validation = await loadDrumDataset(midi, { map, ...WHOLE_FILE_WINDOWS, include: (f) => split(f) === 'validation' });
+    await mkdir(out, { recursive: true });
+    await reportSkipped(out, [...train.skipped, ...validation.skipped], write);
+    const trainEvents = train.windows.map((w) => w.events);
+    let valEvents = validation.windows.map((w) => w.events);
+    if (valEvents.length === 0) {
+      write('no validation files in this folder: validating on the training windows (the figures will flatter the model)\n');
+      valEvents = trainEvents;
+    }
+    const steps = (ws: readonly Uint16Array[]): number => ws.reduce((s, w) => s + w.length, 0);
+    write(`train: ${train.filesRead} files, ${trainEvents.length} windows, ${steps(trainEvents)} steps; validation: ${validation.filesRead} files, ${steps(valEvents)} steps\n`);
+    const baselines = [evaluate(trainUnigram(trainEvents), valEvents), evaluate(trainBernoulliBaseline(trainEvents), valEvents)];
+    for (const b of baselines) write(`baseline ${b.name}: ${b.nllPerStep.toFixed(4)} nats/step, exact ${(100 * b.exactAccuracy).toFixed(1)}%\n`);
+    const maxMinutes = num('max-minutes', Infinity);
+    const started = performance.now();
+    const result = await trainDrumModel({
+      settings,
+      train: trainEvents,
+      validation: valEvents,
+      outDir: out,
+      resume: values.resume === true,
+      ...(initial ? { initial } : {}),
+      baselines: baselines.map((b) => ({ name: b.name.split(' ')[0] ?? b.name, nll: b.nllPerStep })),
+      shouldStop: () => (performance.now() - started) / 60000 >= maxMinutes,
+      write,
+      onImproved: async (net) => {
+        await exportDrumModel(out, net, pitchMap);
+      },
+    });
+    const groove = learnGroove(train.windows);
+    await writeFile(join(out, 'groove.json'), JSON.stringify(groove));
+    if (!result.progress.finished) {
+      write(`stopped after ${result.progress.batches} batches; run again with --resume to continue\n`);
+      result.best.dispose();
+      return 0;
+    }
+    await finalReport(out, result.best, valEvents, baselines, result.progress, pitchMap, write);
+    result.best.dispose();
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      write(`${err.message}\n${TRAIN_USAGE}\n`);
+      return 2;
+    }
+    write(`train failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {}
+
+function layersOf(weights: ReadonlyMap<string, { shape: number[] }>): number[] {
+  const layers: number[] = [];
+  for (let l = 0; weights.has(lstmKernelName(l)); l++) layers.push((weights.get(lstmKernelName(l))?.shape[1] ?? 0) / 4);
+  if (layers.length === 0) {
+    const names = [...weights.keys()];
+    const hint = names.some((n) => n.includes('attention')) ? 'an attention model (the trainer builds attention-free stacks only)' : `no ${lstmKernelName(0)}`;
+    throw new UsageError(`--from: ${hint}`);
+  }
+  return layers;
+}
+
+async function reportSkipped(out: string, skipped: readonly SkippedFile[], write: (s: string) => void): Promise<void> {
+  if (skipped.length === 0) return;
+  const byReason = new Map<string, number>();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  write(`skipped: ${[...byReason].map(([r, n]) => `${n} ${r}`).join(', ')} (each file and why: ${join(out, 'skipped.txt')})\n`);
+  await writeFile(join(out, 'skipped.txt'), skipped.map((s) => `${s.file}\t${s.reason}\t${s.detail}`).join('\n') + '\n');
+}

@@ -32,7 +32,7 @@ export interface GenerationResult {
   readonly events: Uint16Array;
   /** Of the generated steps, under the temperature-scaled distribution (as Magenta logs it). */
   readonly logLikelihood: LogLikelihood;
-  /** Of the primer itself, under the model at temperature 1: how "expected" the call was. */
+  /** Of the primer itself (every step that had a prediction), same temperature: how "expected" the call was. */
   readonly primerLogLikelihood: LogLikelihood;
   /** State after the last generated step, for carrying the conversation on. */
   readonly state: GeneratorState;

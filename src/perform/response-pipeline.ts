@@ -7,7 +7,10 @@ import type { PerformParams } from './params.js';
 import { barSpan, barTime, hitsPerBar, recordedNotes, repeatTurn, scheduleHits, sendsOf, silenceTurn, type Turn } from './turn.js';
 
 /** What the engine needs to know about a model (the generator itself lives in the shell). */
-export type ModelInfo = Pick<ResponseGenerator, 'name' | 'classOf' | 'classPitches'>;
+export type ModelInfo = Pick<ResponseGenerator, 'name' | 'classOf' | 'classPitches'> & {
+  /** The feel learned with this model; absent = the pipeline's default groove. */
+  readonly groove?: Groove;
+};
 
 export type Purpose = 'human' | 'chain' | 'loop' | 'mutate';
 
@@ -127,7 +130,7 @@ export class ResponsePipeline {
       out.push({ kind: 'log', level: 'warn', msg: 'response slipped', fields: { voice: voice.name, bars: slipped, generationMs: Math.round(finishedAtMs - startedAtMs), slips: this.ctx.stats.slips } });
     }
     if (p.carryState) this.#state.set(voice.name, result.state);
-    const felt = this.ctx.groove.apply(gridHitsOf(result.events, model.classPitches), pending.draft.feel, (x) => model.classOf(x), view.stepsPerBar);
+    const felt = (model.groove ?? this.ctx.groove).apply(gridHitsOf(result.events, model.classPitches), pending.draft.feel, (x) => model.classOf(x), view.stepsPerBar);
     const notes = scheduleHits(felt, startBar, view, p.gateSteps);
     const turn: Turn = { tag: `turn${++this.#turnCount}`, voice: voice.name, role: voice.role, channel: voice.channel, startBar, bars: pending.bars, notes, ...barSpan(startBar, pending.bars, view) };
     if (pending.purpose !== 'loop' && pending.purpose !== 'chain') {

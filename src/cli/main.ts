@@ -7,6 +7,7 @@ import { openHardware } from '../system/hardware.js';
 import { devicesCommand } from './devices-command.js';
 import { monitorCommand } from './monitor-command.js';
 import { startCommand } from './start-command.js';
+import { respondCommand } from './respond-command.js';
 
 const USAGE = `antiphon <command> [options]
 
@@ -14,6 +15,8 @@ commands:
   start                 run the box (what \`npm start\` runs)
   devices               list MIDI ports and USB MIDI devices with identities and profiles
   monitor               print incoming MIDI, decoded and timestamped
+  respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N]
+                        answer a recorded call offline with the box's engine
 
 options:
   --config FILE         antiphon.toml (default: $ANTIPHON_CONFIG, /boot/antiphon.toml, ./antiphon.toml)
@@ -48,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
       return startCommand(openHardware(), config, log, runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }, out);
     }
+    case 'respond':
+      return respondCommand(rest, log, out);
     case 'devices':
       return devicesCommand(openHardware(), out);
     case 'monitor':

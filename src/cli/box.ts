@@ -40,9 +40,11 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock));
   // The device layer stamps input with performance.now(); the scheduler runs on hrtime.
   const toSchedulerMs = hrtimeClock.nowMs() - performance.now();
-  let session: PerformanceSession | undefined;
+  // Device input can arrive while models load; it is dropped until the session exists.
+  const live: { session?: PerformanceSession } = {};
   let demo: DemoPerformer | undefined;
   const onMessage = (d: ConnectedDevice, t: TimedMidiMessage): void => {
+    const session = live.session;
     if (!session || !d.roles.includes('human')) return;
     const m = t.message;
     if (m.type === 'noteOn' && m.velocity > 0) {
@@ -96,7 +98,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     out(`\n${label}${renderExchange(x, (p) => infos.get(cfg.voices[0]?.model ?? 'default')?.classOf(p) ?? -1)}`);
     demo?.exchanged(x);
   };
-  session = new PerformanceSession({
+  const session = new PerformanceSession({
     scheduler, view, engine, generators, log, onExchange,
     send: (role, message, voice) => void service.manager.sendToRole(role, message, `voice:${voice}`),
     onState: (state) => {
@@ -104,6 +106,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       service.manager.sendToRole('human', { type: 'controlChange', channel: 0, controller: cfg.cc.state_out, value: stateCcValue(state) }, 'engine');
     },
   });
+  live.session = session;
   session.start();
   log.info({ tempo: cfg.tempo_bpm, mode: cfg.mode, voices: cfg.voices.map((v) => `${v.name}:${v.model}->${v.role}/${v.channel}`), seed }, 'antiphon started');
 
@@ -120,8 +123,8 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       if (stopping) return;
       stopping = true;
       demo?.stop();
-      session?.control({ kind: 'panic' });
-      session?.stop();
+      session.control({ kind: 'panic' });
+      session.stop();
       clock.stop();
       clock.halt();
       service.manager.releaseAll();

@@ -80,7 +80,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   const infos = new Map<string, ModelInfo>();
   let placeholder = false;
   for (const name of names) {
-    const loaded = await loadVoiceModel(name, log, seed);
+    const loaded = await loadVoiceModel(name, log, seed, 'worker');
     placeholder ||= loaded.placeholder;
     generators.set(name, loaded.generator);
     const g = loaded.generator;
@@ -131,6 +131,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       void recorder.flush().then(() => {
         service.stop();
         scheduler.dispose();
+        for (const g of generators.values()) g.dispose();
         log.info({ stats: engine.stats, recordings: recorder.written.length, recordingFailures: recorder.failures }, 'antiphon stopped');
         resolve(0);
       });

@@ -2,20 +2,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateGrooveTable } from '../groove/groove-table.js';
-import { readCheckpoint } from '../model/checkpoint/reader.js';
-import { randomCheckpoint } from '../model/checkpoint/random-checkpoint.js';
-import { memorySource } from '../model/checkpoint/source.js';
-import { serializeCheckpoint } from '../model/checkpoint/writer.js';
-import { MusicRnn, loadMusicRnn } from '../model/music-rnn.js';
+import type { ResponseGenerator } from './generator-port.js';
 import type { Groove } from './groove.js';
 import { learnedGroove } from './learned-groove.js';
+import { openModel, type ModelSource } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
+import { WorkerGenerator } from './worker-generator.js';
 
 /** The shipped models folder, found from this file so the box does not depend on its cwd. */
 export const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
 export interface LoadedVoiceModel {
-  readonly generator: MusicRnnGenerator;
+  readonly generator: ResponseGenerator;
   readonly groove: Groove | undefined;
   /** Where it came from, or 'untrained placeholder'. */
   readonly source: string;
@@ -38,28 +36,30 @@ export function resolveModelDir(nameOrDir: string): string | undefined {
   return first === undefined ? undefined : join(SHIPPED_MODELS_DIR, first);
 }
 
+function readGroove(dir: string, seed: number, log: ModelLog): Groove | undefined {
+  const path = join(dir, 'groove.json');
+  if (!existsSync(path)) return undefined;
+  try {
+    return learnedGroove(validateGrooveTable(JSON.parse(readFileSync(path, 'utf8'))), seed);
+  } catch (e) {
+    log.warn({ file: path, error: (e as Error).message }, "groove.json unusable; answering in the caller's feel");
+    return undefined;
+  }
+}
+
 /**
- * Loads a voice's model with its groove. No trained model found: a small model with seeded
- * random weights stands in, loudly labelled, so the box still boots and the pipeline runs.
+ * Loads a voice's model with its groove. `thread: 'worker'` (the box) runs inference in a
+ * worker thread; 'inline' (offline respond, tests) runs it here. No trained model found: a
+ * small model with seeded random weights stands in, loudly labelled, so the box still boots.
  */
-export async function loadVoiceModel(name: string, log: ModelLog, seed = 1): Promise<LoadedVoiceModel> {
+export async function loadVoiceModel(name: string, log: ModelLog, seed = 1, thread: 'worker' | 'inline' = 'inline'): Promise<LoadedVoiceModel> {
   const dir = resolveModelDir(name);
-  if (dir === undefined) {
-    log.warn({ model: name, looked: [name, SHIPPED_MODELS_DIR] }, 'no trained model found: using an UNTRAINED placeholder (random weights)');
-    const files = serializeCheckpoint(randomCheckpoint({ layerUnits: [128, 128], kind: 'drums', seed, gain: 1 }));
-    const model = new MusicRnn(await readCheckpoint(memorySource(files, 'placeholder')));
-    return { generator: new MusicRnnGenerator(`${name} (untrained placeholder)`, model), groove: undefined, source: 'untrained placeholder', placeholder: true };
-  }
-  const model = await loadMusicRnn(dir);
-  let groove: Groove | undefined;
-  const groovePath = join(dir, 'groove.json');
-  if (existsSync(groovePath)) {
-    try {
-      groove = learnedGroove(validateGrooveTable(JSON.parse(readFileSync(groovePath, 'utf8'))), seed);
-    } catch (e) {
-      log.warn({ file: groovePath, error: (e as Error).message }, 'groove.json unusable; answering in the caller\'s feel');
-    }
-  }
-  log.info({ model: name, dir, parameters: model.arch.parameterCount, groove: groove?.name ?? 'call-feel' }, 'model loaded');
-  return { generator: new MusicRnnGenerator(name, model), groove, source: dir, placeholder: false };
+  const placeholder = dir === undefined;
+  if (placeholder) log.warn({ model: name, looked: [name, SHIPPED_MODELS_DIR] }, 'no trained model found: using an UNTRAINED placeholder (random weights)');
+  const source: ModelSource = dir === undefined ? { kind: 'placeholder', seed } : { kind: 'dir', dir };
+  const label = placeholder ? `${name} (untrained placeholder)` : name;
+  const generator = thread === 'worker' ? await WorkerGenerator.start(label, source) : new MusicRnnGenerator(label, await openModel(source));
+  const groove = dir === undefined ? undefined : readGroove(dir, seed, log);
+  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel' }, 'model loaded');
+  return { generator, groove, source: dir ?? 'untrained placeholder', placeholder };
 }

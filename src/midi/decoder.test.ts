@@ -196,3 +196,15 @@ describe('MidiStreamDecoder malformed input', () => {
     expect(() => new MidiStreamDecoder({ maxSysexBytes: 1.5 })).toThrow(RangeError);
   });
 });
+
+describe('MidiStreamDecoder listener faults', () => {
+  it('stays consistent when a listener throws: the next chunk decodes normally', () => {
+    const decoder = new MidiStreamDecoder();
+    expect(() =>
+      decoder.feed(bytes(0x99, 36, 100, 38, 90), () => {
+        throw new Error('listener bug');
+      }),
+    ).toThrow('listener bug');
+    expect(decoder.decode(bytes(40, 80))).toEqual([noteOn(40, 80)]);
+  });
+});

@@ -97,7 +97,11 @@ export class MidiStreamDecoder {
     this.sysexLength = 0;
   }
 
-  /** Decodes `chunk`, calling `onMessage` for each complete message in order. Not re-entrant. */
+  /**
+   * Decodes `chunk`, calling `onMessage` for each complete message in order. Not re-entrant.
+   * If `onMessage` throws, the error propagates and the rest of that chunk is not decoded;
+   * the decoder itself stays consistent for the next chunk.
+   */
   feed(chunk: Uint8Array, onMessage: MidiMessageListener): void {
     const stats = this.counters;
     stats.bytes += chunk.length;

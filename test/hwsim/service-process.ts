@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from './support/wait.js';
+
+/** One JSON log record of the service (pino), with `time` in epoch ms. */
+export interface LogRecord {
+  readonly time: number;
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * `antiphon start` as a child process, exactly as systemd runs it, with its JSON log parsed
+ * so a test can wait for what the box says it did.
+ */
+export class ServiceProcess {
+  readonly records: LogRecord[] = [];
+  readonly stdout: string[] = [];
+  exitCode: number | null | undefined;
+  readonly #child: ChildProcess;
+
+  private constructor(configToml: string, extraArgs: readonly string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'antiphon-svc-'));
+    const config = join(dir, 'antiphon.toml');
+    writeFileSync(config, configToml);
+    this.#child = spawn(process.execPath, ['dist/cli/main.js', 'start', '--config', config, '--log', 'json', ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+      const lines = err.split('\n');
+      err = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          this.records.push(JSON.parse(line) as LogRecord);
+        } catch {
+          this.records.push({ time: Date.now(), msg: `(stderr) ${line}` });
+        }
+      }
+    });
+    this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.stdout.push(chunk));
+    this.#child.on('exit', (code) => {
+      this.exitCode = code;
+    });
+  }
+
+  static async start(configToml: string, extraArgs: readonly string[] = []): Promise<ServiceProcess> {
+    const svc = new ServiceProcess(configToml, extraArgs);
+    await svc.waitForLog((r) => r.msg === 'antiphon started', 'the service to start', 60_000);
+    return svc;
+  }
+
+  /** Waits for a record at or after index `from` that matches; returns it and its index. */
+  async waitForLog(
+    match: (r: LogRecord) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+    from = 0,
+  ): Promise<{ record: LogRecord; index: number }> {
+    return waitFor(
+      () => {
+        if (this.exitCode !== undefined) throw new Error(`service exited (${String(this.exitCode)}) while waiting for ${what}`);
+        const index = this.records.findIndex((r, i) => i >= from && match(r));
+        const record = this.records[index];
+        return record ? { record, index } : undefined;
+      },
+      { what, timeoutMs, intervalMs: 2 },
+    );
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.exitCode !== undefined) return this.exitCode;
+    this.#child.kill('SIGTERM');
+    await waitFor(() => this.exitCode !== undefined, { what: 'the service to exit', timeoutMs: 10_000 });
+    return this.exitCode ?? null;
+  }
+}

@@ -4,7 +4,7 @@ import { MasterClock } from '../clock/master-clock.js';
 import type { MidiOut } from '../clock/midi-out.js';
 import { Scheduler } from '../clock/scheduler.js';
 import { hrtimeClock } from '../clock/time-source.js';
-import { bpm, ms } from '../clock/units.js';
+import { bpm, ms, ticks } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
 import type { ConnectedDevice } from '../devices/device-manager.js';
 import { DeviceService } from '../devices/device-service.js';
@@ -108,7 +108,10 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   });
   live.session = session;
   session.start();
-  log.info({ tempo: cfg.tempo_bpm, mode: cfg.mode, voices: cfg.voices.map((v) => `${v.name}:${v.model}->${v.role}/${v.channel}`), seed }, 'antiphon started');
+  // Song position 0 on CLOCK_MONOTONIC (ms), so tools on the same machine can find the bar lines.
+  const songZeroMonoMs = view.timeOfTick(ticks(0));
+  const barMs = view.timeOfTick(ticks(view.stepsPerBar * 6)) - songZeroMonoMs;
+  log.info({ tempo: cfg.tempo_bpm, mode: cfg.mode, voices: cfg.voices.map((v) => `${v.name}:${v.model}->${v.role}/${v.channel}`), seed, songZeroMonoMs, barMs }, 'antiphon started');
 
   if (!service.manager.devices().some((d) => d.roles.includes('human'))) {
     out('*** DEMO MODE: no drum pad found. A built-in call is answered by the model; plug in a pad to play. ***');

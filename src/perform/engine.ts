@@ -195,7 +195,7 @@ export class PerformanceEngine {
       feel: hits, turns: [], speculative: reason === 'silence', firstTurnStartMs: undefined,
     };
     this.#speculation = reason === 'silence' ? { draft, call, startsAtStep: bar * spb } : undefined;
-    const log: EngineAction = { kind: 'log', level: 'info', msg: 'call ended', fields: { reason, bars, hits: hits.length, responseBar: bar, at: Math.round(now) } };
+    const log: EngineAction = { kind: 'log', level: 'info', msg: 'call ended', fields: { reason, startBar: call.startBar, bars, hits: hits.length, responseBar: bar, at: Math.round(now) } };
     return [log, ...this.#pipeline.request({ voiceIndex: 0, targetBar: bar, bars: this.#responseBars(bars), primer: events, purpose: 'human', draft })];
   }
 

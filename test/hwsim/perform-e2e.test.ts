@@ -60,7 +60,11 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
     ['[devices]', 'poll_ms = 100', 'ignore = ["f_midi"]', '[[devices.roles]]', `match = "${PRODUCT}"`, 'roles = ["human", "response"]',
       '[data]', `dir = "${dataDir}"`, '[perform]', 'tempo_bpm = 120', 'seed = 7', `mode = "${mode}"`, ...voices].join('\n'),
   );
-  cleanups.push(async () => void (await svc.stop()));
+  cleanups.push(async () => {
+    await svc.stop();
+    const out = process.env.HWSIM_OUT;
+    if (out) writeFileSync(join(out, `perform-e2e-${mode}-service.jsonl`), `${svc.records.map((r) => JSON.stringify(r)).join('\n')}\n${svc.stdout.join('')}`);
+  });
   const started = svc.records.find((r) => r.msg === 'antiphon started');
   const songZero = Number(started?.songZeroMonoMs);
   const barMs = Number(started?.barMs);

@@ -56,9 +56,15 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   await startUdevd();
   const gadget = await UsbMidiGadget.create({ name: `e2e${mode}`, vendorId: 0x1209, productId: 0x0003, product: PRODUCT, manufacturer: 'Antiphon Test', serialNumber: `AP-E2E-${mode}`, inPorts: 1, outPorts: 1 });
   cleanups.push(() => gadget.remove());
+  // Plugged before the box starts: it finds the pad on its first scan and never starts the demo.
+  gadget.plug();
+  await gadget.hostCard(30_000);
   const svc = await ServiceProcess.start(
     ['[devices]', 'poll_ms = 100', 'ignore = ["f_midi"]', '[[devices.roles]]', `match = "${PRODUCT}"`, 'roles = ["human", "response"]',
       '[data]', `dir = "${dataDir}"`, '[perform]', 'tempo_bpm = 120', 'seed = 7', `mode = "${mode}"`, ...voices].join('\n'),
+    [],
+    // The hw-sim VM may run under TCG emulation: loading node and a model takes a while there.
+    180_000,
   );
   cleanups.push(async () => {
     await svc.stop();
@@ -66,10 +72,10 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
     if (out) writeFileSync(join(out, `perform-e2e-${mode}-service.jsonl`), `${svc.records.map((r) => JSON.stringify(r)).join('\n')}\n${svc.stdout.join('')}`);
   });
   const started = svc.records.find((r) => r.msg === 'antiphon started');
+  expect(svc.stdout.join('')).not.toContain('DEMO MODE');
   const songZero = Number(started?.songZeroMonoMs);
   const barMs = Number(started?.barMs);
-  gadget.plug();
-  await svc.waitForLog((r) => r.device === PRODUCT && r.msg === 'device roles' && Array.isArray(r.roles) && r.roles.includes('human'), 'the pad to become the human', 20_000);
+  await svc.waitForLog((r) => r.device === PRODUCT && r.msg === 'device roles' && Array.isArray(r.roles) && r.roles.includes('human'), 'the pad to become the human', 60_000);
   const [pad] = await gadget.openPorts();
   if (!pad) throw new Error('gadget has no port');
 
@@ -130,7 +136,7 @@ function report(name: string, errors: number[]): void {
 }
 
 describe('call and response through a USB MIDI pad (hw-sim)', () => {
-  it('one model: the answer comes back on the pad\'s port on the bar line, in time, with velocities, and is recorded', async () => {
+  it('one model: the answer comes back on the pad\'s port on the bar line, in time, with velocities, and is recorded', { timeout: 400_000 }, async () => {
     expect(existsSync(PATTERN)).toBe(true);
     const x = await runExchange('answer', []);
     expect(x.callEnded).toMatchObject({ reason: 'silence', startBar: x.callBar, bars: 2, responseBar: x.responseBar });
@@ -155,7 +161,7 @@ describe('call and response through a USB MIDI pad (hw-sim)', () => {
     expect(readdirSync(join(x.dataDir, 'recordings')).some((f) => f.endsWith('.mid'))).toBe(true);
   });
 
-  it('chain: A answers the pad, B answers A, both back on the pad\'s port, each on its bar line', async () => {
+  it('chain: A answers the pad, B answers A, both back on the pad\'s port, each on its bar line', { timeout: 400_000 }, async () => {
     const voices = ['[[perform.voices]]', 'name = "A"', 'channel = 10', '[[perform.voices]]', 'name = "B"', 'channel = 11'];
     const x = await runExchange('chain', voices);
     expect(x.responses.map((r) => [r.voice, r.startBar, r.bars, r.slippedBars])).toEqual([['A', x.responseBar, 2, 0], ['B', x.responseBar + 2, 2, 0]]);

@@ -16,7 +16,8 @@ import { UsbMidiGadget } from './support/usb-gadget.js';
  * own port, every note within 5 ms of where the engine placed it, starting on the expected
  * bar line, as long as the call, with velocities, and recorded as a .mid.
  */
-const PRODUCT = 'Antiphon E2E Pad';
+// Not "Antiphon…": the device layer takes a client of that name for the box's own port.
+const PRODUCT = 'E2E Drum Pad';
 const TOLERANCE_MS = 5;
 const PATTERN = join(process.cwd(), '..', 'shared', 'data', 'groove', 'drummer1', 'session1', '101_dance-disco_120_beat_4-4.mid');
 

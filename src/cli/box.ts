@@ -79,9 +79,11 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   const generators = new Map<string, ResponseGenerator>();
   const infos = new Map<string, ModelInfo>();
   let placeholder = false;
+  let slowestMsPerStep = 0;
   for (const name of names) {
     const loaded = await loadVoiceModel(name, log, seed, 'worker');
     placeholder ||= loaded.placeholder;
+    slowestMsPerStep = Math.max(slowestMsPerStep, loaded.msPerStep ?? 0);
     generators.set(name, loaded.generator);
     const g = loaded.generator;
     infos.set(name, { name: g.name, classOf: (p) => g.classOf(p), classPitches: g.classPitches, ...(loaded.groove ? { groove: loaded.groove } : {}) });
@@ -90,7 +92,10 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   clock.run();
   clock.start();
   const view = masterClockTimeline(clock, () => hrtimeClock.nowMs());
-  const engine = new PerformanceEngine({ view, models: infos, params: paramsFromConfig(cfg, seed) });
+  const base = paramsFromConfig(cfg, seed);
+  // The first decision uses the boot-time measurement (with headroom); later ones learn.
+  const params = slowestMsPerStep > 0 ? { ...base, initialMsPerStep: slowestMsPerStep * 1.5 } : base;
+  const engine = new PerformanceEngine({ view, models: infos, params });
   const recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: cfg.recordings_max_mb * 1024 * 1024, log });
   const onExchange = (x: Exchange): void => {
     void recorder.record(x);

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     return;
   }
   const map = generator.model.drumMap;
-  post({ type: 'ready', classPitches: [...generator.classPitches], classOfPitch: map ? [...map.classOfPitch] : [], parameters: generator.model.arch.parameterCount });
+  post({ type: 'ready', classPitches: [...generator.classPitches], classOfPitch: map ? [...map.classOfPitch] : [], parameters: generator.model.arch.parameterCount, msPerStep: warmUp(generator) });
   const states = new Map<number, GeneratorState>();
   let nextHandle = 1;
   port.on('message', (m: WorkerRequest) => {
@@ -42,6 +42,22 @@ async function main(): Promise<void> {
       post({ type: 'failed', id: m.id, message: (e as Error).message });
     }
   });
+}
+
+/**
+ * Runs a few throwaway exchanges so the first real one does not pay for JIT and WebAssembly
+ * tier-up (seconds on a slow core), and returns the warm cost per step, which the engine
+ * uses as its first estimate of when to decide.
+ */
+function warmUp(generator: MusicRnnGenerator): number {
+  const primer = Uint16Array.from({ length: 32 }, (_, i) => (i % 4 === 0 ? 1 : 4));
+  let msPerStep = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    generator.generateNow({ primer, steps: 32, temperature: 1, beamSize: 1, seed: i });
+    msPerStep = (performance.now() - t0) / 64;
+  }
+  return msPerStep;
 }
 
 void main();

@@ -19,6 +19,8 @@ export interface LoadedVoiceModel {
   readonly source: string;
   /** True when no trained model was found and seeded random weights stand in. */
   readonly placeholder: boolean;
+  /** Warm generation cost per step, when measured (worker models measure it at start). */
+  readonly msPerStep: number | undefined;
 }
 
 export interface ModelLog {
@@ -60,6 +62,7 @@ export async function loadVoiceModel(name: string, log: ModelLog, seed = 1, thre
   const label = placeholder ? `${name} (untrained placeholder)` : name;
   const generator = thread === 'worker' ? await WorkerGenerator.start(label, source) : new MusicRnnGenerator(label, await openModel(source));
   const groove = dir === undefined ? undefined : readGroove(dir, seed, log);
-  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel' }, 'model loaded');
-  return { generator, groove, source: dir ?? 'untrained placeholder', placeholder };
+  const msPerStep = generator instanceof WorkerGenerator ? generator.warmMsPerStep : undefined;
+  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel', warmMsPerStep: msPerStep }, 'model loaded');
+  return { generator, groove, source: dir ?? 'untrained placeholder', placeholder, msPerStep };
 }

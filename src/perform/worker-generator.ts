@@ -50,6 +50,8 @@ export class WorkerGenerator implements ResponseGenerator {
     worker: Worker,
     readonly classPitches: readonly number[],
     private readonly classOfPitch: readonly number[],
+    /** Warm generation cost per step (fed or generated), measured in the worker at start. */
+    readonly warmMsPerStep: number,
   ) {
     this.#worker = worker;
     this.#listen(worker);
@@ -58,7 +60,7 @@ export class WorkerGenerator implements ResponseGenerator {
   static async start(name: string, source: ModelSource): Promise<WorkerGenerator> {
     const worker = spawn({ name, source });
     const ready = await firstReply(worker, name);
-    return new WorkerGenerator(name, source, worker, ready.classPitches, ready.classOfPitch);
+    return new WorkerGenerator(name, source, worker, ready.classPitches, ready.classOfPitch, ready.msPerStep);
   }
 
   classOf(pitch: number): number {

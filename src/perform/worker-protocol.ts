@@ -16,7 +16,7 @@ export interface WorkerRequest {
 
 /** Generator worker to main thread. */
 export type WorkerReply =
-  | { readonly type: 'ready'; readonly classPitches: number[]; readonly classOfPitch: number[]; readonly parameters: number }
+  | { readonly type: 'ready'; readonly classPitches: number[]; readonly classOfPitch: number[]; readonly parameters: number; readonly msPerStep: number }
   | { readonly type: 'error'; readonly message: string }
   | {
       readonly type: 'result';

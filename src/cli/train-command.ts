@@ -5,8 +5,9 @@ import { loadDrumDataset } from '../data/drum-dataset.js';
 import { splitOf } from '../data/dataset-split.js';
 import { WHOLE_FILE_WINDOWS } from '../data/drum-windows.js';
 import type { SkippedFile } from '../data/import-errors.js';
-import { drumPitchMap, type DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
-import { trainBernoulliBaseline, trainUnigram } from '../eval/baselines.js';
+import { DRUM_PITCH_MAPS, drumPitchMap, identifyDrumPitchMap, type DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
+import type { ModelConfig } from '../model/checkpoint/config.js';
+import { saveBaselines, trainBernoulliBaseline, trainUnigram } from '../eval/baselines.js';
 import { evaluate } from '../eval/step-predictor.js';
 import { selectTrainBackend, type TrainBackend } from '../train/backend.js';
 import { exportDrumModel } from '../train/model-export.js';
@@ -23,10 +24,11 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
   --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
   --max-minutes M     stop (resumably) after M minutes of training in this process
+  --finish            end a resumable run now: keep its best model and write the report
   --checkpoint-minutes M  resumable checkpoint at least this often (default 5)
   --map current|classic  pitch-to-class map (default current)
   --backend tensorflow|wasm|cpu
-  --attention         attention wrapper (not supported by the trainer yet)`;
+  --attention         magenta-js attention wrapper (window 32) around a 3-layer stack, as drum_kit_rnn`;
 
 /** `antiphon train`: argv (after the subcommand) in, exit code out. */
 export async function trainCommand(argv: readonly string[], write: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -39,7 +41,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
         lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
         'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
-        backend: { type: 'string' }, attention: { type: 'boolean' }, help: { type: 'boolean' },
+        backend: { type: 'string' }, attention: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -57,10 +59,6 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     write(`--midi and --out are required\n${TRAIN_USAGE}\n`);
     return 2;
   }
-  if (values.attention) {
-    write('--attention: the trainer builds attention-free stacks only; leave it out (see the model card for why)\n');
-    return 2;
-  }
   const num = (key: string, fallback: number): number => {
     const v = values[key];
     if (typeof v !== 'string') return fallback;
@@ -71,16 +69,21 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
   try {
     const backend = await selectTrainBackend(values.backend as TrainBackend | undefined);
     write(`tfjs backend: ${backend}\n`);
-    const pitchMap = (values.map ?? 'current') as DrumPitchMapName;
+    const source = typeof values.from === 'string' ? await readCheckpointWeights(values.from) : undefined;
+    const initial = source?.weights;
+    // A model keeps the pitch map and attention it was trained with; --map applies to new models.
+    const pitchMap = source ? mapOfModel(source.config) : ((values.map ?? 'current') as DrumPitchMapName);
     if (pitchMap !== 'current' && pitchMap !== 'classic') throw new UsageError(`--map must be current or classic, got ${String(values.map)}`);
-    const initial = typeof values.from === 'string' ? (await readCheckpointWeights(values.from)).weights : undefined;
-    const layersFromModel = initial ? layersOf(initial) : undefined;
+    const attentionLength = source ? source.config.attentionLength : values.attention ? MAGENTA_ATTENTION_LENGTH : undefined;
+    const layersFromModel = initial ? layersOf(initial, attentionLength !== undefined) : undefined;
     const units = num('units', DEFAULT_TRAIN_SETTINGS.layers[0] ?? 256);
     const layerCount = num('layers', DEFAULT_TRAIN_SETTINGS.layers.length);
     const settings: TrainSettings = {
       ...DEFAULT_TRAIN_SETTINGS,
       layers: layersFromModel ?? Array<number>(layerCount).fill(units),
-      epochs: num('epochs', DEFAULT_TRAIN_SETTINGS.epochs),
+      ...(attentionLength !== undefined ? { attentionLength } : {}),
+      // --finish: a budget of zero epochs ends the loop at once and goes to the report.
+      epochs: values.finish ? 0 : num('epochs', DEFAULT_TRAIN_SETTINGS.epochs),
       batch: num('batch', DEFAULT_TRAIN_SETTINGS.batch),
       learningRate: num('lr', initial ? DEFAULT_TRAIN_SETTINGS.learningRate / 4 : DEFAULT_TRAIN_SETTINGS.learningRate),
       cropSteps: num('crop', DEFAULT_TRAIN_SETTINGS.cropSteps),
@@ -89,6 +92,9 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       checkpointMinutes: num('checkpoint-minutes', DEFAULT_TRAIN_SETTINGS.checkpointMinutes),
       pitchMap,
     };
+    if (attentionLength !== undefined && settings.layers.length !== 3) {
+      throw new UsageError('--attention needs --layers 3: magenta-js loads attention models with exactly three layers');
+    }
     const map = drumPitchMap(pitchMap);
     const split = await splitOf(midi);
     const train = await loadDrumDataset(midi, { map, include: (f) => split(f) === 'train' });
@@ -104,6 +110,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     const steps = (ws: readonly Uint16Array[]): number => ws.reduce((s, w) => s + w.length, 0);
     write(`train: ${train.filesRead} files, ${trainEvents.length} windows, ${steps(trainEvents)} steps; validation: ${validation.filesRead} files, ${steps(valEvents)} steps\n`);
     const baselines = [evaluate(trainUnigram(trainEvents), valEvents), evaluate(trainBernoulliBaseline(trainEvents), valEvents)];
+    await writeFile(join(out, 'baselines.json'), JSON.stringify(saveBaselines(trainEvents)));
     for (const b of baselines) write(`baseline ${b.name}: ${b.nllPerStep.toFixed(4)} nats/step, exact ${(100 * b.exactAccuracy).toFixed(1)}%\n`);
     const maxMinutes = num('max-minutes', Infinity);
     const started = performance.now();
@@ -128,7 +135,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       result.best.dispose();
       return 0;
     }
-    await finalReport(out, result.best, valEvents, baselines, result.progress, pitchMap, write);
+    await finalReport(out, valEvents, baselines, result.progress, pitchMap, write);
     result.best.dispose();
     return 0;
   } catch (err) {
@@ -143,15 +150,22 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
 
 class UsageError extends Error {}
 
-function layersOf(weights: ReadonlyMap<string, { shape: number[] }>): number[] {
+/** magenta's drum_kit_rnn attends over the last 32 outputs. */
+const MAGENTA_ATTENTION_LENGTH = 32;
+
+function layersOf(weights: ReadonlyMap<string, { shape: number[] }>, attention: boolean): number[] {
   const layers: number[] = [];
-  for (let l = 0; weights.has(lstmKernelName(l)); l++) layers.push((weights.get(lstmKernelName(l))?.shape[1] ?? 0) / 4);
-  if (layers.length === 0) {
-    const names = [...weights.keys()];
-    const hint = names.some((n) => n.includes('attention')) ? 'an attention model (the trainer builds attention-free stacks only)' : `no ${lstmKernelName(0)}`;
-    throw new UsageError(`--from: ${hint}`);
-  }
+  for (let l = 0; weights.has(lstmKernelName(l, attention)); l++) layers.push((weights.get(lstmKernelName(l, attention))?.shape[1] ?? 0) / 4);
+  if (layers.length === 0) throw new UsageError(`--from: no ${lstmKernelName(0, attention)} in the model`);
   return layers;
+}
+
+function mapOfModel(config: ModelConfig): DrumPitchMapName {
+  const dc = config.dataConverter;
+  if (dc.type !== 'DrumsOneHotConverter') throw new UsageError('--from: not a drum model');
+  const name = identifyDrumPitchMap(dc.args.pitchClasses ?? DRUM_PITCH_MAPS.classic);
+  if (name === 'custom') throw new UsageError('--from: the model uses a custom pitch map; only the classic and current maps can be fine-tuned');
+  return name;
 }
 
 async function reportSkipped(out: string, skipped: readonly SkippedFile[], write: (s: string) => void): Promise<void> {

@@ -29,8 +29,10 @@ export function readDrumSequence(bytes: Uint8Array, file: string, selection: Dru
   try {
     midi = parseMidi(bytes);
   } catch (err) {
-    throw new MidiImportError('corrupt', file, `not a readable Standard MIDI File (${(err as Error).message})`);
+    const why = err instanceof Error && err.message ? err.message : String(err ?? 'parse error');
+    throw new MidiImportError('corrupt', file, `not a readable Standard MIDI File (${why})`);
   }
+  checkStructure(midi, file);
   const ticksPerBeat = midi.header.ticksPerBeat;
   if (ticksPerBeat === undefined || ticksPerBeat <= 0) {
     throw new MidiImportError('corrupt', file, 'SMPTE time division is not supported; re-export with ticks per beat');
@@ -59,6 +61,18 @@ export function readDrumSequence(bytes: Uint8Array, file: string, selection: Dru
   const lastTick = events.reduce((max, e) => Math.max(max, e.tick), 0);
   const totalSec = Math.max(toSec(lastTick), ...notes.map((n) => n.endSec));
   return { notes, tempos, timeSignatures, totalSec };
+}
+
+/** midi-file reads truncated files without complaint; a cut-off file must not train silently. */
+function checkStructure(midi: MidiData, file: string): void {
+  if (midi.tracks.length === 0 || midi.tracks.length !== midi.header.numTracks) {
+    throw new MidiImportError('corrupt', file, `header announces ${midi.header.numTracks} tracks, found ${midi.tracks.length}`);
+  }
+  midi.tracks.forEach((track, i) => {
+    if (track[track.length - 1]?.type !== 'endOfTrack') {
+      throw new MidiImportError('corrupt', file, `track ${i} stops without End of Track (truncated file?)`);
+    }
+  });
 }
 
 function mergeTracks(midi: MidiData): TimedEvent[] {

@@ -6,8 +6,17 @@ import type { StepPredictor, StepScores } from './step-predictor.js';
  * (2.80 nats/step on GMD validation, README of the data set).
  */
 export function trainUnigram(windows: readonly Uint16Array[]): StepPredictor {
+  return unigramFromCounts(countUnigram(windows));
+}
+
+/** Event counts, add-one smoothed: what baselines.json stores for the unigram. */
+export function countUnigram(windows: readonly Uint16Array[]): Float64Array {
   const counts = new Float64Array(DRUM_EVENT_COUNT).fill(1);
   for (const events of windows) for (const e of events) counts[e] = (counts[e] ?? 0) + 1;
+  return counts;
+}
+
+export function unigramFromCounts(counts: Float64Array): StepPredictor {
   const total = counts.reduce((a, b) => a + b, 0);
   const logP = counts.map((c) => Math.log(c / total));
   let best = 0;
@@ -41,6 +50,16 @@ const CONTEXTS = POSITIONS * (1 << LAGS.length);
  * validation, README of the data set). Add-one smoothed counts.
  */
 export function trainBernoulliBaseline(windows: readonly Uint16Array[]): StepPredictor {
+  return bernoulliFromTable(countBernoulli(windows));
+}
+
+/** Smoothed hit and total counts per class and context: what baselines.json stores. */
+export interface BernoulliCounts {
+  readonly hits: Float64Array;
+  readonly totals: Float64Array;
+}
+
+export function countBernoulli(windows: readonly Uint16Array[]): BernoulliCounts {
   const hits = new Float64Array(DRUM_CLASS_COUNT * CONTEXTS).fill(1);
   const totals = new Float64Array(DRUM_CLASS_COUNT * CONTEXTS).fill(2);
   for (const events of windows) {
@@ -52,6 +71,10 @@ export function trainBernoulliBaseline(windows: readonly Uint16Array[]): StepPre
       }
     }
   }
+  return { hits, totals };
+}
+
+export function bernoulliFromTable({ hits, totals }: BernoulliCounts): StepPredictor {
   const pHit = hits.map((h, k) => h / (totals[k] ?? 1));
   return {
     name: 'bernoulli (bar position, same drum 1/16/32 back)',
@@ -98,4 +121,35 @@ export function repeatBarAccuracy(windows: readonly Uint16Array[]): number {
     }
   }
   return steps > 0 ? right / steps : NaN;
+}
+
+/** The baselines fit on a model's training data, saved beside it so `eval` can compare. */
+export interface SavedBaselines {
+  readonly version: 1;
+  readonly unigram: number[];
+  readonly bernoulliHits: number[];
+  readonly bernoulliTotals: number[];
+}
+
+export function saveBaselines(windows: readonly Uint16Array[]): SavedBaselines {
+  const b = countBernoulli(windows);
+  return { version: 1, unigram: [...countUnigram(windows)], bernoulliHits: [...b.hits], bernoulliTotals: [...b.totals] };
+}
+
+export class BaselineFileError extends Error {
+  override readonly name = 'BaselineFileError';
+}
+
+export function loadBaselines(value: unknown): StepPredictor[] {
+  const v = value as Partial<SavedBaselines> | null;
+  const ok = (a: unknown, n: number): a is number[] => Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && x > 0);
+  if (v === null || typeof v !== 'object' || v.version !== 1) throw new BaselineFileError('baselines.json: version must be 1');
+  if (!ok(v.unigram, DRUM_EVENT_COUNT)) throw new BaselineFileError(`baselines.json: unigram must be ${DRUM_EVENT_COUNT} positive counts`);
+  if (!ok(v.bernoulliHits, DRUM_CLASS_COUNT * CONTEXTS) || !ok(v.bernoulliTotals, DRUM_CLASS_COUNT * CONTEXTS)) {
+    throw new BaselineFileError(`baselines.json: bernoulli tables must be ${DRUM_CLASS_COUNT * CONTEXTS} positive counts`);
+  }
+  return [
+    unigramFromCounts(Float64Array.from(v.unigram)),
+    bernoulliFromTable({ hits: Float64Array.from(v.bernoulliHits), totals: Float64Array.from(v.bernoulliTotals) }),
+  ];
 }

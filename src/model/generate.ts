@@ -1,3 +1,4 @@
+import type { QuantizedNote, QuantizedSequence } from '../music/note-sequence.js';
 import type { ControlsAt, ModelState, MusicRnn, Primer } from './music-rnn.js';
 import { SeededRandom } from './sampling/prng.js';
 import type { SamplingOptions } from './sampling/sample.js';
@@ -114,4 +115,26 @@ export function evaluateEvents(
   const logLikelihood = feedScored(model, state, sequence.events, options.temperature, options.controls, perStep);
   const scored = perStep.filter((v) => !Number.isNaN(v)).length;
   return { perStep, logLikelihood, meanPerStep: scored === 0 ? 0 : logLikelihood / scored, state };
+}
+
+export interface SequenceContinuation extends Continuation {
+  /** The generated events as notes, starting on the step after the primer window. */
+  readonly notes: QuantizedNote[];
+}
+
+/**
+ * The performance engine's entry point: continue a quantised phrase (or the window
+ * `fromStep..toStep` of it) by `steps` steps, optionally from a carried state, and get notes
+ * back on the same grid.
+ */
+export function continueSequence(
+  model: MusicRnn,
+  sequence: QuantizedSequence,
+  steps: number,
+  options: GenerateOptions & { readonly fromStep?: number; readonly toStep?: number } = {},
+): SequenceContinuation {
+  const toStep = options.toStep ?? sequence.totalSteps;
+  const primer = model.encode(sequence, options.fromStep ?? 0, toStep);
+  const result = continueEvents(model, primer, steps, options);
+  return { ...result, notes: model.decode(result.events, toStep) };
 }

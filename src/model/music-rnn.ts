@@ -17,7 +17,7 @@ import type { NetworkOptions } from './network/lstm-network.js';
 import { LstmNetwork } from './network/lstm-network.js';
 import type { NetworkState } from './network/network-state.js';
 import { wasmCapacityFor, wasmKernels, wasmSimdAvailable } from './network/wasm/wasm-kernels.js';
-import { cloneState } from './network/network-state.js';
+import { cloneState, copyStateInto } from './network/network-state.js';
 
 /** Per-sequence state: network state, metric position and the pending prediction. */
 export interface ModelState {
@@ -67,7 +67,8 @@ export class MusicRnn {
   readonly network: LstmNetwork;
   readonly drumMap: DrumPitchMap | undefined;
   readonly melodyRange: MelodyRange | undefined;
-  private readonly aux: Float32Array;
+  private readonly spareStates: ModelState[] = [];
+  private readonly auxBuffers: Float32Array[] = [];
 
   constructor(
     readonly checkpoint: Checkpoint,
@@ -85,7 +86,6 @@ export class MusicRnn {
       this.drumMap = undefined;
       this.melodyRange = { minPitch: dc.args.minPitch, maxPitch: dc.args.maxPitch };
     }
-    this.aux = new Float32Array(this.arch.auxDepth);
   }
 
   get eventCount(): number {
@@ -98,24 +98,50 @@ export class MusicRnn {
   }
 
   cloneState(s: ModelState): ModelState {
-    return { net: cloneState(s.net), position: s.position, logits: s.logits.slice(), primed: s.primed };
+    const spare = this.spareStates.pop();
+    if (spare === undefined) return { net: cloneState(s.net), position: s.position, logits: s.logits.slice(), primed: s.primed };
+    copyStateInto(s.net, spare.net);
+    spare.logits.set(s.logits);
+    spare.position = s.position;
+    spare.primed = s.primed;
+    return spare;
+  }
+
+  /**
+   * Hands a state no one will use again back for reuse by `cloneState`, so beam search does
+   * not churn the garbage collector with 64 KB attention windows.
+   */
+  releaseState(s: ModelState): void {
+    if (this.spareStates.length < 256 && s.logits.length === this.arch.eventDepth) this.spareStates.push(s);
   }
 
   /** Feeds one event at the state's position; afterwards `state.logits` predict the next one. */
   feed(state: ModelState, event: number, controls?: ControlsAt): void {
-    if (!Number.isInteger(event) || event < 0 || event >= this.arch.eventDepth) {
-      throw new RangeError(`event ${event} is outside 0..${this.arch.eventDepth - 1}`);
+    this.feedBatch([state], [event], controls);
+  }
+
+  /** Feeds one event to each state in one batched pass (beam branches). */
+  feedBatch(states: readonly ModelState[], events: readonly number[], controls?: ControlsAt): void {
+    const inputs = states.map((state, b) => {
+      const event = events[b] ?? -1;
+      if (!Number.isInteger(event) || event < 0 || event >= this.arch.eventDepth) {
+        throw new RangeError(`event ${event} is outside 0..${this.arch.eventDepth - 1}`);
+      }
+      const aux = (this.auxBuffers[b] ??= new Float32Array(this.arch.auxDepth));
+      let offset = 0;
+      for (const spec of this.checkpoint.config.auxInputs ?? []) {
+        writeBinaryCounter(state.position, spec.args.numBits, aux, offset);
+        offset += spec.args.numBits;
+      }
+      // magenta-js feeds the controls of the step being predicted (i + 1).
+      const stepControls = this.arch.controlDepth > 0 ? controls?.(state.position + 1) : undefined;
+      return { event, aux, ...(stepControls ? { controls: stepControls } : {}) };
+    });
+    this.network.stepBatch(states.map((s) => s.net), inputs, states.map((s) => s.logits));
+    for (const state of states) {
+      state.position++;
+      state.primed = true;
     }
-    let offset = 0;
-    for (const aux of this.checkpoint.config.auxInputs ?? []) {
-      writeBinaryCounter(state.position, aux.args.numBits, this.aux, offset);
-      offset += aux.args.numBits;
-    }
-    // magenta-js feeds the controls of the step being predicted (i + 1).
-    const stepControls = this.arch.controlDepth > 0 ? controls?.(state.position + 1) : undefined;
-    this.network.step(state.net, { event, aux: this.aux, ...(stepControls ? { controls: stepControls } : {}) }, state.logits);
-    state.position++;
-    state.primed = true;
   }
 
   /** Events of a quantised sequence in this model's encoding, from `fromStep` to `toStep`. */

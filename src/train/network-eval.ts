@@ -11,6 +11,7 @@ const FORGET_BIAS = 1.0;
  * step at a time, so memory stays bounded however long a window is.
  */
 export function evaluateNetwork(net: DrumNetwork, windows: readonly Uint16Array[], name = 'model'): EvalFigures {
+  if (net.shape.attentionLength !== undefined) throw new Error('evaluateNetwork runs attention-free stacks; use validateWithEngine');
   // Similar lengths batched together: padding a short window to the longest one wastes compute.
   const sorted = windows.filter((w) => w.length >= 2).sort((a, b) => b.length - a.length);
   let nll = 0;

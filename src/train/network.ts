@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCounter } from '../model/encoding/binary-counter.js';
+import { ATTENTION_PREFIX, variableNames } from '../model/checkpoint/architecture.js';
+import { attentionStepOutputs, attentionVariables } from './attention-steps.js';
+import { gatherRows, matMul } from './tf-ops.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
 export interface NetworkShape {
@@ -9,13 +12,15 @@ export interface NetworkShape {
   readonly eventCount: number;
   /** Binary counter bits appended to the one-hot (6 for drum_kit). */
   readonly counterBits: number;
+  /** Attention window (magenta-js's pre-2017 wrapper around the whole stack), if any. */
+  readonly attentionLength?: number;
 }
 
 /** magenta-js variable names, so the weights load in @magenta/music and in our engine. */
-export const lstmKernelName = (layer: number): string =>
-  `rnn/multi_rnn_cell/cell_${layer}/basic_lstm_cell/kernel`;
-export const lstmBiasName = (layer: number): string =>
-  `rnn/multi_rnn_cell/cell_${layer}/basic_lstm_cell/bias`;
+export const lstmKernelName = (layer: number, attention = false): string =>
+  variableNames.cellKernel(attention ? ATTENTION_PREFIX : 'rnn/', layer);
+export const lstmBiasName = (layer: number, attention = false): string =>
+  variableNames.cellBias(attention ? ATTENTION_PREFIX : 'rnn/', layer);
 export const DENSE_WEIGHTS = 'fully_connected/weights';
 export const DENSE_BIASES = 'fully_connected/biases';
 
@@ -34,10 +39,16 @@ export class DrumNetwork {
   readonly shape: NetworkShape;
   readonly variables: ReadonlyMap<string, tf.Variable>;
 
-  constructor(shape: NetworkShape, initial?: ReadonlyMap<string, tf.Tensor>) {
+  constructor(shape: NetworkShape, initial?: ReadonlyMap<string, tf.Tensor>, seed = 1) {
     this.shape = shape;
     const vars = new Map<string, tf.Variable>();
     networkCount++;
+    let draw = seed * 1000;
+    // Seeded initialisation: a run is reproducible, and a resumed run matches an uninterrupted one.
+    const glorot = (fanIn: number, fanOut: number): tf.Tensor => {
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      return tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', draw++);
+    };
     const add = (name: string, dims: number[], init: () => tf.Tensor): void => {
       const given = initial?.get(name);
       if (given && !sameShape(given.shape, dims)) {
@@ -46,12 +57,16 @@ export class DrumNetwork {
       // tfjs registers variable names globally: a prefix lets two networks (current, best) coexist.
       vars.set(name, tf.variable(given ? given.clone() : init(), true, `net${networkCount}/${name}`));
     };
+    const attention = shape.attentionLength !== undefined;
     let below = shape.eventCount + shape.counterBits;
     shape.layers.forEach((units, layer) => {
-      add(lstmKernelName(layer), [below + units, 4 * units], () => glorot(below + units, 4 * units));
-      add(lstmBiasName(layer), [4 * units], () => tf.zeros([4 * units]));
+      add(lstmKernelName(layer, attention), [below + units, 4 * units], () => glorot(below + units, 4 * units));
+      add(lstmBiasName(layer, attention), [4 * units], () => tf.zeros([4 * units]));
       below = units;
     });
+    if (attention) {
+      for (const v of attentionVariables(shape)) add(v.name, v.shape, () => (v.shape.length === 1 ? tf.zeros(v.shape) : glorot(v.fanIn, v.fanOut).reshape(v.shape)));
+    }
     add(DENSE_WEIGHTS, [below, shape.eventCount], () => glorot(below, shape.eventCount));
     add(DENSE_BIASES, [shape.eventCount], () => tf.zeros([shape.eventCount]));
     this.variables = vars;
@@ -72,26 +87,23 @@ export class DrumNetwork {
     dropout = 0,
   ): tf.Scalar {
     return tf.tidy(() => {
-      const logits = this.stepLogits(inputs, dropout);
-      let total: tf.Tensor = tf.scalar(0);
-      let count: tf.Tensor = tf.scalar(0);
-      logits.forEach((stepLogits, t) => {
-        const target = tf.oneHot(targets[t] as tf.Tensor1D, this.shape.eventCount);
-        const logProbs = tf.sub(stepLogits, tf.logSumExp(stepLogits, 1, true));
-        const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
-        const mask = masks[t] as tf.Tensor1D;
-        total = tf.add(total, tf.sum(tf.mul(nll, mask)));
-        count = tf.add(count, tf.sum(mask));
-      });
-      return tf.div(total, tf.maximum(count, 1)) as tf.Scalar;
+      // The softmax head runs once over all steps: per-step heads cost more ops than the LSTM.
+      const top = tf.concat(this.stepOutputs(inputs, dropout), 0);
+      const logits = tf.add(matMul(top, this.matrix(DENSE_WEIGHTS)), this.variable(DENSE_BIASES));
+      const target = tf.oneHot(tf.concat(targets as tf.Tensor1D[], 0), this.shape.eventCount);
+      const logProbs = tf.sub(logits, tf.logSumExp(logits, 1, true));
+      const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
+      const mask = tf.concat(masks as tf.Tensor1D[], 0);
+      return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
     });
   }
 
   /**
-   * Logits [batch, eventCount] for every step, from zero state. `dropout` (training only)
+   * Top-layer outputs [batch, units] for every step, from zero state. `dropout` (training only)
    * drops each layer's outputs as Magenta's DropoutWrapper(output_keep_prob) does.
    */
-  stepLogits(inputs: readonly tf.Tensor1D[], dropout = 0): tf.Tensor2D[] {
+  stepOutputs(inputs: readonly tf.Tensor1D[], dropout = 0): tf.Tensor2D[] {
+    if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, dropout);
     const { eventCount, counterBits } = this.shape;
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
@@ -106,7 +118,7 @@ export class DrumNetwork {
       if (dropout > 0) layerInputs = layerInputs.map((h) => tf.dropout(h, dropout) as tf.Tensor2D);
       below = units;
     });
-    return projectEach(layerInputs, this.matrix(DENSE_WEIGHTS), this.variable(DENSE_BIASES));
+    return layerInputs;
   }
 
   /** One-hot(event) · K + counter · K without building the one-hot: a row gather per step. */
@@ -121,11 +133,21 @@ export class DrumNetwork {
     );
   }
 
+  /**
+   * Starts the softmax bias at the log event frequencies, so training begins at the unigram's
+   * loss instead of log(512): on these CPUs that saves hundreds of updates of a plateau.
+   */
+  initOutputBias(eventCounts: Float64Array): void {
+    const total = eventCounts.reduce((a, b) => a + b, 0);
+    const logFreq = Float32Array.from(eventCounts, (c) => Math.log(c / total));
+    this.variable(DENSE_BIASES).assign(tf.tensor1d(logFreq));
+  }
+
   matrix(name: string): tf.Tensor2D {
     return this.variable(name) as unknown as tf.Tensor2D;
   }
 
-  private variable(name: string): tf.Variable {
+  variable(name: string): tf.Variable {
     const found = this.variables.get(name);
     if (!found) throw new Error(`network has no variable ${name}`);
     return found;
@@ -154,49 +176,8 @@ function projectEach(xs: readonly tf.Tensor2D[], kernel: tf.Tensor2D, bias: tf.T
   return xs.map((x) => tf.add(matMul(x, kernel), bias) as tf.Tensor2D);
 }
 
-/**
- * Row gather whose gradient is a scatter-add: the wasm backend has no UnsortedSegmentSum,
- * which tfjs's own gather gradient needs.
- */
-const gatherRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [table, indices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([indices]);
-  const rows = table.shape[0] ?? 0;
-  const width = table.shape[1] ?? 0;
-  return {
-    value: tf.gather(table, indices),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const idx = saved[0] as tf.Tensor;
-      const grad = tf.scatterND(tf.reshape(idx, [-1, 1]), dy as tf.Tensor, [rows, width]);
-      return [grad, tf.zerosLike(idx)];
-    },
-  };
-}) as (table: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;
-
-/**
- * matMul whose gradient multiplies by explicitly transposed copies: the wasm backend runs
- * transposed matMuls ~20x slower than a transpose followed by a plain one (measured).
- */
-const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const d = dy as tf.Tensor2D;
-      return [tf.matMul(d, tf.transpose(sb)), tf.matMul(tf.transpose(sa), d)];
-    },
-  };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
-
 function binaryCounterRow(t: number, bits: number): tf.Tensor2D {
   return tf.tensor2d(binaryCounter(t, bits), [1, bits]);
-}
-
-function glorot(fanIn: number, fanOut: number): tf.Tensor {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.randomUniform([fanIn, fanOut], -limit, limit);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -3,6 +3,8 @@ import type { DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
 /** Everything that decides what a training run produces. Stored with the run for --resume. */
 export interface TrainSettings {
   readonly layers: readonly number[];
+  /** Attention window length (magenta-js's wrapper around the whole stack); none when absent. */
+  readonly attentionLength?: number;
   readonly batch: number;
   /** Predicted steps per training crop (truncated back-propagation length). */
   readonly cropSteps: number;

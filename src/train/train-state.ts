@@ -67,6 +67,8 @@ export async function loadTrainState(dir: string): Promise<{ progress: TrainProg
   for (const candidate of [dir, `${dir}.old`]) {
     try {
       const file = JSON.parse(await readFile(join(candidate, 'state.json'), 'utf8')) as StateFile;
+      // JSON has no Infinity: "no validation yet" is stored as null.
+      if (typeof file.progress.bestValLoss !== 'number') file.progress.bestValLoss = Infinity;
       const bin = await readFile(join(candidate, 'tensors.bin'));
       const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
       const tensors = file.tensors.map((t) => ({ name: t.name, shape: t.shape, values: all.slice(t.offset, t.offset + t.length) }));

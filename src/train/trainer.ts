@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DRUM_EVENT_COUNT } from '../model/encoding/drum-pitch-maps.js';
+import { countUnigram } from '../eval/baselines.js';
 import { BatchSampler, disposeBatch, SeededRandom } from './batch-sampler.js';
 import { DrumNetwork } from './network.js';
-import { evaluateNetwork } from './network-eval.js';
+import { validateWithEngine } from './engine-validation.js';
 import { lossCurveSvg } from './loss-plot.js';
 import { loadTrainState, saveTrainState, type SavedTensor, type TrainProgress } from './train-state.js';
 import type { TrainSettings } from './train-settings.js';
@@ -50,7 +51,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   const write = inputs.write ?? ((s: string) => process.stderr.write(s));
   const stateDir = join(outDir, 'train-state');
   await mkdir(outDir, { recursive: true });
-  const shape = { layers: settings.layers, eventCount: DRUM_EVENT_COUNT, counterBits: COUNTER_BITS };
+  const shape = { layers: settings.layers, eventCount: DRUM_EVENT_COUNT, counterBits: COUNTER_BITS, ...(settings.attentionLength ? { attentionLength: settings.attentionLength } : {}) };
   const saved = inputs.resume ? await loadTrainState(stateDir) : undefined;
   const optimizer = tf.train.adam(settings.learningRate);
   let net: DrumNetwork;
@@ -64,7 +65,8 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     setLearningRate(optimizer, progress.lr);
     write(`resuming after ${progress.batches} batches (${(progress.seconds / 60).toFixed(1)} min trained)\n`);
   } else {
-    net = new DrumNetwork(shape, inputs.initial);
+    net = new DrumNetwork(shape, inputs.initial, settings.seed);
+    if (!inputs.initial) net.initOutputBias(countUnigram(inputs.train));
     progress = { settings, batches: 0, seconds: 0, rngState: settings.seed, lr: settings.learningRate, bestValLoss: Infinity, bestAtBatches: 0, sinceBest: 0, history: [], finished: false };
   }
   const sampler = new BatchSampler(inputs.train, settings.cropSteps);
@@ -81,7 +83,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   let lossCount = 0;
   let runBatches = 0;
   if (progress.history.length === 0 && !saved) {
-    const start = evaluateNetwork(net, inputs.validation);
+    const start = await validateWithEngine(net, settings.pitchMap, inputs.validation);
     write(`validation before training: ${start.nllPerStep.toFixed(4)} nats/step\n`);
   }
   while (!progress.finished && progress.batches < totalBatches) {
@@ -100,7 +102,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     progress.rngState = rng.seed;
     bar.update(progress.batches, progress.seconds, lossSum / lossCount, progress.bestValLoss, (settings.batch * settings.cropSteps * progress.batches) / Math.max(progress.seconds, 1e-9));
     if (progress.batches % evalEvery === 0 || progress.batches === totalBatches) {
-      const val = evaluateNetwork(net, inputs.validation);
+      const val = await validateWithEngine(net, settings.pitchMap, inputs.validation);
       progress.history.push({ batches: progress.batches, epoch: progress.batches / batchesPerEpoch, trainLoss: lossSum / lossCount, valLoss: val.nllPerStep, valAccuracy: val.exactAccuracy, seconds: progress.seconds, lr: progress.lr });
       lossSum = 0;
       lossCount = 0;

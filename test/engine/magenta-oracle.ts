@@ -13,6 +13,7 @@ interface OracleSequence {
 }
 interface OracleModel {
   initialize(): Promise<void>;
+  continueSequence(seq: OracleSequence, steps: number, temperature?: number): Promise<OracleSequence>;
   continueSequenceAndReturnProbabilities(
     seq: OracleSequence,
     steps: number,

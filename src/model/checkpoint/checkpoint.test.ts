@@ -12,6 +12,7 @@ import {
   OversizedShardError,
   TruncatedShardError,
   UnknownVariableError,
+  UnreadableFileError,
   UnsupportedDtypeError,
   WrongShapeError,
 } from './errors.js';
@@ -127,6 +128,14 @@ describe('corrupt checkpoints get specific errors', () => {
       expect(err).toBeInstanceOf(MissingFileError);
       expect(err.file).toBe(f);
     }
+  });
+
+  it('a file that cannot be read (I/O error) is its own error', async () => {
+    const files = serializeCheckpoint(small);
+    const failing = { location: 'flaky', read: (f: string) => (f === 'group1-shard1of1' ? Promise.reject(new Error('EIO')) : Promise.resolve(files.get(f))) };
+    const err = await readCheckpoint(failing).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreadableFileError);
+    expect((err as UnreadableFileError).file).toBe('group1-shard1of1');
   });
 
   it('truncated shard names the shard and the first tensor that does not fit', async () => {

@@ -5,6 +5,7 @@
  */
 export type CheckpointErrorCode =
   | 'missing-file'
+  | 'unreadable-file'
   | 'malformed-file'
   | 'truncated-shard'
   | 'oversized-shard'
@@ -31,6 +32,10 @@ export abstract class CheckpointError extends Error {
 export class MissingFileError extends CheckpointError {
   override readonly name = 'MissingFileError';
   readonly code = 'missing-file';
+}
+export class UnreadableFileError extends CheckpointError {
+  override readonly name = 'UnreadableFileError';
+  readonly code = 'unreadable-file';
 }
 export class MalformedFileError extends CheckpointError {
   override readonly name = 'MalformedFileError';

@@ -1,5 +1,7 @@
 import { SeededRandom } from '../sampling/prng.js';
 import { ATTENTION_PREFIX, variableNames } from './architecture.js';
+import type { ChordEncoderType } from './config.js';
+import { CHORD_ENCODER_DEPTHS } from './config.js';
 import type { CheckpointToWrite, TensorToWrite } from './writer.js';
 
 export interface RandomCheckpointSpec {
@@ -10,6 +12,13 @@ export interface RandomCheckpointSpec {
   readonly seed?: number;
   /** Weight range multiplier; 1 gives lively but stable dynamics. */
   readonly gain?: number;
+  /**
+   * `uniform` weights, or `heavy`-tailed (Laplace) ones whose largest values sit ~10 standard
+   * deviations out, as trained weights' do: the case where per-tensor quantisation hurts.
+   */
+  readonly distribution?: 'uniform' | 'heavy';
+  /** Conditions on chords with this magenta-js encoder (its control vector precedes the events). */
+  readonly chordEncoder?: ChordEncoderType;
 }
 
 /**
@@ -22,13 +31,23 @@ export function randomCheckpoint(spec: RandomCheckpointSpec): CheckpointToWrite 
   const kind = spec.kind ?? 'drums';
   const eventDepth = kind === 'drums' ? 512 : 38;
   const auxDepth = kind === 'drums' ? 6 : 0;
-  const inputSize = eventDepth + auxDepth;
+  const controlDepth = spec.chordEncoder === undefined ? 0 : CHORD_ENCODER_DEPTHS[spec.chordEncoder];
+  const inputSize = controlDepth + eventDepth + auxDepth;
   const tensors: TensorToWrite[] = [];
   const add = (name: string, shape: number[], fanIn: number): void => {
     const n = shape.reduce((a, b) => a * b, 1);
     const range = (gain * 1.7) / Math.sqrt(fanIn);
     const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = rng.nextSigned() * range;
+    if (spec.distribution === 'heavy') {
+      // Laplace with the uniform's standard deviation (range / sqrt(3)).
+      const b = range / Math.sqrt(6);
+      for (let i = 0; i < n; i++) {
+        const u = rng.nextSigned();
+        values[i] = -Math.sign(u) * Math.log(1 - Math.abs(u) + 1e-12) * b;
+      }
+    } else {
+      for (let i = 0; i < n; i++) values[i] = rng.nextSigned() * range;
+    }
     tensors.push({ name, shape, values });
   };
   const attention = spec.attentionLength !== undefined;
@@ -65,6 +84,7 @@ export function randomCheckpoint(spec: RandomCheckpointSpec): CheckpointToWrite 
         : { type: 'MelodyConverter', args: { minPitch: 48, maxPitch: 83 } },
     ...(attention ? { attentionLength: spec.attentionLength } : {}),
     ...(kind === 'drums' ? { auxInputs: [{ type: 'BinaryCounter', args: { numBits: 6 } }] } : {}),
+    ...(spec.chordEncoder === undefined ? {} : { chordEncoder: spec.chordEncoder }),
   };
   return { config, tensors };
 }

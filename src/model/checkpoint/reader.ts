@@ -7,6 +7,7 @@ import {
   NonFiniteWeightError,
   OversizedShardError,
   TruncatedShardError,
+  UnreadableFileError,
   UnsupportedDtypeError,
 } from './errors.js';
 import { float16ToFloat32 } from './float16.js';
@@ -38,8 +39,17 @@ export interface Checkpoint {
   readonly storedBytes: number;
 }
 
+/** Reads a file; I/O failures (permissions, network) become an UnreadableFileError. */
+async function readBytes(source: CheckpointSource, file: string): Promise<Uint8Array | undefined> {
+  try {
+    return await source.read(file);
+  } catch (err) {
+    throw new UnreadableFileError(`cannot be read from ${source.location}: ${(err as Error).message}`, file);
+  }
+}
+
 async function readJson<T>(source: CheckpointSource, file: string, schema: z.ZodType<T>): Promise<[T, unknown]> {
-  const bytes = await source.read(file);
+  const bytes = await readBytes(source, file);
   if (bytes === undefined) throw new MissingFileError(`not found in ${source.location}`, file);
   let json: unknown;
   try {
@@ -82,7 +92,7 @@ async function readGroup(
 ): Promise<number> {
   const shards: Uint8Array[] = [];
   for (const path of group.paths) {
-    const bytes = await source.read(path);
+    const bytes = await readBytes(source, path);
     if (bytes === undefined) throw new MissingFileError(`shard not found in ${source.location}`, path);
     shards.push(bytes);
   }

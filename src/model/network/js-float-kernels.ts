@@ -12,7 +12,7 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  */
 export function jsFloatKernels(): Kernels {
   const asJs = (m: PackedMatrix): JsMatrix => m as JsMatrix;
-  return {
+  const kernels: Kernels = {
     name: 'js-float32',
     alloc: (length) => new Float32Array(length),
     pack(values, rows, cols, segments = [0, rows]) {
@@ -28,6 +28,12 @@ export function jsFloatKernels(): Kernels {
         const base = r * cols;
         for (let j = 0; j < cols; j++) y[j] = (y[j] ?? 0) + xr * (values[base + j] ?? 0);
       }
+    },
+    matvecBatch(m, segment, xs, ys) {
+      xs.forEach((x, b) => {
+        const y = ys[b];
+        if (y !== undefined) kernels.matvec(m, segment, x, y);
+      });
     },
     addRow(m, row, scale, y) {
       const { values, cols } = asJs(m);
@@ -63,4 +69,5 @@ export function jsFloatKernels(): Kernels {
       }
     },
   };
+  return kernels;
 }

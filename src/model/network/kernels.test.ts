@@ -46,6 +46,17 @@ describe.each([
     expect(maxAbsDiff(yr, yk) / scale).toBeLessThan(tolerance);
   });
 
+  it('matvecBatch equals one matvec per vector', () => {
+    const [rows, cols] = [101, 70];
+    const m = k.pack(random(rows * cols, 0.3), rows, cols);
+    const xs = Array.from({ length: 6 }, () => copy(random(rows)));
+    const batched = xs.map(() => k.alloc(cols));
+    const single = xs.map(() => k.alloc(cols));
+    k.matvecBatch(m, 0, xs, batched);
+    xs.forEach((x, b) => k.matvec(m, 0, x, single[b] ?? new Float32Array(0)));
+    batched.forEach((y, b) => expect(maxAbsDiff(y, single[b] ?? [])).toBeLessThan(1e-6));
+  });
+
   it('LSTM gates', () => {
     const units = 10;
     const gates = random(4 * units, 4);

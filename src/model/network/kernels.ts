@@ -34,6 +34,8 @@ export interface Kernels {
   ): PackedMatrix;
   /** `y[j] += sum_r x[r] * W[segStart + r, j]`, x of the segment's length, y of `cols`. */
   matvec(m: PackedMatrix, segment: number, x: Float32Array, y: Float32Array): void;
+  /** `matvec` for several (x, y) pairs; faster than one by one where weights are reused. */
+  matvecBatch(m: PackedMatrix, segment: number, xs: readonly Float32Array[], ys: readonly Float32Array[]): void;
   /** `y[j] += scale * W[row, j]`: the product with a one-hot (or ±1) input. */
   addRow(m: PackedMatrix, row: number, scale: number, y: Float32Array): void;
   /** h' = tanh(c') * sigmoid(o), c' = sigmoid(i) tanh(j) + c sigmoid(f + 1), gates i,j,f,o. */

@@ -20,54 +20,57 @@ export interface NetworkOptions {
   readonly attentionQueryBias?: boolean;
 }
 
-interface Layer {
-  readonly units: number;
-  readonly kernel: PackedMatrix;
-  readonly bias: Float32Array;
-  /** [input, h] as one vector, the kernel's last segment input. */
-  readonly xcat: Float32Array;
-  readonly gates: Float32Array;
-  readonly c: Float32Array;
-  readonly h: Float32Array;
-}
+/** Sequences stepped together in one pass over the weights. */
+export const BATCH_SLOTS = 8;
 
-interface AttentionParts {
-  readonly length: number;
-  readonly size: number;
-  readonly inputKernel: PackedMatrix;
-  readonly inputBias: Float32Array;
-  readonly w: PackedMatrix;
-  readonly v: Float32Array;
-  readonly queryKernel: PackedMatrix;
-  readonly queryBias: Float32Array;
-  readonly outputKernel: PackedMatrix;
-  readonly outputBias: Float32Array;
+/** Scratch for one sequence of a batch; all from the kernels' memory. */
+interface Slot {
+  readonly controls: Float32Array;
+  readonly xcat: Float32Array[];
+  readonly gates: Float32Array[];
+  readonly c: Float32Array[];
+  readonly h: Float32Array[];
+  readonly auxAttn: Float32Array;
+  readonly projected: Float32Array;
   readonly query: Float32Array;
   readonly queryOut: Float32Array;
   readonly features: Float32Array;
+  readonly scores: Float32Array;
   readonly window: Float32Array;
   readonly read: Float32Array;
-  readonly scores: Float32Array;
-  /** [aux, attention] or [h_last, d]: segment inputs. */
-  readonly auxAttn: Float32Array;
-  readonly projected: Float32Array;
   readonly lastAndRead: Float32Array;
   readonly output: Float32Array;
+  readonly newFeatures: Float32Array;
+  readonly logits: Float32Array;
+}
+
+interface Weights {
+  readonly layers: { readonly units: number; readonly kernel: PackedMatrix; readonly bias: Float32Array }[];
+  readonly attention?: {
+    readonly length: number;
+    readonly size: number;
+    readonly input: PackedMatrix;
+    readonly inputBias: Float32Array;
+    readonly w: PackedMatrix;
+    readonly v: Float32Array;
+    readonly query: PackedMatrix;
+    readonly queryBias: Float32Array;
+    readonly output: PackedMatrix;
+    readonly outputBias: Float32Array;
+  };
+  readonly fc: PackedMatrix;
+  readonly fcBias: Float32Array;
 }
 
 /**
  * The MusicRNN step magenta-js computes (stacked BasicLSTMCell, optional attention wrapper,
- * fully connected output), over pluggable kernels. One instance holds the packed weights and
- * scratch buffers; all per-sequence memory lives in `NetworkState`.
+ * fully connected output), over pluggable kernels, for up to BATCH_SLOTS sequences per pass.
+ * One instance holds packed weights and scratch; all per-sequence memory is in NetworkState.
  */
 export class LstmNetwork {
-  readonly layers: readonly Layer[];
-  readonly attention: AttentionParts | undefined;
-  readonly fc: PackedMatrix;
-  readonly fcBias: Float32Array;
+  private readonly w: Weights;
+  private readonly slots: Slot[];
   readonly totalUnits: number;
-  private readonly fcInput: Float32Array;
-  private readonly controls: Float32Array;
 
   constructor(
     readonly arch: Architecture,
@@ -81,174 +84,190 @@ export class LstmNetwork {
       return t.values;
     };
     const k = kernels;
-    const { controlDepth: cd, eventDepth: ed, auxDepth: ad, inputSize } = arch;
+    const { controlDepth: cd, eventDepth: ed, auxDepth: ad, inputSize, layerUnits } = arch;
     const prefix = arch.attention === undefined ? 'rnn/' : ATTENTION_PREFIX;
-    const eventSegments = (rows: number): number[] => [0, cd, cd + ed, rows];
-
-    this.layers = arch.layerUnits.map((units, l) => {
-      const input = l === 0 ? inputSize : (arch.layerUnits[l - 1] ?? 0);
-      const rows = input + units;
-      const sparseInput = l === 0 && arch.attention === undefined;
-      const kernel = sparseInput
-        ? k.pack(get(variableNames.cellKernel(prefix, l)), rows, 4 * units, eventSegments(rows), [1])
-        : k.pack(get(variableNames.cellKernel(prefix, l)), rows, 4 * units);
-      return {
-        units,
-        kernel,
-        bias: get(variableNames.cellBias(prefix, l)),
-        xcat: k.alloc(sparseInput ? ad + units : rows),
-        gates: k.alloc(4 * units),
-        c: k.alloc(units),
-        h: k.alloc(units),
-      };
+    // [controls | event one-hot | aux + the rest]: the one-hot segment is only read by row.
+    const sparse = (name: string, rows: number, cols: number): PackedMatrix => k.pack(get(name), rows, cols, [0, cd, cd + ed, rows], [1]);
+    const layers = layerUnits.map((units, l) => {
+      const rows = (l === 0 ? inputSize : (layerUnits[l - 1] ?? 0)) + units;
+      const name = variableNames.cellKernel(prefix, l);
+      const kernel = l === 0 && arch.attention === undefined ? sparse(name, rows, 4 * units) : k.pack(get(name), rows, 4 * units);
+      return { units, kernel, bias: get(variableNames.cellBias(prefix, l)) };
     });
-    this.totalUnits = arch.layerUnits.reduce((a, b) => a + b, 0);
-    const last = arch.layerUnits[arch.layerUnits.length - 1] ?? 0;
+    this.totalUnits = layerUnits.reduce((a, b) => a + b, 0);
+    const last = layerUnits[layerUnits.length - 1] ?? 0;
+    const at = arch.attention;
+    const attention = at && {
+      length: at.length,
+      size: at.size,
+      input: sparse(variableNames.attnInputKernel, inputSize + at.size, inputSize),
+      inputBias: get(variableNames.attnInputBias),
+      w: k.pack(get(variableNames.attnW), at.size, at.size),
+      v: k.alloc(at.size),
+      query: k.pack(get(variableNames.attnQueryKernel), 2 * this.totalUnits, at.size),
+      queryBias: get(variableNames.attnQueryBias),
+      output: k.pack(get(variableNames.attnOutputKernel), last + at.size, at.size),
+      outputBias: get(variableNames.attnOutputBias),
+    };
+    attention?.v.set(get(variableNames.attnV));
+    const fcRows = at?.size ?? last;
+    this.w = { layers, ...(attention ? { attention } : {}), fc: k.pack(get(variableNames.fcWeights), fcRows, ed), fcBias: get(variableNames.fcBiases) };
 
-    if (arch.attention !== undefined) {
-      const { length, size } = arch.attention;
-      const queryRows = 2 * this.totalUnits;
-      this.attention = {
-        length,
-        size,
-        inputKernel: k.pack(get(variableNames.attnInputKernel), inputSize + size, inputSize, eventSegments(inputSize + size), [1]),
-        inputBias: get(variableNames.attnInputBias),
-        w: k.pack(get(variableNames.attnW), size, size),
-        v: k.alloc(size).fill(0),
-        queryKernel: k.pack(get(variableNames.attnQueryKernel), queryRows, size),
-        queryBias: get(variableNames.attnQueryBias),
-        outputKernel: k.pack(get(variableNames.attnOutputKernel), last + size, size),
-        outputBias: get(variableNames.attnOutputBias),
-        query: k.alloc(queryRows),
-        queryOut: k.alloc(size),
-        features: k.alloc(length * size),
-        window: k.alloc(length * size),
-        read: k.alloc(size),
-        scores: k.alloc(length),
-        auxAttn: k.alloc(ad + size),
-        projected: k.alloc(inputSize),
-        lastAndRead: k.alloc(last + size),
-        output: k.alloc(size),
-      };
-      this.attention.v.set(get(variableNames.attnV));
-    }
-    const fcRows = arch.attention?.size ?? last;
-    this.fc = k.pack(get(variableNames.fcWeights), fcRows, ed);
-    this.fcBias = get(variableNames.fcBiases);
-    this.fcInput = k.alloc(fcRows);
-    this.controls = k.alloc(cd);
+    const size = at?.size ?? 0;
+    const length = at?.length ?? 0;
+    this.slots = Array.from({ length: BATCH_SLOTS }, () => ({
+      controls: k.alloc(cd),
+      xcat: layers.map((l, i) => k.alloc(i === 0 && !at ? ad + l.units : l.kernel.rows)),
+      gates: layers.map((l) => k.alloc(4 * l.units)),
+      c: layers.map((l) => k.alloc(l.units)),
+      h: layers.map((l) => k.alloc(l.units)),
+      auxAttn: k.alloc(ad + size),
+      projected: k.alloc(at ? inputSize : 0),
+      query: k.alloc(at ? 2 * this.totalUnits : 0),
+      queryOut: k.alloc(size),
+      features: k.alloc(length * size),
+      scores: k.alloc(length),
+      window: k.alloc(length * size),
+      read: k.alloc(size),
+      lastAndRead: k.alloc(at ? last + size : 0),
+      output: k.alloc(size),
+      newFeatures: k.alloc(size),
+      logits: k.alloc(ed),
+    }));
   }
 
   newState(): NetworkState {
-    return createState(this.totalUnits, this.attention?.length ?? 0, this.attention?.size ?? 0);
+    return createState(this.totalUnits, this.w.attention?.length ?? 0, this.w.attention?.size ?? 0);
   }
 
   /** Bytes of packed weights held in memory. */
   get weightBytes(): number {
-    const a = this.attention;
-    const mats = [...this.layers.map((l) => l.kernel), this.fc, ...(a ? [a.inputKernel, a.w, a.queryKernel, a.outputKernel] : [])];
+    const a = this.w.attention;
+    const mats = [...this.w.layers.map((l) => l.kernel), this.w.fc, ...(a ? [a.input, a.w, a.query, a.output] : [])];
     return mats.reduce((sum, m) => sum + m.bytes, 0);
-  }
-
-  /** Adds the controls, event one-hot and aux rows of a [controls, events, aux, ...] matrix. */
-  private addSparseInput(m: PackedMatrix, input: StepInput, restInput: Float32Array, y: Float32Array): void {
-    const { controlDepth: cd, auxDepth: ad } = this.arch;
-    if (cd > 0) {
-      for (let i = 0; i < cd; i++) this.controls[i] = input.controls?.[i] ?? 0;
-      this.kernels.matvec(m, 0, this.controls, y);
-    }
-    this.kernels.addRow(m, cd + input.event, 1, y);
-    for (let i = 0; i < ad; i++) restInput[i] = input.aux?.[i] ?? 0;
-    this.kernels.matvec(m, 2, restInput, y);
   }
 
   /** Feeds one event; writes the logits for the next event. */
   step(state: NetworkState, input: StepInput, logits: Float32Array): void {
-    const k = this.kernels;
-    const a = this.attention;
-    const { auxDepth: ad } = this.arch;
-    let offset = 0;
-    for (const layer of this.layers) {
-      layer.c.set(state.c.subarray(offset, offset + layer.units));
-      layer.h.set(state.h.subarray(offset, offset + layer.units));
-      offset += layer.units;
-    }
-    let below: Float32Array | undefined;
-    if (a !== undefined) {
-      a.auxAttn.set(state.attention, ad);
-      a.projected.set(a.inputBias);
-      this.addSparseInput(a.inputKernel, input, a.auxAttn, a.projected);
-      below = a.projected;
-    }
-    this.layers.forEach((layer, l) => {
-      layer.gates.set(layer.bias);
-      if (l === 0 && a === undefined) {
-        layer.xcat.set(layer.h, ad);
-        this.addSparseInput(layer.kernel, input, layer.xcat, layer.gates);
-      } else {
-        const inputWidth = layer.xcat.length - layer.units;
-        if (below !== undefined) layer.xcat.set(below.subarray(0, inputWidth), 0);
-        layer.xcat.set(layer.h, inputWidth);
-        k.matvec(layer.kernel, 0, layer.xcat, layer.gates);
-      }
-      k.lstmGates(layer.gates, layer.c, layer.h);
-      below = layer.h;
-    });
-    offset = 0;
-    for (const layer of this.layers) {
-      state.c.set(layer.c, offset);
-      state.h.set(layer.h, offset);
-      offset += layer.units;
-    }
-    const lastLayer = this.layers[this.layers.length - 1];
-    if (a === undefined || lastLayer === undefined) {
-      this.fcInput.set(lastLayer?.h ?? []);
-    } else {
-      this.attend(state, lastLayer.h);
-      this.fcInput.set(a.output);
-    }
-    logits.set(this.fcBias);
-    k.matvec(this.fc, 0, this.fcInput, logits);
-    state.steps++;
+    this.stepBatch([state], [input], [logits]);
   }
 
-  private attend(state: NetworkState, lastH: Float32Array): void {
-    const a = this.attention;
+  /** Feeds one event to each of several sequences, one pass over the weights per slot group. */
+  stepBatch(states: readonly NetworkState[], inputs: readonly StepInput[], logits: readonly Float32Array[]): void {
+    for (let from = 0; from < states.length; from += BATCH_SLOTS) {
+      const n = Math.min(BATCH_SLOTS, states.length - from);
+      this.stepSlots(states.slice(from, from + n), inputs.slice(from, from + n), logits.slice(from, from + n));
+    }
+  }
+
+  private stepSlots(states: readonly NetworkState[], inputs: readonly StepInput[], logits: readonly Float32Array[]): void {
+    const k = this.kernels;
+    const { auxDepth: ad, controlDepth: cd } = this.arch;
+    const a = this.w.attention;
+    const slots = this.slots.slice(0, states.length);
+    const each = (f: (slot: Slot, state: NetworkState, input: StepInput, b: number) => void): void =>
+      slots.forEach((slot, b) => f(slot, states[b] as NetworkState, inputs[b] as StepInput, b));
+    /** Controls, one-hot row and [aux, rest] of a sparse-input matrix into y. */
+    const sparseInput = (m: PackedMatrix, rest: (s: Slot) => Float32Array, y: (s: Slot) => Float32Array): void => {
+      each((slot, _state, input) => {
+        for (let i = 0; i < cd; i++) slot.controls[i] = input.controls?.[i] ?? 0;
+        for (let i = 0; i < ad; i++) rest(slot)[i] = input.aux?.[i] ?? 0;
+        k.addRow(m, cd + input.event, 1, y(slot));
+      });
+      if (cd > 0) k.matvecBatch(m, 0, slots.map((s) => s.controls), slots.map(y));
+      k.matvecBatch(m, 2, slots.map(rest), slots.map(y));
+    };
+
+    each((slot, state) => {
+      let offset = 0;
+      this.w.layers.forEach((layer, l) => {
+        slot.c[l]?.set(state.c.subarray(offset, offset + layer.units));
+        slot.h[l]?.set(state.h.subarray(offset, offset + layer.units));
+        offset += layer.units;
+      });
+    });
+    if (a) {
+      each((slot, state) => {
+        slot.auxAttn.set(state.attention, ad);
+        slot.projected.set(a.inputBias);
+      });
+      sparseInput(a.input, (s) => s.auxAttn, (s) => s.projected);
+    }
+    this.w.layers.forEach((layer, l) => {
+      const xcat = (s: Slot): Float32Array => s.xcat[l] as Float32Array;
+      const gates = (s: Slot): Float32Array => s.gates[l] as Float32Array;
+      each((slot) => {
+        gates(slot).set(layer.bias);
+        const below = l > 0 ? slot.h[l - 1] : a ? slot.projected : undefined;
+        const x = xcat(slot);
+        if (below) x.set(below, 0);
+        x.set(slot.h[l] as Float32Array, x.length - layer.units);
+      });
+      if (l === 0 && !a) sparseInput(layer.kernel, xcat, gates);
+      else k.matvecBatch(layer.kernel, 0, slots.map(xcat), slots.map(gates));
+      each((slot) => k.lstmGates(gates(slot), slot.c[l] as Float32Array, slot.h[l] as Float32Array));
+    });
+    each((slot, state) => {
+      let offset = 0;
+      this.w.layers.forEach((layer, l) => {
+        state.c.set(slot.c[l] as Float32Array, offset);
+        state.h.set(slot.h[l] as Float32Array, offset);
+        offset += layer.units;
+      });
+      slot.logits.set(this.w.fcBias);
+    });
+    const lastLayer = this.w.layers.length - 1;
+    if (a) this.attend(slots, states);
+    k.matvecBatch(this.w.fc, 0, slots.map((s) => (a ? s.output : (s.h[lastLayer] as Float32Array))), slots.map((s) => s.logits));
+    each((slot, state, _input, b) => {
+      logits[b]?.set(slot.logits);
+      state.steps++;
+    });
+  }
+
+  private attend(slots: readonly Slot[], states: readonly NetworkState[]): void {
+    const a = this.w.attention;
     if (a === undefined) return;
     const k = this.kernels;
     const { length, size } = a;
-    let q = 0;
-    for (const layer of this.layers) {
-      a.query.set(layer.c, q);
-      a.query.set(layer.h, q + layer.units);
-      q += 2 * layer.units;
-    }
-    // magenta-js leaves attention/bias out of the query (TensorFlow adds it); match it unless
-    // the model was trained with the TensorFlow form.
-    if (this.options.attentionQueryBias) a.queryOut.set(a.queryBias);
-    else a.queryOut.fill(0);
-    k.matvec(a.queryKernel, 0, a.query, a.queryOut);
-    a.features.set(state.windowFeatures);
-    k.attentionScores(a.features, a.queryOut, a.v, length, a.scores);
-    let max = -Infinity;
-    for (let s = 0; s < length; s++) max = Math.max(max, a.scores[s] ?? 0);
-    let sum = 0;
-    for (let s = 0; s < length; s++) sum += a.scores[s] = Math.exp((a.scores[s] ?? 0) - max);
-    for (let s = 0; s < length; s++) a.scores[s] = (a.scores[s] ?? 0) / sum;
-    a.window.set(state.window);
-    k.weightedSum(a.window, a.scores, length, a.read);
-    state.attention.set(a.read);
-    a.lastAndRead.set(lastH, 0);
-    a.lastAndRead.set(a.read, lastH.length);
-    a.output.set(a.outputBias);
-    k.matvec(a.outputKernel, 0, a.lastAndRead, a.output);
+    slots.forEach((slot) => {
+      let q = 0;
+      this.w.layers.forEach((layer, l) => {
+        slot.query.set(slot.c[l] as Float32Array, q);
+        slot.query.set(slot.h[l] as Float32Array, q + layer.units);
+        q += 2 * layer.units;
+      });
+      // magenta-js leaves attention/bias out of the query (TensorFlow adds it).
+      if (this.options.attentionQueryBias) slot.queryOut.set(a.queryBias);
+      else slot.queryOut.fill(0);
+    });
+    k.matvecBatch(a.query, 0, slots.map((s) => s.query), slots.map((s) => s.queryOut));
+    slots.forEach((slot, b) => {
+      const state = states[b] as NetworkState;
+      slot.features.set(state.windowFeatures);
+      k.attentionScores(slot.features, slot.queryOut, a.v, length, slot.scores);
+      let max = -Infinity;
+      for (let s = 0; s < length; s++) max = Math.max(max, slot.scores[s] ?? 0);
+      let sum = 0;
+      for (let s = 0; s < length; s++) sum += slot.scores[s] = Math.exp((slot.scores[s] ?? 0) - max);
+      for (let s = 0; s < length; s++) slot.scores[s] = (slot.scores[s] ?? 0) / sum;
+      slot.window.set(state.window);
+      k.weightedSum(slot.window, slot.scores, length, slot.read);
+      state.attention.set(slot.read);
+      const lastH = slot.h[slot.h.length - 1] as Float32Array;
+      slot.lastAndRead.set(lastH, 0);
+      slot.lastAndRead.set(slot.read, lastH.length);
+      slot.output.set(a.outputBias);
+      slot.newFeatures.fill(0);
+    });
+    k.matvecBatch(a.output, 0, slots.map((s) => s.lastAndRead), slots.map((s) => s.output));
     // The oldest slot takes the new output; its attn_w features are computed once, here.
-    const slot = state.ringStart;
-    state.window.set(a.output, slot * size);
-    const features = a.queryOut;
-    features.fill(0);
-    k.matvec(a.w, 0, a.output, features);
-    state.windowFeatures.set(features, slot * size);
-    state.ringStart = (slot + 1) % length;
+    k.matvecBatch(a.w, 0, slots.map((s) => s.output), slots.map((s) => s.newFeatures));
+    slots.forEach((slot, b) => {
+      const state = states[b] as NetworkState;
+      state.window.set(slot.output, state.ringStart * size);
+      state.windowFeatures.set(slot.newFeatures, state.ringStart * size);
+      state.ringStart = (state.ringStart + 1) % length;
+    });
   }
 }

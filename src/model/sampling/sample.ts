@@ -51,8 +51,17 @@ export function argmax(values: ArrayLike<number>): number {
 export function chooseEvent(logProbs: Float64Array, options: SamplingOptions, rng: SeededRandom): number {
   if (options.temperature === undefined || options.temperature === 0) return argmax(logProbs);
   const n = logProbs.length;
+  if (options.topK === undefined && options.topP === undefined) {
+    // Plain sampling: one pass, no candidate list (this runs for every beam branch and step).
+    let u = rng.next();
+    for (let i = 0; i < n; i++) {
+      u -= Math.exp(logProbs[i] ?? -Infinity);
+      if (u < 0) return i;
+    }
+    return argmax(logProbs); // rounding left u a hair above 0
+  }
   let candidates: number[];
-  if (options.topK !== undefined || options.topP !== undefined) {
+  {
     candidates = Array.from({ length: n }, (_, i) => i).sort((a, b) => (logProbs[b] ?? 0) - (logProbs[a] ?? 0));
     if (options.topK !== undefined) candidates = candidates.slice(0, options.topK);
     if (options.topP !== undefined) {
@@ -61,8 +70,6 @@ export function chooseEvent(logProbs: Float64Array, options: SamplingOptions, rn
       while (keep < candidates.length && mass < options.topP) mass += Math.exp(logProbs[candidates[keep++] ?? 0] ?? -Infinity);
       candidates = candidates.slice(0, Math.max(1, keep));
     }
-  } else {
-    candidates = Array.from({ length: n }, (_, i) => i);
   }
   let total = 0;
   for (const i of candidates) total += Math.exp(logProbs[i] ?? -Infinity);

@@ -39,6 +39,63 @@ function matvecInt8(): string {
       (br_if $group (local.tee $groups (i32.sub (local.get $groups) (i32.const 1))))))`;
 }
 
+/**
+ * Four activation vectors against one pass over the weights (beam branches): each 32-column
+ * group is walked as four 8-column strips so 8 accumulators (4 vectors x 2 chunks) stay in
+ * registers while every weight load serves four vectors.
+ */
+function matvecInt8Batch4(): string {
+  const acc = (b: number, k: number): string => `$a${b}${k}`;
+  const xOffset = ['(local.get $xp)', '(i32.add (local.get $xp) (local.get $x1))', '(i32.add (local.get $xp) (local.get $x2))', '(i32.add (local.get $xp) (local.get $x3))'];
+  const outOffset = (b: number): string =>
+    b === 0 ? '(local.get $o)' : `(i32.add (local.get $o) (i32.mul (local.get $ostride) (i32.const ${b})))`;
+  return `
+  (func (export "mv_i8_b4") (param $w i32) (param $pairs i32) (param $groups i32) (param $x i32) (param $xstride i32)
+        (param $scales i32) (param $xscales i32) (param $out i32) (param $ostride i32)
+    (local $sub i32) (local $p i32) (local $wp i32) (local $xp i32) (local $o i32)
+    (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $w0 v128) (local $w1 v128) (local $xs v128) (local $s0 v128) (local $s1 v128) (local $sx v128)
+    ${range(4).flatMap((b) => [0, 1].map((k) => `(local ${acc(b, k)} v128)`)).join(' ')}
+    (local.set $x1 (local.get $xstride))
+    (local.set $x2 (i32.shl (local.get $xstride) (i32.const 1)))
+    (local.set $x3 (i32.mul (local.get $xstride) (i32.const 3)))
+    (loop $group
+      (local.set $sub (i32.const 0))
+      (loop $strip
+        ${range(4).flatMap((b) => [0, 1].map((k) => `(local.set ${acc(b, k)} (v128.const i32x4 0 0 0 0))`)).join('\n        ')}
+        (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $sub) (i32.const 4))))
+        (local.set $xp (local.get $x))
+        (local.set $p (local.get $pairs))
+        (loop $pair
+          (local.set $w0 (v128.load8x8_s (local.get $wp)))
+          (local.set $w1 (v128.load8x8_s offset=8 (local.get $wp)))
+          ${range(4)
+            .map(
+              (b) => `(local.set $xs (v128.load32_splat ${xOffset[b]}))
+          (local.set ${acc(b, 0)} (i32x4.add (local.get ${acc(b, 0)}) (i32x4.dot_i16x8_s (local.get $w0) (local.get $xs))))
+          (local.set ${acc(b, 1)} (i32x4.add (local.get ${acc(b, 1)}) (i32x4.dot_i16x8_s (local.get $w1) (local.get $xs))))`,
+            )
+            .join('\n          ')}
+          (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+          (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+          (br_if $pair (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+        (local.set $s0 (v128.load (i32.add (local.get $scales) (i32.shl (local.get $sub) (i32.const 5)))))
+        (local.set $s1 (v128.load offset=16 (i32.add (local.get $scales) (i32.shl (local.get $sub) (i32.const 5)))))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $sub) (i32.const 5))))
+        ${range(4)
+          .map(
+            (b) => `(local.set $sx (v128.load32_splat offset=${4 * b} (local.get $xscales)))
+        (v128.store ${outOffset(b)} (f32x4.mul (f32x4.convert_i32x4_s (local.get ${acc(b, 0)})) (f32x4.mul (local.get $s0) (local.get $sx))))
+        (v128.store offset=16 ${outOffset(b)} (f32x4.mul (f32x4.convert_i32x4_s (local.get ${acc(b, 1)})) (f32x4.mul (local.get $s1) (local.get $sx))))`,
+          )
+          .join('\n        ')}
+        (br_if $strip (i32.lt_u (local.tee $sub (i32.add (local.get $sub) (i32.const 1))) (i32.const 4))))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $pairs) (i32.const 6))))
+      (local.set $scales (i32.add (local.get $scales) (i32.const 128)))
+      (local.set $out (i32.add (local.get $out) (i32.const 128)))
+      (br_if $group (local.tee $groups (i32.sub (local.get $groups) (i32.const 1))))))`;
+}
+
 function matvecFloat32(): string {
   return `
   (func (export "mv_f32") (param $w i32) (param $rows i32) (param $groups i32) (param $x i32) (param $out i32)
@@ -65,21 +122,36 @@ function matvecFloat32(): string {
 function helpers(): string {
   return `
   (func (export "quantize_x") (param $x i32) (param $n i32) (param $out i32) (param $xmax f32) (result f32)
-    (local $i i32) (local $m f32) (local $inv f32)
-    (local.set $i (i32.const 0))
+    (local $i i32) (local $m f32) (local $inv f32) (local $vm v128) (local $vinv v128) (local $q v128)
+    ;; max |x|: four lanes at a time, then the tail
     (block $done (loop $scan
-      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+      (local.set $vm (f32x4.max (local.get $vm) (f32x4.abs (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $scan)))
+    (local.set $m (f32.max (f32.max (f32x4.extract_lane 0 (local.get $vm)) (f32x4.extract_lane 1 (local.get $vm)))
+      (f32.max (f32x4.extract_lane 2 (local.get $vm)) (f32x4.extract_lane 3 (local.get $vm)))))
+    (block $done2 (loop $scanTail
+      (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
       (local.set $m (f32.max (local.get $m) (f32.abs (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $scan)))
+      (br $scanTail)))
     (local.set $inv (select (f32.div (local.get $xmax) (local.get $m)) (f32.const 0) (f32.gt (local.get $m) (f32.const 0))))
+    (local.set $vinv (f32x4.splat (local.get $inv)))
     (local.set $i (i32.const 0))
-    (block $done2 (loop $write
-      (br_if $done2 (i32.ge_u (local.get $i) (local.get $n)))
+    (block $done3 (loop $write
+      (br_if $done3 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+      (local.set $q (i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.mul (local.get $vinv)
+        (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))))
+      (v128.store64_lane 0 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 1))) (i16x8.narrow_i32x4_s (local.get $q) (local.get $q)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $write)))
+    (block $done4 (loop $writeTail
+      (br_if $done4 (i32.ge_u (local.get $i) (local.get $n)))
       (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 1)))
         (i32.trunc_sat_f32_s (f32.nearest (f32.mul (local.get $inv) (f32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $write)))
+      (br $writeTail)))
     ;; an odd length pairs its last value with a zero
     (i32.store16 (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 1))) (i32.const 0))
     (f32.div (local.get $m) (local.get $xmax)))
@@ -125,55 +197,66 @@ function helpers(): string {
 
 /**
  * exp by range reduction (x = n ln2 + r, |r| <= ln2/2), a degree-6 Taylor polynomial for e^r
- * (relative error ~2e-7) and 2^n built in the exponent bits; sigmoid and tanh from it.
+ * (relative error ~2e-7) and 2^n built in the exponent bits; sigmoid and tanh from it. Emitted
+ * inline (V8 does not inline WebAssembly calls) into locals $en $er $ep of the caller.
  */
-function transcendentals(): string {
-  const splat = (v: number): string => `(f32x4.splat (f32.const ${v}))`;
-  return `
-  (func $exp (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) ${splat(-87)}) ${splat(88)}))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) ${splat(1.4426950408889634)})))
-    (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) ${splat(0.693359375)}))
-      (f32x4.mul (local.get $n) ${splat(-2.1219444005469057e-4)})))
-    (local.set $p ${splat(1 / 720)})
+const splat = (v: number): string => `(f32x4.splat (f32.const ${v}))`;
+const EXP_LOCALS = '(local $en v128) (local $er v128) (local $ep v128) (local $ex v128)';
+
+/** Statements leaving exp(x) in `into`. */
+function expInto(into: string, x: string): string {
+  return `(local.set $ex (f32x4.min (f32x4.max ${x} ${splat(-87)}) ${splat(88)}))
+    (local.set $en (f32x4.nearest (f32x4.mul (local.get $ex) ${splat(1.4426950408889634)})))
+    (local.set $er (f32x4.sub (f32x4.sub (local.get $ex) (f32x4.mul (local.get $en) ${splat(0.693359375)}))
+      (f32x4.mul (local.get $en) ${splat(-2.1219444005469057e-4)})))
+    (local.set $ep ${splat(1 / 720)})
     ${[1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1]
-      .map((c) => `(local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) ${splat(c)}))`)
+      .map((c) => `(local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) ${splat(c)}))`)
       .join('\n    ')}
-    (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+    (local.set ${into} (f32x4.mul (local.get $ep)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (i32x4.splat (i32.const 127))) (i32.const 23))))`;
+}
 
-  (func $sigmoid (param $x v128) (result v128)
-    (f32x4.div ${splat(1)} (f32x4.add ${splat(1)} (call $exp (f32x4.neg (local.get $x))))))
+/** Statements leaving sigmoid(x) = 1 / (1 + e^-x) in `into`. */
+function sigmoidInto(into: string, x: string): string {
+  return `${expInto(into, `(f32x4.neg ${x})`)}
+    (local.set ${into} (f32x4.div ${splat(1)} (f32x4.add ${splat(1)} (local.get ${into}))))`;
+}
 
-  (func $tanh (param $x v128) (result v128)
-    (f32x4.sub ${splat(1)} (f32x4.div ${splat(2)} (f32x4.add ${splat(1)} (call $exp (f32x4.add (local.get $x) (local.get $x)))))))
+/** Statements leaving tanh(x) = 1 - 2 / (e^2x + 1) in `into`. */
+function tanhInto(into: string, x: string): string {
+  return `${expInto(into, `(f32x4.add ${x} ${x})`)}
+    (local.set ${into} (f32x4.sub ${splat(1)} (f32x4.div ${splat(2)} (f32x4.add ${splat(1)} (local.get ${into})))))`;
+}
 
+function transcendentals(): string {
+  return `
   (func (export "lstm_gates") (param $g i32) (param $c i32) (param $h i32) (param $units i32)
-    (local $stride i32) (local $i i32) (local $cell v128)
+    (local $stride i32) (local $i i32) (local $cell v128) (local $a v128) (local $b v128) ${EXP_LOCALS}
     (local.set $stride (i32.shl (local.get $units) (i32.const 2)))
     (loop $unit
-      (local.set $cell (f32x4.add
-        (f32x4.mul (call $sigmoid (v128.load (local.get $g))) (call $tanh (v128.load (i32.add (local.get $g) (local.get $stride)))))
-        (f32x4.mul (v128.load (local.get $c))
-          (call $sigmoid (f32x4.add ${splat(1)} (v128.load (i32.add (local.get $g) (i32.shl (local.get $stride) (i32.const 1)))))))))
+      ${sigmoidInto('$a', '(v128.load (local.get $g))')}
+      ${tanhInto('$b', '(v128.load (i32.add (local.get $g) (local.get $stride)))')}
+      (local.set $cell (f32x4.mul (local.get $a) (local.get $b)))
+      ${sigmoidInto('$a', `(f32x4.add ${splat(1)} (v128.load (i32.add (local.get $g) (i32.shl (local.get $stride) (i32.const 1)))))`)}
+      (local.set $cell (f32x4.add (local.get $cell) (f32x4.mul (v128.load (local.get $c)) (local.get $a))))
       (v128.store (local.get $c) (local.get $cell))
-      (v128.store (local.get $h) (f32x4.mul (call $tanh (local.get $cell))
-        (call $sigmoid (v128.load (i32.add (local.get $g) (i32.mul (local.get $stride) (i32.const 3)))))))
+      ${tanhInto('$a', '(local.get $cell)')}
+      ${sigmoidInto('$b', '(v128.load (i32.add (local.get $g) (i32.mul (local.get $stride) (i32.const 3))))')}
+      (v128.store (local.get $h) (f32x4.mul (local.get $a) (local.get $b)))
       (local.set $g (i32.add (local.get $g) (i32.const 16)))
       (local.set $c (i32.add (local.get $c) (i32.const 16)))
       (local.set $h (i32.add (local.get $h) (i32.const 16)))
       (br_if $unit (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $units)))))
 
   (func (export "attention_scores") (param $feat i32) (param $q i32) (param $v i32) (param $count i32) (param $size i32) (param $out i32)
-    (local $j i32) (local $acc v128)
+    (local $j i32) (local $acc v128) (local $t v128) ${EXP_LOCALS}
     (loop $slot
       (local.set $acc (v128.const f32x4 0 0 0 0))
       (local.set $j (i32.const 0))
       (loop $col
-        (local.set $acc (f32x4.add (local.get $acc)
-          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $j)))
-            (call $tanh (f32x4.add (v128.load (local.get $feat)) (v128.load (i32.add (local.get $q) (local.get $j))))))))
+        ${tanhInto('$t', '(f32x4.add (v128.load (local.get $feat)) (v128.load (i32.add (local.get $q) (local.get $j))))')}
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $j))) (local.get $t))))
         (local.set $feat (i32.add (local.get $feat) (i32.const 16)))
         (br_if $col (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (i32.shl (local.get $size) (i32.const 2)))))
       (f32.store (local.get $out) (f32.add
@@ -202,6 +285,7 @@ export function kernelsWat(): string {
   return `(module
   (import "env" "memory" (memory 1))
   ${matvecInt8()}
+  ${matvecInt8Batch4()}
   ${matvecFloat32()}
   ${helpers()}
   ${transcendentals()}

@@ -7,6 +7,17 @@ export type WasmPrecision = 'int8' | 'float32';
 
 interface Exports {
   mv_i8(w: number, pairs: number, groups: number, x: number, scales: number, xscale: number, out: number): void;
+  mv_i8_b4(
+    w: number,
+    pairs: number,
+    groups: number,
+    x: number,
+    xstride: number,
+    scales: number,
+    xscales: number,
+    out: number,
+    ostride: number,
+  ): void;
   mv_f32(w: number, rows: number, groups: number, x: number, out: number): void;
   quantize_x(x: number, n: number, out: number, xmax: number): number;
   add_f32(y: number, src: number, n: number): void;
@@ -89,10 +100,14 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
   let x16 = 0;
   let x16Bytes = 0;
   let staging = 0;
+  const BATCH = 4;
+  const xscales = reserve(16);
   const ensureScratch = (cols: number, rows: number): void => {
-    // Sized at pack time: inference never allocates.
-    if (cols * 4 > scratchBytes) [scratch, scratchBytes] = [reserve(cols * 4 + 128), cols * 4];
-    if (rows * 2 + 4 > x16Bytes) [x16, x16Bytes] = [reserve(rows * 2 + 4), rows * 2 + 4];
+    // Sized at pack time, for a batch of four: inference never allocates.
+    const outBytes = Math.ceil(cols / GROUP) * GROUP * 4;
+    if (outBytes > scratchBytes) [scratch, scratchBytes] = [reserve(BATCH * outBytes), outBytes];
+    const xBytes = Math.ceil(rows / 2) * 4 + 16;
+    if (xBytes > x16Bytes) [x16, x16Bytes] = [reserve(BATCH * xBytes), xBytes];
     if (staging === 0) staging = reserve(4 * 4096);
   };
   const ptrOf = (a: Float32Array, n: number): number => {
@@ -149,12 +164,12 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
 
   const asWasm = (m: PackedMatrix): WasmMatrix => m as WasmMatrix;
   /** y += scratch; y may live outside kernel memory (a caller's logits buffer). */
-  const addInto = (y: Float32Array, cols: number): void => {
+  const addInto = (y: Float32Array, cols: number, from = scratch): void => {
     if (y.buffer === heap) {
-      wasm.add_f32(y.byteOffset, scratch, cols);
+      wasm.add_f32(y.byteOffset, from, cols);
       return;
     }
-    const base = scratch / 4;
+    const base = from / 4;
     for (let j = 0; j < cols; j++) y[j] = (y[j] ?? 0) + (f32[base + j] ?? 0);
   };
   const inHeap = (...arrays: Float32Array[]): void => {
@@ -198,6 +213,29 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
         wasm.mv_f32(part.ptr, part.rows, groups, xp, scratch);
       }
       addInto(y, cols);
+    },
+    matvecBatch(m, segment, xs, ys) {
+      const { parts, groups, cols } = asWasm(m);
+      const part = parts[segment];
+      let b = 0;
+      if (precision === 'int8' && part !== undefined && part.layout === 'packed' && part.rows > 0) {
+        const xmax = Math.min(32767, Math.floor(2147483647 / (127 * (part.rows + 1))));
+        for (; b + BATCH <= xs.length; b += BATCH) {
+          for (let i = 0; i < BATCH; i++) {
+            const x = xs[b + i] ?? new Float32Array(0);
+            f32[xscales / 4 + i] = wasm.quantize_x(ptrOf(x, part.rows), part.rows, x16 + i * x16Bytes, xmax);
+          }
+          wasm.mv_i8_b4(part.ptr, Math.ceil(part.rows / 2), groups, x16, x16Bytes, part.scales, xscales, scratch, scratchBytes);
+          for (let i = 0; i < BATCH; i++) {
+            const y = ys[b + i];
+            if (y !== undefined) addInto(y, cols, scratch + i * scratchBytes);
+          }
+        }
+      }
+      for (; b < xs.length; b++) {
+        const [x, y] = [xs[b], ys[b]];
+        if (x !== undefined && y !== undefined) this.matvec(m, segment, x, y);
+      }
     },
     addRow(m, row, scale, y) {
       const { parts, segments, cols } = asWasm(m);

@@ -99,6 +99,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   const recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: cfg.recordings_max_mb * 1024 * 1024, log });
   const onExchange = (x: Exchange): void => {
     void recorder.record(x);
+    log.info({ ...live.session?.sendTiming, maxLateMs: Math.round((live.session?.sendTiming.maxLateMs ?? 0) * 1000) / 1000 }, 'send timing');
     const label = demo?.running ? 'DEMO ' : '';
     out(`\n${label}${renderExchange(x, (p) => infos.get(cfg.voices[0]?.model ?? 'default')?.classOf(p) ?? -1)}`);
     demo?.exchanged(x);

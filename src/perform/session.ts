@@ -41,6 +41,8 @@ export interface SessionOptions {
 export class PerformanceSession {
   #running = false;
   #generations = 0;
+  /** How late scheduled sends left this process (event-loop lateness, before any driver). */
+  readonly sendTiming = { sends: 0, maxLateMs: 0, over1ms: 0, over5ms: 0 };
 
   constructor(private readonly opts: SessionOptions) {}
 
@@ -92,7 +94,7 @@ export class PerformanceSession {
       switch (a.kind) {
         case 'send':
           if (a.tag === undefined) this.opts.send(a.role, a.message, a.voice);
-          else scheduler.callAt(a.atMs, () => this.opts.send(a.role, a.message, a.voice), Priority.note, a.tag);
+          else scheduler.callAt(a.atMs, (at) => this.#sendTimed(a.role, a.message, a.voice, at), Priority.note, a.tag);
           break;
         case 'cancel':
           scheduler.cancel(a.tag, a.fromMs);
@@ -111,6 +113,16 @@ export class PerformanceSession {
           break;
       }
     }
+  }
+
+  #sendTimed(role: Role, message: MidiMessage, voice: string, scheduledMs: number): void {
+    this.opts.send(role, message, voice);
+    const late = this.opts.scheduler.nowMs() - scheduledMs;
+    const t = this.sendTiming;
+    t.sends++;
+    t.maxLateMs = Math.max(t.maxLateMs, late);
+    if (late > 1) t.over1ms++;
+    if (late > 5) t.over5ms++;
   }
 
   async #generate(id: number, model: string, request: GenerationRequest): Promise<void> {

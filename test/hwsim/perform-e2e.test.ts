@@ -98,7 +98,10 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   const recorded = await svc.waitForLog((r) => r.msg === 'exchange recorded', 'the exchange to be recorded', 20_000);
   const callEnded = svc.records.find((r) => r.msg === 'call ended');
   const responses = svc.records.filter((r) => r.msg === 'response');
-  return { svc, songZero, barMs, callBar, responseBar, arrivals, file: String(recorded.record.file), callEnded, responses, hits, dataDir };
+  // The box's own view: how late its sends left the process (the rest is ALSA + USB + this reader).
+  await svc.waitForLog((r) => r.msg === 'send timing', 'send timing', 10_000);
+  const sendTiming = svc.records.filter((r) => r.msg === 'send timing').at(-1);
+  return { svc, songZero, barMs, callBar, responseBar, arrivals, file: String(recorded.record.file), callEnded, responses, hits, dataDir, sendTiming };
 }
 
 /** Where the engine meant each response note to sound, from the recording (origin = one bar before the call). */
@@ -129,9 +132,9 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-function report(name: string, errors: number[]): void {
+function report(name: string, errors: number[], box: unknown): void {
   const abs = errors.map(Math.abs);
-  const summary = { notes: errors.length, meanErrorMs: abs.reduce((a, b) => a + b, 0) / Math.max(1, abs.length), maxErrorMs: Math.max(...abs), earliestMs: Math.min(...errors), latestMs: Math.max(...errors) };
+  const summary = { box, notes: errors.length, meanErrorMs: abs.reduce((a, b) => a + b, 0) / Math.max(1, abs.length), maxErrorMs: Math.max(...abs), earliestMs: Math.min(...errors), latestMs: Math.max(...errors) };
   process.stdout.write(`PERFORM-E2E ${name} ${JSON.stringify(summary)}\n`);
   const out = process.env.HWSIM_OUT;
   if (out) writeFileSync(join(out, `perform-e2e-${name}.json`), JSON.stringify({ ...summary, errors }));
@@ -156,7 +159,7 @@ describe('call and response through a USB MIDI pad (hw-sim)', () => {
     expect(x.arrivals.every((a) => a.velocity > 0 && a.channel === 9)).toBe(true);
     expect(new Set(x.arrivals.map((a) => a.velocity)).size).toBeGreaterThan(1);
     const errors = timingErrors(want, x.arrivals, x.songZero);
-    report('answer', errors);
+    report('answer', errors, x.sendTiming);
     expect(Math.max(...errors.map(Math.abs))).toBeLessThanOrEqual(TOLERANCE_MS);
     // The recording: call with the human's notes on its own track, the response on another, tempo 120.
     const smf = readSmf(readFileSync(x.file));
@@ -177,7 +180,7 @@ describe('call and response through a USB MIDI pad (hw-sim)', () => {
     const a = x.arrivals.filter((n) => n.channel === 9);
     const b = x.arrivals.filter((n) => n.channel === 10);
     const errors = [...timingErrors(intended(x.file, x.callBar, x.barMs, 'voice A'), a, x.songZero), ...timingErrors(intended(x.file, x.callBar, x.barMs, 'voice B'), b, x.songZero)];
-    report('chain', errors);
+    report('chain', errors, x.sendTiming);
     expect(Math.min(...a.map((n) => n.atMs))).toBeGreaterThanOrEqual(x.songZero + aBar * x.barMs - TOLERANCE_MS);
     expect(Math.min(...b.map((n) => n.atMs))).toBeGreaterThanOrEqual(x.songZero + (aBar + 2) * x.barMs - TOLERANCE_MS);
     expect(Math.max(...b.map((n) => n.atMs))).toBeLessThan(x.songZero + (aBar + 4) * x.barMs);

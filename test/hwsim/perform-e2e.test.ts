@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MidiStreamDecoder } from '../../src/midi/decoder.js';
 import { noteSequenceOf, readSmf } from '../../src/record/smf-read.js';
 import { ServiceProcess } from './service-process.js';
-import type { RawMidiDevice } from './support/rawmidi.js';
+import { rawMidiPath } from './support/alsa-cards.js';
+import { RawMidiDevice } from './support/rawmidi.js';
 import { startUdevd } from './support/udev.js';
 import { UsbMidiGadget } from './support/usb-gadget.js';
 
@@ -25,7 +27,7 @@ const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Sleeps the test process (not the box) until `t` on CLOCK_MONOTONIC, sub-ms. */
 function sleepUntil(t: number): void {
-  for (let left = t - monoMs(); left > 0; left = t - monoMs()) Atomics.wait(sleeper, 0, 0, Math.min(left, 0.25));
+  for (let left = t - monoMs(); left > 0; left = t - monoMs()) Atomics.wait(sleeper, 0, 0, left);
 }
 
 interface Arrival {
@@ -35,19 +37,40 @@ interface Arrival {
   readonly velocity: number;
 }
 
-/** Reads the port until `untilMs`, time-stamping every note-on as it is drained (0.25 ms polls). */
-function collect(port: RawMidiDevice, untilMs: number): Arrival[] {
+/**
+ * Reads what the box sends to the pad in a worker thread blocked in read(2), time-stamping
+ * each chunk the moment the kernel hands it over: no polling, so the reader neither steals
+ * the emulated CPU from the box nor adds its own latency.
+ */
+function startReader(path: string, untilMs: number): Promise<{ t: number; bytes: number[] }[]> {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const fs = require('node:fs');
+    const fd = fs.openSync(workerData.path, fs.constants.O_RDONLY);
+    const buf = Buffer.alloc(512);
+    const chunks = [];
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      const t = Number(process.hrtime.bigint()) / 1e6;
+      if (n > 0) chunks.push({ t, bytes: [...buf.subarray(0, n)] });
+      if (t > workerData.untilMs) break;
+    }
+    fs.closeSync(fd);
+    parentPort.postMessage(chunks);`;
+  const worker = new Worker(code, { eval: true, workerData: { path, untilMs } });
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+function noteOns(chunks: { t: number; bytes: number[] }[]): Arrival[] {
   const decoder = new MidiStreamDecoder();
   const out: Arrival[] = [];
-  while (monoMs() < untilMs) {
-    const bytes = port.take();
-    const at = monoMs();
-    if (bytes.length > 0) {
-      decoder.feed(Uint8Array.from(bytes), (m) => {
-        if (m.type === 'noteOn' && m.velocity > 0) out.push({ atMs: at, channel: m.channel, note: m.note, velocity: m.velocity });
-      });
-    }
-    sleepUntil(at + 0.25);
+  for (const c of chunks) {
+    decoder.feed(Uint8Array.from(c.bytes), (m) => {
+      if (m.type === 'noteOn' && m.velocity > 0) out.push({ atMs: c.t, channel: m.channel, note: m.note, velocity: m.velocity });
+    });
   }
   return out;
 }
@@ -77,24 +100,25 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   const songZero = Number(started?.songZeroMonoMs);
   const barMs = Number(started?.barMs);
   await svc.waitForLog((r) => r.device === PRODUCT && r.msg === 'device roles' && Array.isArray(r.roles) && r.roles.includes('human'), 'the pad to become the human', 60_000);
-  const [pad] = await gadget.openPorts();
-  if (!pad) throw new Error('gadget has no port');
+  // The pad's side of its one port: written here (non-blocking), read by a blocked worker.
+  const path = rawMidiPath((await gadget.gadgetCard()).index, 0);
+  const pad = RawMidiDevice.open(path, 'write');
+  cleanups.push(() => pad.close());
 
   // The human: two bars of a recorded performance, played on the box's bar grid.
   const perf = noteSequenceOf(readSmf(readFileSync(PATTERN), PATTERN));
   const hits = perf.notes.filter((n) => n.startSec < 4 - 0.06);
   const callBar = Math.ceil((monoMs() + 1500 - songZero) / barMs);
   const t0 = songZero + callBar * barMs;
+  const reading = startReader(path, songZero + (callBar + 3 + 2 * (voices.length > 0 ? 2 : 1) + 2) * barMs);
   for (const n of hits) {
     sleepUntil(t0 + n.startSec * 1000);
     pad.write([0x99, n.pitch, n.velocity]);
   }
-  pad.take();
-  const turns = voices.length > 0 ? 2 : 1;
   // Call bars callBar..+1, a silent bar, then the response (and, in chain mode, the second voice).
   const responseBar = callBar + 3;
   // Two bars more than needed: a slipped answer is still heard (and then reported as a slip).
-  const arrivals = collect(pad, songZero + (responseBar + 2 * turns + 2) * barMs + 250);
+  const arrivals = noteOns(await reading);
   const recorded = await svc.waitForLog((r) => r.msg === 'exchange recorded', 'the exchange to be recorded', 20_000);
   const callEnded = svc.records.find((r) => r.msg === 'call ended');
   const responses = svc.records.filter((r) => r.msg === 'response');

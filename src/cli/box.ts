@@ -141,7 +141,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
         service.stop();
         scheduler.dispose();
         for (const g of generators.values()) g.dispose();
-        log.info({ stats: engine.stats, recordings: recorder.written.length, recordingFailures: recorder.failures }, 'antiphon stopped');
+        log.info({ stats: engine.stats, sendTiming: session.sendTiming, recordings: recorder.written.length, recordingFailures: recorder.failures }, 'antiphon stopped');
         resolve(0);
       });
     };

@@ -84,7 +84,7 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   gadget.plug();
   await gadget.hostCard(30_000);
   const svc = await ServiceProcess.start(
-    ['[devices]', 'poll_ms = 100', 'ignore = ["f_midi"]', '[[devices.roles]]', `match = "${PRODUCT}"`, 'roles = ["human", "response"]',
+    ['[devices]', 'poll_ms = 1000', 'ignore = ["f_midi"]', '[[devices.roles]]', `match = "${PRODUCT}"`, 'roles = ["human", "response"]',
       '[data]', `dir = "${dataDir}"`, '[perform]', 'tempo_bpm = 120', 'seed = 7', `mode = "${mode}"`, ...voices].join('\n'),
     [],
     // The hw-sim VM may run under TCG emulation: loading node and a model takes a while there.
@@ -122,9 +122,9 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   const recorded = await svc.waitForLog((r) => r.msg === 'exchange recorded', 'the exchange to be recorded', 20_000);
   const callEnded = svc.records.find((r) => r.msg === 'call ended');
   const responses = svc.records.filter((r) => r.msg === 'response');
-  // The box's own view: how late its sends left the process (the rest is ALSA + USB + this reader).
-  await svc.waitForLog((r) => r.msg === 'send timing', 'send timing', 10_000);
-  const sendTiming = svc.records.filter((r) => r.msg === 'send timing').at(-1);
+  // The box's own view: how late its sends left the process (the rest is ALSA + USB + the reader).
+  await svc.stop();
+  const sendTiming = svc.records.find((r) => r.msg === 'antiphon stopped')?.sendTiming;
   return { svc, songZero, barMs, callBar, responseBar, arrivals, file: String(recorded.record.file), callEnded, responses, hits, dataDir, sendTiming };
 }
 

@@ -110,20 +110,23 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   const hits = perf.notes.filter((n) => n.startSec < 4 - 0.06);
   const callBar = Math.ceil((monoMs() + 1500 - songZero) / barMs);
   const t0 = songZero + callBar * barMs;
-  const reading = startReader(path, songZero + (callBar + 3 + 2 * (voices.length > 0 ? 2 : 1) + 2) * barMs);
+  // Two bars more than needed: a slipped answer is still heard (and then reported as a slip).
+  const untilMs = songZero + (callBar + 3 + 2 * (voices.length > 0 ? 2 : 1) + 2) * barMs;
+  const reading = startReader(path, untilMs);
   for (const n of hits) {
     sleepUntil(t0 + n.startSec * 1000);
     pad.write([0x99, n.pitch, n.velocity]);
   }
   // Call bars callBar..+1, a silent bar, then the response (and, in chain mode, the second voice).
   const responseBar = callBar + 3;
-  // Two bars more than needed: a slipped answer is still heard (and then reported as a slip).
-  const arrivals = noteOns(await reading);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, untilMs - monoMs())));
   const recorded = await svc.waitForLog((r) => r.msg === 'exchange recorded', 'the exchange to be recorded', 20_000);
   const callEnded = svc.records.find((r) => r.msg === 'call ended');
   const responses = svc.records.filter((r) => r.msg === 'response');
   // The box's own view: how late its sends left the process (the rest is ALSA + USB + the reader).
+  // Stopping sends the box's panic (all-notes-off) to the pad, which also wakes the reader.
   await svc.stop();
+  const arrivals = noteOns(await reading);
   const sendTiming = svc.records.find((r) => r.msg === 'antiphon stopped')?.sendTiming;
   return { svc, songZero, barMs, callBar, responseBar, arrivals, file: String(recorded.record.file), callEnded, responses, hits, dataDir, sendTiming };
 }

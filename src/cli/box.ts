@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { MasterClock } from '../clock/master-clock.js';
 import type { MidiOut } from '../clock/midi-out.js';
-import { Scheduler } from '../clock/scheduler.js';
+import { Priority, Scheduler } from '../clock/scheduler.js';
 import { hrtimeClock } from '../clock/time-source.js';
 import { bpm, ms, ticks } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
@@ -97,7 +97,13 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   const params = slowestMsPerStep > 0 ? { ...base, initialMsPerStep: slowestMsPerStep * 1.5 } : base;
   const engine = new PerformanceEngine({ view, models: infos, params });
   const recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: cfg.recordings_max_mb * 1024 * 1024, log });
+  // An exchange is confirmed on its response's downbeat, the busiest instant for the scheduler:
+  // printing and encoding it wait half a 16th, between the grid's notes.
   const onExchange = (x: Exchange): void => {
+    const downbeat = (x.turns[0]?.startBar ?? 0) * view.stepsPerBar * 6;
+    scheduler.callAt(Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + 3))), () => handleExchange(x), Priority.note, 'exchange-report');
+  };
+  const handleExchange = (x: Exchange): void => {
     void recorder.record(x);
     log.info({ ...live.session?.sendTiming, maxLateMs: Math.round((live.session?.sendTiming.maxLateMs ?? 0) * 1000) / 1000 }, 'send timing');
     const label = demo?.running ? 'DEMO ' : '';

@@ -50,9 +50,9 @@ export class ServiceProcess {
     });
   }
 
-  static async start(configToml: string, extraArgs: readonly string[] = []): Promise<ServiceProcess> {
+  static async start(configToml: string, extraArgs: readonly string[] = [], startTimeoutMs = 60_000): Promise<ServiceProcess> {
     const svc = new ServiceProcess(configToml, extraArgs);
-    await svc.waitForLog((r) => r.msg === 'antiphon started', 'the service to start', 60_000);
+    await svc.waitForLog((r) => r.msg === 'antiphon started', 'the service to start', startTimeoutMs);
     return svc;
   }
 

@@ -1,0 +1,177 @@
+import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadDrumDataset } from '../data/drum-dataset.js';
+import { splitOf } from '../data/dataset-split.js';
+import { WHOLE_FILE_WINDOWS } from '../data/drum-windows.js';
+import type { SkippedFile } from '../data/import-errors.js';
+import { DRUM_PITCH_MAPS, drumPitchMap, identifyDrumPitchMap, type DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
+import type { ModelConfig } from '../model/checkpoint/config.js';
+import { saveBaselines, trainBernoulliBaseline, trainUnigram } from '../eval/baselines.js';
+import { evaluate } from '../eval/step-predictor.js';
+import { selectTrainBackend, type TrainBackend } from '../train/backend.js';
+import { exportDrumModel } from '../train/model-export.js';
+import { readCheckpointWeights } from '../train/read-checkpoint-weights.js';
+import { lstmKernelName } from '../train/network.js';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../train/train-settings.js';
+import { trainDrumModel } from '../train/trainer.js';
+import { learnGroove } from '../groove/learn-groove.js';
+import { finalReport } from '../train/final-report.js';
+
+export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
+  --from MODEL        fine-tune this model folder (ours or a Magenta drum checkpoint)
+  --resume            continue the interrupted run in --out
+  --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
+  --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
+  --max-minutes M     stop (resumably) after M minutes of training in this process
+  --finish            end a resumable run now: keep its best model and write the report
+  --checkpoint-minutes M  resumable checkpoint at least this often (default 5)
+  --map current|classic  pitch-to-class map (default current)
+  --backend tensorflow|wasm|cpu
+  --attention         magenta-js attention wrapper (window 32) around a 3-layer stack, as drum_kit_rnn`;
+
+/** `antiphon train`: argv (after the subcommand) in, exit code out. */
+export async function trainCommand(argv: readonly string[], write: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' },
+        layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+        lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
+        'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
+        backend: { type: 'string' }, attention: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    write(`${(err as Error).message}\n${TRAIN_USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    write(`${TRAIN_USAGE}\n`);
+    return 0;
+  }
+  const midi = values.midi;
+  const out = values.out;
+  if (typeof midi !== 'string' || typeof out !== 'string') {
+    write(`--midi and --out are required\n${TRAIN_USAGE}\n`);
+    return 2;
+  }
+  const num = (key: string, fallback: number): number => {
+    const v = values[key];
+    if (typeof v !== 'string') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${key} must be a non-negative number, got ${v}`);
+    return n;
+  };
+  try {
+    const backend = await selectTrainBackend(values.backend as TrainBackend | undefined);
+    write(`tfjs backend: ${backend}\n`);
+    const source = typeof values.from === 'string' ? await readCheckpointWeights(values.from) : undefined;
+    const initial = source?.weights;
+    // A model keeps the pitch map and attention it was trained with; --map applies to new models.
+    const pitchMap = source ? mapOfModel(source.config) : ((values.map ?? 'current') as DrumPitchMapName);
+    if (pitchMap !== 'current' && pitchMap !== 'classic') throw new UsageError(`--map must be current or classic, got ${String(values.map)}`);
+    const attentionLength = source ? source.config.attentionLength : values.attention ? MAGENTA_ATTENTION_LENGTH : undefined;
+    const layersFromModel = initial ? layersOf(initial, attentionLength !== undefined) : undefined;
+    const units = num('units', DEFAULT_TRAIN_SETTINGS.layers[0] ?? 256);
+    const layerCount = num('layers', DEFAULT_TRAIN_SETTINGS.layers.length);
+    const settings: TrainSettings = {
+      ...DEFAULT_TRAIN_SETTINGS,
+      layers: layersFromModel ?? Array<number>(layerCount).fill(units),
+      ...(attentionLength !== undefined ? { attentionLength } : {}),
+      // --finish: a budget of zero epochs ends the loop at once and goes to the report.
+      epochs: values.finish ? 0 : num('epochs', DEFAULT_TRAIN_SETTINGS.epochs),
+      batch: num('batch', DEFAULT_TRAIN_SETTINGS.batch),
+      learningRate: num('lr', initial ? DEFAULT_TRAIN_SETTINGS.learningRate / 4 : DEFAULT_TRAIN_SETTINGS.learningRate),
+      cropSteps: num('crop', DEFAULT_TRAIN_SETTINGS.cropSteps),
+      dropout: num('dropout', DEFAULT_TRAIN_SETTINGS.dropout),
+      seed: num('seed', DEFAULT_TRAIN_SETTINGS.seed),
+      checkpointMinutes: num('checkpoint-minutes', DEFAULT_TRAIN_SETTINGS.checkpointMinutes),
+      pitchMap,
+    };
+    if (attentionLength !== undefined && settings.layers.length !== 3) {
+      throw new UsageError('--attention needs --layers 3: magenta-js loads attention models with exactly three layers');
+    }
+    const map = drumPitchMap(pitchMap);
+    const split = await splitOf(midi);
+    const train = await loadDrumDataset(midi, { map, include: (f) => split(f) === 'train' });
+    const validation = await loadDrumDataset(midi, { map, ...WHOLE_FILE_WINDOWS, include: (f) => split(f) === 'validation' });
+    await mkdir(out, { recursive: true });
+    await reportSkipped(out, [...train.skipped, ...validation.skipped], write);
+    const trainEvents = train.windows.map((w) => w.events);
+    let valEvents = validation.windows.map((w) => w.events);
+    if (valEvents.length === 0) {
+      write('no validation files in this folder: validating on the training windows (the figures will flatter the model)\n');
+      valEvents = trainEvents;
+    }
+    const steps = (ws: readonly Uint16Array[]): number => ws.reduce((s, w) => s + w.length, 0);
+    write(`train: ${train.filesRead} files, ${trainEvents.length} windows, ${steps(trainEvents)} steps; validation: ${validation.filesRead} files, ${steps(valEvents)} steps\n`);
+    const baselines = [evaluate(trainUnigram(trainEvents), valEvents), evaluate(trainBernoulliBaseline(trainEvents), valEvents)];
+    await writeFile(join(out, 'baselines.json'), JSON.stringify(saveBaselines(trainEvents)));
+    for (const b of baselines) write(`baseline ${b.name}: ${b.nllPerStep.toFixed(4)} nats/step, exact ${(100 * b.exactAccuracy).toFixed(1)}%\n`);
+    const maxMinutes = num('max-minutes', Infinity);
+    const started = performance.now();
+    const result = await trainDrumModel({
+      settings,
+      train: trainEvents,
+      validation: valEvents,
+      outDir: out,
+      resume: values.resume === true,
+      ...(initial ? { initial } : {}),
+      baselines: baselines.map((b) => ({ name: b.name.split(' ')[0] ?? b.name, nll: b.nllPerStep })),
+      shouldStop: () => (performance.now() - started) / 60000 >= maxMinutes,
+      write,
+      onImproved: async (net) => {
+        await exportDrumModel(out, net, pitchMap);
+      },
+    });
+    const groove = learnGroove(train.windows);
+    await writeFile(join(out, 'groove.json'), JSON.stringify(groove));
+    if (!result.progress.finished) {
+      write(`stopped after ${result.progress.batches} batches; run again with --resume to continue\n`);
+      result.best.dispose();
+      return 0;
+    }
+    await finalReport(out, valEvents, baselines, result.progress, pitchMap, write);
+    result.best.dispose();
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      write(`${err.message}\n${TRAIN_USAGE}\n`);
+      return 2;
+    }
+    write(`train failed: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+class UsageError extends Error {}
+
+/** magenta's drum_kit_rnn attends over the last 32 outputs. */
+const MAGENTA_ATTENTION_LENGTH = 32;
+
+function layersOf(weights: ReadonlyMap<string, { shape: number[] }>, attention: boolean): number[] {
+  const layers: number[] = [];
+  for (let l = 0; weights.has(lstmKernelName(l, attention)); l++) layers.push((weights.get(lstmKernelName(l, attention))?.shape[1] ?? 0) / 4);
+  if (layers.length === 0) throw new UsageError(`--from: no ${lstmKernelName(0, attention)} in the model`);
+  return layers;
+}
+
+function mapOfModel(config: ModelConfig): DrumPitchMapName {
+  const dc = config.dataConverter;
+  if (dc.type !== 'DrumsOneHotConverter') throw new UsageError('--from: not a drum model');
+  const name = identifyDrumPitchMap(dc.args.pitchClasses ?? DRUM_PITCH_MAPS.classic);
+  if (name === 'custom') throw new UsageError('--from: the model uses a custom pitch map; only the classic and current maps can be fine-tuned');
+  return name;
+}
+
+async function reportSkipped(out: string, skipped: readonly SkippedFile[], write: (s: string) => void): Promise<void> {
+  if (skipped.length === 0) return;
+  const byReason = new Map<string, number>();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  write(`skipped: ${[...byReason].map(([r, n]) => `${n} ${r}`).join(', ')} (each file and why: ${join(out, 'skipped.txt')})\n`);
+  await writeFile(join(out, 'skipped.txt'), skipped.map((s) => `${s.file}\t${s.reason}\t${s.detail}`).join('\n') + '\n');
+}

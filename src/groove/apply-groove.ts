@@ -1,0 +1,55 @@
+import type { QuantizedNote } from '../music/note-sequence.js';
+import type { GrooveCell, GrooveTable } from './groove-table.js';
+
+/** How generated hits get their feel. `off` plays the grid at one velocity, as Magenta does. */
+export type GrooveMode = { readonly kind: 'off'; readonly velocity: number } | { readonly kind: 'learned'; readonly table: GrooveTable; readonly seed: number; readonly amount?: number };
+
+/** Human timing never pushes a hit to the neighbouring 16th. */
+const MAX_OFFSET_STEPS = 0.45;
+
+export interface GroovedHit {
+  readonly note: QuantizedNote;
+  readonly drumClass: number;
+}
+
+/**
+ * Gives generated hits velocity and micro-timing drawn from the learned table for their drum
+ * and bar position (seeded: the same seed gives the same performance). `amount` scales the
+ * timing deviations (1 = as the drummers played, 0 = on the grid).
+ * `positionOf` maps a note's step to its position in the bar (0..15).
+ */
+export function applyGroove(hits: readonly GroovedHit[], mode: GrooveMode, positionOf: (step: number) => number = (s) => ((s % 16) + 16) % 16): QuantizedNote[] {
+  if (mode.kind === 'off') return hits.map(({ note }) => ({ ...note, velocity: mode.velocity, offsetSteps: 0 }));
+  const gauss = gaussian(mode.seed);
+  const amount = mode.amount ?? 1;
+  return hits.map(({ note, drumClass }) => {
+    const cell = cellFor(mode.table, drumClass, positionOf(note.startStep));
+    const velocity = Math.round(clamp(cell.velocityMean + cell.velocityStd * gauss(), 1, 127));
+    const offset = clamp(amount * (cell.offsetMean + cell.offsetStd * gauss()), -MAX_OFFSET_STEPS, MAX_OFFSET_STEPS);
+    return { ...note, velocity, offsetSteps: offset };
+  });
+}
+
+export function cellFor(table: GrooveTable, drumClass: number, position: number): GrooveCell {
+  const cell = table.cells[drumClass]?.[position];
+  const fallback = table.classFallback[drumClass];
+  if (cell && cell.count >= table.minCount) return cell;
+  return fallback ?? { count: 0, velocityMean: 90, velocityStd: 0, offsetMean: 0, offsetStd: 0 };
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+/** Seeded standard normal (mulberry32 + Box-Muller). */
+function gaussian(seed: number): () => number {
+  let state = seed | 0;
+  const uniform = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Deterministic PRNG (mulberry32): a resumed run draws the same batches it would have. */
+export class SeededRandom {
+  constructor(private state: number) {}
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  get seed(): number {
+    return this.state;
+  }
+}
+
+/** A batch in the per-step layout DrumNetwork.loss takes. */
+export interface StepBatch {
+  readonly inputs: tf.Tensor1D[];
+  readonly targets: tf.Tensor1D[];
+  readonly masks: tf.Tensor1D[];
+  readonly realSteps: number;
+}
+
+/**
+ * Cuts training crops of `cropSteps` predicted steps from bar lines of the windows; windows are
+ * picked with probability proportional to length, so every step is equally likely to be seen.
+ * Crops shorter than `cropSteps` (the end of a window) are padded and masked.
+ */
+export class BatchSampler {
+  private readonly cumulative: Float64Array;
+
+  constructor(
+    private readonly windows: readonly Uint16Array[],
+    private readonly cropSteps: number,
+    private readonly stepsPerBar = 16,
+  ) {
+    if (windows.length === 0) throw new Error('no training windows: nothing to train on');
+    this.cumulative = new Float64Array(windows.length);
+    let total = 0;
+    windows.forEach((w, i) => {
+      total += Math.max(0, w.length - 1);
+      this.cumulative[i] = total;
+    });
+  }
+
+  /** Predicted steps in the whole set: one epoch. */
+  get totalSteps(): number {
+    return this.cumulative[this.cumulative.length - 1] ?? 0;
+  }
+
+  sample(batch: number, rng: SeededRandom): StepBatch {
+    const inputs = new Int32Array(this.cropSteps * batch);
+    const targets = new Int32Array(this.cropSteps * batch);
+    const masks = new Float32Array(this.cropSteps * batch);
+    let realSteps = 0;
+    for (let b = 0; b < batch; b++) {
+      const events = this.pickWindow(rng);
+      const bars = Math.max(1, Math.ceil((events.length - 1) / this.stepsPerBar));
+      const start = Math.floor(rng.next() * bars) * this.stepsPerBar;
+      for (let t = 0; t < this.cropSteps; t++) {
+        const at = start + t;
+        if (at + 1 >= events.length) break;
+        inputs[t * batch + b] = events[at] ?? 0;
+        targets[t * batch + b] = events[at + 1] ?? 0;
+        masks[t * batch + b] = 1;
+        realSteps++;
+      }
+    }
+    const slice = <T extends Int32Array | Float32Array>(a: T, t: number): T => a.subarray(t * batch, (t + 1) * batch) as T;
+    return {
+      inputs: Array.from({ length: this.cropSteps }, (_, t) => tf.tensor1d(slice(inputs, t), 'int32')),
+      targets: Array.from({ length: this.cropSteps }, (_, t) => tf.tensor1d(slice(targets, t), 'int32')),
+      masks: Array.from({ length: this.cropSteps }, (_, t) => tf.tensor1d(slice(masks, t), 'float32')),
+      realSteps,
+    };
+  }
+
+  private pickWindow(rng: SeededRandom): Uint16Array {
+    const target = rng.next() * this.totalSteps;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.cumulative[mid] ?? 0) > target) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.windows[lo] ?? new Uint16Array(0);
+  }
+}
+
+export function disposeBatch(batch: StepBatch): void {
+  for (const list of [batch.inputs, batch.targets, batch.masks]) for (const t of list) t.dispose();
+}

@@ -1,0 +1,43 @@
+import type { DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
+
+/** Everything that decides what a training run produces. Stored with the run for --resume. */
+export interface TrainSettings {
+  readonly layers: readonly number[];
+  /** Attention window length (magenta-js's wrapper around the whole stack); none when absent. */
+  readonly attentionLength?: number;
+  readonly batch: number;
+  /** Predicted steps per training crop (truncated back-propagation length). */
+  readonly cropSteps: number;
+  readonly learningRate: number;
+  /** Maximum passes over the training steps. */
+  readonly epochs: number;
+  /** Gradients are scaled down to this global norm (Magenta: 3). */
+  readonly clipNorm: number;
+  /** Fraction of LSTM outputs dropped while training (Magenta: 0.5). */
+  readonly dropout: number;
+  /** Validations without improvement before the learning rate halves. */
+  readonly decayPatience: number;
+  /** Validations without improvement before training stops early. */
+  readonly stopPatience: number;
+  /** Validations per epoch. */
+  readonly evalsPerEpoch: number;
+  readonly checkpointMinutes: number;
+  readonly seed: number;
+  readonly pitchMap: DrumPitchMapName;
+}
+
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  layers: [256, 256],
+  batch: 64,
+  cropSteps: 128,
+  learningRate: 0.002,
+  epochs: 30,
+  clipNorm: 3,
+  dropout: 0.2,
+  decayPatience: 2,
+  stopPatience: 6,
+  evalsPerEpoch: 1,
+  checkpointMinutes: 5,
+  seed: 1,
+  pitchMap: 'current',
+};

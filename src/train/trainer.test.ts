@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { enginePredictor } from '../eval/engine-predictor.js';
+import { evaluate } from '../eval/step-predictor.js';
+import { trainUnigram } from '../eval/baselines.js';
+import { loadMusicRnn } from '../model/music-rnn.js';
+import { selectTrainBackend } from './backend.js';
+import { exportDrumModel, FLOAT_SUBDIR } from './model-export.js';
+import { DrumNetwork } from './network.js';
+import { evaluateNetwork } from './network-eval.js';
+import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from './train-settings.js';
+import { trainDrumModel } from './trainer.js';
+
+/** A varied but learnable corpus: rock beats with a fill every fourth bar, a few variations. */
+function corpus(count: number, bars: number): Uint16Array[] {
+  return Array.from({ length: count }, (_, k) =>
+    Uint16Array.from({ length: bars * 16 }, (_, t) => {
+      const s = t % 16;
+      if (Math.floor(t / 16) % 4 === 3 && s >= 12) return 1 << (4 + ((s + k) % 3));
+      return (s % 8 === 0 ? 1 : 0) | (s % 8 === 4 ? 2 : 0) | (s % 2 === 0 ? 4 : 0) | (k % 2 === 1 && s === 14 ? 1 : 0);
+    }),
+  );
+}
+
+const tiny: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, layers: [24, 16], batch: 8, cropSteps: 32, epochs: 3, evalsPerEpoch: 1, dropout: 0, learningRate: 0.01, checkpointMinutes: 60 };
+
+beforeAll(async () => {
+  await selectTrainBackend();
+});
+
+describe('DrumNetwork (trainer) and the engine agree', () => {
+  it('gives the same NLL in the trainer loss, the trainer eval and the engine, float and uint8', async () => {
+    const windows = corpus(3, 4);
+    const net = new DrumNetwork({ layers: [24, 16], eventCount: 512, counterBits: 6 });
+    const w = windows[0] as Uint16Array;
+    const steps = w.length - 1;
+    const col = (t: number, off: number) => tf.tensor1d([w[t + off] ?? 0], 'int32');
+    const lossValue = tf.tidy(() =>
+      net.loss(Array.from({ length: steps }, (_, t) => col(t, 0)), Array.from({ length: steps }, (_, t) => col(t, 1)), Array.from({ length: steps }, () => tf.ones([1]) as tf.Tensor1D)).dataSync()[0],
+    );
+    const trainerEval = evaluateNetwork(net, [w]);
+    expect(trainerEval.nllPerStep).toBeCloseTo(lossValue ?? NaN, 5);
+
+    const dir = await mkdtemp(join(tmpdir(), 'antiphon-export-'));
+    await exportDrumModel(dir, net, 'current');
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { dataConverter: { args: { pitchClasses: number[][] } } };
+    expect(config.dataConverter.args.pitchClasses[2]).toContain(22); // the map travels with the model
+    const engine = evaluate(enginePredictor(await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'reference' }), 'ref'), windows);
+    const trainer = evaluateNetwork(net, windows);
+    expect(engine.nllPerStep).toBeCloseTo(trainer.nllPerStep, 5);
+    expect(engine.exactAccuracy).toBe(trainer.exactAccuracy);
+    const quantized = evaluate(enginePredictor(await loadMusicRnn(dir, { engine: 'int8' }), 'int8'), windows);
+    expect(Math.abs(quantized.nllPerStep - trainer.nllPerStep) / trainer.nllPerStep).toBeLessThan(0.01);
+    net.dispose();
+  });
+});
+
+describe('trainDrumModel', () => {
+  it('learns a corpus well below the unigram and keeps the best weights', { timeout: 120_000 }, async () => {
+    const out = await mkdtemp(join(tmpdir(), 'antiphon-train-'));
+    const log: string[] = [];
+    const data = corpus(8, 8);
+    const result = await trainDrumModel({ settings: { ...tiny, epochs: 10, learningRate: 0.02 }, train: data, validation: corpus(2, 8), outDir: out, resume: false, write: (s) => log.push(s) });
+    const history = result.progress.history;
+    expect(history.length).toBeGreaterThanOrEqual(5);
+    const unigram = evaluate(trainUnigram(data), corpus(2, 8)).nllPerStep;
+    expect(result.progress.bestValLoss).toBeLessThan(unigram - 0.5);
+    expect(Math.min(...history.map((h) => h.valLoss))).toBe(result.progress.bestValLoss);
+    expect(evaluateNetwork(result.best, corpus(2, 8)).nllPerStep).toBeCloseTo(result.progress.bestValLoss, 5);
+    expect(await readFile(join(out, 'loss.svg'), 'utf8')).toContain('<polyline');
+    expect(log.join('')).toMatch(/steps\/s/);
+    result.best.dispose();
+  });
+
+  it('resumed after an interruption, it ends exactly where an uninterrupted run ends', { timeout: 120_000 }, async () => {
+    const data = corpus(6, 8);
+    const validation = corpus(2, 8);
+    const quiet = () => undefined;
+    const whole = await trainDrumModel({ settings: tiny, train: data, validation, outDir: await mkdtemp(join(tmpdir(), 'antiphon-a-')), resume: false, write: quiet });
+    const out = await mkdtemp(join(tmpdir(), 'antiphon-b-'));
+    const first = await trainDrumModel({ settings: tiny, train: data, validation, outDir: out, resume: true, maxBatchesThisRun: 5, write: quiet });
+    expect(first.progress.finished).toBe(false);
+    first.best.dispose();
+    const log: string[] = [];
+    const second = await trainDrumModel({ settings: tiny, train: data, validation, outDir: out, resume: true, write: (s) => log.push(s) });
+    expect(log.join('')).toContain('resuming after 5 batches');
+    expect(second.progress.batches).toBe(whole.progress.batches);
+    expect(second.progress.bestValLoss).toBeCloseTo(whole.progress.bestValLoss, 4);
+    whole.best.dispose();
+    second.best.dispose();
+  });
+});

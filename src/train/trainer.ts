@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DRUM_EVENT_COUNT } from '../model/encoding/drum-pitch-maps.js';
+import { countUnigram } from '../eval/baselines.js';
+import { BatchSampler, disposeBatch, SeededRandom } from './batch-sampler.js';
+import { DrumNetwork } from './network.js';
+import { validateWithEngine } from './engine-validation.js';
+import { lossCurveSvg } from './loss-plot.js';
+import { loadTrainState, saveTrainState, type SavedTensor, type TrainProgress } from './train-state.js';
+import type { TrainSettings } from './train-settings.js';
+import { ProgressLine } from './progress-line.js';
+
+const COUNTER_BITS = 6;
+
+export interface TrainInputs {
+  readonly settings: TrainSettings;
+  readonly train: readonly Uint16Array[];
+  readonly validation: readonly Uint16Array[];
+  readonly outDir: string;
+  readonly resume: boolean;
+  /** Weights to start from (fine-tuning), by magenta-js name. */
+  readonly initial?: ReadonlyMap<string, tf.Tensor>;
+  /** Baselines drawn on the loss plot. */
+  readonly baselines?: readonly { name: string; nll: number }[];
+  /** Stop after this many batches in this process (tests; a killed run is simulated this way). */
+  readonly maxBatchesThisRun?: number;
+  /** Checked after every batch: true ends this process's share of the run (resumable). */
+  readonly shouldStop?: () => boolean;
+  readonly now?: () => number;
+  readonly write?: (text: string) => void;
+  /** Called with the best weights whenever validation improves. */
+  readonly onImproved?: (net: DrumNetwork, progress: TrainProgress) => Promise<void>;
+}
+
+export interface TrainResult {
+  readonly progress: TrainProgress;
+  /** The best network seen on validation (caller disposes). */
+  readonly best: DrumNetwork;
+  readonly stateDir: string;
+}
+
+/**
+ * Trains (or fine-tunes, or resumes) a drum MusicRNN. Validation decides everything: the best
+ * weights are kept, the learning rate halves on a plateau, training stops on a longer one.
+ * The resumable state is written every `checkpointMinutes` and at each validation.
+ */
+export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> {
+  const { settings, outDir } = inputs;
+  const now = inputs.now ?? (() => performance.now() / 1000);
+  const write = inputs.write ?? ((s: string) => process.stderr.write(s));
+  const stateDir = join(outDir, 'train-state');
+  await mkdir(outDir, { recursive: true });
+  const shape = { layers: settings.layers, eventCount: DRUM_EVENT_COUNT, counterBits: COUNTER_BITS, ...(settings.attentionLength ? { attentionLength: settings.attentionLength } : {}) };
+  const saved = inputs.resume ? await loadTrainState(stateDir) : undefined;
+  const optimizer = tf.train.adam(settings.learningRate);
+  let net: DrumNetwork;
+  let progress: TrainProgress;
+  if (saved) {
+    const byName = new Map(saved.tensors.map((t) => [t.name, tf.tensor(t.values, t.shape)]));
+    net = new DrumNetwork(shape, byName);
+    const slots = saved.tensors.filter((t) => t.name.startsWith('adam:')).map((t) => ({ name: t.name.slice(5), tensor: byName.get(t.name) as tf.Tensor }));
+    if (slots.length > 0) await optimizer.setWeights(slots);
+    progress = saved.progress;
+    setLearningRate(optimizer, progress.lr);
+    write(`resuming after ${progress.batches} batches (${(progress.seconds / 60).toFixed(1)} min trained)\n`);
+  } else {
+    net = new DrumNetwork(shape, inputs.initial, settings.seed);
+    if (!inputs.initial) net.initOutputBias(countUnigram(inputs.train));
+    progress = { settings, batches: 0, seconds: 0, rngState: settings.seed, lr: settings.learningRate, bestValLoss: Infinity, bestAtBatches: 0, sinceBest: 0, history: [], finished: false };
+  }
+  const sampler = new BatchSampler(inputs.train, settings.cropSteps);
+  const batchesPerEpoch = Math.max(1, Math.round(sampler.totalSteps / (settings.batch * settings.cropSteps)));
+  const evalEvery = Math.max(1, Math.round(batchesPerEpoch / settings.evalsPerEpoch));
+  const totalBatches = Math.round(settings.epochs * batchesPerEpoch);
+  const best = new DrumNetwork(shape, new Map([...net.variables].map(([k, v]) => [k, v as tf.Tensor])));
+  const rng = new SeededRandom(progress.rngState);
+  const bar = new ProgressLine(write, totalBatches);
+  const variables = [...net.variables.values()];
+  let lastCheckpoint = now();
+  let lastTick = now();
+  let lossSum = 0;
+  let lossCount = 0;
+  let runBatches = 0;
+  if (progress.history.length === 0 && !saved) {
+    const start = await validateWithEngine(net, settings.pitchMap, inputs.validation);
+    write(`validation before training: ${start.nllPerStep.toFixed(4)} nats/step\n`);
+  }
+  while (!progress.finished && progress.batches < totalBatches) {
+    if (inputs.maxBatchesThisRun !== undefined && runBatches >= inputs.maxBatchesThisRun) break;
+    if (inputs.shouldStop?.() === true) break;
+    const batch = sampler.sample(settings.batch, rng);
+    const loss = trainStep(net, optimizer, variables, batch, settings);
+    disposeBatch(batch);
+    lossSum += loss;
+    lossCount++;
+    progress.batches++;
+    runBatches++;
+    const t = now();
+    progress.seconds += t - lastTick;
+    lastTick = t;
+    progress.rngState = rng.seed;
+    bar.update(progress.batches, progress.seconds, lossSum / lossCount, progress.bestValLoss, (settings.batch * settings.cropSteps * progress.batches) / Math.max(progress.seconds, 1e-9));
+    if (progress.batches % evalEvery === 0 || progress.batches === totalBatches) {
+      const val = await validateWithEngine(net, settings.pitchMap, inputs.validation);
+      progress.history.push({ batches: progress.batches, epoch: progress.batches / batchesPerEpoch, trainLoss: lossSum / lossCount, valLoss: val.nllPerStep, valAccuracy: val.exactAccuracy, seconds: progress.seconds, lr: progress.lr });
+      lossSum = 0;
+      lossCount = 0;
+      if (val.nllPerStep < progress.bestValLoss) {
+        progress.bestValLoss = val.nllPerStep;
+        progress.bestAtBatches = progress.batches;
+        progress.sinceBest = 0;
+        copyInto(best, net);
+        await inputs.onImproved?.(best, progress);
+      } else {
+        progress.sinceBest++;
+        if (progress.sinceBest % settings.decayPatience === 0) {
+          progress.lr /= 2;
+          setLearningRate(optimizer, progress.lr);
+        }
+        if (progress.sinceBest >= settings.stopPatience) progress.finished = true;
+      }
+      bar.note(`epoch ${(progress.batches / batchesPerEpoch).toFixed(2)}: validation ${val.nllPerStep.toFixed(4)} nats/step, exact ${(100 * val.exactAccuracy).toFixed(1)}%${progress.sinceBest === 0 ? ' (best)' : ''}, lr ${progress.lr}`);
+      await writeCurves(outDir, progress, inputs.baselines ?? []);
+      await checkpoint(stateDir, progress, net, optimizer);
+      lastCheckpoint = now();
+    } else if (now() - lastCheckpoint >= settings.checkpointMinutes * 60) {
+      await checkpoint(stateDir, progress, net, optimizer);
+      lastCheckpoint = now();
+    }
+  }
+  if (progress.batches >= totalBatches) progress.finished = true;
+  await checkpoint(stateDir, progress, net, optimizer);
+  bar.done();
+  net.dispose();
+  optimizer.dispose();
+  // A resumed run that never validated again still holds the best weights in its saved best.
+  return { progress, best, stateDir };
+}
+
+function trainStep(
+  net: DrumNetwork,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  batch: ReturnType<BatchSampler['sample']>,
+  settings: TrainSettings,
+): number {
+  return tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => net.loss(batch.inputs, batch.targets, batch.masks, settings.dropout), variables);
+    const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.minimum(1, tf.div(settings.clipNorm, tf.maximum(norm, 1e-6)));
+    const clipped: Record<string, tf.Tensor> = {};
+    for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
+    optimizer.applyGradients(clipped);
+    return value.dataSync()[0] ?? NaN;
+  });
+}
+
+/** tfjs reads Adam's learning rate on every update but keeps the field protected. */
+function setLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+function copyInto(target: DrumNetwork, source: DrumNetwork): void {
+  for (const [name, v] of source.variables) target.variables.get(name)?.assign(v);
+}
+
+async function checkpoint(dir: string, progress: TrainProgress, net: DrumNetwork, optimizer: tf.Optimizer): Promise<void> {
+  const tensors: SavedTensor[] = [];
+  for (const [name, v] of net.variables) tensors.push({ name, shape: v.shape, values: (await v.data()) as Float32Array });
+  for (const w of await optimizer.getWeights()) {
+    tensors.push({ name: `adam:${w.name}`, shape: w.tensor.shape, values: Float32Array.from(await w.tensor.data()) });
+  }
+  await saveTrainState(dir, progress, tensors);
+}
+
+async function writeCurves(outDir: string, progress: TrainProgress, baselines: readonly { name: string; nll: number }[]): Promise<void> {
+  await writeFile(join(outDir, 'loss.svg'), lossCurveSvg(progress.history, baselines));
+  await writeFile(join(outDir, 'history.json'), JSON.stringify(progress.history, null, 1));
+}

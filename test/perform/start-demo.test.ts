@@ -26,7 +26,7 @@ describe('antiphon start with no devices', () => {
     expect(smf.tracks.map((t) => t.name)).toEqual(['antiphon', 'call (human)', 'voice A']);
     expect(smf.tracks[1]?.notes.length).toBe(30);
     expect(smf.tempos[0]?.microsecondsPerBeat).toBe(250_000);
-    const log = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
+    const log = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
     expect(log.some((l) => l.msg === 'response')).toBe(true);
     expect(log.some((l) => l.msg === 'antiphon stopped')).toBe(true);
   }, 90_000);

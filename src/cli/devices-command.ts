@@ -1,5 +1,5 @@
 import { scanDevices } from '../devices/device-scan.js';
-import { cardForClient, formatUsbId } from '../devices/usb-identity.js';
+import { formatUsbId } from '../devices/usb-identity.js';
 import type { Hardware } from '../system/hardware.js';
 
 /** `antiphon devices`: every MIDI port and USB device, with identity and profile. */
@@ -8,11 +8,7 @@ export function devicesCommand(hw: Hardware, out: (line: string) => void): numbe
   const ports = hw.backend.listPorts();
   out(`MIDI ports (${hw.backend.kind}): ${ports.length}`);
   for (const p of ports) out(`  ${p.direction.padEnd(6)} ${p.id.padEnd(14)} ${p.name}`);
-  const cards = hw.usb.cards();
-  const devices = scanDevices(ports, (client, name) => {
-    const card = cardForClient(client, name, cards);
-    return card ? hw.usb.usbIdentityOfCard(card.number) : undefined;
-  });
+  const devices = scanDevices(ports);
   out(`MIDI devices: ${devices.length}`);
   for (const d of devices) {
     const usb = d.description.usb;

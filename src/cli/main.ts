@@ -7,6 +7,8 @@ import { openHardware } from '../system/hardware.js';
 import { devicesCommand } from './devices-command.js';
 import { monitorCommand } from './monitor-command.js';
 import { startCommand } from './start-command.js';
+import { runModelCommand } from './model-command.js';
+import { respondCommand } from './respond-command.js';
 
 const USAGE = `antiphon <command> [options]
 
@@ -14,6 +16,11 @@ commands:
   start                 run the box (what \`npm start\` runs)
   devices               list MIDI ports and USB MIDI devices with identities and profiles
   monitor               print incoming MIDI, decoded and timestamped
+  model info DIR        a model's architecture, parameter count, bytes and pitch map
+  model quantize IN OUT --dtype uint8|uint16|float16
+                        write a quantised copy of a model in the same format
+  respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N]
+                        answer a recorded call offline with the box's engine
 
 options:
   --config FILE         antiphon.toml (default: $ANTIPHON_CONFIG, /boot/antiphon.toml, ./antiphon.toml)
@@ -25,6 +32,8 @@ const CONFIG_PLACES = ['/boot/firmware/antiphon.toml', '/boot/antiphon.toml', 'a
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Offline model tools need neither config nor hardware.
+  if (command === 'model') return runModelCommand(rest);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -48,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
       return startCommand(openHardware(), config, log, runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }, out);
     }
+    case 'respond':
+      return respondCommand(rest, log, out);
     case 'devices':
       return devicesCommand(openHardware(), out);
     case 'monitor':

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { MidiBackend, MidiInputHandle, MidiOutputHandle, MidiPortInfo } from './midi-backend.js';
 import { PortUnavailable } from './midi-backend.js';
-import { parseAlsaPortName } from './alsa-port-name.js';
+import { Worker } from 'node:worker_threads';
+import { listAlsaPorts, samePorts } from './alsa-port-list.js';
 import { DeltaTimestamper } from './delta-timestamper.js';
 
 type RtMidiModule = typeof import('@julusian/midi');
@@ -97,45 +98,59 @@ class AlsaOutput implements MidiOutputHandle {
 }
 
 /**
- * MIDI ports through the ALSA sequencer (RtMidi). ALSA has no per-port removal callback
- * in RtMidi, so vanished ports are found by `refresh()`, which the device layer calls on
- * every USB attach/detach event and on a short poll.
+ * MIDI ports through the ALSA sequencer (RtMidi). RtMidi has no hotplug callback, so a
+ * worker thread re-lists ports on a short poll and on `refresh()` (called on USB and
+ * /dev/snd events); vanished ports' handles get `gone` when a listing without them arrives.
  */
 export class AlsaMidiBackend implements MidiBackend {
   readonly kind = 'alsa';
   readonly #rt: RtMidiModule;
-  readonly #lister: { input: RtInput; output: RtOutput };
   readonly #inputs = new Set<AlsaInput>();
   readonly #outputs = new Set<AlsaOutput>();
+  readonly #changeListeners: (() => void)[] = [];
+  readonly #worker: Worker;
+  #ports: readonly MidiPortInfo[];
 
-  constructor() {
+  /** `pollMs`: how often the worker re-lists ports on its own, besides `refresh()`. */
+  constructor(pollMs = 100) {
     try {
       this.#rt = loadRtMidi();
-      this.#lister = { input: new this.#rt.Input(), output: new this.#rt.Output() };
+      // One listing here, so the port list is complete from the start; later ones run in the worker.
+      const input = new this.#rt.Input();
+      const output = new this.#rt.Output();
+      this.#ports = listAlsaPorts(input, output);
+      input.destroy();
+      output.destroy();
     } catch (e) {
       throw new MidiBackendUnavailable(`ALSA sequencer unavailable: ${(e as Error).message}`);
     }
+    this.#worker = startListerWorker(pollMs);
+    this.#worker.on('message', (m: { type: string; ports: MidiPortInfo[] }) => {
+      if (m.type === 'ports') this.#onListing(m.ports);
+    });
+    this.#worker.on('error', (e) => {
+      // Without the worker the list goes stale; the box keeps playing what it has open.
+      process.stderr.write(`antiphon: ALSA port lister failed: ${e.message}\n`);
+    });
+    this.#worker.unref();
   }
 
+  /** The newest listing the worker sent: reading it never touches the kernel. */
   listPorts(): readonly MidiPortInfo[] {
-    const ports: MidiPortInfo[] = [];
-    const collect = (rt: RtInput | RtOutput, direction: 'input' | 'output'): void => {
-      const count = rt.getPortCount();
-      for (let i = 0; i < count; i++) {
-        const parsed = parseAlsaPortName(rt.getPortName(i));
-        if (!parsed) continue;
-        ports.push({
-          id: `${parsed.client}:${parsed.port}:${direction}`,
-          name: parsed.fullName,
-          clientName: parsed.clientName,
-          portIndex: parsed.port,
-          direction,
-        });
-      }
-    };
-    collect(this.#lister.input, 'input');
-    collect(this.#lister.output, 'output');
-    return ports;
+    return this.#ports;
+  }
+
+  onPortsChanged(listener: () => void): void {
+    this.#changeListeners.push(listener);
+  }
+
+  #onListing(ports: readonly MidiPortInfo[]): void {
+    const changed = !samePorts(ports, this.#ports);
+    this.#ports = ports;
+    const live = new Set(ports.map((p) => p.id));
+    for (const h of [...this.#inputs]) if (!live.has(h.port.id)) h.markGone();
+    for (const h of [...this.#outputs]) if (!live.has(h.port.id)) h.markGone();
+    if (changed) for (const l of this.#changeListeners) l();
   }
 
   openInput(portId: string): MidiInputHandle {
@@ -168,17 +183,16 @@ export class AlsaMidiBackend implements MidiBackend {
     return handle;
   }
 
+  /** Asks for a fresh listing now; `onPortsChanged` fires when it arrives. */
   refresh(): void {
-    const live = new Set(this.listPorts().map((p) => p.id));
-    for (const h of [...this.#inputs]) if (!live.has(h.port.id)) h.markGone();
-    for (const h of [...this.#outputs]) if (!live.has(h.port.id)) h.markGone();
+    this.#worker.postMessage({ type: 'list' });
   }
 
   dispose(): void {
     for (const h of [...this.#inputs]) h.close();
     for (const h of [...this.#outputs]) h.close();
-    this.#lister.input.destroy();
-    this.#lister.output.destroy();
+    this.#worker.postMessage({ type: 'stop' });
+    void this.#worker.terminate();
   }
 
   #locate(portId: string, direction: 'input' | 'output'): { port: MidiPortInfo; index: number } {
@@ -188,4 +202,14 @@ export class AlsaMidiBackend implements MidiBackend {
     if (!port) throw new PortUnavailable(portId, `no such ${direction} port`);
     return { port, index };
   }
+}
+
+function startListerWorker(pollMs: number): Worker {
+  // Run from sources (vitest in the hw-sim VM) this file is .ts; the worker is always the
+  // compiled one, which `npm run test:hwsim` builds first: a TypeScript loader in a worker
+  // thread costs seconds under emulation.
+  const compiled = import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/devices/alsa-port-lister.worker.js', import.meta.url)
+    : new URL('./alsa-port-lister.worker.js', import.meta.url);
+  return new Worker(compiled, { workerData: { pollMs } });
 }

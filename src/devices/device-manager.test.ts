@@ -1,28 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceManager, type ConnectedDevice } from './device-manager.js';
-import { SimMidiBackend } from './sim-backend.js';
+import { SimMidiBackend, type SimDeviceSpec } from './sim-backend.js';
 import { RoleBook } from './roles.js';
 import type { UsbIdentity } from './usb-identity.js';
 import type { MidiMessage } from '../midi/message.js';
 
 interface Harness {
   backend: SimMidiBackend;
+  /** Plugs with the USB identity the setup gave the client name, as ALSA would report it. */
+  plug: (spec: SimDeviceSpec, intoClient?: number) => number;
   manager: DeviceManager;
   log: string[];
   messages: MidiMessage[];
 }
 
-function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ignore: string[] = []): Harness {
+let clockMs = 0;
+
+function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ignore: string[] = [], settleMs = 0): Harness {
   const backend = new SimMidiBackend(() => 0);
   const log: string[] = [];
   const messages: MidiMessage[] = [];
   const name = (d: ConnectedDevice): string => d.found.description.clientName;
   const manager = new DeviceManager({
     backend,
-    resolveUsb: (_client, clientName) => usb[clientName],
     roles: pins,
     ignore,
-    now: () => 0,
+    settleMs,
+    now: () => clockMs,
     listener: {
       attached: (d) => log.push(`+${name(d)}`),
       detached: (d, released) => log.push(`-${name(d)} released ${released.length}`),
@@ -31,7 +35,11 @@ function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ign
       error: (id, e) => log.push(`!${id} ${e.message}`),
     },
   });
-  return { backend, manager, log, messages };
+  const plug = (spec: SimDeviceSpec, intoClient?: number): number => {
+    const identity = usb[spec.clientName];
+    return backend.plug(identity ? { ...spec, usb: identity } : spec, intoClient);
+  };
+  return { backend, plug, manager, log, messages };
 }
 
 const PAD_USB: UsbIdentity = { vendorId: 0x09e8, productId: 0x0034, serial: 'S1', busPath: '1-1' };
@@ -39,7 +47,7 @@ const PAD_USB: UsbIdentity = { vendorId: 0x09e8, productId: 0x0034, serial: 'S1'
 describe('DeviceManager', () => {
   it('attaches a pad, gives it the human and response roles, and decodes what it plays', () => {
     const h = setup({ Pad: PAD_USB });
-    const c = h.backend.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
+    const c = h.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
     h.manager.scan();
     expect(h.log).toEqual(['+Pad', 'Pad=human,response']);
     h.backend.feed(`${c}:0:input`, [0x99, 36, 100, 0x89, 36, 0]);
@@ -53,8 +61,8 @@ describe('DeviceManager', () => {
 
   it('releases the notes a pad left sounding when it vanishes mid-note, on the outputs that played them', () => {
     const h = setup({ Pad: PAD_USB }, new RoleBook([{ match: 'Module', roles: ['thru'] }]));
-    const module = h.backend.plug({ clientName: 'Module', outputs: ['Module In'] });
-    const pad = h.backend.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
+    const module = h.plug({ clientName: 'Module', outputs: ['Module In'] });
+    const pad = h.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
     h.manager.scan();
     h.backend.feed(`${pad}:0:input`, [0x99, 36, 100, 0x99, 42, 80, 0x89, 42, 0]);
     expect(h.backend.drain(`${module}:0:output`).map((b) => [...b])).toEqual([
@@ -70,14 +78,14 @@ describe('DeviceManager', () => {
 
   it('gives a replugged pad its identity and roles back, with a new ALSA client', () => {
     const h = setup({ Pad: PAD_USB, Spare: { ...PAD_USB, serial: 'S2', busPath: '1-2' } });
-    const pad = h.backend.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
-    h.backend.plug({ clientName: 'Spare', inputs: ['Spare MIDI 1'], outputs: ['Spare MIDI 1'] });
+    const pad = h.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
+    h.plug({ clientName: 'Spare', inputs: ['Spare MIDI 1'], outputs: ['Spare MIDI 1'] });
     h.manager.scan();
     const identity = h.manager.devices()[0]?.found.identity;
     h.backend.unplug(pad);
     h.manager.scan();
     expect(h.manager.devices().map((d) => [d.found.description.clientName, d.roles.join()])).toEqual([['Spare', 'human,response']]);
-    h.backend.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
+    h.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
     h.manager.scan();
     const back = h.manager.devices().find((d) => d.found.description.clientName === 'Pad');
     expect(back?.found.identity).toBe(identity);
@@ -86,9 +94,66 @@ describe('DeviceManager', () => {
     expect(h.manager.devices().find((d) => d.found.description.clientName === 'Spare')?.roles).toEqual([]);
   });
 
+  it('reopens a device caught half-registered once all its ports exist', () => {
+    const h = setup({ Pad: PAD_USB });
+    const c = h.plug({ clientName: 'Pad', outputs: ['Pad MIDI 1'] });
+    h.manager.scan();
+    expect(h.manager.devices()[0]?.found.profile?.id).toBe('generic-output');
+    h.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'] }, c);
+    h.manager.scan();
+    const [pad] = h.manager.devices();
+    expect(pad?.found.profile?.id).toBe('generic-pad');
+    expect(pad?.roles).toEqual(['human', 'response']);
+    h.backend.feed(`${c}:0:input`, [0x99, 36, 100]);
+    expect(h.messages).toHaveLength(1);
+  });
+
+  it('reopens a device whose port handle went dead while it stayed listed', () => {
+    const h = setup();
+    const c = h.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    h.manager.scan();
+    h.backend.breakHandles(`${c}:0:input`);
+    h.manager.scan();
+    expect(h.log).toEqual(['+Pad', 'Pad=human', '-Pad released 0', '+Pad', 'Pad=human']);
+    h.backend.feed(`${c}:0:input`, [0x99, 36, 100]);
+    expect(h.messages).toHaveLength(1);
+  });
+
+  it('waits for a USB device\'s identity before opening it', () => {
+    const backend = new SimMidiBackend(() => 0);
+    const opened: string[] = [];
+    const manager = new DeviceManager({
+      backend,
+      roles: new RoleBook(),
+      now: () => 0,
+      listener: { attached: (d) => opened.push(d.found.identity) },
+    });
+    const c = backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [], usb: 'pending' });
+    manager.scan();
+    expect(opened).toEqual([]);
+    expect(manager.waiting).toBe(true);
+    backend.setUsb(c, PAD_USB);
+    manager.scan();
+    expect(opened).toEqual(['usb:09e8:0034:S1:Pad']);
+  });
+
+  it('opens a new device only once it has settled', () => {
+    const h = setup({}, new RoleBook(), [], 100);
+    clockMs = 1000;
+    h.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    h.manager.scan();
+    expect(h.manager.devices()).toEqual([]);
+    clockMs = 1060;
+    h.manager.scan();
+    expect(h.manager.devices()).toEqual([]);
+    clockMs = 1100;
+    h.manager.scan();
+    expect(h.manager.devices()).toHaveLength(1);
+  });
+
   it('opens Push 2 on its User port and switches it to User mode', () => {
     const h = setup({ 'Ableton Push 2': { vendorId: 0x2982, productId: 0x1967, busPath: '1-3' } });
-    const c = h.backend.plug({
+    const c = h.plug({
       clientName: 'Ableton Push 2',
       inputs: ['Ableton Push 2 MIDI 1', 'Ableton Push 2 MIDI 2'],
       outputs: ['Ableton Push 2 MIDI 1', 'Ableton Push 2 MIDI 2'],
@@ -103,7 +168,7 @@ describe('DeviceManager', () => {
 
   it('survives garbage from a device and a scan that finds nothing new', () => {
     const h = setup();
-    const c = h.backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    const c = h.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
     h.manager.scan();
     h.backend.feed(`${c}:0:input`, [0x45, 0x12, 0xf4, 0x99, 36]);
     h.backend.feed(`${c}:0:input`, [100]);
@@ -114,15 +179,15 @@ describe('DeviceManager', () => {
 
   it('never opens ignored devices', () => {
     const h = setup({}, new RoleBook(), ['f_midi']);
-    h.backend.plug({ clientName: 'f_midi', inputs: ['f_midi'], outputs: ['f_midi'] });
-    h.backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
+    h.plug({ clientName: 'f_midi', inputs: ['f_midi'], outputs: ['f_midi'] });
+    h.plug({ clientName: 'Pad', inputs: ['p'], outputs: [] });
     h.manager.scan();
     expect(h.manager.devices().map((d) => d.found.description.clientName)).toEqual(['Pad']);
   });
 
   it('panic releases everything every source left sounding', () => {
     const h = setup();
-    const c = h.backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: ['p'] });
+    const c = h.plug({ clientName: 'Pad', inputs: ['p'], outputs: ['p'] });
     h.manager.scan();
     h.manager.sendToRole('response', { type: 'noteOn', channel: 9, note: 36, velocity: 1 }, 'voice:A');
     h.manager.sendToRole('response', { type: 'noteOn', channel: 9, note: 38, velocity: 1 }, 'voice:B');

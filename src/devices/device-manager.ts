@@ -3,7 +3,7 @@ import { TimedMidiDecoder } from '../midi/timed-decoder.js';
 import { encodeMessage } from '../midi/encoder.js';
 import { endsNote, startsNote } from '../midi/note-end.js';
 import type { MidiBackend, MidiInputHandle, MidiOutputHandle } from './midi-backend.js';
-import { scanDevices, type FoundDevice, type UsbResolver } from './device-scan.js';
+import { scanDevices, type FoundDevice } from './device-scan.js';
 import { NoteTracker, type SoundingNote } from './note-tracker.js';
 import type { Role, RoleBook } from './roles.js';
 
@@ -29,12 +29,16 @@ export interface DeviceListener {
 
 export interface DeviceManagerOptions {
   readonly backend: MidiBackend;
-  readonly resolveUsb: UsbResolver;
   readonly roles: RoleBook;
   readonly now: () => number;
   readonly listener: DeviceListener;
   /** Devices whose identity or client name contains one of these are never opened. */
   readonly ignore?: readonly string[];
+  /**
+   * A new device is opened only once it has looked the same for this long: the kernel
+   * registers a USB MIDI device's ports in steps, and a port opened mid-way can stay deaf.
+   */
+  readonly settleMs?: number;
 }
 
 /**
@@ -45,17 +49,39 @@ export interface DeviceManagerOptions {
 export class DeviceManager {
   readonly #devices = new Map<string, MutableDevice>();
   readonly #notes = new NoteTracker();
+  /** New devices waiting to settle, with when each was first seen as it is now. */
+  readonly #settling = new Map<string, number>();
 
   constructor(private readonly opts: DeviceManagerOptions) {}
 
   scan(): void {
-    const { backend, resolveUsb } = this.opts;
+    const { backend } = this.opts;
     backend.refresh();
-    const found = scanDevices(backend.listPorts(), resolveUsb);
+    const found = scanDevices(backend.listPorts());
     const present = new Set(found.map((f) => f.instanceKey));
-    for (const [key, dev] of this.#devices) if (!present.has(key)) this.#detach(dev);
-    for (const f of found) if (!this.#devices.has(f.instanceKey) && f.profile && !this.#ignored(f)) this.#attach(f);
+    // A handle can go dead while its device is still listed (the port list glitched while
+    // the kernel registered another device): close it and open the device again.
+    for (const [key, dev] of this.#devices) if (!present.has(key) || dev.handleGone) this.#detach(dev);
+    for (const key of this.#settling.keys()) if (!present.has(key)) this.#settling.delete(key);
+    const now = this.opts.now();
+    for (const f of found) {
+      if (this.#devices.has(f.instanceKey) || !f.profile || this.#ignored(f)) continue;
+      if (f.identityPending) {
+        this.#settling.set(f.instanceKey, this.#settling.get(f.instanceKey) ?? now);
+        continue;
+      }
+      const firstSeen = this.#settling.get(f.instanceKey) ?? now;
+      if (now - firstSeen >= (this.opts.settleMs ?? 0)) {
+        this.#settling.delete(f.instanceKey);
+        this.#attach(f);
+      } else this.#settling.set(f.instanceKey, firstSeen);
+    }
     this.#assignRoles();
+  }
+
+  /** True while a device seen in the last scan waits to settle or for its USB identity. */
+  get waiting(): boolean {
+    return this.#settling.size > 0;
   }
 
   /** Connected devices in plug order. */
@@ -121,8 +147,10 @@ export class DeviceManager {
       listener.error?.(found.identity, e as Error);
       return;
     }
-    const dev: MutableDevice = { found, input, output, roles: [], attachedAtMs: now() };
+    const dev: MutableDevice = { found, input, output, roles: [], attachedAtMs: now(), handleGone: false };
     this.#devices.set(found.instanceKey, dev);
+    input?.onGone(() => (dev.handleGone = true));
+    output?.onGone(() => (dev.handleGone = true));
     for (const m of profile.initMessages) output?.send(Uint8Array.from(m));
     if (input) {
       const decoder = new TimedMidiDecoder();
@@ -172,4 +200,5 @@ export class DeviceManager {
 
 interface MutableDevice extends ConnectedDevice {
   roles: readonly Role[];
+  handleGone: boolean;
 }

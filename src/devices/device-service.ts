@@ -3,12 +3,10 @@ import { DeviceManager, type DeviceListener } from './device-manager.js';
 import type { HotplugSource } from './hotplug.js';
 import type { MidiBackend } from './midi-backend.js';
 import type { RoleBook } from './roles.js';
-import { cardForClient, type SysfsUsbIdentityReader } from './usb-identity.js';
 
 export interface DeviceServiceOptions {
   readonly backend: MidiBackend;
   readonly hotplug: HotplugSource;
-  readonly usb: SysfsUsbIdentityReader;
   readonly roles: RoleBook;
   readonly pollMs: number;
   readonly ignore?: readonly string[];
@@ -20,16 +18,20 @@ export interface DeviceServiceOptions {
  * After a USB event the ALSA ports appear only once snd-usb-audio has probed the device,
  * tens to hundreds of ms later; scanning on this ladder catches them without a busy poll.
  */
-const SCAN_LADDER_MS = [0, 40, 120, 300, 700];
+const SCAN_LADDER_MS = [0, 20, 60, 130, 200, 350, 700];
+/** See DeviceManagerOptions.settleMs; the ladder above rescans soon after it has passed. */
+const SETTLE_MS = 100;
+const RECHECK_MS = 40;
 
 /** The device layer's I/O shell: timers, USB events and logging around the DeviceManager. */
 export class DeviceService {
   readonly manager: DeviceManager;
   readonly #timers = new Set<NodeJS.Timeout>();
   #poll: NodeJS.Timeout | undefined;
+  #recheck: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DeviceServiceOptions) {
-    const { log, usb } = opts;
+    const { log } = opts;
     const extra = opts.listener ?? {};
     const label = (d: { found: { identity: string; description: { clientName: string } } }): object => ({
       device: d.found.description.clientName,
@@ -39,11 +41,8 @@ export class DeviceService {
       backend: opts.backend,
       roles: opts.roles,
       ignore: opts.ignore ?? [],
+      settleMs: SETTLE_MS,
       now: () => performance.now(),
-      resolveUsb: (client, clientName) => {
-        const card = cardForClient(client, clientName, usb.cards());
-        return card ? usb.usbIdentityOfCard(card.number) : undefined;
-      },
       listener: {
         attached: (d) => {
           log.info({ ...label(d), profile: d.found.profile?.id, input: d.input?.port.name, output: d.output?.port.name }, 'device attached');
@@ -57,7 +56,10 @@ export class DeviceService {
           log.info({ ...label(d), roles: d.roles }, 'device roles');
           extra.rolesChanged?.(d);
         },
-        message: (d, t) => extra.message?.(d, t),
+        message: (d, t) => {
+          if (log.isLevelEnabled('trace')) log.trace({ device: d.found.description.clientName, type: t.message.type }, 'midi in');
+          extra.message?.(d, t);
+        },
         error: (identity, e) => {
           log.warn({ identity, err: e.message }, 'device could not be opened; will retry on the next scan');
           extra.error?.(identity, e);
@@ -69,15 +71,18 @@ export class DeviceService {
   start(): void {
     const { hotplug, log, pollMs } = this.opts;
     hotplug.onChange((event, what) => {
-      log.debug({ event, usb: what }, 'usb event');
+      log.debug({ event, source: what }, 'hotplug event');
       this.#scanLadder();
     });
+    // The backend lists ports off this thread and says when the list changed.
+    this.opts.backend.onPortsChanged(() => this.#safeScan());
     this.#safeScan();
     this.#poll = setInterval(() => this.#safeScan(), pollMs);
   }
 
   stop(): void {
     if (this.#poll) clearInterval(this.#poll);
+    if (this.#recheck) clearTimeout(this.#recheck);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.opts.hotplug.dispose();
@@ -85,7 +90,10 @@ export class DeviceService {
     this.opts.backend.dispose();
   }
 
+  /** One ladder at a time: a burst of events (udev touches many nodes per card) restarts it. */
   #scanLadder(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     for (const delay of SCAN_LADDER_MS) {
       const t = setTimeout(() => {
         this.#timers.delete(t);
@@ -98,6 +106,13 @@ export class DeviceService {
   #safeScan(): void {
     try {
       this.manager.scan();
+      // A device waiting to settle or for sysfs changes nothing ALSA would announce: look again soon.
+      if (this.manager.waiting && !this.#recheck) {
+        this.#recheck = setTimeout(() => {
+          this.#recheck = undefined;
+          this.#safeScan();
+        }, RECHECK_MS);
+      }
     } catch (e) {
       // A scan that fails (ALSA hiccup during unplug) is retried by the next poll.
       this.opts.log.warn({ err: (e as Error).message }, 'device scan failed');

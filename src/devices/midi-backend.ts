@@ -1,3 +1,5 @@
+import type { UsbIdentity } from './usb-identity.js';
+
 /**
  * The MIDI port seam. One real implementation (ALSA sequencer via @julusian/midi) and one
  * in-memory simulator; `test/contract/midi-backend.contract.ts` holds both to this contract.
@@ -10,6 +12,8 @@
  * - When a port disappears, every open handle on it emits `gone` exactly once and then
  *   ignores further calls: `send` on a gone output is a no-op that reports `false`.
  * - `close()` is idempotent and never throws.
+ * - `listPorts()` never blocks on the kernel: enumeration can sleep in ALSA, and the caller
+ *   is the thread that times the music.
  */
 export interface MidiPortInfo {
   /** Backend-specific id of the port as it exists now (ALSA "client:port" for real). */
@@ -21,6 +25,12 @@ export interface MidiPortInfo {
   /** 0-based index of the port within its client. */
   readonly portIndex: number;
   readonly direction: 'input' | 'output';
+  /**
+   * The USB device behind the port, read by the backend with the listing (so nothing on the
+   * main thread touches sysfs): undefined if not USB, 'pending' while the kernel is still
+   * registering or removing it.
+   */
+  readonly usb?: UsbIdentity | 'pending';
 }
 
 export interface MidiInputHandle {
@@ -46,8 +56,13 @@ export interface MidiBackend {
   openInput(portId: string): MidiInputHandle;
   /** Throws `PortUnavailable` if the port does not exist or cannot be opened. */
   openOutput(portId: string): MidiOutputHandle;
-  /** Re-reads the port list and fires `gone` on handles whose port vanished. */
+  /**
+   * Re-reads the port list and fires `gone` on handles whose port vanished. The real backend
+   * does this off the main thread, so its effect may arrive later, with `onPortsChanged`.
+   */
   refresh(): void;
+  /** Called whenever the port list changes (plug, unplug, or a refresh finding a change). */
+  onPortsChanged(listener: () => void): void;
   dispose(): void;
 }
 

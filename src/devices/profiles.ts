@@ -32,7 +32,7 @@ export interface DeviceProfile {
 const firstIfAny = (names: readonly string[]): number | undefined => (names.length > 0 ? 0 : undefined);
 
 /** Clients that are part of the system, not devices a musician plugged in. */
-const SYSTEM_CLIENTS = [/^Midi Through$/, /^System$/, /^RtMidi /, /^antiphon/i];
+const SYSTEM_CLIENTS = [/^Midi Through$/, /^System$/, /^RtMidi /];
 
 const PUSH2_USB = { vendorId: 0x2982, productId: 0x1967 } as const;
 /** Push 2's second port is the User port; the first belongs to Ableton Live. */

@@ -34,21 +34,23 @@ export class RoleBook {
     };
     for (const d of connected) for (const pin of this.pins) if (matchesPin(d, pin)) for (const r of pin.roles) give(d, r);
 
-    const pinned = (role: Role): boolean => [...roles.values()].some((list) => list.includes(role));
-    if (!pinned('human')) {
-      const pads = connected.filter((d) => d.profile?.isPadController && d.inputs.length > 0);
+    // A device the config names does exactly what the config says, and a role the config
+    // gives to a device waits for that device rather than going to a stand-in.
+    const isPinned = (d: FoundDevice): boolean => this.pins.some((pin) => matchesPin(d, pin));
+    const configured = (role: Role): boolean => this.pins.some((pin) => pin.roles.includes(role));
+    const free = connected.filter((d) => !isPinned(d));
+    if (!configured('human')) {
+      const pads = free.filter((d) => d.profile?.isPadController && d.inputs.length > 0);
       const human = pads.find((d) => d.identity === this.#humanOwner) ?? pads[0];
       if (human) {
         this.#humanOwner ??= human.identity;
         give(human, 'human');
       }
     }
-    if (!pinned('response')) {
+    if (!configured('response')) {
       const human = connected.find((d) => roles.get(d.identity)?.includes('human'));
-      const target =
-        human && human.profile?.outputPort(human.description) !== undefined
-          ? human
-          : connected.find((d) => d.profile && d.profile.outputPort(d.description) !== undefined);
+      const hasOutput = (d: FoundDevice): boolean => d.profile?.outputPort(d.description) !== undefined;
+      const target = human && hasOutput(human) ? human : free.find(hasOutput);
       if (target) give(target, 'response');
     }
     return roles;

@@ -1,5 +1,6 @@
 import type { MidiBackend, MidiInputHandle, MidiOutputHandle, MidiPortInfo } from './midi-backend.js';
 import { PortUnavailable } from './midi-backend.js';
+import type { UsbIdentity } from './usb-identity.js';
 
 /** A device plugged into the simulator: one client with named input and output ports. */
 export interface SimDeviceSpec {
@@ -7,6 +8,8 @@ export interface SimDeviceSpec {
   /** Port names, in port-index order. A name may appear in both lists (a duplex port). */
   readonly inputs?: readonly string[];
   readonly outputs?: readonly string[];
+  /** The USB identity the backend reports with the ports (as ALSA's worker reads it from sysfs). */
+  readonly usb?: UsbIdentity | 'pending';
 }
 
 interface SimPort {
@@ -83,15 +86,21 @@ export class SimMidiBackend implements MidiBackend {
   readonly #pendingGone = new Map<string, SimInput[]>();
   readonly #outputHandles = new Map<string, Set<SimOutput>>();
   #nextClient = 20;
+  readonly #changeListeners: (() => void)[] = [];
   #disposed = false;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** Plugs a device; returns its client id, the handle to unplug it. */
-  plug(spec: SimDeviceSpec): number {
-    const client = this.#nextClient++;
+  /**
+   * Plugs a device; returns its client id, the handle to unplug it. With `intoClient`, adds
+   * the ports to an existing client, as the kernel does while it registers a device port by port.
+   */
+  plug(spec: SimDeviceSpec, intoClient?: number): number {
+    const client = intoClient ?? this.#nextClient++;
     const add = (direction: 'input' | 'output', names: readonly string[]): void => {
-      names.forEach((portName, portIndex) => {
+      const first = [...this.#ports.values()].filter((p) => p.info.id.startsWith(`${client}:`) && p.info.direction === direction).length;
+      names.forEach((portName, i) => {
+        const portIndex = first + i;
         const id = `${client}:${portIndex}:${direction}`;
         const info: MidiPortInfo = {
           id,
@@ -99,13 +108,24 @@ export class SimMidiBackend implements MidiBackend {
           clientName: spec.clientName,
           portIndex,
           direction,
+          ...(spec.usb === undefined ? {} : { usb: spec.usb }),
         };
         this.#ports.set(id, { info, inputHandles: new Set(), received: [] });
       });
     };
     add('input', spec.inputs ?? []);
     add('output', spec.outputs ?? []);
+    this.#plugged = true;
     return client;
+  }
+
+  /** Changes the USB identity reported for a client's ports (sysfs filling in after plug). */
+  setUsb(client: number, usb: UsbIdentity | 'pending' | undefined): void {
+    for (const [id, port] of this.#ports) {
+      if (!id.startsWith(`${client}:`)) continue;
+      const { usb: _old, ...rest } = port.info;
+      this.#ports.set(id, { ...port, info: usb === undefined ? rest : { ...rest, usb } });
+    }
   }
 
   /** Unplugs every port of a client. Handles learn of it on the next `refresh()`. */
@@ -116,6 +136,20 @@ export class SimMidiBackend implements MidiBackend {
         this.#pendingGone.set(id, [...port.inputHandles]);
       }
     }
+  }
+
+  /**
+   * Kills the open handles of a port that stays listed, as a glitch in ALSA's port list can:
+   * they report gone, and the device layer must recover.
+   */
+  breakHandles(portId: string): void {
+    const port = this.#ports.get(portId);
+    for (const h of [...(port?.inputHandles ?? [])]) {
+      port?.inputHandles.delete(h);
+      h.markGone();
+    }
+    for (const h of this.#outputHandles.get(portId) ?? []) h.markGone();
+    this.#outputHandles.delete(portId);
   }
 
   /** The device plays bytes: delivered to every open input handle on that port. */
@@ -138,6 +172,10 @@ export class SimMidiBackend implements MidiBackend {
       if (info.clientName === clientName && info.direction === direction && info.portIndex === portIndex) return info;
     }
     return undefined;
+  }
+
+  onPortsChanged(listener: () => void): void {
+    this.#changeListeners.push(listener);
   }
 
   listPorts(): readonly MidiPortInfo[] {
@@ -175,8 +213,14 @@ export class SimMidiBackend implements MidiBackend {
       for (const h of this.#outputHandles.get(id) ?? []) h.markGone();
       this.#outputHandles.delete(id);
     }
+    const changed = this.#pendingGone.size > 0 || this.#plugged;
     this.#pendingGone.clear();
+    this.#plugged = false;
+    if (changed) for (const l of this.#changeListeners) l();
   }
+
+  /** Something was plugged since the last refresh: like ALSA, the change is announced on refresh. */
+  #plugged = false;
 
   dispose(): void {
     this.#disposed = true;

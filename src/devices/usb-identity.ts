@@ -39,9 +39,32 @@ export function parseAsoundCards(text: string): AlsaCard[] {
  * client's name must also match the card's, so a guess is never taken for an identity.
  */
 export function cardForClient(client: number, clientName: string, cards: readonly AlsaCard[]): AlsaCard | undefined {
-  if (client < 16) return undefined;
-  const card = cards.find((c) => c.number === Math.floor((client - 16) / 4));
+  const number = cardNumberOfClient(client);
+  const card = cards.find((c) => c.number === number);
   return card && card.shortName === clientName ? card : undefined;
+}
+
+/** The card slot a kernel client number belongs to; undefined for system and application clients. */
+export function cardNumberOfClient(client: number): number | undefined {
+  // Clients 128 and up are dynamic (applications); 16..127 are the per-card kernel slots.
+  return client >= 16 && client < 128 ? Math.floor((client - 16) / 4) : undefined;
+}
+
+/**
+ * The USB identity behind an ALSA sequencer client. A card's client can outlive the card by
+ * a moment on unplug, and sysfs fills in after the card on plug: both windows are 'pending'.
+ */
+export function resolveClientUsb(
+  reader: SysfsUsbIdentityReader,
+  cards: readonly AlsaCard[],
+  client: number,
+  clientName: string,
+): UsbIdentity | 'pending' | undefined {
+  const slot = cardNumberOfClient(client);
+  if (slot !== undefined && !cards.some((c) => c.number === slot)) return 'pending';
+  const card = cardForClient(client, clientName, cards);
+  if (!card) return undefined;
+  return reader.usbIdentityOfCard(card.number) ?? (card.driver === 'USB-Audio' ? 'pending' : undefined);
 }
 
 /** Reads USB identities of ALSA cards from sysfs; the roots are parameters for tests. */
@@ -59,33 +82,38 @@ export class SysfsUsbIdentityReader {
     }
   }
 
-  /** USB identity of a card, or undefined for non-USB cards (virmidi, onboard). */
-  usbIdentityOfCard(cardNumber: number): UsbIdentity | undefined {
+  /**
+   * USB identity of a card: undefined for non-USB cards (virmidi, onboard), 'pending' while
+   * sysfs is still being filled in (the serial string appears after the ids).
+   */
+  usbIdentityOfCard(cardNumber: number): UsbIdentity | 'pending' | undefined {
+    let dev: string;
     try {
       // cardN/device is the USB interface; its parent directory is the USB device.
-      const iface = realpathSync(join(this.sysRoot, `class/sound/card${cardNumber}/device`));
-      const dev = dirname(iface);
-      const attr = (name: string): string | undefined => {
-        try {
-          return readFileSync(join(dev, name), 'utf8').trim();
-        } catch {
-          return undefined;
-        }
-      };
-      const vendor = attr('idVendor');
-      const product = attr('idProduct');
-      if (!vendor || !product) return undefined;
-      return {
-        vendorId: parseInt(vendor, 16),
-        productId: parseInt(product, 16),
-        serial: attr('serial') || undefined,
-        manufacturer: attr('manufacturer'),
-        product: attr('product'),
-        busPath: dev.split('/').pop() ?? '',
-      };
+      dev = dirname(realpathSync(join(this.sysRoot, `class/sound/card${cardNumber}/device`)));
     } catch {
       return undefined;
     }
+    const attr = (name: string): string | undefined => {
+      try {
+        return readFileSync(join(dev, name), 'utf8').trim();
+      } catch {
+        return undefined;
+      }
+    };
+    const vendor = attr('idVendor');
+    const product = attr('idProduct');
+    if (!vendor || !product) return undefined;
+    const serial = attr('serial');
+    if (!serial && declaresSerial(dev)) return 'pending';
+    return {
+      vendorId: parseInt(vendor, 16),
+      productId: parseInt(product, 16),
+      serial: serial || undefined,
+      manufacturer: attr('manufacturer'),
+      product: attr('product'),
+      busPath: dev.split('/').pop() ?? '',
+    };
   }
 
   /** Every USB device on the system, for `antiphon devices`. */
@@ -126,4 +154,14 @@ export class SysfsUsbIdentityReader {
 export function formatUsbId(id: Pick<UsbIdentity, 'vendorId' | 'productId'>): string {
   const hex = (n: number): string => n.toString(16).padStart(4, '0');
   return `${hex(id.vendorId)}:${hex(id.productId)}`;
+}
+
+/** Does the device descriptor name a serial-number string (iSerialNumber, byte 16, non-zero)? */
+function declaresSerial(deviceDir: string): boolean {
+  try {
+    const descriptors = readFileSync(join(deviceDir, 'descriptors'));
+    return (descriptors[16] ?? 0) !== 0;
+  } catch {
+    return false;
+  }
 }

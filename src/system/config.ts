@@ -7,6 +7,59 @@ const role = z.union([
   z.templateLiteral(['voice:', z.string()]),
 ]);
 
+const bars = (lo: number, hi: number, dflt: number) => z.number().int().min(lo).max(hi).default(dflt);
+const cc = (dflt: number) => z.number().int().min(0).max(119).default(dflt);
+
+/** `[perform]`: the call-and-response engine, its voices, knobs-as-CC and recordings. */
+const PERFORM_SCHEMA = z
+  .object({
+    tempo_bpm: z.number().min(20).max(300).default(120),
+    mode: z.enum(['answer', 'chain', 'loop']).default('answer'),
+    min_call_bars: bars(1, 64, 1),
+    max_call_bars: bars(1, 64, 8),
+    silence_bars: bars(1, 8, 1),
+    /** 0 = as long as the call. */
+    response_bars: bars(0, 64, 0),
+    safety_ms: z.number().min(0).max(500).default(30),
+    carry_state: z.boolean().default(true),
+    gate_steps: z.number().gt(0).max(4).default(0.5),
+    /** Unset: a new seed every boot. */
+    seed: z.number().int().optional(),
+    /** Models a model-select knob steps through (names under models/ or folders). */
+    models: z.array(z.string().min(1)).min(1).default(['default']),
+    voices: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            model: z.string().min(1).default('default'),
+            role: role.default('response'),
+            /** 1-based, as printed on gear. */
+            channel: z.number().int().min(1).max(16).default(10),
+            temperature: z.number().min(0.1).max(2).default(1),
+            beam: z.number().int().min(1).max(16).default(1),
+          })
+          .strict(),
+      )
+      .min(1)
+      .default([{ name: 'A', model: 'default', role: 'response', channel: 10, temperature: 1, beam: 1 }]),
+    loop_min_hits_per_bar: z.number().min(0).default(2),
+    loop_max_hits_per_bar: z.number().min(1).default(40),
+    loop_retries: z.number().int().min(0).max(8).default(2),
+    recordings_max_mb: z.number().min(1).default(256),
+    /** A pad note that ends the call (besides the CC), e.g. a spare pad; unset = none. */
+    end_call_note: z.number().int().min(0).max(127).optional(),
+    /** Controller numbers (Magenta's interface leaves them to the user; these are free in GM). */
+    cc: z
+      .object({
+        end_call: cc(102), panic: cc(103), mutate: cc(104), loop: cc(105), min_listen: cc(106), max_listen: cc(107),
+        response_length: cc(108), temperature: cc(109), tempo: cc(110), model_select: cc(111), mode: cc(112), state_out: cc(113),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 /**
  * One schema per config section. A bad value in one section costs only that section: it
  * falls back to its defaults and the problem is reported with its path, so a typo in
@@ -26,6 +79,7 @@ export const SECTION_SCHEMAS = {
     .strict(),
   log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info') }).strict(),
   data: z.object({ dir: z.string().min(1).default('./data') }).strict(),
+  perform: PERFORM_SCHEMA,
 } as const;
 
 type Sections = typeof SECTION_SCHEMAS;

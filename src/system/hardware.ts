@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { AlsaMidiBackend } from '../devices/alsa-backend.js';
-import { NoHotplugSource, UsbHotplugSource, type HotplugSource } from '../devices/hotplug.js';
+import {
+  CombinedHotplugSource,
+  DevSndHotplugSource,
+  UsbHotplugSource,
+  type HotplugSource,
+} from '../devices/hotplug.js';
 import type { MidiBackend } from '../devices/midi-backend.js';
 import { SimMidiBackend } from '../devices/sim-backend.js';
 import { SysfsUsbIdentityReader } from '../devices/usb-identity.js';
@@ -29,14 +34,19 @@ export function openHardware(): Hardware {
     missing.push(`MIDI: ${(e as Error).message}`);
     backend = new SimMidiBackend();
   }
-  let hotplug: HotplugSource;
+  const sources: HotplugSource[] = [];
   try {
     // libusb reports a missing USB sysfs asynchronously, as an uncaught error: check first.
     if (!existsSync('/sys/bus/usb/devices')) throw new Error('no /sys/bus/usb/devices');
-    hotplug = new UsbHotplugSource();
+    sources.push(new UsbHotplugSource());
   } catch (e) {
     missing.push(`USB hotplug: ${(e as Error).message}`);
-    hotplug = new NoHotplugSource();
   }
+  try {
+    sources.push(new DevSndHotplugSource());
+  } catch (e) {
+    missing.push(`/dev/snd watch: ${(e as Error).message}`);
+  }
+  const hotplug = new CombinedHotplugSource(sources);
   return { backend, hotplug, usb: new SysfsUsbIdentityReader(), missing };
 }

@@ -25,6 +25,6 @@ export function humanLine(json: string): string {
  * readable line per record. Writes to stderr so stdout stays free for command output.
  */
 export function createLogger(level: LevelWithSilent, human: boolean): Logger {
-  const dest = human ? { write: (line: string) => process.stderr.write(humanLine(line)) } : process.stderr;
+  const dest = human ? { write: (line: string) => process.stderr.write(humanLine(line)) } : process.stdout;
   return pino({ level, base: undefined }, dest);
 }

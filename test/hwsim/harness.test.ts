@@ -13,7 +13,7 @@ import { createGpioSim } from './support/gpio-sim.js';
 import { loadI2cStub } from './support/i2c-stub.js';
 import { runTool } from './support/kmod.js';
 import { UsbMidiGadget } from './support/usb-gadget.js';
-import { loadVirmidi } from './support/virmidi.js';
+import { loadVirmidi, unloadVirmidi } from './support/virmidi.js';
 import { waitFor } from './support/wait.js';
 
 const NOTE_ON = [0x90, 0x24, 0x64];
@@ -48,6 +48,11 @@ describe('snd-virmidi', () => {
       output.closePort();
       raw.close();
     }
+  });
+
+  afterAll(async () => {
+    // Later files must not find four extra "pads" the device layer would hand roles to.
+    await unloadVirmidi();
   });
 });
 

@@ -18,7 +18,10 @@
 #   HWSIM_TIMEOUT     seconds before the VM is killed (default 900)
 #   HWSIM_MEM / HWSIM_SMP   guest memory in MiB (default 2048) / CPUs (default 2)
 #   HWSIM_TIMINGS     file to which run appends "boot=<s>" and "command=<s>" lines
-set -euo pipefail
+#   HWSIM_PASS_ENV    names of host environment variables to export inside the guest
+set -Eeuo pipefail
+# Whatever fails unexpectedly still says what and where: this harness never fails silently.
+trap 'echo "hw-sim: ERROR: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO of hw-sim.sh" >&2' ERR
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CACHE_ROOT=${HWSIM_CACHE_ROOT:-$HOME/.cache/antiphon-hwsim}
@@ -64,7 +67,7 @@ ensure_packages() {
 # meta-package instead of pinning a version that will vanish.
 resolve_kver() {
   if [ -n "${HWSIM_KVER:-}" ]; then echo "$HWSIM_KVER"; return; fi
-  apt-cache depends linux-image-amd64 2>/dev/null \
+  { apt-cache depends linux-image-amd64 2>/dev/null || true; } \
     | sed -n 's/^ *Depends: linux-image-\([0-9][^ ]*-amd64\)$/\1/p' | head -1
 }
 
@@ -76,11 +79,11 @@ prepare_kernel() {  # $1 = cache dir for this KVER
   [ -f "$C/.kernel-ok" ] && return 0
   log "fetching kernel $KVER"
   rm -rf "$C/kroot" "$C/hdr"; mkdir -p "$C/deb" "$C/kroot" "$C/hdr"
-  kpkg_ver=$(apt-cache show "linux-image-$KVER" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
+  kpkg_ver=$({ apt-cache show "linux-image-$KVER" 2>/dev/null || true; } | sed -n 's/^Version: //p' | head -1)
   [ -n "$kpkg_ver" ] || die "linux-image-$KVER is not in the apt index (set HWSIM_KVER to an available ABI)"
   # The headers' own dependencies name the matching -common and kbuild packages.
-  hdr_common=$(apt-cache depends "linux-headers-$KVER" | sed -n 's/^ *Depends: \(linux-headers-[^ ]*-common\)$/\1/p' | head -1)
-  kbuild=$(apt-cache depends "linux-headers-$KVER" | sed -n 's/^ *Depends: \(linux-kbuild-[^ ]*\)$/\1/p' | head -1)
+  hdr_common=$({ apt-cache depends "linux-headers-$KVER" 2>/dev/null || true; } | sed -n 's/^ *Depends: \(linux-headers-[^ ]*-common\)$/\1/p' | head -1)
+  kbuild=$({ apt-cache depends "linux-headers-$KVER" 2>/dev/null || true; } | sed -n 's/^ *Depends: \(linux-kbuild-[^ ]*\)$/\1/p' | head -1)
   [ -n "$hdr_common" ] && [ -n "$kbuild" ] || die "cannot resolve header packages of linux-headers-$KVER"
   download "$C/deb" "linux-image-$KVER" "linux-headers-$KVER" "$hdr_common" "$kbuild"
   dpkg -x "$C"/deb/linux-image-"$KVER"_*.deb "$C/kroot"
@@ -148,9 +151,14 @@ prepare() {
   if [ ! -f "$C/.ready" ]; then
     prepare_kernel "$C"
     prepare_gpio_modules "$C"
+    touch "$C/.ready"
+  fi
+  # The initramfs is cheap; rebuild it whenever init or its builder changed.
+  local want; want=$(cat "$HERE/init" "$HERE/build-initramfs.sh" | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$C/initrd.sha256" 2>/dev/null)" != "$want" ] || [ ! -f "$C/initrd.cpio.gz" ]; then
     "$HERE/build-initramfs.sh" "$C/kroot" "$KVER" "$C/initrd.cpio.gz" "$HERE/init" \
       || die "building the initramfs failed"
-    touch "$C/.ready"
+    echo "$want" > "$C/initrd.sha256"
   fi
   echo "$KVER" > "$CACHE_ROOT/current"
   log "ready: kernel $KVER in $C"
@@ -174,6 +182,8 @@ run() {
   local C=$CACHE_ROOT/$KVER
   [ -f "$C/.ready" ] || die "kernel $KVER is not prepared in $C; run '$0 prepare' first"
 
+  # Old results pile up otherwise: keep two days' worth.
+  find "$CACHE_ROOT/out" -mindepth 1 -maxdepth 1 -type d -mtime +2 -exec rm -rf {} + 2>/dev/null || true
   local out=${HWSIM_OUT:-}
   if [ -z "$out" ]; then mkdir -p "$CACHE_ROOT/out"; out=$(mktemp -d "$CACHE_ROOT/out/run.XXXXXX"); fi
   mkdir -p "$out"; out=$(cd "$out" && pwd)
@@ -187,6 +197,8 @@ run() {
   # The command travels as a script in the shared writable folder (same path in the guest).
   {
     echo "export HWSIM=1 HWSIM_OUT=$out HWSIM_REPO=$REPO HWSIM_DIN_TTY=/dev/ttyS1 HWSIM_KVER=$KVER CI=1"
+    local v
+    for v in ${HWSIM_PASS_ENV:-}; do [ -z "${!v+x}" ] || printf 'export %s=%q\n' "$v" "${!v}"; done
     echo "cd $REPO"
     printf '%s\n' "$cmd"
   } > "$out/cmd.sh"

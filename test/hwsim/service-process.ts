@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './support/wait.js';
@@ -17,7 +17,9 @@ export interface LogRecord {
  */
 export class ServiceProcess {
   readonly records: LogRecord[] = [];
+  /** stdout lines that are not log records (the demo's drum grids, banners). */
   readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
   exitCode: number | null | undefined;
   readonly #child: ChildProcess;
 
@@ -28,28 +30,29 @@ export class ServiceProcess {
     this.#child = spawn(process.execPath, ['dist/cli/main.js', 'start', '--config', config, '--log', 'json', ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let err = '';
-    this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-      const lines = err.split('\n');
-      err = lines.pop() ?? '';
+    // JSON log lines come on stdout; stderr carries native libraries' own messages.
+    let pending = '';
+    this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
       for (const line of lines) {
         try {
           this.records.push(JSON.parse(line) as LogRecord);
         } catch {
-          this.records.push({ time: Date.now(), msg: `(stderr) ${line}` });
+          this.stdout.push(line);
         }
       }
     });
-    this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.stdout.push(chunk));
+    this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.stderr.push(chunk));
     this.#child.on('exit', (code) => {
       this.exitCode = code;
     });
   }
 
-  static async start(configToml: string, extraArgs: readonly string[] = []): Promise<ServiceProcess> {
+  static async start(configToml: string, extraArgs: readonly string[] = [], startTimeoutMs = 60_000): Promise<ServiceProcess> {
     const svc = new ServiceProcess(configToml, extraArgs);
-    await svc.waitForLog((r) => r.msg === 'antiphon started', 'the service to start', 60_000);
+    await svc.waitForLog((r) => r.msg === 'antiphon started', 'the service to start', startTimeoutMs);
     return svc;
   }
 
@@ -71,10 +74,33 @@ export class ServiceProcess {
     );
   }
 
+  /** Where each thread of the service is waiting in the kernel: evidence when it hangs. */
+  threadStates(): string {
+    const pid = this.#child.pid;
+    if (pid === undefined) return 'no pid';
+    const read = (f: string): string => {
+      try {
+        return readFileSync(f, 'utf8').trim();
+      } catch {
+        return '?';
+      }
+    };
+    return readdirSync(`/proc/${pid}/task`)
+      .map((t) => `${t} ${read(`/proc/${pid}/task/${t}/comm`)} ${read(`/proc/${pid}/task/${t}/wchan`)} | ${read(`/proc/${pid}/task/${t}/stack`).replace(/\n/g, ' < ')}`)
+      .join('\n');
+  }
+
+  /** SIGTERM, as systemd stops it; the exit code it returned (SIGKILL after 10 s is a failure). */
   async stop(): Promise<number | null> {
     if (this.exitCode !== undefined) return this.exitCode;
     this.#child.kill('SIGTERM');
-    await waitFor(() => this.exitCode !== undefined, { what: 'the service to exit', timeoutMs: 10_000 });
+    try {
+      await waitFor(() => this.exitCode !== undefined, { what: 'the service to exit', timeoutMs: 10_000 });
+    } catch (e) {
+      this.records.push({ time: Date.now(), msg: `(hung on stop) ${this.threadStates()}` });
+      this.#child.kill('SIGKILL');
+      throw e;
+    }
     return this.exitCode ?? null;
   }
 }

@@ -44,3 +44,17 @@ export async function runTool(cmd: string, args: readonly string[]): Promise<str
     throw new Error(`${cmd} ${args.join(' ')} failed: ${stderr === '' ? String(error) : stderr}`);
   }
 }
+
+/**
+ * Unloads a module (modprobe -r) if it is loaded, so a suite leaves no devices behind for the
+ * next file (the suites share one VM). Fails if something still holds it open.
+ */
+export async function unloadModule(name: string): Promise<void> {
+  if (!isModuleLoaded(name)) return;
+  try {
+    await run('modprobe', ['-r', name]);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new ModuleLoadError(`-r ${name}`, stderr !== undefined && stderr !== '' ? stderr : String(error));
+  }
+}

@@ -1,5 +1,5 @@
 import { type AlsaCard, findCard, rawMidiPath } from './alsa-cards.js';
-import { loadModule } from './kmod.js';
+import { loadModule, unloadModule } from './kmod.js';
 import { RawMidiDevice } from './rawmidi.js';
 import { waitFor } from './wait.js';
 
@@ -29,4 +29,12 @@ export async function loadVirmidi(): Promise<VirmidiCard> {
     open: (n) => RawMidiDevice.open(rawPath(n)),
     seqPortName: (n) => `VirMIDI ${card.index}-${n}`,
   };
+}
+
+/**
+ * Removes the snd-virmidi card (close its raw devices and sequencer ports first). Its clients
+ * look like pads to the device layer, so a suite that loaded it should unload it when done.
+ */
+export async function unloadVirmidi(): Promise<void> {
+  await unloadModule('snd-virmidi');
 }

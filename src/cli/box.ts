@@ -1,0 +1,158 @@
+import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { MasterClock } from '../clock/master-clock.js';
+import type { MidiOut } from '../clock/midi-out.js';
+import { Priority, Scheduler } from '../clock/scheduler.js';
+import { hrtimeClock } from '../clock/time-source.js';
+import { bpm, ms, ticks } from '../clock/units.js';
+import { SpinWakeup } from '../clock/wakeup.js';
+import type { ConnectedDevice } from '../devices/device-manager.js';
+import { DeviceService } from '../devices/device-service.js';
+import { RoleBook } from '../devices/roles.js';
+import type { TimedMidiMessage } from '../midi/message.js';
+import { ccToAction, paramsFromConfig, stateCcValue } from '../perform/controls.js';
+import { DemoPerformer } from '../perform/demo-performer.js';
+import { PerformanceEngine } from '../perform/engine.js';
+import type { Exchange } from '../perform/engine-types.js';
+import type { ResponseGenerator } from '../perform/generator-port.js';
+import type { ModelInfo } from '../perform/response-pipeline.js';
+import { PerformanceSession } from '../perform/session.js';
+import { masterClockTimeline } from '../perform/timeline-view.js';
+import { loadVoiceModel } from '../perform/voice-models.js';
+import { ExchangeRecorder } from '../record/recorder.js';
+import type { Config } from '../system/config.js';
+import type { Hardware } from '../system/hardware.js';
+import type { Logger } from '../system/log.js';
+import { renderExchange } from './drum-grid.js';
+
+export interface BoxOptions {
+  /** Stop after this many ms (tests, demos); undefined runs until SIGINT/SIGTERM. */
+  readonly runForMs?: number;
+}
+
+/**
+ * The box: devices, the master clock, the performance engine with its models, recordings.
+ * With no device it runs a labelled demo (a built-in call answered by the model, printed
+ * as a drum grid) and keeps watching: the first pad plugged in takes over as the human.
+ */
+export async function runBox(hw: Hardware, config: Config, log: Logger, opts: BoxOptions, out: (line: string) => void): Promise<number> {
+  const cfg = config.perform;
+  const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock));
+  // The device layer stamps input with performance.now(); the scheduler runs on hrtime.
+  const toSchedulerMs = hrtimeClock.nowMs() - performance.now();
+  // Device input can arrive while models load; it is dropped until the session exists.
+  const live: { session?: PerformanceSession } = {};
+  let demo: DemoPerformer | undefined;
+  const onMessage = (d: ConnectedDevice, t: TimedMidiMessage): void => {
+    const session = live.session;
+    if (!session || !d.roles.includes('human')) return;
+    const m = t.message;
+    if (m.type === 'noteOn' && m.velocity > 0) {
+      if (m.note === cfg.end_call_note) session.control({ kind: 'endCall' });
+      else session.hit(m.note, m.velocity, Math.min(scheduler.nowMs(), t.timeMs + toSchedulerMs));
+      return;
+    }
+    const action = ccToAction(m, cfg, cfg.models);
+    if (action?.kind === 'engine') session.control(action.control);
+    else if (action?.kind === 'tempo') clock.setTempo(action.bpm);
+  };
+  const service = new DeviceService({
+    ...hw, roles: new RoleBook(config.devices.roles), pollMs: config.devices.poll_ms, ignore: config.devices.ignore, log,
+    listener: {
+      message: onMessage,
+      rolesChanged: (d) => {
+        if (demo?.running && d.roles.includes('human')) {
+          demo.stop();
+          out(`*** LIVE: ${d.found.description.clientName} is the human; the demo has stopped. ***`);
+        }
+      },
+    },
+  });
+  const clockOuts = (): MidiOut[] =>
+    service.manager.devices().filter((d) => d.roles.includes('clock-out') && d.output).map((d) => ({ id: d.found.identity, send: (b: Uint8Array) => d.output?.send(b) ?? false }));
+  const clock = new MasterClock(scheduler, { tempo: bpm(cfg.tempo_bpm), outputs: clockOuts });
+  service.start();
+  for (const m of hw.missing) log.warn({ missing: m }, 'hardware unavailable, continuing without it');
+
+  const seed = cfg.seed ?? randomInt(1, 2 ** 31);
+  const names = [...new Set([...cfg.models, ...cfg.voices.map((v) => v.model)])];
+  const generators = new Map<string, ResponseGenerator>();
+  const infos = new Map<string, ModelInfo>();
+  let placeholder = false;
+  let slowestMsPerStep = 0;
+  for (const name of names) {
+    const loaded = await loadVoiceModel(name, log, seed, 'worker');
+    placeholder ||= loaded.placeholder;
+    slowestMsPerStep = Math.max(slowestMsPerStep, loaded.msPerStep ?? 0);
+    generators.set(name, loaded.generator);
+    const g = loaded.generator;
+    infos.set(name, { name: g.name, classOf: (p) => g.classOf(p), classPitches: g.classPitches, ...(loaded.groove ? { groove: loaded.groove } : {}) });
+  }
+
+  clock.run();
+  clock.start();
+  const view = masterClockTimeline(clock, () => hrtimeClock.nowMs());
+  const base = paramsFromConfig(cfg, seed);
+  // The first decision uses the boot-time measurement (with headroom); later ones learn.
+  const params = slowestMsPerStep > 0 ? { ...base, initialMsPerStep: slowestMsPerStep * 1.5 } : base;
+  const engine = new PerformanceEngine({ view, models: infos, params });
+  const recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: cfg.recordings_max_mb * 1024 * 1024, log });
+  // An exchange is confirmed on its response's downbeat, the busiest instant for the scheduler:
+  // printing and encoding it wait half a 16th, between the grid's notes.
+  const onExchange = (x: Exchange): void => {
+    const downbeat = (x.turns[0]?.startBar ?? 0) * view.stepsPerBar * 6;
+    scheduler.callAt(Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + 3))), () => handleExchange(x), Priority.note, 'exchange-report');
+  };
+  const handleExchange = (x: Exchange): void => {
+    void recorder.record(x);
+    log.info({ ...live.session?.sendTiming, maxLateMs: Math.round((live.session?.sendTiming.maxLateMs ?? 0) * 1000) / 1000 }, 'send timing');
+    const label = demo?.running ? 'DEMO ' : '';
+    out(`\n${label}${renderExchange(x, (p) => infos.get(cfg.voices[0]?.model ?? 'default')?.classOf(p) ?? -1)}`);
+    demo?.exchanged(x);
+  };
+  const session = new PerformanceSession({
+    scheduler, view, engine, generators, log, onExchange,
+    send: (role, message, voice) => void service.manager.sendToRole(role, message, `voice:${voice}`),
+    onState: (state) => {
+      log.info({ state }, 'engine state');
+      service.manager.sendToRole('human', { type: 'controlChange', channel: 0, controller: cfg.cc.state_out, value: stateCcValue(state) }, 'engine');
+    },
+  });
+  live.session = session;
+  session.start();
+  // Song position 0 on CLOCK_MONOTONIC (ms), so tools on the same machine can find the bar lines.
+  const songZeroMonoMs = view.timeOfTick(ticks(0));
+  const barMs = view.timeOfTick(ticks(view.stepsPerBar * 6)) - songZeroMonoMs;
+  log.info({ tempo: cfg.tempo_bpm, mode: cfg.mode, voices: cfg.voices.map((v) => `${v.name}:${v.model}->${v.role}/${v.channel}`), seed, songZeroMonoMs, barMs }, 'antiphon started');
+
+  if (!service.manager.devices().some((d) => d.roles.includes('human'))) {
+    out('*** DEMO MODE: no drum pad found. A built-in call is answered by the model; plug in a pad to play. ***');
+    if (placeholder) out('*** DEMO uses an UNTRAINED placeholder model: no trained model is installed under models/. ***');
+    demo = new DemoPerformer(session, scheduler, view);
+    demo.start();
+  }
+
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      demo?.stop();
+      session.control({ kind: 'panic' });
+      session.stop();
+      clock.stop();
+      clock.halt();
+      service.manager.releaseAll();
+      void recorder.flush().then(() => {
+        service.stop();
+        scheduler.dispose();
+        for (const g of generators.values()) g.dispose();
+        log.info({ stats: engine.stats, sendTiming: session.sendTiming, recordings: recorder.written.length, recordingFailures: recorder.failures }, 'antiphon stopped');
+        resolve(0);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (opts.runForMs !== undefined) scheduler.callAt(ms(scheduler.nowMs() + opts.runForMs), stop, 0, 'box-stop');
+  });
+}

@@ -1,0 +1,199 @@
+import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
+import { encodeMessage } from '../midi/encoder.js';
+import { ClockFollower, type FollowerOptions, type FollowerState } from './follower.js';
+import { MasterClock } from './master-clock.js';
+import type { MidiOut } from './midi-out.js';
+import { Priority, type Scheduler } from './scheduler.js';
+import type { TransportState } from './transport.js';
+import type { Beats, Bpm, Meter, Milliseconds, Ticks } from './units.js';
+import { ms, steps, ticks, ticksFromBeats } from './units.js';
+
+/** auto: follow an external clock while one is present, lead otherwise. */
+export type ClockMode = 'auto' | 'internal' | 'external';
+export type ClockSource = 'internal' | 'external';
+
+export interface ClockServiceOptions {
+  readonly tempo: Bpm;
+  readonly meter?: Meter;
+  /** Outputs with the clock-out role, read on every use so replugs count. */
+  readonly outputs: () => readonly MidiOut[];
+  readonly mode?: ClockMode;
+  /** Pass incoming clock and transport bytes straight to the clock outputs. */
+  readonly thru?: boolean;
+  readonly follower?: FollowerOptions;
+  /** How often, while following, to check for a lost clock and release timed notes. */
+  readonly watchdogMs?: number;
+}
+
+interface BeatNote {
+  readonly position: Ticks;
+  readonly out: MidiOut;
+  readonly bytes: Uint8Array;
+}
+
+const WATCHDOG_TAG = 'clock-watchdog';
+
+/**
+ * The box's one clock: the internal master or the external follower, chosen by `mode`, and
+ * the "play at beat b" queue the performance engine uses. Notes wait here by song position
+ * and move to the scheduler, with an exact time, only when the time of their tick is fixed
+ * (the master's committed tick) or about to happen (the follower's prediction), so a tempo
+ * change never leaves a queued note at a stale time. When a followed clock is lost in auto
+ * mode, the master takes over at the follower's tempo and phase: the band does not hear the
+ * handover.
+ */
+export class ClockService {
+  readonly master: MasterClock;
+  readonly follower: ClockFollower;
+  private mode: ClockMode;
+  private current: ClockSource;
+  private pending: BeatNote[] = [];
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly options: ClockServiceOptions,
+  ) {
+    this.master = new MasterClock(scheduler, { tempo: options.tempo, outputs: options.outputs, ...(options.meter ? { meter: options.meter } : {}) });
+    this.follower = new ClockFollower({ ...options.follower, ...(options.meter ? { meter: options.meter } : {}) });
+    this.mode = options.mode ?? 'auto';
+    this.current = this.mode === 'external' ? 'external' : 'internal';
+    this.master.onTick(() => this.release());
+  }
+
+  /** Starts leading (internal, auto) or waiting for an external clock (external). */
+  begin(): void {
+    if (this.current === 'internal') this.master.run();
+    else this.watch();
+  }
+
+  get source(): ClockSource {
+    return this.current;
+  }
+
+  get clockMode(): ClockMode {
+    return this.mode;
+  }
+
+  setMode(mode: ClockMode): void {
+    this.mode = mode;
+    if (mode === 'internal' && this.current === 'external') this.leadFromFollower();
+    if (mode === 'external' && this.current === 'internal') this.follow();
+  }
+
+  /** State of the follower (idle/searching/locked/freewheel/lost) at the current time. */
+  get followerState(): FollowerState {
+    return this.follower.status(this.scheduler.nowMs()).state;
+  }
+
+  get transport(): TransportState {
+    return this.current === 'internal' ? this.master.transport : this.follower.status(this.scheduler.nowMs()).transport;
+  }
+
+  timeOfPosition(position: Ticks): Milliseconds | undefined {
+    return this.current === 'internal' ? this.master.timeOfPosition(position) : this.follower.timeOfPosition(position);
+  }
+
+  /** Play `bytes` on `out` when the song reaches `beat`. */
+  playAtBeat(out: MidiOut, bytes: Uint8Array, beat: Beats): void {
+    this.pending.push({ position: ticksFromBeats(beat), out, bytes });
+    this.release();
+  }
+
+  /** Drops notes not yet released to the scheduler (after Stop, or a new phrase). */
+  clearPendingNotes(): void {
+    this.pending = [];
+  }
+
+  /** Feed every clock-relevant message from inputs with the clock-in role. */
+  receive(timed: TimedMidiMessage): void {
+    const m = timed.message;
+    if (!isClockMessage(m) || this.mode === 'internal') return;
+    // Start/Continue/SPP announce an external master as surely as F8 does.
+    if (this.current === 'internal') this.follow();
+    switch (m.type) {
+      case 'clock':
+        this.follower.clock(timed.timeMs);
+        break;
+      case 'start':
+        this.follower.start();
+        break;
+      case 'stop':
+        this.follower.stop();
+        break;
+      case 'continue':
+        this.follower.continue();
+        break;
+      case 'songPosition':
+        this.follower.songPosition(steps(m.position));
+        break;
+    }
+    if (this.options.thru && this.current === 'external') {
+      const bytes = encodeMessage(m);
+      for (const out of this.options.outputs()) out.send(bytes);
+    }
+    if (this.current === 'external') this.release();
+  }
+
+  private follow(): void {
+    this.master.halt();
+    this.current = 'external';
+    this.watch();
+  }
+
+  private leadFromFollower(): void {
+    const now = this.scheduler.nowMs();
+    const status = this.follower.status(now);
+    this.scheduler.cancel(WATCHDOG_TAG);
+    this.current = 'internal';
+    const timeline = status.timeline;
+    if (timeline && status.tempo !== undefined) {
+      const nextTick = timeline.nextTickAtOrAfter(ms(now));
+      // Ticks the follower freewheeled through count: the song kept going without them.
+      const missed = nextTick - timeline.anchorTick - 1;
+      const position = ticks(status.transport.position + (status.transport.running ? missed : 0));
+      this.master.takeOver(timeline.timeOfTick(nextTick), status.tempo, { running: status.transport.running, position });
+    } else {
+      this.master.run(now);
+    }
+  }
+
+  private watch(): void {
+    const period = this.options.watchdogMs ?? 10;
+    this.scheduler.cancel(WATCHDOG_TAG);
+    const check = (at: number): void => {
+      if (this.current !== 'external') return;
+      if (this.mode === 'auto' && this.follower.status(at).state === 'lost') {
+        this.leadFromFollower();
+        return;
+      }
+      this.release();
+      this.scheduler.callAt(at + period, check, Priority.note, WATCHDOG_TAG);
+    };
+    this.scheduler.callAt(this.scheduler.nowMs() + period, check, Priority.note, WATCHDOG_TAG);
+  }
+
+  /** Moves notes whose time is settled into the scheduler. */
+  private release(): void {
+    if (this.pending.length === 0) return;
+    const horizon = this.horizon();
+    if (horizon === undefined) return;
+    const keep: BeatNote[] = [];
+    for (const note of this.pending) {
+      const at = this.timeOfPosition(note.position);
+      if (at !== undefined && at <= horizon) this.scheduler.sendAt(note.out, note.bytes, at, Priority.note);
+      else keep.push(note);
+    }
+    this.pending = keep;
+  }
+
+  private horizon(): number | undefined {
+    if (this.current === 'internal') return this.master.nextTickTimeMs;
+    const timeline = this.follower.status(this.scheduler.nowMs()).timeline;
+    // The follower's future is a prediction: release one watchdog period plus a tick ahead.
+    return timeline ? this.scheduler.nowMs() + (this.options.watchdogMs ?? 10) + timeline.periodMs : undefined;
+  }
+}
+
+function isClockMessage(m: MidiMessage): boolean {
+  return m.type === 'clock' || m.type === 'start' || m.type === 'stop' || m.type === 'continue' || m.type === 'songPosition';
+}

@@ -1,0 +1,51 @@
+/**
+ * What the performance engine needs from a model: continue a primer by N steps, and score
+ * what it fed. The model layer (src/model/) implements this over its own inference; the
+ * engine never sees tensors, weights or encodings other than drum events.
+ */
+
+/** Opaque recurrent state a generator hands back so the next exchange can continue from it. */
+export interface GeneratorState {
+  readonly kind: 'generator-state';
+}
+
+/** Log-likelihood of a run of steps, natural log: the sum and each step's term. */
+export interface LogLikelihood {
+  readonly total: number;
+  readonly perStep: readonly number[];
+}
+
+export interface GenerationRequest {
+  /** Drum events (one per 16th, `sum(2**class)`), starting on a bar line. */
+  readonly primer: Uint16Array;
+  /** How many steps to generate after the primer. */
+  readonly steps: number;
+  readonly temperature: number;
+  /** 1 = plain sampling; >1 = beam search with this many beams. */
+  readonly beamSize: number;
+  readonly seed: number;
+  /** State returned by an earlier generation; absent = start fresh. */
+  readonly state?: GeneratorState;
+}
+
+export interface GenerationResult {
+  readonly events: Uint16Array;
+  /** Of the generated steps, under the temperature-scaled distribution (as Magenta logs it). */
+  readonly logLikelihood: LogLikelihood;
+  /** Of the primer itself (every step that had a prediction), same temperature: how "expected" the call was. */
+  readonly primerLogLikelihood: LogLikelihood;
+  /** State after the last generated step, for carrying the conversation on. */
+  readonly state: GeneratorState;
+}
+
+/** A drum model voice. Generation may run in a worker: the engine only sees the promise. */
+export interface ResponseGenerator {
+  /** Name shown in logs and the recording's track names. */
+  readonly name: string;
+  /** Pitch a drum class decodes to, by class index (0 = kick .. 8 = ride). */
+  readonly classPitches: readonly number[];
+  /** Class of a MIDI pitch, or -1 when the model has no class for it. */
+  classOf(pitch: number): number;
+  generate(request: GenerationRequest): Promise<GenerationResult>;
+  dispose(): void;
+}

@@ -1,0 +1,86 @@
+import type { Role } from '../devices/roles.js';
+
+/** How voices take turns. */
+export type PerformMode = 'answer' | 'chain' | 'loop';
+
+/** One model voice: which model plays, where it goes, how it samples. */
+export interface VoiceSettings {
+  readonly name: string;
+  /** Key into the engine's generator table. */
+  readonly model: string;
+  readonly role: Role;
+  /** 0-based MIDI channel (9 = GM drums). */
+  readonly channel: number;
+  readonly temperature: number;
+  readonly beamSize: number;
+}
+
+/** Guard for loop mode, so two models cannot talk each other into a wall of noise or silence. */
+export interface LoopGuard {
+  readonly minHitsPerBar: number;
+  readonly maxHitsPerBar: number;
+  /** Regenerations (temperature nudged) before the loop is reseeded from the human's call. */
+  readonly retries: number;
+  /** Turns per recorded file while looping. */
+  readonly turnsPerRecording: number;
+}
+
+/**
+ * Everything a knob or CC can change. Lengths are in bars (the box's "tick" is a bar, as in
+ * Magenta's interface).
+ */
+export interface PerformParams {
+  readonly mode: PerformMode;
+  readonly minCallBars: number;
+  readonly maxCallBars: number;
+  /** Bars of silence that end a call. */
+  readonly silenceBars: number;
+  /** Response length in bars; 0 = as long as the call. */
+  readonly responseBars: number;
+  /** The first note of a response is committed to the scheduler at least this long before it sounds. */
+  readonly safetyMs: number;
+  /** Continue each voice's recurrent state from its previous turn. */
+  readonly carryState: boolean;
+  /** Repeat the last response until toggled, panicked or played over. */
+  readonly loopResponse: boolean;
+  /** Note length of a generated hit, in 16th steps. */
+  readonly gateSteps: number;
+  /** Generation cost assumed before any has been measured, per step fed or generated. */
+  readonly initialMsPerStep: number;
+  readonly seed: number;
+  readonly loopGuard: LoopGuard;
+  readonly voices: readonly VoiceSettings[];
+}
+
+export const DEFAULT_VOICE: VoiceSettings = {
+  name: 'A',
+  model: 'default',
+  role: 'response',
+  channel: 9,
+  temperature: 1,
+  beamSize: 1,
+};
+
+export const DEFAULT_PARAMS: PerformParams = {
+  mode: 'answer',
+  minCallBars: 1,
+  maxCallBars: 8,
+  silenceBars: 1,
+  responseBars: 0,
+  safetyMs: 30,
+  carryState: true,
+  loopResponse: false,
+  gateSteps: 0.5,
+  initialMsPerStep: 2,
+  seed: 1,
+  loopGuard: { minHitsPerBar: 2, maxHitsPerBar: 40, retries: 2, turnsPerRecording: 8 },
+  voices: [DEFAULT_VOICE],
+};
+
+/** Magenta's knob curve: CC 0..127 maps to temperature 0.1..2.0. */
+export function temperatureFromCc(value: number): number {
+  const v = Math.max(0, Math.min(127, value));
+  return 0.1 + (v / 127) * 1.9;
+}
+
+export const clampInt = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, Math.round(v)));

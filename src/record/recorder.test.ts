@@ -1,0 +1,73 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TICKS_PER_STEP } from '../clock/units.js';
+import { performRig, TWO_VOICES } from '../perform/test-rig.js';
+import { ExchangeRecorder } from './recorder.js';
+import { SMF_TICKS_PER_BEAT } from './exchange-smf.js';
+import { noteSequenceOf, readSmf } from './smf-read.js';
+
+const quietLog = { info: () => undefined, error: () => undefined };
+
+async function chainExchange() {
+  const rig = performRig({ params: { mode: 'chain', voices: TWO_VOICES } });
+  rig.playBar(1);
+  rig.playBar(2);
+  await rig.run(rig.at(9));
+  const x = rig.exchanges[0];
+  if (!x) throw new Error('no exchange');
+  return x;
+}
+
+describe('exchange recordings', () => {
+  it('round-trip: call and each voice on their own tracks, with tempo, notes and timing intact', async () => {
+    const x = await chainExchange();
+    const dir = mkdtempSync(join(tmpdir(), 'antiphon-rec-'));
+    const rec = new ExchangeRecorder({ dir, maxBytes: 1e6, log: quietLog });
+    const path = await rec.record(x);
+    expect(path).toBeDefined();
+    const smf = readSmf(readFileSync(path ?? ''), path);
+    expect(smf.ticksPerBeat).toBe(SMF_TICKS_PER_BEAT);
+    expect(smf.tempos).toEqual([{ tick: 0, microsecondsPerBeat: 500_000 }]);
+    expect(smf.tracks.map((t) => t.name)).toEqual(['antiphon', 'call (human)', 'voice A', 'voice B']);
+    const origin = (x.call.startBar - 1) * 16 * TICKS_PER_STEP;
+    const scale = SMF_TICKS_PER_BEAT / 24;
+    const expectNotes = (track: number, notes: typeof x.call.notes): void => {
+      const got = smf.tracks[track]?.notes.map((n) => [n.pitch, n.velocity, n.startTick]);
+      expect(got).toEqual(
+        [...notes].map((n) => [n.pitch, n.velocity, Math.round((n.tick - origin) * scale)]).sort((a, b) => (a[2] ?? 0) - (b[2] ?? 0) || (a[0] ?? 0) - (b[0] ?? 0)),
+      );
+    };
+    expectNotes(1, x.call.notes);
+    expectNotes(2, x.turns[0]?.notes ?? []);
+    expectNotes(3, x.turns[1]?.notes ?? []);
+    expect(smf.tracks[2]?.texts[0]).toMatch(/log-likelihood -\d+\.\d{3} \(-\d+\.\d{3}\/step\)/);
+    // The human's micro-timing survives: the call's onsets are not all on the 16th grid.
+    const seq = noteSequenceOf(smf, (t) => t.name.startsWith('call'));
+    expect(seq.notes.some((n) => Math.abs(n.startSec * 8 - Math.round(n.startSec * 8)) > 1e-3)).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('rotates by size, oldest first, always keeping the newest', async () => {
+    const x = await chainExchange();
+    const dir = mkdtempSync(join(tmpdir(), 'antiphon-rot-'));
+    let t = Date.UTC(2026, 0, 1);
+    const rec = new ExchangeRecorder({ dir, maxBytes: 1500, log: quietLog, now: () => new Date((t += 1000)) });
+    const paths = [await rec.record(x), await rec.record(x), await rec.record(x)];
+    const left = readdirSync(dir).sort();
+    expect(left.length).toBeLessThan(3);
+    expect(left.at(-1)).toBe(paths[2]?.split('/').at(-1));
+  });
+
+  it('an unwritable directory is logged and counted, never thrown', async () => {
+    const x = await chainExchange();
+    const base = mkdtempSync(join(tmpdir(), 'antiphon-bad-'));
+    writeFileSync(join(base, 'file'), 'not a directory');
+    const errors: object[] = [];
+    const rec = new ExchangeRecorder({ dir: join(base, 'file', 'recordings'), maxBytes: 1e6, log: { info: () => undefined, error: (f) => void errors.push(f) } });
+    await expect(rec.record(x)).resolves.toBeUndefined();
+    expect(rec.failures).toBe(1);
+    expect(errors[0]).toMatchObject({ code: 'ENOTDIR' });
+  });
+});

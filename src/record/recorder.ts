@@ -1,0 +1,108 @@
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Exchange } from '../perform/engine-types.js';
+import { exchangeToSmf } from './exchange-smf.js';
+
+export interface RecorderLog {
+  info(fields: object, msg: string): void;
+  error(fields: object, msg: string): void;
+}
+
+export interface RecorderOptions {
+  readonly dir: string;
+  /** Recordings are deleted oldest first to keep the directory under this many bytes. */
+  readonly maxBytes: number;
+  readonly log: RecorderLog;
+  /** Wall clock for file names (injected so names are testable). */
+  readonly now?: () => Date;
+}
+
+const PREFIX = 'exchange-';
+const SUFFIX = '.mid';
+
+/**
+ * Writes every exchange to its own .mid file. Each write is atomic (temp file, fsync,
+ * rename, fsync of the directory), so a power cut leaves either the old state or the whole
+ * file, never half of one. Writes run one at a time on libuv's thread pool: the event loop
+ * (and with it the clock) never waits for the SD card. Any failure (full disk, read-only or
+ * missing directory) is logged and counted; it never reaches the music.
+ */
+export class ExchangeRecorder {
+  #queue: Promise<void> = Promise.resolve();
+  readonly written: string[] = [];
+  failures = 0;
+
+  constructor(private readonly opts: RecorderOptions) {}
+
+  /** Queues an exchange; resolves to the file path, or undefined when it could not be written. */
+  record(exchange: Exchange): Promise<string | undefined> {
+    const run = this.#queue.then(() => this.#write(exchange));
+    this.#queue = run.then(() => undefined);
+    return run;
+  }
+
+  /** Resolves when every queued write has finished (shutdown). */
+  flush(): Promise<void> {
+    return this.#queue;
+  }
+
+  async #write(exchange: Exchange): Promise<string | undefined> {
+    const { dir, log } = this.opts;
+    const name = `${PREFIX}${stamp((this.opts.now ?? (() => new Date()))())}-${String(exchange.id).padStart(4, '0')}${SUFFIX}`;
+    const path = join(dir, name);
+    const temp = join(dir, `.${name}.tmp`);
+    try {
+      const bytes = exchangeToSmf(exchange);
+      await mkdir(dir, { recursive: true });
+      const file = await open(temp, 'w');
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, path);
+      await syncDir(dir);
+      this.written.push(path);
+      log.info({ file: path, bytes: bytes.length, turns: exchange.turns.length }, 'exchange recorded');
+      await this.#rotate();
+      return path;
+    } catch (e) {
+      this.failures++;
+      const err = e as NodeJS.ErrnoException;
+      log.error({ file: path, code: err.code, error: err.message, failures: this.failures }, 'recording failed; the music goes on');
+      await rm(temp, { force: true }).catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  async #rotate(): Promise<void> {
+    const { dir, maxBytes, log } = this.opts;
+    const names = (await readdir(dir)).filter((n) => n.startsWith(PREFIX) && n.endsWith(SUFFIX)).sort();
+    const sizes = await Promise.all(names.map(async (n) => (await stat(join(dir, n))).size));
+    let total = sizes.reduce((a, b) => a + b, 0);
+    // Names sort by time, so the front of the list is the oldest; the newest file always stays.
+    for (let i = 0; i < names.length - 1 && total > maxBytes; i++) {
+      const n = names[i] ?? '';
+      await rm(join(dir, n), { force: true });
+      total -= sizes[i] ?? 0;
+      log.info({ file: n, keptBytes: total, maxBytes }, 'old recording rotated out');
+    }
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some filesystems (vfat boot partitions) refuse fsync on a directory; the rename stands.
+  } finally {
+    await handle.close();
+  }
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+function stamp(d: Date): string {
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${pad(d.getUTCMilliseconds(), 3)}`;
+}

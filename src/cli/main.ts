@@ -8,6 +8,8 @@ import { devicesCommand } from './devices-command.js';
 import { monitorCommand } from './monitor-command.js';
 import { startCommand } from './start-command.js';
 import { runModelCommand } from './model-command.js';
+import { trainCommand } from './train-command.js';
+import { evalCommand } from './eval-command.js';
 import { respondCommand } from './respond-command.js';
 
 const USAGE = `antiphon <command> [options]
@@ -19,6 +21,9 @@ commands:
   model info DIR        a model's architecture, parameter count, bytes and pitch map
   model quantize IN OUT --dtype uint8|uint16|float16
                         write a quantised copy of a model in the same format
+  train --midi DIR --out DIR [--from MODEL] [--resume] ...
+                        train (or fine-tune) a drum model on MIDI files; see \`antiphon train --help\`
+  eval MODEL DIR        NLL per step and exact-event accuracy on MIDI files, beside the baselines
   respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N]
                         answer a recorded call offline with the box's engine
 
@@ -34,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // Offline model tools need neither config nor hardware.
   if (command === 'model') return runModelCommand(rest);
+  if (command === 'train') return trainCommand(rest);
+  if (command === 'eval') return evalCommand(rest);
   const { values } = parseArgs({
     args: rest,
     options: {

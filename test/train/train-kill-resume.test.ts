@@ -8,7 +8,7 @@ import { makeMidi, rockBeat } from '../../src/data/testing/make-midi.js';
 const ARGS = ['--layers', '1', '--units', '16', '--batch', '4', '--crop', '16', '--epochs', '4', '--checkpoint-minutes', '0', '--lr', '0.01'];
 
 function startTraining(midi: string, out: string, extra: string[] = []) {
-  const child = spawn('npx', ['tsx', 'src/cli/train-main.ts', '--midi', midi, '--out', out, ...ARGS, ...extra], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npx', ['tsx', 'src/cli/main.ts', 'train', '--midi', midi, '--out', out, ...ARGS, ...extra], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   child.stdout.on('data', (d: Buffer) => (log += d.toString()));

@@ -71,7 +71,7 @@ async function rig(o: RigOptions = {}) {
   box.clock = clock;
   await clock.start();
   const synthF8s = (): number => countF8(backend.drain(`${synth}:0:output`));
-  return { ...v, backend, manager, peer, log, clock, dinHuman, masterIn: `${master}:0:input`, synthF8s };
+  return { ...v, backend, manager, peer, log, clock, dinHuman, masterIn: `${master}:0:input`, synth, synthF8s };
 }
 
 describe('BoxClock: the box plays to the ClockService', () => {
@@ -162,6 +162,10 @@ describe('BoxClock: the box plays to the ClockService', () => {
     expect(warnings[0]?.details).toMatchObject({ path: '/dev/ttyAMA0', reason: 'missing' });
     await r.clock.stop();
     expect(r.clock.din?.state).toBe('disposed');
+    // Shutdown tells the clock-outs to stop, and no tick follows.
+    expect(r.backend.drain(`${r.synth}:0:output`)).toEqual([Uint8Array.of(0xfc)]);
+    r.wakeup.advanceTo(11_000);
+    expect(r.synthF8s()).toBe(0);
   });
 
   it('with the real serialport opener and no such device, the box still starts and leads', async () => {

@@ -1,3 +1,4 @@
+import { ThreadedFdOut, type ClockOutputThread } from '../clock/clock-output-thread.js';
 import { ClockService, type ClockSource } from '../clock/clock-service.js';
 import type { MidiOut } from '../clock/midi-out.js';
 import type { Scheduler } from '../clock/scheduler.js';
@@ -25,8 +26,14 @@ export interface BoxClockOptions {
   readonly toSchedulerMs: (deviceMs: number) => number;
   /** DIN input that is not clock (notes, CCs), stamped on the scheduler's clock; used when DIN has the human role. */
   readonly onDinHuman?: (timed: TimedMidiMessage) => void;
+  /**
+   * Writes DIN's timed bytes (and generates its F8s) off the main thread, at their exact
+   * time, while the UART has a file descriptor; without one, the scheduler sends them.
+   */
+  readonly clockThread?: ClockOutputThread;
 }
 
+const STOP = Uint8Array.of(0xfc);
 const CLOCK_TYPES = new Set<MidiMessage['type']>(['clock', 'start', 'stop', 'continue', 'songPosition']);
 
 /** True for the messages a clock follower takes: F8, FA, FB, FC and F2. */
@@ -42,10 +49,15 @@ export class BoxClock {
   readonly din: DinMidiPort | undefined;
   readonly timeline: TimelineView;
   private readonly dinRoles: ReadonlySet<Role>;
+  /** DIN as a tick-generating output on the clock thread; one object, so the master keeps it across ticks. */
+  private readonly dinTicks: ThreadedFdOut | undefined;
 
   constructor(private readonly o: BoxClockOptions) {
     this.dinRoles = new Set(o.din.enabled ? o.din.roles : []);
-    this.din = o.din.enabled ? new DinMidiPort(o.serial, o.scheduler, o.log, { path: o.din.device }) : undefined;
+    const thread = o.clockThread;
+    const din = o.din.enabled ? new DinMidiPort(o.serial, o.scheduler, o.log, { path: o.din.device, ...(thread ? { thread } : {}) }) : undefined;
+    this.din = din;
+    this.dinTicks = din && thread ? new ThreadedFdOut('din', () => din.fd, thread) : undefined;
     this.service = new ClockService(o.scheduler, {
       tempo: bpm(o.tempoBpm),
       outputs: () => this.clockOuts(),
@@ -55,7 +67,6 @@ export class BoxClock {
     });
     this.timeline = masterClockTimeline(this.service, () => o.scheduler.nowMs());
     this.service.onSourceChange((source) => this.report(source));
-    const din = this.din;
     if (din) {
       // A reopened UART is a new output to the master (and a new fd for a clock thread).
       din.onOpen(() => this.service.master.refreshOutputs());
@@ -98,8 +109,10 @@ export class BoxClock {
 
   async stop(): Promise<void> {
     if (this.service.source === 'internal') {
-      this.service.master.stop();
       this.service.master.halt();
+      // Stop now, not on the next tick: the ports close right after. Straight to DIN's link,
+      // since the clock thread would write it after the fd is gone.
+      for (const out of this.clockOuts()) (out === this.dinTicks ? this.din : out)?.send(STOP);
     }
     this.service.clearPendingNotes();
     await this.din?.dispose();
@@ -110,7 +123,7 @@ export class BoxClock {
       .devices()
       .filter((d) => d.roles.includes('clock-out') && d.output)
       .map((d) => ({ id: d.found.identity, send: (b: Uint8Array) => d.output?.send(b) ?? false }));
-    if (this.din && this.dinHas('clock-out')) outs.push(this.din);
+    if (this.din && this.dinHas('clock-out')) outs.push(this.dinTicks && this.din.fd !== undefined ? this.dinTicks : this.din);
     return outs;
   }
 

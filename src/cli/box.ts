@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
+import { ClockOutputThread } from '../clock/clock-output-thread.js';
 import { Priority, Scheduler } from '../clock/scheduler.js';
 import { hrtimeClock } from '../clock/time-source.js';
 import { ms, ticks } from '../clock/units.js';
@@ -72,8 +73,11 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       },
     },
   });
+  // DIN's clock and notes are written by their own thread: the main thread's GC and model work cannot delay them.
+  const clockThread = config.din.enabled ? new ClockOutputThread() : undefined;
+  await clockThread?.ready();
   const clock = new BoxClock({
-    scheduler, clock: config.clock, din: config.din, tempoBpm: cfg.tempo_bpm, devices: () => service.manager.devices(), serial: hw.serial, log,
+    scheduler, ...(clockThread ? { clockThread } : {}), clock: config.clock, din: config.din, tempoBpm: cfg.tempo_bpm, devices: () => service.manager.devices(), serial: hw.serial, log,
     toSchedulerMs: (t) => t + toSchedulerMs,
     // DIN input is stamped on the scheduler's clock already.
     onDinHuman: (t) => {
@@ -157,7 +161,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       session.control({ kind: 'panic' });
       session.stop();
       service.manager.releaseAll();
-      void Promise.all([recorder.flush(), clock.stop()]).then(() => {
+      void Promise.all([recorder.flush(), clock.stop().then(() => clockThread?.dispose())]).then(() => {
         service.stop();
         scheduler.dispose();
         for (const g of generators.values()) g.dispose();

@@ -69,9 +69,11 @@ async function rig(o: RigOptions = {}) {
     onDinHuman: (t) => dinHuman.push(t),
   });
   box.clock = clock;
+  const jumps: string[] = [];
+  clock.onTimelineJump((why) => jumps.push(why));
   await clock.start();
   const synthF8s = (): number => countF8(backend.drain(`${synth}:0:output`));
-  return { ...v, backend, manager, peer, log, clock, dinHuman, masterIn: `${master}:0:input`, synth, synthF8s };
+  return { ...v, backend, manager, peer, log, clock, jumps, dinHuman, masterIn: `${master}:0:input`, synth, synthF8s };
 }
 
 describe('BoxClock: the box plays to the ClockService', () => {
@@ -108,6 +110,11 @@ describe('BoxClock: the box plays to the ClockService', () => {
     expect(r.peer?.received[0]).toBe(0xfa);
     // The tempo knob belongs to the other box now.
     expect(r.clock.setTempo(100)).toBe(false);
+    // Song position restarted with the other box's Start: the engine is told once; its Stop too.
+    expect(r.jumps).toEqual(['follow']);
+    r.backend.feed(r.masterIn, [0xfc], r.clock.service.master.nextTickTimeMs ?? external.at(-1)?.arrivedMs ?? 0);
+    expect(r.jumps).toEqual(['follow', 'stop']);
+    expect(r.clock.service.transport.running).toBe(false);
 
     // The cable is pulled: the box leads again at 174, reports it, and the clock-outs keep getting F8.
     r.wakeup.advanceTo(lastTrue + 1000);
@@ -131,6 +138,8 @@ describe('BoxClock: the box plays to the ClockService', () => {
       r.peer?.write(Uint8Array.of(F8));
     }
     r.peer?.write(Uint8Array.of(0x99, 36, 100));
+    r.peer?.write(Uint8Array.of(0xfc, 0xfb));
+    expect(r.jumps).toEqual(['follow', 'stop', 'continue']);
     expect(r.clock.service.source).toBe('external');
     expect(r.clock.service.transport.tempo).toBeCloseTo(174, 1);
     expect(r.dinHuman.map((t) => t.message)).toEqual([{ type: 'noteOn', channel: 9, note: 36, velocity: 100 }]);
@@ -148,6 +157,7 @@ describe('BoxClock: the box plays to the ClockService', () => {
     }
     expect(r.clock.service.source).toBe('internal');
     expect(r.dinHuman).toEqual([]);
+    expect(r.jumps).toEqual([]);
   });
 
   it('keeps leading on USB clock-outs without a UART: DIN logs one warning and retries', async () => {

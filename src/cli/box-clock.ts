@@ -34,6 +34,9 @@ export interface BoxClockOptions {
 }
 
 const STOP = Uint8Array.of(0xfc);
+
+/** Why the song timeline jumped: the box began following, or the followed clock's transport moved. */
+export type TimelineJump = 'follow' | 'start' | 'continue' | 'stop';
 const CLOCK_TYPES = new Set<MidiMessage['type']>(['clock', 'start', 'stop', 'continue', 'songPosition']);
 
 /** True for the messages a clock follower takes: F8, FA, FB, FC and F2. */
@@ -49,6 +52,7 @@ export class BoxClock {
   readonly din: DinMidiPort | undefined;
   readonly timeline: TimelineView;
   private readonly dinRoles: ReadonlySet<Role>;
+  private readonly jumpListeners: ((why: TimelineJump) => void)[] = [];
   /** DIN as a tick-generating output on the clock thread; one object, so the master keeps it across ticks. */
   private readonly dinTicks: ThreadedFdOut | undefined;
 
@@ -66,7 +70,11 @@ export class BoxClock {
       follower: { lostAfterMs: o.clock.lost_after_ms },
     });
     this.timeline = masterClockTimeline(this.service, () => o.scheduler.nowMs());
-    this.service.onSourceChange((source) => this.report(source));
+    this.service.onSourceChange((source) => {
+      this.report(source);
+      // Taking over from a lost clock keeps its phase and position; starting to follow does not.
+      if (source === 'external') this.jump('follow');
+    });
     if (din) {
       // A reopened UART is a new output to the master (and a new fd for a clock thread).
       din.onOpen(() => this.service.master.refreshOutputs());
@@ -82,6 +90,14 @@ export class BoxClock {
     this.report(this.service.source);
   }
 
+  /**
+   * Called when song position no longer means what it did (the engine's bars are from another
+   * song): on starting to follow, and on the followed clock's Start, Continue and Stop.
+   */
+  onTimelineJump(listener: (why: TimelineJump) => void): void {
+    this.jumpListeners.push(listener);
+  }
+
   /** DIN has `role` in the config (and is enabled). */
   dinHas(role: Role): boolean {
     return this.dinRoles.has(role);
@@ -90,7 +106,7 @@ export class BoxClock {
   /** Routes a USB device's clock message to the ClockService; true if it was one (and is consumed). */
   deviceMessage(device: ConnectedDevice, timed: TimedMidiMessage): boolean {
     if (!isClockMessage(timed.message)) return false;
-    if (device.roles.includes('clock-in')) this.service.receive({ timeMs: this.o.toSchedulerMs(timed.timeMs), message: timed.message });
+    if (device.roles.includes('clock-in')) this.receive({ timeMs: this.o.toSchedulerMs(timed.timeMs), message: timed.message });
     return true;
   }
 
@@ -129,10 +145,21 @@ export class BoxClock {
 
   private dinMessage(timed: TimedMidiMessage): void {
     if (isClockMessage(timed.message)) {
-      if (this.dinHas('clock-in')) this.service.receive(timed);
+      if (this.dinHas('clock-in')) this.receive(timed);
       return;
     }
     if (this.dinHas('human')) this.o.onDinHuman?.(timed);
+  }
+
+  private receive(timed: TimedMidiMessage): void {
+    const wasFollowing = this.service.source === 'external';
+    this.service.receive(timed);
+    const type = timed.message.type;
+    if (wasFollowing && this.service.source === 'external' && (type === 'start' || type === 'continue' || type === 'stop')) this.jump(type);
+  }
+
+  private jump(why: TimelineJump): void {
+    for (const listen of this.jumpListeners) listen(why);
   }
 
   private report(source: ClockSource): void {

@@ -139,6 +139,11 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     },
   });
   live.session = session;
+  // The followed clock restarted or stopped the song: what the engine holds belongs to the old one.
+  clock.onTimelineJump((why) => {
+    log.info({ why }, 'song timeline jumped; engine reset');
+    session.control({ kind: 'panic' });
+  });
   session.start();
   // Song position 0 on CLOCK_MONOTONIC (ms), so tools on the same machine can find the bar lines.
   const songZeroMonoMs = view.timeOfTick(ticks(0));

@@ -1,15 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { MasterClock } from '../clock/master-clock.js';
-import type { MidiOut } from '../clock/midi-out.js';
+import { ClockOutputThread } from '../clock/clock-output-thread.js';
 import { Priority, Scheduler } from '../clock/scheduler.js';
 import { hrtimeClock } from '../clock/time-source.js';
-import { bpm, ms, ticks } from '../clock/units.js';
+import { ms, ticks } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
 import type { ConnectedDevice } from '../devices/device-manager.js';
 import { DeviceService } from '../devices/device-service.js';
 import { RoleBook } from '../devices/roles.js';
-import type { TimedMidiMessage } from '../midi/message.js';
+import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
 import { ccToAction, paramsFromConfig, stateCcValue } from '../perform/controls.js';
 import { DemoPerformer } from '../perform/demo-performer.js';
 import { PerformanceEngine } from '../perform/engine.js';
@@ -17,12 +16,12 @@ import type { Exchange } from '../perform/engine-types.js';
 import type { ResponseGenerator } from '../perform/generator-port.js';
 import type { ModelInfo } from '../perform/response-pipeline.js';
 import { PerformanceSession } from '../perform/session.js';
-import { masterClockTimeline } from '../perform/timeline-view.js';
 import { loadVoiceModel } from '../perform/voice-models.js';
 import { ExchangeRecorder } from '../record/recorder.js';
 import type { Config } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
+import { BoxClock } from './box-clock.js';
 import { renderExchange } from './drum-grid.js';
 
 export interface BoxOptions {
@@ -43,18 +42,24 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   // Device input can arrive while models load; it is dropped until the session exists.
   const live: { session?: PerformanceSession } = {};
   let demo: DemoPerformer | undefined;
-  const onMessage = (d: ConnectedDevice, t: TimedMidiMessage): void => {
+  // A human's hit or control, at a time on the scheduler's clock.
+  const humanMessage = (m: MidiMessage, atMs: number): void => {
     const session = live.session;
-    if (!session || !d.roles.includes('human')) return;
-    const m = t.message;
+    if (!session) return;
     if (m.type === 'noteOn' && m.velocity > 0) {
       if (m.note === cfg.end_call_note) session.control({ kind: 'endCall' });
-      else session.hit(m.note, m.velocity, Math.min(scheduler.nowMs(), t.timeMs + toSchedulerMs));
+      else session.hit(m.note, m.velocity, Math.min(scheduler.nowMs(), atMs));
       return;
     }
     const action = ccToAction(m, cfg, cfg.models);
     if (action?.kind === 'engine') session.control(action.control);
-    else if (action?.kind === 'tempo') clock.setTempo(action.bpm);
+    else if (action?.kind === 'tempo' && !clock.setTempo(action.bpm)) log.info({ bpm: action.bpm }, 'tempo knob ignored: following an external clock');
+  };
+  const onMessage = (d: ConnectedDevice, t: TimedMidiMessage): void => {
+    if (clock.deviceMessage(d, t) || !d.roles.includes('human')) return;
+    const m = t.message;
+    if (m.type === 'noteOn' || m.type === 'noteOff') clock.sendToDin('thru', m);
+    humanMessage(m, t.timeMs + toSchedulerMs);
   };
   const service = new DeviceService({
     ...hw, roles: new RoleBook(config.devices.roles), pollMs: config.devices.poll_ms, ignore: config.devices.ignore, log,
@@ -68,9 +73,22 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       },
     },
   });
-  const clockOuts = (): MidiOut[] =>
-    service.manager.devices().filter((d) => d.roles.includes('clock-out') && d.output).map((d) => ({ id: d.found.identity, send: (b: Uint8Array) => d.output?.send(b) ?? false }));
-  const clock = new MasterClock(scheduler, { tempo: bpm(cfg.tempo_bpm), outputs: clockOuts });
+  // DIN's clock and notes are written by their own thread: the main thread's GC and model work cannot delay them.
+  const clockThread = config.din.enabled ? new ClockOutputThread() : undefined;
+  await clockThread?.ready();
+  const clock = new BoxClock({
+    scheduler, ...(clockThread ? { clockThread } : {}), clock: config.clock, din: config.din, tempoBpm: cfg.tempo_bpm, devices: () => service.manager.devices(), serial: hw.serial, log,
+    toSchedulerMs: (t) => t + toSchedulerMs,
+    // DIN input is stamped on the scheduler's clock already.
+    onDinHuman: (t) => {
+      if (t.message.type === 'noteOn' || t.message.type === 'noteOff') service.manager.sendToRole('thru', t.message, 'din');
+      if (demo?.running && t.message.type === 'noteOn' && t.message.velocity > 0) {
+        demo.stop();
+        out('*** LIVE: DIN MIDI in is the human; the demo has stopped. ***');
+      }
+      humanMessage(t.message, t.timeMs);
+    },
+  });
   service.start();
   for (const m of hw.missing) log.warn({ missing: m }, 'hardware unavailable, continuing without it');
 
@@ -89,9 +107,8 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     infos.set(name, { name: g.name, classOf: (p) => g.classOf(p), classPitches: g.classPitches, ...(loaded.groove ? { groove: loaded.groove } : {}) });
   }
 
-  clock.run();
-  clock.start();
-  const view = masterClockTimeline(clock, () => hrtimeClock.nowMs());
+  await clock.start();
+  const view = clock.timeline;
   const base = paramsFromConfig(cfg, seed);
   // The first decision uses the boot-time measurement (with headroom); later ones learn.
   const params = slowestMsPerStep > 0 ? { ...base, initialMsPerStep: slowestMsPerStep * 1.5 } : base;
@@ -112,18 +129,26 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   };
   const session = new PerformanceSession({
     scheduler, view, engine, generators, log, onExchange,
-    send: (role, message, voice) => void service.manager.sendToRole(role, message, `voice:${voice}`),
+    send: (role, message, voice) => {
+      service.manager.sendToRole(role, message, `voice:${voice}`);
+      clock.sendToDin(role, message);
+    },
     onState: (state) => {
       log.info({ state }, 'engine state');
       service.manager.sendToRole('human', { type: 'controlChange', channel: 0, controller: cfg.cc.state_out, value: stateCcValue(state) }, 'engine');
     },
   });
   live.session = session;
+  // The followed clock restarted or stopped the song: what the engine holds belongs to the old one.
+  clock.onTimelineJump((why) => {
+    log.info({ why }, 'song timeline jumped; engine reset');
+    session.control({ kind: 'panic' });
+  });
   session.start();
   // Song position 0 on CLOCK_MONOTONIC (ms), so tools on the same machine can find the bar lines.
   const songZeroMonoMs = view.timeOfTick(ticks(0));
   const barMs = view.timeOfTick(ticks(view.stepsPerBar * 6)) - songZeroMonoMs;
-  log.info({ tempo: cfg.tempo_bpm, mode: cfg.mode, voices: cfg.voices.map((v) => `${v.name}:${v.model}->${v.role}/${v.channel}`), seed, songZeroMonoMs, barMs }, 'antiphon started');
+  log.info({ tempo: view.tempo(), clockSource: clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: cfg.mode, voices: cfg.voices.map((v) => `${v.name}:${v.model}->${v.role}/${v.channel}`), seed, songZeroMonoMs, barMs }, 'antiphon started');
 
   if (!service.manager.devices().some((d) => d.roles.includes('human'))) {
     out('*** DEMO MODE: no drum pad found. A built-in call is answered by the model; plug in a pad to play. ***');
@@ -140,10 +165,8 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       demo?.stop();
       session.control({ kind: 'panic' });
       session.stop();
-      clock.stop();
-      clock.halt();
       service.manager.releaseAll();
-      void recorder.flush().then(() => {
+      void Promise.all([recorder.flush(), clock.stop().then(() => clockThread?.dispose())]).then(() => {
         service.stop();
         scheduler.dispose();
         for (const g of generators.values()) g.dispose();

@@ -48,6 +48,7 @@ export class ClockService {
   private mode: ClockMode;
   private current: ClockSource;
   private pending: BeatNote[] = [];
+  private readonly sourceListeners: ((source: ClockSource) => void)[] = [];
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -68,6 +69,16 @@ export class ClockService {
 
   get source(): ClockSource {
     return this.current;
+  }
+
+  /** Called whenever the box switches between leading and following (for the log). */
+  onSourceChange(listener: (source: ClockSource) => void): void {
+    this.sourceListeners.push(listener);
+  }
+
+  private switchTo(source: ClockSource): void {
+    this.current = source;
+    for (const listen of this.sourceListeners) listen(source);
   }
 
   get clockMode(): ClockMode {
@@ -136,7 +147,7 @@ export class ClockService {
 
   private follow(): void {
     this.master.halt();
-    this.current = 'external';
+    this.switchTo('external');
     this.watch();
   }
 
@@ -155,6 +166,8 @@ export class ClockService {
     } else {
       this.master.run(now);
     }
+    // Told after the takeover, so listeners read the tempo the master now leads at.
+    this.switchTo('internal');
   }
 
   private watch(): void {

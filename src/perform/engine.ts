@@ -110,6 +110,9 @@ export class PerformanceEngine {
       case 'panic':
         this.#call = undefined;
         this.#speculation = undefined;
+        // Also the box's reset when the song timeline jumps (an external Start): bars counted
+        // on the old song must not hold back the decisions on the new one.
+        this.#checkedBar = -1;
         this.#params = { ...this.#params, loopResponse: false };
         out.push(...this.#pipeline.stopAll(now), ...this.#allNotesOff(now));
         out.push({ kind: 'log', level: 'warn', msg: 'panic', fields: {} });

@@ -1,4 +1,4 @@
-import type { MasterClock } from '../clock/master-clock.js';
+import type { TransportState } from '../clock/transport.js';
 import { TickTimeline } from '../clock/tick-timeline.js';
 import type { Bpm, Meter, Milliseconds, Ticks } from '../clock/units.js';
 import { FOUR_FOUR, TICKS_PER_STEP, ms, msPerTick, ticks, ticksPerBar } from '../clock/units.js';
@@ -17,12 +17,19 @@ export function steadyTimeline(tempo: Bpm, startMs: number, meter: Meter = FOUR_
   };
 }
 
+/** What a song clock offers the engine: the master, or the ClockService that leads or follows. */
+export interface SongClock {
+  readonly transport: TransportState;
+  timeOfPosition(position: Ticks): Milliseconds | undefined;
+}
+
 /**
- * The master clock's song timeline. The clock re-anchors on tempo changes, so position 0's
+ * A song clock's timeline (the master's, or the ClockService's, which is the master's or the
+ * external follower's). The clock re-anchors on tempo changes, so position 0's
  * time is re-read on every call: the view follows tempo changes without a jump in phase.
  * Before the transport runs, it answers as if song position 0 were now.
  */
-export function masterClockTimeline(clock: MasterClock, now: () => number): TimelineView {
+export function masterClockTimeline(clock: SongClock, now: () => number): TimelineView {
   const anchor = (): { zero: number; period: number } => {
     const period = msPerTick(clock.transport.tempo);
     return { zero: clock.timeOfPosition(ticks(0)) ?? now(), period };

@@ -36,6 +36,22 @@ describe('config', () => {
     expect(paths.some((p) => p.startsWith('devices'))).toBe(true);
   });
 
+  it('reads [clock] and [din], with safe defaults and a bad source named', () => {
+    const { config: d } = resolveConfig({}, 'antiphon.toml');
+    expect(d.clock).toEqual({ source: 'auto', thru: true, lost_after_ms: 1000 });
+    expect(d.din).toEqual({ enabled: true, device: '/dev/ttyAMA0', roles: ['clock-in', 'clock-out'] });
+    const { config, problems } = resolveConfig(
+      { clock: { source: 'external', thru: false, lost_after_ms: 400 }, din: { device: '/dev/ttyUSB0', roles: ['human', 'thru', 'clock-out'] } },
+      'antiphon.toml',
+    );
+    expect(problems).toEqual([]);
+    expect(config.clock).toEqual({ source: 'external', thru: false, lost_after_ms: 400 });
+    expect(config.din.roles).toEqual(['human', 'thru', 'clock-out']);
+    const bad = resolveConfig({ clock: { source: 'midi' } }, 'antiphon.toml');
+    expect(bad.problems.map((p) => p.path)).toEqual(['clock.source']);
+    expect(bad.config.clock.source).toBe('auto');
+  });
+
   it('survives a file that is not TOML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'antiphon-config-'));
     const file = join(dir, 'antiphon.toml');

@@ -77,6 +77,26 @@ export const SECTION_SCHEMAS = {
       roles: z.array(z.object({ match: z.string().min(1), roles: z.array(role).min(1) }).strict()).default([]),
     })
     .strict(),
+  /** Which clock the box plays to; see ClockService. */
+  clock: z
+    .object({
+      /** auto: follow a clock arriving on a clock-in device or DIN, lead while there is none. */
+      source: z.enum(['auto', 'internal', 'external']).default('auto'),
+      /** While following, pass the incoming clock and transport on to clock-out devices and DIN out. */
+      thru: z.boolean().default(true),
+      /** Silence after which a followed clock counts as lost (auto: the box then leads, seamlessly). */
+      lost_after_ms: z.number().int().min(100).max(10_000).default(1000),
+    })
+    .strict(),
+  /** 5-pin DIN MIDI on the UART. A missing UART is logged once and retried; the box plays on. */
+  din: z
+    .object({
+      enabled: z.boolean().default(true),
+      device: z.string().min(1).default('/dev/ttyAMA0'),
+      /** Same roles as a USB device: DIN in uses clock-in and human; DIN out the others. */
+      roles: z.array(role).min(1).default(['clock-in', 'clock-out']),
+    })
+    .strict(),
   log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info') }).strict(),
   data: z.object({ dir: z.string().min(1).default('./data') }).strict(),
   perform: PERFORM_SCHEMA,

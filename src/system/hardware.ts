@@ -7,6 +7,8 @@ import {
   type HotplugSource,
 } from '../devices/hotplug.js';
 import type { MidiBackend } from '../devices/midi-backend.js';
+import { NodeSerialPortOpener } from '../devices/serial/node-serial-port.js';
+import type { SerialPortOpener } from '../devices/serial/serial-port.js';
 import { SimMidiBackend } from '../devices/sim-backend.js';
 import { SysfsUsbIdentityReader } from '../devices/usb-identity.js';
 
@@ -15,6 +17,8 @@ export interface Hardware {
   readonly backend: MidiBackend;
   readonly hotplug: HotplugSource;
   readonly usb: SysfsUsbIdentityReader;
+  /** Opens the DIN MIDI UART; a missing one is DinMidiPort's to log and retry. */
+  readonly serial: SerialPortOpener;
   /** Parts that fell back to a stand-in, each with the reason, for the log and the demo banner. */
   readonly missing: readonly string[];
 }
@@ -48,5 +52,5 @@ export function openHardware(): Hardware {
     missing.push(`/dev/snd watch: ${(e as Error).message}`);
   }
   const hotplug = new CombinedHotplugSource(sources);
-  return { backend, hotplug, usb: new SysfsUsbIdentityReader(), missing };
+  return { backend, hotplug, usb: new SysfsUsbIdentityReader(), serial: new NodeSerialPortOpener(), missing };
 }

@@ -1,0 +1,169 @@
+import { ThreadedFdOut, type ClockOutputThread } from '../clock/clock-output-thread.js';
+import { ClockService, type ClockSource } from '../clock/clock-service.js';
+import type { MidiOut } from '../clock/midi-out.js';
+import type { Scheduler } from '../clock/scheduler.js';
+import { bpm } from '../clock/units.js';
+import type { ConnectedDevice } from '../devices/device-manager.js';
+import { DinMidiPort, type DinLog } from '../devices/din/din-midi-port.js';
+import type { Role } from '../devices/roles.js';
+import type { SerialPortOpener } from '../devices/serial/serial-port.js';
+import { encodeMessage } from '../midi/encoder.js';
+import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
+import type { TimelineView } from '../perform/engine-types.js';
+import { masterClockTimeline } from '../perform/timeline-view.js';
+import type { Config } from '../system/config.js';
+
+export interface BoxClockOptions {
+  readonly scheduler: Scheduler;
+  readonly clock: Config['clock'];
+  readonly din: Config['din'];
+  readonly tempoBpm: number;
+  /** The USB devices connected now (DeviceManager.devices), read on every use so replugs count. */
+  readonly devices: () => readonly ConnectedDevice[];
+  readonly serial: SerialPortOpener;
+  readonly log: DinLog;
+  /** Converts a USB device's input stamp (performance.now()) to the scheduler's clock. */
+  readonly toSchedulerMs: (deviceMs: number) => number;
+  /** DIN input that is not clock (notes, CCs), stamped on the scheduler's clock; used when DIN has the human role. */
+  readonly onDinHuman?: (timed: TimedMidiMessage) => void;
+  /**
+   * Writes DIN's timed bytes (and generates its F8s) off the main thread, at their exact
+   * time, while the UART has a file descriptor; without one, the scheduler sends them.
+   */
+  readonly clockThread?: ClockOutputThread;
+}
+
+const STOP = Uint8Array.of(0xfc);
+
+/** Why the song timeline jumped: the box began following, or the followed clock's transport moved. */
+export type TimelineJump = 'follow' | 'start' | 'continue' | 'stop';
+const CLOCK_TYPES = new Set<MidiMessage['type']>(['clock', 'start', 'stop', 'continue', 'songPosition']);
+
+/** True for the messages a clock follower takes: F8, FA, FB, FC and F2. */
+export const isClockMessage = (m: MidiMessage): boolean => CLOCK_TYPES.has(m.type);
+
+/**
+ * The box's clock wiring: one ClockService (lead, follow, or auto) fed by clock-in devices
+ * and DIN in, driving clock-out devices and DIN out, with DIN as one more device with roles.
+ * The performance engine reads `timeline`, so it plays to whichever clock leads.
+ */
+export class BoxClock {
+  readonly service: ClockService;
+  readonly din: DinMidiPort | undefined;
+  readonly timeline: TimelineView;
+  private readonly dinRoles: ReadonlySet<Role>;
+  private readonly jumpListeners: ((why: TimelineJump) => void)[] = [];
+  /** DIN as a tick-generating output on the clock thread; one object, so the master keeps it across ticks. */
+  private readonly dinTicks: ThreadedFdOut | undefined;
+
+  constructor(private readonly o: BoxClockOptions) {
+    this.dinRoles = new Set(o.din.enabled ? o.din.roles : []);
+    const thread = o.clockThread;
+    const din = o.din.enabled ? new DinMidiPort(o.serial, o.scheduler, o.log, { path: o.din.device, ...(thread ? { thread } : {}) }) : undefined;
+    this.din = din;
+    this.dinTicks = din && thread ? new ThreadedFdOut('din', () => din.fd, thread) : undefined;
+    this.service = new ClockService(o.scheduler, {
+      tempo: bpm(o.tempoBpm),
+      outputs: () => this.clockOuts(),
+      mode: o.clock.source,
+      thru: o.clock.thru,
+      follower: { lostAfterMs: o.clock.lost_after_ms },
+    });
+    this.timeline = masterClockTimeline(this.service, () => o.scheduler.nowMs());
+    this.service.onSourceChange((source) => {
+      this.report(source);
+      // Taking over from a lost clock keeps its phase and position; starting to follow does not.
+      if (source === 'external') this.jump('follow');
+    });
+    if (din) {
+      // A reopened UART is a new output to the master (and a new fd for a clock thread).
+      din.onOpen(() => this.service.master.refreshOutputs());
+      din.onMessage((timed) => this.dinMessage(timed));
+    }
+  }
+
+  /** Opens DIN (a missing UART is logged and retried, never thrown), then leads or waits for a clock. */
+  async start(): Promise<void> {
+    await this.din?.start();
+    this.service.begin();
+    if (this.service.source === 'internal') this.service.master.start();
+    this.report(this.service.source);
+  }
+
+  /**
+   * Called when song position no longer means what it did (the engine's bars are from another
+   * song): on starting to follow, and on the followed clock's Start, Continue and Stop.
+   */
+  onTimelineJump(listener: (why: TimelineJump) => void): void {
+    this.jumpListeners.push(listener);
+  }
+
+  /** DIN has `role` in the config (and is enabled). */
+  dinHas(role: Role): boolean {
+    return this.dinRoles.has(role);
+  }
+
+  /** Routes a USB device's clock message to the ClockService; true if it was one (and is consumed). */
+  deviceMessage(device: ConnectedDevice, timed: TimedMidiMessage): boolean {
+    if (!isClockMessage(timed.message)) return false;
+    if (device.roles.includes('clock-in')) this.receive({ timeMs: this.o.toSchedulerMs(timed.timeMs), message: timed.message });
+    return true;
+  }
+
+  /** Sends a message to DIN out if DIN has `role`; false when it does not or the UART is down. */
+  sendToDin(role: Role, message: MidiMessage): boolean {
+    if (!this.din || !this.dinHas(role)) return false;
+    return this.din.send(encodeMessage(message));
+  }
+
+  /** The tempo knob: it sets the master's tempo; a followed clock's tempo is the other box's. */
+  setTempo(tempo: number): boolean {
+    if (this.service.source !== 'internal') return false;
+    this.service.master.setTempo(tempo);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.service.source === 'internal') {
+      this.service.master.halt();
+      // Stop now, not on the next tick: the ports close right after. Straight to DIN's link,
+      // since the clock thread would write it after the fd is gone.
+      for (const out of this.clockOuts()) (out === this.dinTicks ? this.din : out)?.send(STOP);
+    }
+    this.service.clearPendingNotes();
+    await this.din?.dispose();
+  }
+
+  private clockOuts(): MidiOut[] {
+    const outs: MidiOut[] = this.o
+      .devices()
+      .filter((d) => d.roles.includes('clock-out') && d.output)
+      .map((d) => ({ id: d.found.identity, send: (b: Uint8Array) => d.output?.send(b) ?? false }));
+    if (this.din && this.dinHas('clock-out')) outs.push(this.dinTicks && this.din.fd !== undefined ? this.dinTicks : this.din);
+    return outs;
+  }
+
+  private dinMessage(timed: TimedMidiMessage): void {
+    if (isClockMessage(timed.message)) {
+      if (this.dinHas('clock-in')) this.receive(timed);
+      return;
+    }
+    if (this.dinHas('human')) this.o.onDinHuman?.(timed);
+  }
+
+  private receive(timed: TimedMidiMessage): void {
+    const wasFollowing = this.service.source === 'external';
+    this.service.receive(timed);
+    const type = timed.message.type;
+    if (wasFollowing && this.service.source === 'external' && (type === 'start' || type === 'continue' || type === 'stop')) this.jump(type);
+  }
+
+  private jump(why: TimelineJump): void {
+    for (const listen of this.jumpListeners) listen(why);
+  }
+
+  private report(source: ClockSource): void {
+    const t = this.service.transport;
+    this.o.log.info({ source, mode: this.service.clockMode, tempo: Math.round(t.tempo * 10) / 10 }, 'clock source');
+  }
+}

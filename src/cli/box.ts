@@ -11,6 +11,7 @@ import { RoleBook } from '../devices/roles.js';
 import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
 import { ccToAction, paramsFromConfig, stateCcValue } from '../perform/controls.js';
 import { DemoPerformer } from '../perform/demo-performer.js';
+import { grooveFor } from '../perform/groove.js';
 import { PerformanceEngine } from '../perform/engine.js';
 import type { Exchange } from '../perform/engine-types.js';
 import type { ResponseGenerator } from '../perform/generator-port.js';
@@ -104,7 +105,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     slowestMsPerStep = Math.max(slowestMsPerStep, loaded.msPerStep ?? 0);
     generators.set(name, loaded.generator);
     const g = loaded.generator;
-    infos.set(name, { name: g.name, classOf: (p) => g.classOf(p), classPitches: g.classPitches, ...(loaded.groove ? { groove: loaded.groove } : {}) });
+    infos.set(name, { name: g.name, classOf: (p) => g.classOf(p), classPitches: g.classPitches, groove: grooveFor(cfg.groove, loaded.groove) });
   }
 
   await clock.start();

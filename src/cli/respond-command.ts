@@ -1,5 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { grooveFor } from '../perform/groove.js';
 import type { Logger } from '../system/log.js';
 import { respondOffline } from '../perform/offline-respond.js';
 import { loadVoiceModel } from '../perform/voice-models.js';
@@ -7,7 +8,7 @@ import { exchangeToSmf } from '../record/exchange-smf.js';
 import { noteSequenceOf, readSmf } from '../record/smf-read.js';
 import { renderExchange } from './drum-grid.js';
 
-export const RESPOND_USAGE = 'antiphon respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N]';
+export const RESPOND_USAGE = 'antiphon respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N] [--groove learned|call|off]';
 
 /** A command-line value that is not what the option takes. */
 export class BadOption extends Error {
@@ -36,6 +37,7 @@ export async function respondCommand(args: readonly string[], log: Logger, out: 
     options: {
       output: { type: 'string', short: 'o' }, model: { type: 'string' }, temperature: { type: 'string' },
       bars: { type: 'string' }, beam: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' }, log: { type: 'string' },
+      groove: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -51,9 +53,13 @@ export async function respondCommand(args: readonly string[], log: Logger, out: 
     const bars = numberOption(values, 'bars', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'whole bars 0..64 (0 = as long as the call)');
     const beamSize = numberOption(values, 'beam', 1, (n) => Number.isInteger(n) && n >= 1 && n <= 16, 'a beam size 1..16');
     const seed = numberOption(values, 'seed', 1, (n) => Number.isInteger(n), 'an integer seed');
+    const grooveSetting = values.groove ?? 'learned';
+    if (grooveSetting !== 'learned' && grooveSetting !== 'call' && grooveSetting !== 'off') {
+      throw new BadOption('groove', grooveSetting, 'learned, call or off');
+    }
     const loaded = await loadVoiceModel(values.model ?? 'default', log, seed);
     const call = noteSequenceOf(readSmf(new Uint8Array(await readFile(input)), input));
-    const exchange = await respondOffline(call, loaded.generator, { temperature, beamSize, seed, bars, log, ...(loaded.groove ? { groove: loaded.groove } : {}) }, input);
+    const exchange = await respondOffline(call, loaded.generator, { temperature, beamSize, seed, bars, log, groove: grooveFor(grooveSetting, loaded.groove) }, input);
     const temp = `${output}.tmp`;
     await writeFile(temp, exchangeToSmf(exchange));
     await rename(temp, output);

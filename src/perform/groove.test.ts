@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GrooveTable } from '../groove/groove-table.js';
 import { placeHit } from './call-capture.js';
-import { callFeelGroove } from './groove.js';
+import { callFeelGroove, grooveFor } from './groove.js';
 import { learnedGroove } from './learned-groove.js';
 import { ticks } from '../clock/units.js';
 
@@ -33,5 +33,25 @@ describe('grooves', () => {
     expect(felt.map((h) => h.velocity)).toEqual([40, 62, 54]);
     expect(felt.map((h) => Math.round(h.offsetSteps * 100) / 100)).toEqual([-0.05, 0.2, -0.05]);
     expect(felt.map((h) => h.pitch)).toEqual([36, 42, 38]);
+  });
+});
+
+describe('groove switch', () => {
+  const hits = [
+    { step: 0, pitch: 36, drumClass: 0 },
+    { step: 2, pitch: 42, drumClass: 2 },
+  ];
+  it('off plays the grid at one velocity, with no timing offsets', () => {
+    const felt = grooveFor('off', undefined).apply(hits, [], () => 0, 16);
+    expect(felt.map((h) => [h.step, h.velocity, h.offsetSteps])).toEqual([
+      [0, 100, 0],
+      [2, 100, 0],
+    ]);
+  });
+  it('learned uses the model\'s groove, and falls back to the caller\'s feel without one', () => {
+    const learned = { name: 'learned', apply: () => [] };
+    expect(grooveFor('learned', learned)).toBe(learned);
+    expect(grooveFor('learned', undefined)).toBe(callFeelGroove);
+    expect(grooveFor('call', learned)).toBe(callFeelGroove);
   });
 });

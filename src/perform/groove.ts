@@ -23,6 +23,23 @@ export interface Groove {
   apply(hits: readonly GridHit[], call: readonly PlacedHit[], classOf: (pitch: number) => number, stepsPerBar: number): FeltHit[];
 }
 
+/** Groove switched off: the answer plays on the grid, every hit at one velocity. */
+export const gridGroove: Groove = {
+  name: 'off',
+  apply: (hits) => hits.map((h) => ({ ...h, velocity: GRID_VELOCITY, offsetSteps: 0 })),
+};
+const GRID_VELOCITY = 100;
+
+/** What `perform.groove` / `--groove` choose: the model's learned feel, the caller's, or none. */
+export type GrooveSetting = 'learned' | 'call' | 'off';
+
+/** The groove for a setting; `learned` falls back to the caller's feel for a model without one. */
+export function grooveFor(setting: GrooveSetting, learned: Groove | undefined): Groove {
+  if (setting === 'off') return gridGroove;
+  if (setting === 'learned' && learned) return learned;
+  return callFeelGroove;
+}
+
 /** GM-ish defaults by class when the call gives no evidence: kick and snare strong, hats lighter. */
 const CLASS_VELOCITY = [100, 96, 72, 80, 90, 90, 90, 104, 76];
 

@@ -22,6 +22,8 @@ const PERFORM_SCHEMA = z
     response_bars: bars(0, 64, 0),
     safety_ms: z.number().min(0).max(500).default(30),
     carry_state: z.boolean().default(true),
+    /** Feel of the answers: the model's learned groove.json, the caller's own, or off (straight grid). */
+    groove: z.enum(['learned', 'call', 'off']).default('learned'),
     gate_steps: z.number().gt(0).max(4).default(0.5),
     /** Unset: a new seed every boot. */
     seed: z.number().int().optional(),

@@ -1,3 +1,4 @@
+import { seededRandom } from '../src/util/seeded-random.js';
 /**
  * Codec throughput: MidiStreamDecoder against a deliberately simple per-byte reference
  * decoder (test/support/reference-midi-decoder.ts, same policies, array-per-message style),
@@ -16,17 +17,6 @@ import { ReferenceMidiDecoder } from '../test/support/reference-midi-decoder.js'
 const streamBytes = 10_000_000;
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-/** mulberry32: small, seeded, good enough to make bench input reproducible. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomStream(seed: number): Uint8Array {
   const random = seededRandom(seed);

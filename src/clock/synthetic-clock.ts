@@ -1,3 +1,4 @@
+import { seededRandom } from '../util/seeded-random.js';
 /**
  * Synthetic incoming clock streams for tests and benches: true tick times from a tempo
  * curve, then jitter and drops from a seeded generator, so every run sees the same stream.
@@ -24,17 +25,6 @@ export interface SyntheticTick {
   readonly tempo: number;
 }
 
-/** mulberry32: small, seeded, good enough to make noise. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticClock(options: SyntheticStreamOptions): SyntheticTick[] {
   const random = seededRandom(options.seed ?? 1);

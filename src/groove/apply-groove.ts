@@ -1,3 +1,4 @@
+import { SeededRandom } from '../util/seeded-random.js';
 import type { QuantizedNote } from '../music/note-sequence.js';
 import type { GrooveCell, GrooveTable } from './groove-table.js';
 
@@ -41,15 +42,10 @@ function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
 }
 
-/** Seeded standard normal (mulberry32 + Box-Muller). */
+/** Seeded standard normal (Box-Muller over the shared seeded PRNG). */
 function gaussian(seed: number): () => number {
-  let state = seed | 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  // Shifted half a step off 0 so the logarithm never sees 0.
+  const uniform = (): number => rng.next() + 2 ** -33;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }

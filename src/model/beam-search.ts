@@ -1,7 +1,7 @@
 import type { Continuation, GenerateOptions } from './generate.js';
 import { primeState } from './generate.js';
 import type { ModelState, MusicRnn, Primer } from './music-rnn.js';
-import { SeededRandom } from './sampling/prng.js';
+import { SeededRandom } from '../util/seeded-random.js';
 import { checkSampling, chooseEvent, logSoftmax } from './sampling/sample.js';
 
 export interface BeamResult extends Continuation {

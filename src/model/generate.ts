@@ -1,6 +1,6 @@
 import type { QuantizedNote, QuantizedSequence } from '../music/note-sequence.js';
 import type { ControlsAt, ModelState, MusicRnn, Primer } from './music-rnn.js';
-import { SeededRandom } from './sampling/prng.js';
+import { SeededRandom } from '../util/seeded-random.js';
 import type { SamplingOptions } from './sampling/sample.js';
 import { checkSampling, chooseEvent, logSoftmax } from './sampling/sample.js';
 

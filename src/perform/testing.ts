@@ -1,3 +1,4 @@
+import { seededRandom } from '../util/seeded-random.js';
 import { drumPitchMap } from '../model/encoding/drum-pitch-maps.js';
 import type { GenerationRequest, GenerationResult, GeneratorState, ResponseGenerator } from './generator-port.js';
 
@@ -8,16 +9,6 @@ export interface CountingState extends GeneratorState {
 
 const map = drumPitchMap('classic');
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A test double for the generator port (pure engine tests only; the box runs real models):
@@ -37,7 +28,7 @@ export class FakeDrummer implements ResponseGenerator {
 
   generate(request: GenerationRequest): Promise<GenerationResult> {
     this.requests.push(request);
-    const rand = mulberry32(request.seed);
+    const rand = seededRandom(request.seed);
     const shape = this.shape(request);
     const events = new Uint16Array(request.steps);
     for (let t = 0; t < request.steps; t++) {

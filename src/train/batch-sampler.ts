@@ -1,19 +1,6 @@
+import { SeededRandom } from '../util/seeded-random.js';
 import * as tf from '@tensorflow/tfjs';
 
-/** Deterministic PRNG (mulberry32): a resumed run draws the same batches it would have. */
-export class SeededRandom {
-  constructor(private state: number) {}
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  get seed(): number {
-    return this.state;
-  }
-}
 
 /** A batch in the per-step layout DrumNetwork.loss takes. */
 export interface StepBatch {

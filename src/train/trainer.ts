@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DRUM_EVENT_COUNT } from '../model/encoding/drum-pitch-maps.js';
 import { countUnigram } from '../eval/baselines.js';
-import { BatchSampler, disposeBatch, SeededRandom } from './batch-sampler.js';
+import { BatchSampler, disposeBatch } from './batch-sampler.js';
+import { SeededRandom } from '../util/seeded-random.js';
 import { DrumNetwork } from './network.js';
 import { validateWithEngine } from './engine-validation.js';
 import { lossCurveSvg } from './loss-plot.js';
@@ -99,7 +100,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     const t = now();
     progress.seconds += t - lastTick;
     lastTick = t;
-    progress.rngState = rng.seed;
+    progress.rngState = rng.seedState;
     bar.update(progress.batches, progress.seconds, lossSum / lossCount, progress.bestValLoss, (settings.batch * settings.cropSteps * progress.batches) / Math.max(progress.seconds, 1e-9));
     if (progress.batches % evalEvery === 0 || progress.batches === totalBatches) {
       const val = await validateWithEngine(net, settings.pitchMap, inputs.validation);

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../sampling/prng.js';
+import { SeededRandom } from '../../util/seeded-random.js';
 import { ATTENTION_PREFIX, variableNames } from './architecture.js';
 import type { ChordEncoderType } from './config.js';
 import { CHORD_ENCODER_DEPTHS } from './config.js';

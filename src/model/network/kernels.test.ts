@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../sampling/prng.js';
+import { SeededRandom } from '../../util/seeded-random.js';
 import { jsFloatKernels } from './js-float-kernels.js';
 import type { Kernels } from './kernels.js';
 import { wasmKernels } from './wasm/wasm-kernels.js';

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './prng.js';
+import type { SeededRandom } from '../../util/seeded-random.js';
 
 /** How the next event is chosen from the model's distribution. */
 export interface SamplingOptions {

@@ -32,3 +32,9 @@ export class SeededRandom {
     return this.state;
   }
 }
+
+/** A seeded uniform source as a plain function, for code that only needs numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  const rng = new SeededRandom(seed);
+  return () => rng.next();
+}

@@ -20,19 +20,20 @@ function loadRtMidi(): RtMidiModule {
   return createRequire(import.meta.url)('@julusian/midi') as RtMidiModule;
 }
 
-class AlsaInput implements MidiInputHandle {
+/**
+ * What an open ALSA port handle does on close and on unplug, whichever direction: once
+ * released it stays released, and `gone` listeners hear of an unplug exactly once.
+ */
+abstract class AlsaHandle<Rt extends RtInput | RtOutput> {
   readonly #goneListeners: (() => void)[] = [];
   #open = true;
   constructor(
     readonly port: MidiPortInfo,
-    private readonly rt: RtInput,
-    private readonly detach: (h: AlsaInput) => void,
+    protected readonly rt: Rt,
+    private readonly detach: (h: AlsaHandle<Rt>) => void,
   ) {}
-  onData(listener: (bytes: Uint8Array, receivedAtMs: number) => void): void {
-    const stamper = new DeltaTimestamper(() => performance.now());
-    this.rt.on('messageBuffer', (deltaSeconds: number, message: Buffer) => {
-      if (this.#open) listener(new Uint8Array(message), stamper.stamp(deltaSeconds));
-    });
+  protected get isOpen(): boolean {
+    return this.#open;
   }
   onGone(listener: () => void): void {
     this.#goneListeners.push(listener);
@@ -57,42 +58,23 @@ class AlsaInput implements MidiInputHandle {
   }
 }
 
-class AlsaOutput implements MidiOutputHandle {
-  readonly #goneListeners: (() => void)[] = [];
-  #open = true;
-  constructor(
-    readonly port: MidiPortInfo,
-    private readonly rt: RtOutput,
-    private readonly detach: (h: AlsaOutput) => void,
-  ) {}
+class AlsaInput extends AlsaHandle<RtInput> implements MidiInputHandle {
+  onData(listener: (bytes: Uint8Array, receivedAtMs: number) => void): void {
+    const stamper = new DeltaTimestamper(() => performance.now());
+    this.rt.on('messageBuffer', (deltaSeconds: number, message: Buffer) => {
+      if (this.isOpen) listener(new Uint8Array(message), stamper.stamp(deltaSeconds));
+    });
+  }
+}
+
+class AlsaOutput extends AlsaHandle<RtOutput> implements MidiOutputHandle {
   send(bytes: Uint8Array): boolean {
-    if (!this.#open) return false;
+    if (!this.isOpen) return false;
     try {
       this.rt.sendMessage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return true;
     } catch {
       return false;
-    }
-  }
-  onGone(listener: () => void): void {
-    this.#goneListeners.push(listener);
-  }
-  markGone(): void {
-    if (!this.#open) return;
-    this.#release();
-    for (const l of this.#goneListeners) l();
-  }
-  close(): void {
-    if (this.#open) this.#release();
-  }
-  #release(): void {
-    this.#open = false;
-    this.detach(this);
-    try {
-      this.rt.closePort();
-      this.rt.destroy();
-    } catch {
-      // Already gone with its device.
     }
   }
 }
@@ -105,8 +87,8 @@ class AlsaOutput implements MidiOutputHandle {
 export class AlsaMidiBackend implements MidiBackend {
   readonly kind = 'alsa';
   readonly #rt: RtMidiModule;
-  readonly #inputs = new Set<AlsaInput>();
-  readonly #outputs = new Set<AlsaOutput>();
+  readonly #inputs = new Set<AlsaHandle<RtInput>>();
+  readonly #outputs = new Set<AlsaHandle<RtOutput>>();
   readonly #changeListeners: (() => void)[] = [];
   readonly #worker: Worker;
   #ports: readonly MidiPortInfo[];

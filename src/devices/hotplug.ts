@@ -49,13 +49,6 @@ export class UsbHotplugSource implements HotplugSource {
   }
 }
 
-/** For machines without libusb access: the poll alone finds devices. */
-export class NoHotplugSource implements HotplugSource {
-  readonly kind = 'none';
-  onChange(): void {}
-  dispose(): void {}
-}
-
 /**
  * Device nodes under /dev/snd come and go with sound cards (devtmpfs creates them as the
  * card registers). Watching the folder reacts to a new MIDI card at once, USB or not, where

@@ -19,23 +19,19 @@ interface SimPort {
   readonly received: Uint8Array[];
 }
 
-class SimInput implements MidiInputHandle {
-  readonly #dataListeners: ((bytes: Uint8Array, t: number) => void)[] = [];
+/** Close and unplug semantics shared by both directions: `gone` fires once, then nothing does. */
+abstract class SimHandle {
   readonly #goneListeners: (() => void)[] = [];
   #open = true;
   constructor(
     readonly port: MidiPortInfo,
-    private readonly detach: (h: SimInput) => void,
+    private readonly detach: () => void,
   ) {}
-  onData(listener: (bytes: Uint8Array, receivedAtMs: number) => void): void {
-    this.#dataListeners.push(listener);
+  protected get isOpen(): boolean {
+    return this.#open;
   }
   onGone(listener: () => void): void {
     this.#goneListeners.push(listener);
-  }
-  deliver(bytes: Uint8Array, t: number): void {
-    if (!this.#open) return;
-    for (const l of this.#dataListeners) l(bytes.slice(), t);
   }
   markGone(): void {
     if (!this.#open) return;
@@ -45,33 +41,31 @@ class SimInput implements MidiInputHandle {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    this.detach(this);
+    this.detach();
   }
 }
 
-class SimOutput implements MidiOutputHandle {
-  readonly #goneListeners: (() => void)[] = [];
-  #open = true;
+class SimInput extends SimHandle implements MidiInputHandle {
+  readonly #dataListeners: ((bytes: Uint8Array, t: number) => void)[] = [];
+  onData(listener: (bytes: Uint8Array, receivedAtMs: number) => void): void {
+    this.#dataListeners.push(listener);
+  }
+  deliver(bytes: Uint8Array, t: number): void {
+    if (!this.isOpen) return;
+    for (const l of this.#dataListeners) l(bytes.slice(), t);
+  }
+}
+
+class SimOutput extends SimHandle implements MidiOutputHandle {
   constructor(
-    readonly port: MidiPortInfo,
+    port: MidiPortInfo,
     private readonly sink: (bytes: Uint8Array) => boolean,
-    private readonly detach: (h: SimOutput) => void,
-  ) {}
+    detach: () => void,
+  ) {
+    super(port, detach);
+  }
   send(bytes: Uint8Array): boolean {
-    return this.#open && this.sink(bytes.slice());
-  }
-  onGone(listener: () => void): void {
-    this.#goneListeners.push(listener);
-  }
-  markGone(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    for (const l of this.#goneListeners) l();
-  }
-  close(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    this.detach(this);
+    return this.isOpen && this.sink(bytes.slice());
   }
 }
 
@@ -184,7 +178,7 @@ export class SimMidiBackend implements MidiBackend {
 
   openInput(portId: string): MidiInputHandle {
     const port = this.#openable(portId, 'input');
-    const handle = new SimInput(port.info, (h) => port.inputHandles.delete(h));
+    const handle: SimInput = new SimInput(port.info, () => port.inputHandles.delete(handle));
     port.inputHandles.add(handle);
     return handle;
   }
@@ -193,7 +187,7 @@ export class SimMidiBackend implements MidiBackend {
     const port = this.#openable(portId, 'output');
     const handles = this.#outputHandles.get(portId) ?? new Set<SimOutput>();
     this.#outputHandles.set(portId, handles);
-    const handle = new SimOutput(
+    const handle: SimOutput = new SimOutput(
       port.info,
       (bytes) => {
         const live = this.#ports.get(portId);
@@ -201,7 +195,7 @@ export class SimMidiBackend implements MidiBackend {
         live.received.push(bytes);
         return true;
       },
-      (h) => handles.delete(h),
+      () => handles.delete(handle),
     );
     handles.add(handle);
     return handle;

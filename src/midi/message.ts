@@ -33,18 +33,3 @@ export interface TimedMidiMessage {
   readonly timeMs: number;
   readonly message: MidiMessage;
 }
-
-/** True for the one-byte real-time messages (F8..FF) that may interleave any other. */
-export function isRealTime(message: MidiMessage): boolean {
-  switch (message.type) {
-    case 'clock':
-    case 'start':
-    case 'continue':
-    case 'stop':
-    case 'activeSensing':
-    case 'reset':
-      return true;
-    default:
-      return false;
-  }
-}

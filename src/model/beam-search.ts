@@ -5,7 +5,7 @@ import { SeededRandom } from '../util/seeded-random.js';
 import { checkSampling, chooseEvent, logSoftmax } from './sampling/sample.js';
 
 export interface BeamResult extends Continuation {
-  /** Network steps actually run (shared branch states are computed once). */
+  /** Network steps actually run (shared and pruned branch steps are not run). */
   readonly networkSteps: number;
 }
 
@@ -19,15 +19,18 @@ export interface BeamOptions extends GenerateOptions {
 }
 
 interface Beam {
+  /** The state after every event of `events` except `pending`. */
   state: ModelState;
+  /** The last drawn event, scored but not yet fed to the network. */
+  pending: number | undefined;
   events: number[];
   perStep: number[];
   score: number;
 }
 
-/** A branch shares its parent's state until it draws an event (see `extend`). */
+/** A branch shares its parent's state (and unfed event) until it draws its own. */
 function branchOf(b: Beam): Beam {
-  return { state: b.state, events: [...b.events], perStep: [...b.perStep], score: b.score };
+  return { state: b.state, pending: b.pending, events: [...b.events], perStep: [...b.perStep], score: b.score };
 }
 
 /**
@@ -35,6 +38,13 @@ function branchOf(b: Beam): Beam {
  * state are extended first; then, repeatedly, each kept sequence is copied `branchFactor`
  * times, every copy extended by `stepsPerIteration` sampled steps, and the best `beamSize` by
  * summed log-probability (temperature-scaled, primer included) are kept.
+ *
+ * The results are Magenta's, with less work. A drawn event's log-probability comes from the
+ * state before it, so a branch's score needs no network step for its last event: that step
+ * is run only when the branch survives pruning and draws again (with 8x4 and one step per
+ * iteration, 8 network steps per step instead of 32). Branches that share a state and draw the
+ * same event share the next state, computed once, and each step's distinct (state, event)
+ * pairs go through the network in one batch.
  */
 export function beamSearch(model: MusicRnn, primer: Primer, steps: number, options: BeamOptions): BeamResult {
   checkSampling(options);
@@ -46,20 +56,40 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
   const { state, primerLogLikelihood } = primeState(model, primer, options);
   const rng = new SeededRandom(options.seed ?? 0);
 
-  // Branches start as copies of one state, and copies that draw the same event reach the same
-  // next state: compute it once and share it. States are never changed once shared (a step
-  // always writes a fresh one), so sharing is exact.
   let computed = 0;
   const distributionBuffers: Float64Array[] = [];
-  const releaseUnused = (candidates: Iterable<ModelState>, kept: readonly Beam[]): void => {
-    const live = new Set(kept.map((b) => b.state));
-    for (const s of new Set(candidates)) if (!live.has(s)) model.releaseState(s);
+  /** States are never changed once shared (a step writes a fresh one), so reuse is safe. */
+  const releaseUnused = (candidates: Iterable<ModelState>, live: readonly Beam[]): void => {
+    const kept = new Set(live.map((b) => b.state));
+    for (const s of new Set(candidates)) if (!kept.has(s)) model.releaseState(s);
+  };
+  /** Feeds every beam's pending event: each distinct (state, event) pair once, in one batch. */
+  const feedPending = (beams: readonly Beam[]): void => {
+    const next = new Map<ModelState, Map<number, ModelState>>();
+    const toFeed: ModelState[] = [];
+    const toFeedEvents: number[] = [];
+    for (const b of beams) {
+      if (b.pending === undefined) continue;
+      const byEvent = next.get(b.state) ?? new Map<number, ModelState>();
+      next.set(b.state, byEvent);
+      let after = byEvent.get(b.pending);
+      if (after === undefined) {
+        after = model.cloneState(b.state);
+        toFeed.push(after);
+        toFeedEvents.push(b.pending);
+        byEvent.set(b.pending, after);
+      }
+      b.state = after;
+      b.pending = undefined;
+    }
+    if (toFeed.length === 0) return;
+    model.feedBatch(toFeed, toFeedEvents, options.controls);
+    computed += toFeed.length;
+    releaseUnused(next.keys(), beams);
   };
   const extend = (beams: Beam[], count: number): void => {
     for (let s = 0; s < count; s++) {
-      const next = new Map<ModelState, Map<number, ModelState>>();
-      const toFeed: ModelState[] = [];
-      const toFeedEvents: number[] = [];
+      feedPending(beams);
       // Branches that share a state share its distribution: compute it once per state.
       const distributions = new Map<ModelState, Float64Array>();
       for (const b of beams) {
@@ -75,28 +105,15 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
         b.events.push(e);
         b.perStep.push(lp);
         b.score += lp;
-        const byEvent = next.get(b.state) ?? new Map<number, ModelState>();
-        next.set(b.state, byEvent);
-        let after = byEvent.get(e);
-        if (after === undefined) {
-          after = model.cloneState(b.state);
-          toFeed.push(after);
-          toFeedEvents.push(e);
-          byEvent.set(e, after);
-        }
-        b.state = after;
+        b.pending = e;
       }
-      // All distinct (state, event) pairs of this step in one batched pass.
-      model.feedBatch(toFeed, toFeedEvents, options.controls);
-      computed += toFeed.length;
-      releaseUnused([...next.keys()], beams);
     }
   };
 
   let iterations = Math.floor(steps / perIteration);
   let firstSteps = steps - (iterations - 1) * perIteration;
   if (iterations === 0) [iterations, firstSteps] = [1, steps];
-  const first: Beam = { state, events: [], perStep: [], score: primerLogLikelihood };
+  const first: Beam = { state, pending: undefined, events: [], perStep: [], score: primerLogLikelihood };
   let beams: Beam[] = [first, ...Array.from({ length: beamSize - 1 }, () => branchOf(first))];
   extend(beams, firstSteps);
   for (let it = 1; it < iterations; it++) {
@@ -113,6 +130,8 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
     );
   }
   const best = beams.reduce((a, b) => (b.score > a.score ? b : a));
+  // Only the winner's last event is ever fed: its state carries on to the next exchange.
+  feedPending([best]);
   const perStep = Float64Array.from(best.perStep);
   const logLikelihood = perStep.reduce((a, b) => a + b, 0);
   return {

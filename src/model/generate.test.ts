@@ -7,7 +7,9 @@ import { memorySource } from './checkpoint/source.js';
 import { serializeCheckpoint } from './checkpoint/writer.js';
 import { continueEvents, continueSequence, evaluateEvents } from './generate.js';
 import { MusicRnn } from './music-rnn.js';
-import { SamplingError } from './sampling/sample.js';
+import type { MusicRnn as Model, ModelState } from './music-rnn.js';
+import { SamplingError, chooseEvent, logSoftmax } from './sampling/sample.js';
+import { SeededRandom } from '../util/seeded-random.js';
 
 let model: MusicRnn;
 const primer = { events: [1, 0, 4, 0, 2, 0, 4, 0, 1, 1, 4, 0, 2, 0, 4, 8] };
@@ -116,7 +118,68 @@ describe('continueSequence', () => {
   });
 });
 
+/**
+ * magenta/common/beam_search.py as written: every branch owns a state and is fed every event
+ * it draws, one sequence at a time. beamSearch must give exactly this, with less work.
+ */
+function eagerBeamSearch(m: Model, events: number[], steps: number, beamSize: number, branchFactor: number, perIteration: number, seed: number) {
+  const rng = new SeededRandom(seed);
+  const primed = m.newState();
+  let primerScore = 0;
+  const lp = new Float64Array(m.eventCount);
+  events.forEach((e, t) => {
+    if (t > 0) primerScore += logSoftmax(primed.logits, 1, lp)[e] ?? NaN;
+    m.feed(primed, e);
+  });
+  type Seq = { state: ModelState; events: number[]; score: number };
+  const copy = (b: Seq): Seq => ({ state: m.cloneState(b.state), events: [...b.events], score: b.score });
+  const extend = (seqs: Seq[], n: number): void => {
+    for (let t = 0; t < n; t++)
+      for (const b of seqs) {
+        logSoftmax(b.state.logits, 1, lp);
+        const e = chooseEvent(lp, { temperature: 1 }, rng);
+        b.events.push(e);
+        b.score += lp[e] ?? NaN;
+        m.feed(b.state, e);
+      }
+  };
+  let iterations = Math.floor(steps / perIteration);
+  let firstSteps = steps - (iterations - 1) * perIteration;
+  if (iterations === 0) [iterations, firstSteps] = [1, steps];
+  const first: Seq = { state: primed, events: [], score: primerScore };
+  let beams = [first, ...Array.from({ length: beamSize - 1 }, () => copy(first))];
+  extend(beams, firstSteps);
+  for (let it = 1; it < iterations; it++) {
+    const branches = beams.flatMap((b) => [b, ...Array.from({ length: branchFactor - 1 }, () => copy(b))]);
+    extend(branches, perIteration);
+    beams = branches
+      .map((b, i) => ({ b, i }))
+      .sort((x, y) => y.b.score - x.b.score || x.i - y.i)
+      .slice(0, beamSize)
+      .map((x) => x.b);
+  }
+  return beams.reduce((a, b) => (b.score > a.score ? b : a));
+}
+
 describe('beamSearch', () => {
+  it.each([
+    [8, 4, 1],
+    [8, 4, 4],
+    [4, 2, 3],
+    [3, 5, 2],
+  ])('%i x %i, %i steps per iteration, equals the eager search that feeds every branch', (beamSize, branchFactor, perIteration) => {
+    for (const seed of [0, 5]) {
+      const eager = eagerBeamSearch(model, [...primer.events], 24, beamSize, branchFactor, perIteration, seed);
+      const beam = beamSearch(model, primer, 24, { beamSize, branchFactor, stepsPerIteration: perIteration, temperature: 1, seed });
+      expect([...beam.events]).toEqual(eager.events);
+      expect(beam.totalLogLikelihood).toBe(eager.score);
+      // The returned state has seen every event: it carries on exactly as the eager one.
+      expect([...beam.state.logits]).toEqual([...eager.state.logits]);
+      expect(beam.state.position).toBe(eager.state.position);
+      if (perIteration === 1) expect(beam.networkSteps).toBeLessThanOrEqual(beamSize * 23 + 1);
+    }
+  });
+
   it('beam 1 x branch 1 is plain sampling with the same seed', () => {
     const plain = continueEvents(model, primer, 12, { temperature: 1, seed: 8 });
     const beam = beamSearch(model, primer, 12, { beamSize: 1, branchFactor: 1, temperature: 1, seed: 8 });

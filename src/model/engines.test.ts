@@ -48,19 +48,39 @@ describe('the SIMD engines agree with the reference on awkward shapes', () => {
     expect(r['int8']?.kl).toBeLessThan(1e-3);
   });
 
-  it('batched steps equal single steps', async () => {
-    const cp = await readCheckpoint(memorySource(serializeCheckpoint(randomCheckpoint({ layerUnits: [32, 32, 32], attentionLength: 8, seed: 2 }))));
-    const model = new MusicRnn(cp, { engine: 'int8' });
-    const batch = Array.from({ length: 11 }, () => model.newState());
-    const single = Array.from({ length: 11 }, () => model.newState());
-    for (let t = 0; t < 6; t++) {
-      const events = batch.map((_, b) => (b * 41 + t * 7) % 512);
-      model.feedBatch(batch, events);
-      single.forEach((s, b) => model.feed(s, events[b] ?? 0));
-    }
-    batch.forEach((s, b) => {
-      const other = single[b]?.logits ?? new Float32Array(0);
-      s.logits.forEach((v, i) => expect(Math.abs(v - (other[i] ?? NaN))).toBeLessThan(1e-5));
+});
+
+describe('batched steps equal single steps', () => {
+  describe.each([
+    ['int8', 0],
+    ['float32', 1e-6],
+  ] as const)('%s engine', (engine, tolerance) => {
+    it.each([
+      ['3 layers + attention', { layerUnits: [32, 32, 32], attentionLength: 8, seed: 2 }],
+      ['2 layers, no attention', { layerUnits: [40, 24], seed: 3 }],
+    ] as const)('%s, batches of 1, 2, 3, 4, 5, 8 and 31', async (_name, spec) => {
+      const cp = await readCheckpoint(memorySource(serializeCheckpoint(randomCheckpoint(spec))));
+      const model = new MusicRnn(cp, { engine });
+      for (const n of [1, 2, 3, 4, 5, 8, 31]) {
+        const batch = Array.from({ length: n }, () => model.newState());
+        const single = Array.from({ length: n }, () => model.newState());
+        for (let t = 0; t < 6; t++) {
+          const events = batch.map((_, b) => (b * 41 + t * 7) % 512);
+          model.feedBatch(batch, events);
+          single.forEach((s, b) => model.feed(s, events[b] ?? 0));
+        }
+        batch.forEach((s, b) => {
+          const other = single[b] as (typeof single)[number];
+          // int8: the same integer sums and scalings, so exactly equal; float32: to 1e-6.
+          if (tolerance === 0) {
+            expect([...s.logits]).toEqual([...other.logits]);
+            expect([...s.net.h, ...s.net.c, ...s.net.window]).toEqual([...other.net.h, ...other.net.c, ...other.net.window]);
+          } else {
+            s.logits.forEach((v, i) => expect(Math.abs(v - (other.logits[i] ?? NaN))).toBeLessThanOrEqual(tolerance));
+            s.net.h.forEach((v, i) => expect(Math.abs(v - (other.net.h[i] ?? NaN))).toBeLessThanOrEqual(tolerance));
+          }
+        });
+      }
     });
   });
 });

@@ -9,6 +9,8 @@
  *   `i32x4.dot_i16x8_s` with the splatted pair (x[2p], x[2p+1]) add 8 products into 4 columns.
  * - float32: per group, per row, the row's 32 columns (128 bytes).
  */
+import { batchedMatvecsWat } from './batched-matvec-wat.js';
+
 const UNROLL = 8;
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -36,63 +38,6 @@ function matvecInt8(): string {
         .join('\n      ')}
       (local.set $out (i32.add (local.get $out) (i32.const 128)))
       (local.set $scales (i32.add (local.get $scales) (i32.const 128)))
-      (br_if $group (local.tee $groups (i32.sub (local.get $groups) (i32.const 1))))))`;
-}
-
-/**
- * Four activation vectors against one pass over the weights (beam branches): each 32-column
- * group is walked as four 8-column strips so 8 accumulators (4 vectors x 2 chunks) stay in
- * registers while every weight load serves four vectors.
- */
-function matvecInt8Batch4(): string {
-  const acc = (b: number, k: number): string => `$a${b}${k}`;
-  const xOffset = ['(local.get $xp)', '(i32.add (local.get $xp) (local.get $x1))', '(i32.add (local.get $xp) (local.get $x2))', '(i32.add (local.get $xp) (local.get $x3))'];
-  const outOffset = (b: number): string =>
-    b === 0 ? '(local.get $o)' : `(i32.add (local.get $o) (i32.mul (local.get $ostride) (i32.const ${b})))`;
-  return `
-  (func (export "mv_i8_b4") (param $w i32) (param $pairs i32) (param $groups i32) (param $x i32) (param $xstride i32)
-        (param $scales i32) (param $xscales i32) (param $out i32) (param $ostride i32)
-    (local $sub i32) (local $p i32) (local $wp i32) (local $xp i32) (local $o i32)
-    (local $x1 i32) (local $x2 i32) (local $x3 i32)
-    (local $w0 v128) (local $w1 v128) (local $xs v128) (local $s0 v128) (local $s1 v128) (local $sx v128)
-    ${range(4).flatMap((b) => [0, 1].map((k) => `(local ${acc(b, k)} v128)`)).join(' ')}
-    (local.set $x1 (local.get $xstride))
-    (local.set $x2 (i32.shl (local.get $xstride) (i32.const 1)))
-    (local.set $x3 (i32.mul (local.get $xstride) (i32.const 3)))
-    (loop $group
-      (local.set $sub (i32.const 0))
-      (loop $strip
-        ${range(4).flatMap((b) => [0, 1].map((k) => `(local.set ${acc(b, k)} (v128.const i32x4 0 0 0 0))`)).join('\n        ')}
-        (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $sub) (i32.const 4))))
-        (local.set $xp (local.get $x))
-        (local.set $p (local.get $pairs))
-        (loop $pair
-          (local.set $w0 (v128.load8x8_s (local.get $wp)))
-          (local.set $w1 (v128.load8x8_s offset=8 (local.get $wp)))
-          ${range(4)
-            .map(
-              (b) => `(local.set $xs (v128.load32_splat ${xOffset[b]}))
-          (local.set ${acc(b, 0)} (i32x4.add (local.get ${acc(b, 0)}) (i32x4.dot_i16x8_s (local.get $w0) (local.get $xs))))
-          (local.set ${acc(b, 1)} (i32x4.add (local.get ${acc(b, 1)}) (i32x4.dot_i16x8_s (local.get $w1) (local.get $xs))))`,
-            )
-            .join('\n          ')}
-          (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
-          (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
-          (br_if $pair (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
-        (local.set $s0 (v128.load (i32.add (local.get $scales) (i32.shl (local.get $sub) (i32.const 5)))))
-        (local.set $s1 (v128.load offset=16 (i32.add (local.get $scales) (i32.shl (local.get $sub) (i32.const 5)))))
-        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $sub) (i32.const 5))))
-        ${range(4)
-          .map(
-            (b) => `(local.set $sx (v128.load32_splat offset=${4 * b} (local.get $xscales)))
-        (v128.store ${outOffset(b)} (f32x4.mul (f32x4.convert_i32x4_s (local.get ${acc(b, 0)})) (f32x4.mul (local.get $s0) (local.get $sx))))
-        (v128.store offset=16 ${outOffset(b)} (f32x4.mul (f32x4.convert_i32x4_s (local.get ${acc(b, 1)})) (f32x4.mul (local.get $s1) (local.get $sx))))`,
-          )
-          .join('\n        ')}
-        (br_if $strip (i32.lt_u (local.tee $sub (i32.add (local.get $sub) (i32.const 1))) (i32.const 4))))
-      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $pairs) (i32.const 6))))
-      (local.set $scales (i32.add (local.get $scales) (i32.const 128)))
-      (local.set $out (i32.add (local.get $out) (i32.const 128)))
       (br_if $group (local.tee $groups (i32.sub (local.get $groups) (i32.const 1))))))`;
 }
 
@@ -285,7 +230,7 @@ export function kernelsWat(): string {
   return `(module
   (import "env" "memory" (memory 1))
   ${matvecInt8()}
-  ${matvecInt8Batch4()}
+  ${batchedMatvecsWat()}
   ${matvecFloat32()}
   ${helpers()}
   ${transcendentals()}

@@ -7,18 +7,20 @@ export type WasmPrecision = 'int8' | 'float32';
 
 interface Exports {
   mv_i8(w: number, pairs: number, groups: number, x: number, scales: number, xscale: number, out: number): void;
-  mv_i8_b4(
+  mv_i8_bn(
     w: number,
     pairs: number,
     groups: number,
     x: number,
     xstride: number,
+    n: number,
     scales: number,
     xscales: number,
     out: number,
     ostride: number,
   ): void;
   mv_f32(w: number, rows: number, groups: number, x: number, out: number): void;
+  mv_f32_bn(w: number, rows: number, groups: number, x: number, xstride: number, n: number, out: number, ostride: number): void;
   quantize_x(x: number, n: number, out: number, xmax: number): number;
   add_f32(y: number, src: number, n: number): void;
   add_row_i8(row: number, scales: number, scale: number, y: number, n: number): void;
@@ -71,6 +73,9 @@ export function wasmCapacityFor(parameterCount: number, precision: WasmPrecision
   return Math.ceil(parameterCount * (precision === 'int8' ? 1.15 : 4.3)) + 4 * 1024 * 1024;
 }
 
+/** Vectors one batched kernel call takes (larger batches are split). */
+export const KERNEL_BATCH = 8;
+
 export class KernelMemoryError extends Error {
   override readonly name = 'KernelMemoryError';
 }
@@ -97,17 +102,17 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
   const i8 = new Int8Array(heap);
   let scratch = 0;
   let scratchBytes = 0;
-  let x16 = 0;
-  let x16Bytes = 0;
+  let xStage = 0;
+  let xStageBytes = 0;
   let staging = 0;
-  const BATCH = 4;
-  const xscales = reserve(16);
+  const xscales = reserve(4 * KERNEL_BATCH);
   const ensureScratch = (cols: number, rows: number): void => {
-    // Sized at pack time, for a batch of four: inference never allocates.
+    // Sized at pack time for a full batch: inference never allocates.
     const outBytes = Math.ceil(cols / GROUP) * GROUP * 4;
-    if (outBytes > scratchBytes) [scratch, scratchBytes] = [reserve(BATCH * outBytes), outBytes];
-    const xBytes = Math.ceil(rows / 2) * 4 + 16;
-    if (xBytes > x16Bytes) [x16, x16Bytes] = [reserve(BATCH * xBytes), xBytes];
+    if (outBytes > scratchBytes) [scratch, scratchBytes] = [reserve(KERNEL_BATCH * outBytes), outBytes];
+    // int8: int16 activation pairs; float32: a copy of the activations.
+    const xBytes = (precision === 'int8' ? Math.ceil(rows / 2) * 4 : rows * 4) + 16;
+    if (xBytes > xStageBytes) [xStage, xStageBytes] = [reserve(KERNEL_BATCH * xBytes), xBytes];
     if (staging === 0) staging = reserve(4 * 4096);
   };
   const ptrOf = (a: Float32Array, n: number): number => {
@@ -206,9 +211,9 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
       if (precision === 'int8') {
         // Largest activation code that cannot overflow the int32 sums: |x| * 127 * rows < 2^31.
         const xmax = Math.min(32767, Math.floor(2147483647 / (127 * (part.rows + 1))));
-        const xscale = wasm.quantize_x(xp, part.rows, x16, xmax);
+        const xscale = wasm.quantize_x(xp, part.rows, xStage, xmax);
         if (xscale === 0) return;
-        wasm.mv_i8(part.ptr, Math.ceil(part.rows / 2), groups, x16, part.scales, xscale, scratch);
+        wasm.mv_i8(part.ptr, Math.ceil(part.rows / 2), groups, xStage, part.scales, xscale, scratch);
       } else {
         wasm.mv_f32(part.ptr, part.rows, groups, xp, scratch);
       }
@@ -217,24 +222,31 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
     matvecBatch(m, segment, xs, ys) {
       const { parts, groups, cols } = asWasm(m);
       const part = parts[segment];
-      let b = 0;
-      if (precision === 'int8' && part !== undefined && part.layout === 'packed' && part.rows > 0) {
-        const xmax = Math.min(32767, Math.floor(2147483647 / (127 * (part.rows + 1))));
-        for (; b + BATCH <= xs.length; b += BATCH) {
-          for (let i = 0; i < BATCH; i++) {
-            const x = xs[b + i] ?? new Float32Array(0);
-            f32[xscales / 4 + i] = wasm.quantize_x(ptrOf(x, part.rows), part.rows, x16 + i * x16Bytes, xmax);
-          }
-          wasm.mv_i8_b4(part.ptr, Math.ceil(part.rows / 2), groups, x16, x16Bytes, part.scales, xscales, scratch, scratchBytes);
-          for (let i = 0; i < BATCH; i++) {
-            const y = ys[b + i];
-            if (y !== undefined) addInto(y, cols, scratch + i * scratchBytes);
-          }
+      if (part === undefined || part.rows === 0) return;
+      if (part.layout !== 'packed') throw new Error(`internal: segment ${segment} was packed for addRow`);
+      const rows = part.rows;
+      for (let from = 0; from < xs.length; from += KERNEL_BATCH) {
+        const n = Math.min(KERNEL_BATCH, xs.length - from);
+        if (n === 1) {
+          // One vector: the batch-1 kernel's wider strips are faster.
+          const [x, y] = [xs[from], ys[from]];
+          if (x !== undefined && y !== undefined) this.matvec(m, segment, x, y);
+          continue;
         }
-      }
-      for (; b < xs.length; b++) {
-        const [x, y] = [xs[b], ys[b]];
-        if (x !== undefined && y !== undefined) this.matvec(m, segment, x, y);
+        const x = (i: number): Float32Array => xs[from + i] ?? new Float32Array(0);
+        if (precision === 'int8') {
+          const xmax = Math.min(32767, Math.floor(2147483647 / (127 * (rows + 1))));
+          for (let i = 0; i < n; i++) f32[xscales / 4 + i] = wasm.quantize_x(ptrOf(x(i), rows), rows, xStage + i * xStageBytes, xmax);
+          wasm.mv_i8_bn(part.ptr, Math.ceil(rows / 2), groups, xStage, xStageBytes, n, part.scales, xscales, scratch, scratchBytes);
+        } else {
+          for (let i = 0; i < n; i++) f32.set(x(i).subarray(0, rows), (xStage + i * xStageBytes) / 4);
+          wasm.mv_f32_bn(part.ptr, rows, groups, xStage, xStageBytes, n, scratch, scratchBytes);
+        }
+        for (let i = 0; i < n; i++) {
+          const y = ys[from + i];
+          // As matvec: an all-zero int8 activation adds nothing (not even -0 + 0).
+          if (y !== undefined && (precision === 'float32' || f32[xscales / 4 + i] !== 0)) addInto(y, cols, scratch + i * scratchBytes);
+        }
       }
     },
     addRow(m, row, scale, y) {

@@ -148,18 +148,24 @@ function helpers(): string {
 const splat = (v: number): string => `(f32x4.splat (f32.const ${v}))`;
 const EXP_LOCALS = '(local $en v128) (local $er v128) (local $ep v128) (local $ex v128)';
 
-/** Statements leaving exp(x) in `into`. */
+/**
+ * Statements leaving exp(x) in `into`. pmin/pmax (one instruction each; same results as
+ * min/max here, NaN included) clamp; adding 1.5 * 2^23 rounds n to nearest-even, as
+ * f32x4.nearest would, and leaves n in the low mantissa bits, so 2^n needs no float-to-int
+ * conversion.
+ */
 function expInto(into: string, x: string): string {
-  return `(local.set $ex (f32x4.min (f32x4.max ${x} ${splat(-87)}) ${splat(88)}))
-    (local.set $en (f32x4.nearest (f32x4.mul (local.get $ex) ${splat(1.4426950408889634)})))
+  return `(local.set $ex (f32x4.pmin (f32x4.pmax ${x} ${splat(-87)}) ${splat(88)}))
+    (local.set $ep (f32x4.add (f32x4.mul (local.get $ex) ${splat(1.4426950408889634)}) ${splat(12582912)}))
+    (local.set $en (f32x4.sub (local.get $ep) ${splat(12582912)}))
     (local.set $er (f32x4.sub (f32x4.sub (local.get $ex) (f32x4.mul (local.get $en) ${splat(0.693359375)}))
       (f32x4.mul (local.get $en) ${splat(-2.1219444005469057e-4)})))
+    (local.set ${into} (i32x4.shl (i32x4.sub (local.get $ep) (i32x4.splat (i32.const 0x4b3fff81))) (i32.const 23)))
     (local.set $ep ${splat(1 / 720)})
     ${[1 / 120, 1 / 24, 1 / 6, 0.5, 1, 1]
       .map((c) => `(local.set $ep (f32x4.add (f32x4.mul (local.get $ep) (local.get $er)) ${splat(c)}))`)
       .join('\n    ')}
-    (local.set ${into} (f32x4.mul (local.get $ep)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $en)) (i32x4.splat (i32.const 127))) (i32.const 23))))`;
+    (local.set ${into} (f32x4.mul (local.get $ep) (local.get ${into})))`;
 }
 
 /** Statements leaving sigmoid(x) = 1 / (1 + e^-x) in `into`. */

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Timing } from './engine/common.js';
-import { SIZES } from './engine/common.js';
+import { BATCHES, SIZES } from './engine/common.js';
 import { runNativeProbe, stepShapes } from './engine/native-probe.js';
 import { writeBenchCheckpoint } from './engine/write-checkpoints.js';
 
@@ -22,6 +22,7 @@ interface OursResult {
   memory: Record<string, { weightBytes: number; parameters: number }>;
   beam?: BeamTiming;
   beamPeaked?: BeamTiming;
+  batching?: Record<string, Record<number, number>>;
   kl?: { name: string; meanKl: number; maxKl: number; argmaxAgreement: number; steps: number }[];
 }
 
@@ -106,6 +107,11 @@ try {
       }
     } else {
       targets.push(`2x128: int8 ${ms(int8)} ms/step (target < 0.04): ${verdict(int8 < 0.04)}`);
+    }
+    for (const [engine, byBatch] of Object.entries(ours.batching ?? {})) {
+      const one = byBatch[1] ?? NaN;
+      const cells = BATCHES.map((n) => `b${n} ${ms(byBatch[n])}`).join('  ');
+      say(`batched step ${pad(engine, 8)} ms per sequence: ${cells}   (b32 costs x${((byBatch[32] ?? NaN) / one).toFixed(2)} of b1 per sequence)`);
     }
     const beams: [string, BeamTiming | undefined][] = [
       ['flat random weights (every branch distinct)', ours.beam],

@@ -32,6 +32,9 @@ export const SIZES: readonly ModelSize[] = [
   { label: '2x128', layerUnits: [128, 128] },
 ];
 
+/** Batch sizes whose per-sequence step time the bench reports. */
+export const BATCHES = [1, 2, 4, 8, 32] as const;
+
 export const PRIMER = [5, 0, 4, 0, 6, 0, 4, 1, 5, 0, 5, 0, 6, 0, 4, 0, 5, 0, 4, 0, 6, 0, 4, 1, 5, 0, 2, 16, 34, 32, 64, 130];
 
 /** A probe's answer: one JSON line on stdout. */

@@ -10,7 +10,7 @@ import { continueEvents } from '../../src/model/generate.js';
 import type { EngineKind } from '../../src/model/music-rnn.js';
 import { MusicRnn } from '../../src/model/music-rnn.js';
 import { logSoftmax } from '../../src/model/sampling/sample.js';
-import { PRIMER, emit, timePerStep } from './common.js';
+import { BATCHES, PRIMER, emit, timePerStep } from './common.js';
 
 const [dir, withExtras] = process.argv.slice(2);
 if (dir === undefined) throw new Error('usage: ours.probe.ts DIR [extras]');
@@ -33,7 +33,9 @@ for (const engine of engines) {
 let beam: unknown;
 let kl: unknown;
 let beamPeaked: unknown;
+let batching: unknown;
 if (withExtras === 'extras') {
+  batching = await timeBatches(checkpoint);
   beam = timeBeam(new MusicRnn(checkpoint, { engine: 'int8' }));
   // Same size, sharper weights: per-step max probabilities of 0.4-0.95, as a trained drum model
   // gives (mostly silence or a hat), so sibling branches often draw the same event.
@@ -47,7 +49,24 @@ if (withExtras === 'extras') {
     )),
   ];
 }
-emit({ latency, memory, beam, beamPeaked, kl });
+emit({ latency, memory, beam, beamPeaked, kl, batching });
+
+/** Per-sequence step time when several sequences step together (beam branches). */
+async function timeBatches(cp: Checkpoint) {
+  const result: Record<string, Record<number, number>> = {};
+  for (const engine of ['int8', 'float32'] as const) {
+    const model = new MusicRnn(cp, { engine });
+    result[engine] = {};
+    for (const n of BATCHES) {
+      const states = Array.from({ length: n }, () => model.newState());
+      const events = states.map((_, b) => PRIMER[b % PRIMER.length] ?? 0);
+      for (const e of PRIMER) model.feedBatch(states, states.map(() => e));
+      const t = await timePerStep(() => model.feedBatch(states, events), n, 600);
+      (result[engine] as Record<number, number>)[n] = t.minMs;
+    }
+  }
+  return result;
+}
 
 function timeBeam(model: MusicRnn) {
   const runs: { wallMs: number; cpuMs: number; networkSteps: number }[] = [];

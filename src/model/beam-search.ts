@@ -2,7 +2,7 @@ import type { Continuation, GenerateOptions } from './generate.js';
 import { primeState } from './generate.js';
 import type { ModelState, MusicRnn, Primer } from './music-rnn.js';
 import { SeededRandom } from '../util/seeded-random.js';
-import { checkSampling, chooseEvent, logSoftmax } from './sampling/sample.js';
+import { SharedDistribution, checkSampling, chooseEvent, isPlainSampling } from './sampling/sample.js';
 
 export interface BeamResult extends Continuation {
   /** Network steps actually run (shared and pruned branch steps are not run). */
@@ -57,7 +57,8 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
   const rng = new SeededRandom(options.seed ?? 0);
 
   let computed = 0;
-  const distributionBuffers: Float64Array[] = [];
+  const distributionBuffers: SharedDistribution[] = [];
+  const plain = isPlainSampling(options);
   /** States are never changed once shared (a step writes a fresh one), so reuse is safe. */
   const releaseUnused = (candidates: Iterable<ModelState>, live: readonly Beam[]): void => {
     const kept = new Set(live.map((b) => b.state));
@@ -91,16 +92,16 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
     for (let s = 0; s < count; s++) {
       feedPending(beams);
       // Branches that share a state share its distribution: compute it once per state.
-      const distributions = new Map<ModelState, Float64Array>();
+      const distributions = new Map<ModelState, SharedDistribution>();
       for (const b of beams) {
-        let logProbs = distributions.get(b.state);
-        if (logProbs === undefined) {
+        let d = distributions.get(b.state);
+        if (d === undefined) {
           // One buffer per distinct state of this step, reused across steps (no GC churn).
-          const buffer = (distributionBuffers[distributions.size] ??= new Float64Array(model.eventCount));
-          logProbs = logSoftmax(b.state.logits, options.temperature, buffer);
-          distributions.set(b.state, logProbs);
+          d = (distributionBuffers[distributions.size] ??= new SharedDistribution(model.eventCount)).set(b.state.logits, options.temperature);
+          distributions.set(b.state, d);
         }
-        const e = chooseEvent(logProbs, options, rng);
+        const { logProbs } = d;
+        const e = plain ? d.draw(rng) : chooseEvent(logProbs, options, rng);
         const lp = logProbs[e] ?? -Infinity;
         b.events.push(e);
         b.perStep.push(lp);

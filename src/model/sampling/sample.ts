@@ -38,6 +38,44 @@ export function logSoftmax(logits: Float32Array, temperature: number | undefined
   return out;
 }
 
+/** Whether `chooseEvent` draws by plain sampling (so `drawEvent` can stand in for it). */
+export function isPlainSampling(options: SamplingOptions): boolean {
+  return options.temperature !== undefined && options.temperature !== 0 && options.topK === undefined && options.topP === undefined;
+}
+
+/**
+ * One step's distribution, sampled by several beam branches: `draw` is exactly
+ * `chooseEvent`'s plain-sampling draw, but each probability is exponentiated once, and only as
+ * far as some draw has reached (a drum model's likeliest event, silence, comes first).
+ */
+export class SharedDistribution {
+  readonly logProbs: Float64Array;
+  private readonly probabilities: Float64Array;
+  private known = 0;
+
+  constructor(size: number) {
+    this.logProbs = new Float64Array(size);
+    this.probabilities = new Float64Array(size);
+  }
+
+  set(logits: Float32Array, temperature: number | undefined): this {
+    logSoftmax(logits, temperature, this.logProbs);
+    this.known = 0;
+    return this;
+  }
+
+  draw(rng: SeededRandom): number {
+    let u = rng.next();
+    const n = this.logProbs.length;
+    for (let i = 0; i < n; i++) {
+      if (i === this.known) this.probabilities[this.known++] = Math.exp(this.logProbs[i] ?? -Infinity);
+      u -= this.probabilities[i] ?? 0;
+      if (u < 0) return i;
+    }
+    return argmax(this.logProbs);
+  }
+}
+
 export function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
@@ -52,7 +90,7 @@ export function chooseEvent(logProbs: Float64Array, options: SamplingOptions, rn
   if (options.temperature === undefined || options.temperature === 0) return argmax(logProbs);
   const n = logProbs.length;
   if (options.topK === undefined && options.topP === undefined) {
-    // Plain sampling: one pass, no candidate list (this runs for every beam branch and step).
+    // Plain sampling: one pass, no candidate list.
     let u = rng.next();
     for (let i = 0; i < n; i++) {
       u -= Math.exp(logProbs[i] ?? -Infinity);

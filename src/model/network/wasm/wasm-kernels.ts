@@ -224,6 +224,7 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
       const part = parts[segment];
       if (part === undefined || part.rows === 0) return;
       if (part.layout !== 'packed') throw new Error(`internal: segment ${segment} was packed for addRow`);
+      if (xs.length !== ys.length) throw new Error(`internal: ${xs.length} inputs for ${ys.length} outputs`);
       const rows = part.rows;
       for (let from = 0; from < xs.length; from += KERNEL_BATCH) {
         const n = Math.min(KERNEL_BATCH, xs.length - from);

@@ -70,7 +70,7 @@ async function timeBatches(cp: Checkpoint) {
 
 function timeBeam(model: MusicRnn) {
   const runs: { wallMs: number; cpuMs: number; networkSteps: number }[] = [];
-  for (let seed = 0; seed < 8; seed++) {
+  for (let seed = 0; seed < 16; seed++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = beamSearch(model, { events: PRIMER }, 32, { beamSize: 8, branchFactor: 4, stepsPerIteration: 1, temperature: 1, seed });

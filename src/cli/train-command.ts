@@ -15,6 +15,7 @@ import { readCheckpointWeights } from '../train/read-checkpoint-weights.js';
 import { lstmKernelName } from '../train/network.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../train/train-settings.js';
 import { trainDrumModel } from '../train/trainer.js';
+import { STREAM_CROP_MULTIPLE } from '../train/stream-sampler.js';
 import { loadTrainState } from '../train/train-state.js';
 import { learnGroove } from '../groove/learn-groove.js';
 import { finalReport } from '../train/final-report.js';
@@ -29,7 +30,8 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --checkpoint-minutes M  resumable checkpoint at least this often (default 5)
   --map current|classic  pitch-to-class map (default current)
   --backend tensorflow|wasm|cpu
-  --attention         magenta-js attention wrapper (window 32) around a 3-layer stack, as drum_kit_rnn`;
+  --attention         magenta-js attention wrapper (window 32) around a 3-layer stack, as drum_kit_rnn
+  --stream            walk whole files, state carried from crop to crop (--crop a multiple of 64)`;
 
 /** `antiphon train`: argv (after the subcommand) in, exit code out. */
 export async function trainCommand(argv: readonly string[], write: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
@@ -42,7 +44,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
         lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
         'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
-        backend: { type: 'string' }, attention: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
+        backend: { type: 'string' }, attention: { type: 'boolean' }, stream: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -93,13 +95,18 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       seed: num('seed', DEFAULT_TRAIN_SETTINGS.seed),
       checkpointMinutes: num('checkpoint-minutes', DEFAULT_TRAIN_SETTINGS.checkpointMinutes),
       pitchMap,
+      ...(values.stream === true ? { streaming: true } : {}),
     };
+    if (settings.streaming && settings.cropSteps % STREAM_CROP_MULTIPLE !== 0) {
+      throw new UsageError(`--stream needs --crop to be a multiple of ${STREAM_CROP_MULTIPLE} (the binary counter's period), got ${settings.cropSteps}`);
+    }
     if (attentionLength !== undefined && settings.layers.length !== 3) {
       throw new UsageError('--attention needs --layers 3: magenta-js loads attention models with exactly three layers');
     }
     const map = drumPitchMap(pitchMap);
     const split = await splitOf(midi);
-    const train = await loadDrumDataset(midi, { map, include: (f) => split(f) === 'train' });
+    // Streaming trains on whole files, as they are scored; otherwise on Magenta's windows.
+    const train = await loadDrumDataset(midi, { map, ...(settings.streaming ? WHOLE_FILE_WINDOWS : {}), include: (f) => split(f) === 'train' });
     const validation = await loadDrumDataset(midi, { map, ...WHOLE_FILE_WINDOWS, include: (f) => split(f) === 'validation' });
     await mkdir(out, { recursive: true });
     await reportSkipped(out, [...train.skipped, ...validation.skipped], write);

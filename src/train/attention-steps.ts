@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { variableNames } from '../model/checkpoint/architecture.js';
 import { binaryCounter } from '../model/encoding/binary-counter.js';
-import type { DrumNetwork, NetworkShape } from './network.js';
+import type { DrumNetwork, NetworkShape, RecurrentState } from './network.js';
 import { gatherRows, matMul } from './tf-ops.js';
 
 const FORGET_BIAS = 1.0;
@@ -29,7 +29,7 @@ export function attentionVariables(shape: NetworkShape): { name: string; shape: 
  * to the input width, run every layer, query with all (c, h), attend over the last `length`
  * outputs, and emit `[h_last, read] · Wo + bo`, which also enters the window.
  */
-export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tensor1D[], dropout: number): tf.Tensor2D[] {
+export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tensor1D[], dropout: number, initial: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
   const { layers, eventCount, counterBits, attentionLength = 0 } = net.shape;
   const batch = inputs[0]?.shape[0] ?? 0;
   const size = layers[layers.length - 1] ?? 0;
@@ -44,11 +44,13 @@ export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tenso
   const outBias = net.variable(variableNames.attnOutputBias);
   const kernels = layers.map((_, l) => net.matrix(variableNames.cellKernel('rnn/attention_cell_wrapper/', l)));
   const biases = layers.map((_, l) => net.variable(variableNames.cellBias('rnn/attention_cell_wrapper/', l)));
-  let h = layers.map((u) => tf.zeros([batch, u]) as tf.Tensor2D);
-  let c = layers.map((u) => tf.zeros([batch, u]) as tf.Tensor2D);
-  const windowStates: tf.Tensor2D[] = Array.from({ length: attentionLength }, () => tf.zeros([batch, size]));
-  const windowFeatures: tf.Tensor2D[] = Array.from({ length: attentionLength }, () => tf.zeros([batch, size]));
-  let read: tf.Tensor2D = tf.zeros([batch, size]);
+  // The layout of RecurrentState: h per layer, c per layer, read, window outputs, window features.
+  const n = layers.length;
+  let h = initial.slice(0, n);
+  let c = initial.slice(n, 2 * n);
+  let read = initial[2 * n] as tf.Tensor2D;
+  const windowStates = initial.slice(2 * n + 1, 2 * n + 1 + attentionLength);
+  const windowFeatures = initial.slice(2 * n + 1 + attentionLength);
   const outputs: tf.Tensor2D[] = [];
   inputs.forEach((ids, t) => {
     const counter = tf.tile(tf.tensor2d(binaryCounter(t, counterBits), [1, counterBits]), [batch, 1]);
@@ -78,5 +80,5 @@ export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tenso
     windowFeatures.push(matMul(out, attnW));
     outputs.push(out);
   });
-  return outputs;
+  return { outputs, final: [...h, ...c, read, ...windowStates, ...windowFeatures] };
 }

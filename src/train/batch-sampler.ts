@@ -1,6 +1,5 @@
-import { SeededRandom } from '../util/seeded-random.js';
+import type { SeededRandom } from '../util/seeded-random.js';
 import * as tf from '@tensorflow/tfjs';
-
 
 /** A batch in the per-step layout DrumNetwork.loss takes. */
 export interface StepBatch {
@@ -8,21 +7,18 @@ export interface StepBatch {
   readonly targets: tf.Tensor1D[];
   readonly masks: tf.Tensor1D[];
   readonly realSteps: number;
+  /**
+   * Streaming only: per lane, 1 when the crop continues the lane's previous crop (its state
+   * carries over) and 0 when the lane starts a new file (its state starts from zero).
+   */
+  readonly carries?: Float32Array;
 }
 
-/**
- * Cuts training crops of `cropSteps` predicted steps from bar lines of the windows; windows are
- * picked with probability proportional to length, so every step is equally likely to be seen.
- * Crops shorter than `cropSteps` (the end of a window) are padded and masked.
- */
-export class BatchSampler {
+/** Picks windows with probability proportional to their predicted steps. */
+export class WindowPicker {
   private readonly cumulative: Float64Array;
 
-  constructor(
-    private readonly windows: readonly Uint16Array[],
-    private readonly cropSteps: number,
-    private readonly stepsPerBar = 16,
-  ) {
+  constructor(private readonly windows: readonly Uint16Array[]) {
     if (windows.length === 0) throw new Error('no training windows: nothing to train on');
     this.cumulative = new Float64Array(windows.length);
     let total = 0;
@@ -37,13 +33,61 @@ export class BatchSampler {
     return this.cumulative[this.cumulative.length - 1] ?? 0;
   }
 
+  pick(rng: SeededRandom): number {
+    const target = rng.next() * this.totalSteps;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.cumulative[mid] ?? 0) > target) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  window(index: number): Uint16Array {
+    return this.windows[index] ?? new Uint16Array(0);
+  }
+}
+
+/** Per-step tensors of a time-major [cropSteps x batch] layout. */
+export function stepTensors(inputs: Int32Array, targets: Int32Array, masks: Float32Array, cropSteps: number, batch: number): Pick<StepBatch, 'inputs' | 'targets' | 'masks'> {
+  const slice = <T extends Int32Array | Float32Array>(a: T, t: number): T => a.subarray(t * batch, (t + 1) * batch) as T;
+  return {
+    inputs: Array.from({ length: cropSteps }, (_, t) => tf.tensor1d(slice(inputs, t), 'int32')),
+    targets: Array.from({ length: cropSteps }, (_, t) => tf.tensor1d(slice(targets, t), 'int32')),
+    masks: Array.from({ length: cropSteps }, (_, t) => tf.tensor1d(slice(masks, t), 'float32')),
+  };
+}
+
+/**
+ * Cuts training crops of `cropSteps` predicted steps from bar lines of the windows; windows are
+ * picked with probability proportional to length, so every step is equally likely to be seen.
+ * Crops shorter than `cropSteps` (the end of a window) are padded and masked.
+ */
+export class BatchSampler {
+  private readonly picker: WindowPicker;
+
+  constructor(
+    windows: readonly Uint16Array[],
+    private readonly cropSteps: number,
+    private readonly stepsPerBar = 16,
+  ) {
+    this.picker = new WindowPicker(windows);
+  }
+
+  /** Predicted steps in the whole set: one epoch. */
+  get totalSteps(): number {
+    return this.picker.totalSteps;
+  }
+
   sample(batch: number, rng: SeededRandom): StepBatch {
     const inputs = new Int32Array(this.cropSteps * batch);
     const targets = new Int32Array(this.cropSteps * batch);
     const masks = new Float32Array(this.cropSteps * batch);
     let realSteps = 0;
     for (let b = 0; b < batch; b++) {
-      const events = this.pickWindow(rng);
+      const events = this.picker.window(this.picker.pick(rng));
       const bars = Math.max(1, Math.ceil((events.length - 1) / this.stepsPerBar));
       const start = Math.floor(rng.next() * bars) * this.stepsPerBar;
       for (let t = 0; t < this.cropSteps; t++) {
@@ -55,25 +99,7 @@ export class BatchSampler {
         realSteps++;
       }
     }
-    const slice = <T extends Int32Array | Float32Array>(a: T, t: number): T => a.subarray(t * batch, (t + 1) * batch) as T;
-    return {
-      inputs: Array.from({ length: this.cropSteps }, (_, t) => tf.tensor1d(slice(inputs, t), 'int32')),
-      targets: Array.from({ length: this.cropSteps }, (_, t) => tf.tensor1d(slice(targets, t), 'int32')),
-      masks: Array.from({ length: this.cropSteps }, (_, t) => tf.tensor1d(slice(masks, t), 'float32')),
-      realSteps,
-    };
-  }
-
-  private pickWindow(rng: SeededRandom): Uint16Array {
-    const target = rng.next() * this.totalSteps;
-    let lo = 0;
-    let hi = this.cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.cumulative[mid] ?? 0) > target) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.windows[lo] ?? new Uint16Array(0);
+    return { ...stepTensors(inputs, targets, masks, this.cropSteps, batch), realSteps };
   }
 }
 

@@ -16,6 +16,13 @@ export interface NetworkShape {
   readonly attentionLength?: number;
 }
 
+/**
+ * Recurrent state carried from one crop to the next in streaming training (truncated
+ * back-propagation through whole files): h of every layer, then c of every layer, then, with
+ * attention, the last read and the window's outputs and features. Each tensor is [batch, units].
+ */
+export type RecurrentState = readonly tf.Tensor2D[];
+
 /** magenta-js variable names, so the weights load in @magenta/music and in our engine. */
 export const lstmKernelName = (layer: number, attention = false): string =>
   variableNames.cellKernel(attention ? ATTENTION_PREFIX : 'rnn/', layer);
@@ -85,10 +92,13 @@ export class DrumNetwork {
     targets: readonly tf.Tensor1D[],
     masks: readonly tf.Tensor1D[],
     dropout = 0,
+    carry?: { readonly initial: RecurrentState; readonly keepFinal: (state: RecurrentState) => void },
   ): tf.Scalar {
     return tf.tidy(() => {
+      const { outputs, final } = this.run(inputs, dropout, carry?.initial);
+      if (carry) carry.keepFinal(final.map((t) => tf.keep(t)));
       // The softmax head runs once over all steps: per-step heads cost more ops than the LSTM.
-      const top = tf.concat(this.stepOutputs(inputs, dropout), 0);
+      const top = tf.concat(outputs, 0);
       const logits = tf.add(matMul(top, this.matrix(DENSE_WEIGHTS)), this.variable(DENSE_BIASES));
       const target = tf.oneHot(tf.concat(targets as tf.Tensor1D[], 0), this.shape.eventCount);
       const logProbs = tf.sub(logits, tf.logSumExp(logits, 1, true));
@@ -99,26 +109,43 @@ export class DrumNetwork {
   }
 
   /**
-   * Top-layer outputs [batch, units] for every step, from zero state. `dropout` (training only)
-   * drops each layer's outputs as Magenta's DropoutWrapper(output_keep_prob) does.
+   * Top-layer outputs [batch, units] for every step, and the state after the last step, from
+   * `initial` (zero state when absent). `dropout` (training only) drops each layer's outputs as
+   * Magenta's DropoutWrapper(output_keep_prob) does; the carried state is taken before dropout.
    */
-  stepOutputs(inputs: readonly tf.Tensor1D[], dropout = 0): tf.Tensor2D[] {
-    if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, dropout);
-    const { eventCount, counterBits } = this.shape;
+  run(inputs: readonly tf.Tensor1D[], dropout = 0, initial?: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
+    const batch = inputs[0]?.shape[0] ?? 0;
+    const start = initial ?? this.zeroState(batch);
+    if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, dropout, start);
+    const { eventCount, counterBits, layers } = this.shape;
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
-    this.shape.layers.forEach((units, layer) => {
+    const finalH: tf.Tensor2D[] = [];
+    const finalC: tf.Tensor2D[] = [];
+    layers.forEach((units, layer) => {
       const kernel = this.matrix(lstmKernelName(layer));
       const bias = this.variable(lstmBiasName(layer));
       const pre =
         layer === 0
           ? this.firstLayerInputs(inputs).map((x) => tf.add(x, bias) as tf.Tensor2D)
           : projectEach(layerInputs, tf.slice(kernel, [0, 0], [below, 4 * units]), bias);
-      layerInputs = runLstm(pre, tf.slice(kernel, [below, 0], [units, 4 * units]), units);
-      if (dropout > 0) layerInputs = layerInputs.map((h) => tf.dropout(h, dropout) as tf.Tensor2D);
+      const run = runLstm(pre, tf.slice(kernel, [below, 0], [units, 4 * units]), start[layer] as tf.Tensor2D, start[layers.length + layer] as tf.Tensor2D);
+      finalH.push(run.h);
+      finalC.push(run.c);
+      layerInputs = dropout > 0 ? run.outputs.map((h) => tf.dropout(h, dropout) as tf.Tensor2D) : run.outputs;
       below = units;
     });
-    return layerInputs;
+    return { outputs: layerInputs, final: [...finalH, ...finalC] };
+  }
+
+  /** The state a fresh sequence starts from (see RecurrentState for the layout). */
+  zeroState(batch: number): tf.Tensor2D[] {
+    const { layers, attentionLength } = this.shape;
+    const zeros = (units: number): tf.Tensor2D => tf.zeros([batch, units]);
+    const state = [...layers.map(zeros), ...layers.map(zeros)];
+    if (attentionLength === undefined) return state;
+    const size = layers[layers.length - 1] ?? 0;
+    return [...state, zeros(size), ...Array.from({ length: 2 * attentionLength }, () => zeros(size))];
   }
 
   /** One-hot(event) · K + counter · K without building the one-hot: a row gather per step. */
@@ -159,17 +186,17 @@ export class DrumNetwork {
 }
 
 /** BasicLSTMCell over all steps of one layer: pre[t] [batch, 4u] already holds x·K + b. */
-function runLstm(pre: readonly tf.Tensor2D[], recurrent: tf.Tensor2D, units: number): tf.Tensor2D[] {
-  const batch = pre[0]?.shape[0] ?? 0;
-  let h: tf.Tensor2D = tf.zeros([batch, units]);
-  let c: tf.Tensor2D = tf.zeros([batch, units]);
-  return pre.map((preStep) => {
+function runLstm(pre: readonly tf.Tensor2D[], recurrent: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D): { outputs: tf.Tensor2D[]; h: tf.Tensor2D; c: tf.Tensor2D } {
+  let h = h0;
+  let c = c0;
+  const outputs = pre.map((preStep) => {
     const gates = tf.add(preStep, matMul(h, recurrent));
     const [i, j, f, o] = tf.split(gates, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     c = tf.add(tf.mul(tf.sigmoid(i), tf.tanh(j)), tf.mul(c, tf.sigmoid(tf.add(f, FORGET_BIAS))));
     h = tf.mul(tf.tanh(c), tf.sigmoid(o));
     return h;
   });
+  return { outputs, h, c };
 }
 
 function projectEach(xs: readonly tf.Tensor2D[], kernel: tf.Tensor2D, bias: tf.Tensor): tf.Tensor2D[] {

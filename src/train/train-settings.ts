@@ -8,6 +8,12 @@ export interface TrainSettings {
   readonly batch: number;
   /** Predicted steps per training crop (truncated back-propagation length). */
   readonly cropSteps: number;
+  /**
+   * Walk whole files with the state carried from crop to crop (truncated back-propagation
+   * through time) instead of independent crops from zero state; cropSteps must then be a
+   * multiple of 64.
+   */
+  readonly streaming?: boolean;
   readonly learningRate: number;
   /** Maximum passes over the training steps. */
   readonly epochs: number;

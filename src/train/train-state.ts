@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StreamLane } from './stream-sampler.js';
 
 /** One validation point of the loss curves. */
 export interface HistoryPoint {
@@ -24,6 +25,8 @@ export interface TrainProgress {
   sinceBest: number;
   history: HistoryPoint[];
   finished: boolean;
+  /** Streaming runs: where each batch lane is (its carried state is saved as `carry:N` tensors). */
+  streams?: StreamLane[];
 }
 
 export interface SavedTensor {

@@ -75,7 +75,10 @@ describe('trainDrumModel', () => {
     result.best.dispose();
   });
 
-  it('resumed after an interruption, it ends exactly where an uninterrupted run ends', { timeout: 120_000 }, async () => {
+  it.each<[string, TrainSettings]>([
+    ['crops', tiny],
+    ['streaming whole files', { ...tiny, streaming: true, cropSteps: 64, batch: 2 }],
+  ])('resumed after an interruption (%s), it ends exactly where an uninterrupted run ends', { timeout: 120_000 }, async (_name, tiny) => {
     const data = corpus(6, 8);
     const validation = corpus(2, 8);
     const quiet = () => undefined;

@@ -3,9 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DRUM_EVENT_COUNT } from '../model/encoding/drum-pitch-maps.js';
 import { countUnigram } from '../eval/baselines.js';
-import { BatchSampler, disposeBatch } from './batch-sampler.js';
+import { BatchSampler, disposeBatch, type StepBatch } from './batch-sampler.js';
 import { SeededRandom } from '../util/seeded-random.js';
-import { DrumNetwork } from './network.js';
+import { DrumNetwork, type RecurrentState } from './network.js';
+import { StreamSampler } from './stream-sampler.js';
 import { validateWithEngine } from './engine-validation.js';
 import { lossCurveSvg } from './loss-plot.js';
 import { loadTrainState, saveTrainState, type SavedTensor, type TrainProgress } from './train-state.js';
@@ -57,12 +58,15 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   const optimizer = tf.train.adam(settings.learningRate);
   let net: DrumNetwork;
   let progress: TrainProgress;
+  let carried: tf.Tensor2D[] | undefined;
   if (saved) {
     const byName = new Map(saved.tensors.map((t) => [t.name, tf.tensor(t.values, t.shape)]));
     net = new DrumNetwork(shape, byName);
     const slots = saved.tensors.filter((t) => t.name.startsWith('adam:')).map((t) => ({ name: t.name.slice(5), tensor: byName.get(t.name) as tf.Tensor }));
     if (slots.length > 0) await optimizer.setWeights(slots);
     progress = saved.progress;
+    const carry = saved.tensors.filter((t) => t.name.startsWith(CARRY_PREFIX));
+    if (carry.length > 0) carried = carry.map((t) => byName.get(t.name) as tf.Tensor2D);
     setLearningRate(optimizer, progress.lr);
     write(`resuming after ${progress.batches} batches (${(progress.seconds / 60).toFixed(1)} min trained)\n`);
   } else {
@@ -70,7 +74,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     if (!inputs.initial) net.initOutputBias(countUnigram(inputs.train));
     progress = { settings, batches: 0, seconds: 0, rngState: settings.seed, lr: settings.learningRate, bestValLoss: Infinity, bestAtBatches: 0, sinceBest: 0, history: [], finished: false };
   }
-  const sampler = new BatchSampler(inputs.train, settings.cropSteps);
+  const sampler = settings.streaming ? new StreamSampler(inputs.train, settings.cropSteps, progress.streams) : new BatchSampler(inputs.train, settings.cropSteps);
   const batchesPerEpoch = Math.max(1, Math.round(sampler.totalSteps / (settings.batch * settings.cropSteps)));
   const evalEvery = Math.max(1, Math.round(batchesPerEpoch / settings.evalsPerEpoch));
   const totalBatches = Math.round(settings.epochs * batchesPerEpoch);
@@ -91,8 +95,14 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     if (inputs.maxBatchesThisRun !== undefined && runBatches >= inputs.maxBatchesThisRun) break;
     if (inputs.shouldStop?.() === true) break;
     const batch = sampler.sample(settings.batch, rng);
-    const loss = trainStep(net, optimizer, variables, batch, settings);
+    const step = trainStep(net, optimizer, variables, batch, settings, carried);
     disposeBatch(batch);
+    const loss = step.loss;
+    if (step.final) {
+      for (const t of carried ?? []) t.dispose();
+      carried = [...step.final];
+    }
+    if (sampler instanceof StreamSampler) progress.streams = sampler.positions;
     lossSum += loss;
     lossCount++;
     progress.batches++;
@@ -123,31 +133,47 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
       }
       bar.note(`epoch ${(progress.batches / batchesPerEpoch).toFixed(2)}: validation ${val.nllPerStep.toFixed(4)} nats/step, exact ${(100 * val.exactAccuracy).toFixed(1)}%${progress.sinceBest === 0 ? ' (best)' : ''}, lr ${progress.lr}`);
       await writeCurves(outDir, progress, inputs.baselines ?? []);
-      await checkpoint(stateDir, progress, net, optimizer);
+      await checkpoint(stateDir, progress, net, optimizer, carried);
       lastCheckpoint = now();
     } else if (now() - lastCheckpoint >= settings.checkpointMinutes * 60) {
-      await checkpoint(stateDir, progress, net, optimizer);
+      await checkpoint(stateDir, progress, net, optimizer, carried);
       lastCheckpoint = now();
     }
   }
   if (progress.batches >= totalBatches) progress.finished = true;
-  await checkpoint(stateDir, progress, net, optimizer);
+  await checkpoint(stateDir, progress, net, optimizer, carried);
   bar.done();
+  for (const t of carried ?? []) t.dispose();
   net.dispose();
   optimizer.dispose();
   // A resumed run that never validated again still holds the best weights in its saved best.
   return { progress, best, stateDir };
 }
 
+/** Carried streaming state is checkpointed under these names, in RecurrentState order. */
+const CARRY_PREFIX = 'carry:';
+
+/**
+ * One update. In streaming mode the lanes start from the state `carried` left (zeroed where a
+ * lane starts a new file) and the state after the crop is returned for the next batch; no
+ * gradient flows into it (truncated back-propagation).
+ */
 function trainStep(
   net: DrumNetwork,
   optimizer: tf.Optimizer,
   variables: tf.Variable[],
-  batch: ReturnType<BatchSampler['sample']>,
+  batch: StepBatch,
   settings: TrainSettings,
-): number {
-  return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => net.loss(batch.inputs, batch.targets, batch.masks, settings.dropout), variables);
+  carried: RecurrentState | undefined,
+): { loss: number; final?: RecurrentState } {
+  let final: RecurrentState | undefined;
+  const loss = tf.tidy(() => {
+    const carries = batch.carries;
+    const lanes = batch.inputs[0]?.shape[0] ?? 0;
+    const keep = carries ? tf.tensor2d(carries, [lanes, 1]) : undefined;
+    const initial = keep ? (carried ?? net.zeroState(lanes)).map((s) => tf.mul(s, keep) as tf.Tensor2D) : undefined;
+    const carry = initial ? { initial, keepFinal: (s: RecurrentState) => (final = s) } : undefined;
+    const { value, grads } = tf.variableGrads(() => net.loss(batch.inputs, batch.targets, batch.masks, settings.dropout, carry), variables);
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(settings.clipNorm, tf.maximum(norm, 1e-6)));
     const clipped: Record<string, tf.Tensor> = {};
@@ -155,6 +181,7 @@ function trainStep(
     optimizer.applyGradients(clipped);
     return value.dataSync()[0] ?? NaN;
   });
+  return final ? { loss, final } : { loss };
 }
 
 /** tfjs reads Adam's learning rate on every update but keeps the field protected. */
@@ -166,9 +193,10 @@ function copyInto(target: DrumNetwork, source: DrumNetwork): void {
   for (const [name, v] of source.variables) target.variables.get(name)?.assign(v);
 }
 
-async function checkpoint(dir: string, progress: TrainProgress, net: DrumNetwork, optimizer: tf.Optimizer): Promise<void> {
+async function checkpoint(dir: string, progress: TrainProgress, net: DrumNetwork, optimizer: tf.Optimizer, carried: RecurrentState | undefined): Promise<void> {
   const tensors: SavedTensor[] = [];
   for (const [name, v] of net.variables) tensors.push({ name, shape: v.shape, values: (await v.data()) as Float32Array });
+  for (const [i, t] of (carried ?? []).entries()) tensors.push({ name: `${CARRY_PREFIX}${i}`, shape: t.shape, values: (await t.data()) as Float32Array });
   for (const w of await optimizer.getWeights()) {
     tensors.push({ name: `adam:${w.name}`, shape: w.tensor.shape, values: Float32Array.from(await w.tensor.data()) });
   }

@@ -30,13 +30,12 @@ describe('StreamSampler', () => {
       seen.push({ first: inputs[0] ?? -1, carries: batch.carries?.[0] ?? -1, real });
       disposeBatch(batch);
     }
-    for (let i = 0; i < seen.length; i++) {
-      const s = seen[i]!;
+    seen.forEach((s, i) => {
       const step = s.first % 1000;
       // A lane carries its state exactly when it continues where its last crop stopped.
       expect(s.carries).toBe(step === 0 ? 0 : 1);
       if (step !== 0) expect(s.first).toBe((seen[i - 1]?.first ?? 0) + 64);
-    }
+    });
     expect(seen.some((s) => s.carries === 1)).toBe(true);
     expect(seen.some((s) => s.real < 64)).toBe(true); // a file's tail is padded, not joined to the next
   });

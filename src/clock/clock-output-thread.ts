@@ -35,9 +35,9 @@ type ThreadEvent =
   | { kind: 'ready' }
   | { kind: 'stopped' };
 
-/** Lateness bins of 10 us up to 20 ms; the last bin holds everything later. */
+/** Lateness bins of 10 us up to 100 ms; the last bin holds everything later. */
 const BIN_MS = 0.01;
-const BINS = 2001;
+const BINS = 10_001;
 
 /**
  * A thread that writes timed bytes at their exact time, whatever the main thread is doing:

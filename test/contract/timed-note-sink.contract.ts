@@ -13,6 +13,8 @@ export interface NoteSinkHarness {
   received(): readonly MidiMessage[];
   /** Entries that went out before their time (a real thread counts them itself). */
   early(): Promise<number>;
+  /** Stretches every time in the suite (an emulated VM needs room between steps); default 1. */
+  readonly timeScale?: number;
   dispose(): Promise<void>;
 }
 
@@ -36,41 +38,44 @@ export function timedNoteSinkContract(name: string, makeHarness: () => Promise<N
 
     it('sends in time order whatever the order handed over, and never early', async () => {
       h = await makeHarness();
+      const k = h.timeScale ?? 1;
       const t = h.now();
-      h.sink.sendAt(entry(on(38), t + 120));
-      h.sink.sendAt(entry(on(36), t + 100));
-      h.sink.sendAt(entry(off(36), t + 110, 'turn:off'));
-      await h.pass(30);
+      h.sink.sendAt(entry(on(38), t + k * 120));
+      h.sink.sendAt(entry(on(36), t + k * 100));
+      h.sink.sendAt(entry(off(36), t + k * 110, 'turn:off'));
+      await h.pass(k * 30);
       expect(notes(h)).toEqual([]);
-      await h.pass(250);
+      await h.pass(k * 250);
       expect(notes(h)).toEqual([36, -36, 38]);
       expect(await h.early()).toBe(0);
     });
 
     it('moves queued entries to their new time, and never resends one already out', async () => {
       h = await makeHarness();
+      const k = h.timeScale ?? 1;
       const t = h.now();
-      const first = entry(on(36), t + 20);
-      const second = entry(on(38), t + 150);
+      const first = entry(on(36), t + k * 20);
+      const second = entry(on(38), t + k * 150);
       h.sink.sendAt(first);
       h.sink.sendAt(second);
-      await h.pass(60);
-      h.sink.move([{ id: first.id, atMs: t + 200 }, { id: second.id, atMs: t + 220 }]);
-      h.sink.sendAt(entry(on(42), t + 210));
-      await h.pass(300);
+      await h.pass(k * 60);
+      h.sink.move([{ id: first.id, atMs: t + k * 200 }, { id: second.id, atMs: t + k * 220 }]);
+      h.sink.sendAt(entry(on(42), t + k * 210));
+      await h.pass(k * 300);
       expect(notes(h)).toEqual([36, 42, 38]);
     });
 
     it('cancel drops one tag from a time on, and a later sendNow follows it', async () => {
       h = await makeHarness();
+      const k = h.timeScale ?? 1;
       const t = h.now();
-      h.sink.sendAt(entry(on(36), t + 15, 'x:on'));
-      h.sink.sendAt(entry(on(38), t + 150, 'x:on'));
-      h.sink.sendAt(entry(on(42), t + 170, 'y:on'));
-      await h.pass(60);
-      h.sink.cancel('x:on', t + 60);
+      h.sink.sendAt(entry(on(36), t + k * 15, 'x:on'));
+      h.sink.sendAt(entry(on(38), t + k * 150, 'x:on'));
+      h.sink.sendAt(entry(on(42), t + k * 170, 'y:on'));
+      await h.pass(k * 60);
+      h.sink.cancel('x:on', t + k * 60);
       h.sink.sendNow('human', off(36), 'a');
-      await h.pass(300);
+      await h.pass(k * 300);
       expect(notes(h)).toEqual([36, -36, 42]);
     });
   });

@@ -14,7 +14,7 @@ export class UsbNoteRoutes {
 
   constructor(
     private readonly thread: ClockOutputThread | undefined,
-    private readonly log: { warn(fields: object, msg: string): void },
+    private readonly log: { info(fields: object, msg: string): void; warn(fields: object, msg: string): void },
   ) {}
 
   attach(device: ConnectedDevice): void {
@@ -57,6 +57,7 @@ export class UsbNoteRoutes {
         this.log.warn({ device: name, port: output.port.name, code }, 'USB output thread cannot write this port; its notes go from the main thread'),
       );
       this.#outs.set(key, out);
+      void out.opened.then((ok) => ok && this.log.info({ device: name, port: output.port.name }, 'USB output on the output thread'));
     }
     return out;
   }

@@ -92,6 +92,7 @@ function openAlsa(msg) {
     if (index < 0) { out.destroy(); throw Object.assign(new Error('no such port'), { code: 'ENODEV' }); }
     out.openPort(index);
     alsa.set(msg.dest, out);
+    parentPort.postMessage({ kind: 'opened', dest: msg.dest });
   } catch (e) {
     parentPort.postMessage({ kind: 'error', dest: msg.dest, code: String((e && e.code) || (e && e.message) || e) });
   }
@@ -103,7 +104,8 @@ function closeAlsa(dest) {
   if (out) try { out.closePort(); out.destroy(); } catch {}
 }
 function handle(msg) {
-  if (msg.kind === 'send') insert({ at: msg.at, priority: msg.priority, seq: seq++, dest: msg.dest, bytes: msg.dest < 0 ? Buffer.from(msg.bytes) : msg.bytes, tag: msg.tag, id: msg.id });
+  // An entry "for now" (at 0) is due when it is taken in: after what was already due before it.
+  if (msg.kind === 'send') insert({ at: msg.at > 0 ? msg.at : now(), immediate: msg.at <= 0, priority: msg.priority, seq: seq++, dest: msg.dest, bytes: msg.dest < 0 ? Buffer.from(msg.bytes) : msg.bytes, tag: msg.tag, id: msg.id });
   else if (msg.kind === 'move') move(msg.ids, msg.ats);
   else if (msg.kind === 'grid') {
     grids = grids.filter((g) => g.id !== msg.id);
@@ -143,10 +145,12 @@ function write(dest, bytes) {
 function fire(dueAt) {
   let dest, bytes;
   let grid;
+  let immediate = false;
   if (dueGrid < 0) {
     const head = queue.shift();
     dest = head.dest;
     bytes = head.bytes;
+    immediate = head.immediate;
   } else {
     grid = grids[dueGrid];
     grid.next++;
@@ -162,8 +166,8 @@ function fire(dueAt) {
     return;
   }
   sent++;
-  // "Now" entries (at 0: a panic's note-offs) have no deadline to be late for.
-  if (dueAt <= 0) return;
+  // "Now" entries (a panic's note-offs) have no deadline to be late for.
+  if (immediate) return;
   // Read the clock only now: its allocation (and any GC it triggers) comes after the write.
   const late = now() - dueAt;
   if (late < 0) { early++; histogram[0]++; return; }

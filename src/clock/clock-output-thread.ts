@@ -31,6 +31,7 @@ export interface ClockOutputThreadStats {
 type ThreadEvent =
   | { kind: 'priority'; ok: boolean; detail: string }
   | { kind: 'error'; dest: number; code: string }
+  | { kind: 'opened'; dest: number }
   | ({ kind: 'stats' } & ClockOutputThreadStats)
   | { kind: 'ready' }
   | { kind: 'stopped' };
@@ -55,6 +56,7 @@ export class ClockOutputThread {
   private readonly port: MessageChannel['port1'];
   private readonly errorListeners: ((dest: number, code: string) => void)[] = [];
   private readonly priorityListeners: ((ok: boolean, detail: string) => void)[] = [];
+  private readonly openedListeners = new Map<number, () => void>();
   private statsWaiters: ((stats: ClockOutputThreadStats) => void)[] = [];
   private stopped = false;
   private nextAlsaDest = -1;
@@ -115,11 +117,12 @@ export class ClockOutputThread {
 
   /**
    * Opens the ALSA sequencer output whose RtMidi port name is `portName` ("Client:Port 20:0")
-   * in the thread (its own sequencer client), and returns its destination. A port that is
-   * not there reports onError(dest, 'ENODEV'); one that goes away reports the failed write.
+   * in the thread (its own sequencer client), and returns its destination at once; `onOpened`
+   * runs when the port is open. A port that is not there reports onError(dest, 'ENODEV').
    */
-  openAlsa(portName: string): number {
+  openAlsa(portName: string, onOpened?: () => void): number {
     const dest = this.nextAlsaDest--;
+    if (onOpened) this.openedListeners.set(dest, onOpened);
     this.post({ kind: 'open-alsa', dest, name: portName });
     return dest;
   }
@@ -172,6 +175,8 @@ export class ClockOutputThread {
 
   private onEvent(event: ThreadEvent): void {
     if (event.kind === 'error') for (const listen of [...this.errorListeners]) listen(event.dest, event.code);
+    if (event.kind === 'opened') this.openedListeners.get(event.dest)?.();
+    if (event.kind === 'opened' || event.kind === 'error') this.openedListeners.delete(event.dest);
     if (event.kind === 'priority') for (const listen of this.priorityListeners) listen(event.ok, event.detail);
     if (event.kind === 'stats') {
       const waiters = this.statsWaiters;

@@ -44,6 +44,8 @@ export class ThreadedAlsaOut implements TickGeneratingOut {
   readonly dest: number;
   private gone = false;
   private readonly unsubscribe: () => void;
+  /** Resolves true once the thread has the port open, false if it could not open it. */
+  readonly opened: Promise<boolean>;
 
   constructor(
     readonly id: string,
@@ -51,11 +53,14 @@ export class ThreadedAlsaOut implements TickGeneratingOut {
     private readonly thread: ClockOutputThread,
     onGone?: (code: string) => void,
   ) {
-    this.dest = thread.openAlsa(portName);
+    let settle: (ok: boolean) => void = () => undefined;
+    this.opened = new Promise((resolve) => (settle = resolve));
+    this.dest = thread.openAlsa(portName, () => settle(true));
     this.unsubscribe = thread.onError((dest, code) => {
       if (dest !== this.dest || this.gone) return;
       this.gone = true;
       this.unsubscribe();
+      settle(false);
       onGone?.(code);
     });
   }

@@ -41,9 +41,9 @@ describe('USB MIDI output paths for the output thread (hw-sim)', () => {
     // The main thread's own handle on the port, as the device layer keeps one.
     const main = backend.openOutput(port.id);
     cleanups.push(() => main.close());
-    main.send(Uint8Array.of(0xb9, 123, 0));
     const pad = RawMidiDevice.open(rawMidiPath((await gadget.gadgetCard()).index, 0), 'read');
     cleanups.push(() => pad.close());
+    main.send(Uint8Array.of(0xb9, 123, 0));
     await waitFor(() => pad.take().length > 0, { what: 'the main thread\'s message at the pad' });
 
     // The raw node of the host-side card, as the alternative path.
@@ -59,6 +59,7 @@ describe('USB MIDI output paths for the output thread (hw-sim)', () => {
     cleanups.push(() => thread.dispose());
     await thread.ready();
     const out = new ThreadedAlsaOut('usb:paths', port.name, thread);
+    expect(await out.opened).toBe(true);
     const t0 = hrtimeClock.nowMs() + 500;
     const due: number[] = [];
     for (let i = 0; i < NOTES; i++) {
@@ -69,8 +70,10 @@ describe('USB MIDI output paths for the output thread (hw-sim)', () => {
     const velocities: number[] = [];
     const decoder = new MidiStreamDecoder();
     await waitFor(() => {
+      const bytes = pad.take();
+      // Stamped after the read: a note can only have arrived before this.
       const now = hrtimeClock.nowMs();
-      decoder.feed(Uint8Array.from(pad.take()), (m) => {
+      decoder.feed(Uint8Array.from(bytes), (m) => {
         if (m.type !== 'noteOn') return;
         arrivals.push(now);
         velocities.push(m.velocity);

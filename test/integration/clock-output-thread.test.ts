@@ -113,6 +113,23 @@ describe('ClockOutputThread on stop and with ports that are not there', () => {
     }
   });
 
+  it('sends an entry "for now" after entries handed over before it that are already due', async () => {
+    const peer = await openPtyPeer();
+    const fd = openSync(peer.path, constants.O_WRONLY | constants.O_NOCTTY);
+    const thread = new ClockOutputThread();
+    await thread.ready();
+    try {
+      thread.sendAt(fd, Uint8Array.of(0x99, 36, 100), hrtimeClock.nowMs() - 5, 2);
+      thread.sendAt(fd, Uint8Array.of(0x89, 36, 0), 0, 0);
+      await eventually(() => peer.received.length >= 6);
+      expect(peer.received).toEqual([0x99, 36, 100, 0x89, 36, 0]);
+    } finally {
+      await thread.dispose();
+      closeSync(fd);
+      peer.kill();
+    }
+  });
+
   it('reports an ALSA port it cannot open, and keeps writing its other destinations', async () => {
     const peer = await openPtyPeer();
     const fd = openSync(peer.path, constants.O_WRONLY | constants.O_NOCTTY);
@@ -121,7 +138,8 @@ describe('ClockOutputThread on stop and with ports that are not there', () => {
     try {
       const gone: string[] = [];
       const usb = new ThreadedAlsaOut('usb:nothing', 'No Such Device:No Such Port 99:0', thread, (code) => gone.push(code));
-      await eventually(() => gone.length === 1);
+      expect(await usb.opened).toBe(false);
+      expect(gone).toHaveLength(1);
       expect(usb.isOpen).toBe(false);
       expect(usb.sendAt(Uint8Array.of(0x99, 36, 100), 0, 2)).toBe(false);
       thread.sendAt(fd, Uint8Array.of(0xfa), hrtimeClock.nowMs() + 5, 0);

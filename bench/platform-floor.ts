@@ -36,7 +36,9 @@ function summarise(text: string): string {
     for (const [us, c] of counts) if ((seen += c) >= q * total) return us / 1000;
     return NaN;
   };
-  const max = Number(/# Max Latencies:\s+(\d+)/.exec(text)?.[1] ?? NaN) / 1000;
-  const over = counts.filter(([us]) => us >= 1000).reduce((a, [, c]) => a + c, 0);
-  return `platform floor, same window: cyclictest (C, SCHED_FIFO 50) ${total} wakeups: p50 ${at(0.5).toFixed(3)} p99 ${at(0.99).toFixed(3)} max ${max.toFixed(3)} ms; ${over} over 1 ms`;
+  const overflows = Number(/# Histogram Overflows:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  const highest = counts.filter(([, c]) => c > 0).reduce((a, [us]) => Math.max(a, us), NaN);
+  const max = Number(/# Max Latencies:\s+(\d+)/.exec(text)?.[1] ?? highest) / 1000;
+  const over = counts.filter(([us]) => us >= 1000).reduce((a, [, c]) => a + c, 0) + overflows;
+  return `platform floor, same window: cyclictest (C, SCHED_FIFO 50) ${total} wakeups: p50 ${at(0.5).toFixed(3)} p99 ${at(0.99).toFixed(3)} max ${Number.isNaN(max) ? '?' : max.toFixed(3)} ms; ${over} over 1 ms`;
 }

@@ -179,6 +179,8 @@ function flushDue() {
   grids = [];
   const t = now();
   while (queue.length > 0 && queue[0].at <= t) { dueGrid = -1; fire(queue[0].at); }
+  // Native handles are released here, not left to the thread's teardown.
+  for (const dest of [...alsa.keys()]) closeAlsa(dest);
 }
 function run() {
   parentPort.postMessage({ kind: 'ready' });

@@ -59,6 +59,7 @@ describe('USB MIDI output paths for the output thread (hw-sim)', () => {
     cleanups.push(() => thread.dispose());
     await thread.ready();
     const out = new ThreadedAlsaOut('usb:paths', port.name, thread);
+    cleanups.push(() => out.close());
     expect(await out.opened).toBe(true);
     const t0 = hrtimeClock.nowMs() + 500;
     const due: number[] = [];

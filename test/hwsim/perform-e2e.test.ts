@@ -19,9 +19,9 @@ import { UsbMidiGadget } from './support/usb-gadget.js';
  * recorded as a .mid. Timing: no note may arrive early (beyond 5 ms), and every note's error
  * is measured and reported, with the box's own share (its USB output thread's write lateness,
  * from the 'antiphon stopped' log). Under TCG emulation on a shared 2-core machine that
- * thread's timed waits end p50 2-4 ms, p99 15-28 ms late (the emulated timer), and the way to
+ * thread's timed waits end p50 2-4 ms, p99 15-42 ms late (the emulated timer), and the way to
  * the pad (sequencer, snd-usb-audio, dummy_hcd, f_midi, the reader) adds ~5 ms more: measured
- * mean 7-11 ms, max 21-46 ms (answer) and 7-19 / 23-160 ms (chain) over three runs. So
+ * mean 8-11 ms, max 21-46 ms (answer) and 7-19 / 23-160 ms (chain) over five runs. So
  * lateness here is bounded by a beat, not by 5 ms: the real-time figure is the clock bench's
  * job (issue #5), not an emulated VM's.
  */

@@ -13,7 +13,7 @@ export interface StrategyRun {
   readonly due: number[];
   readonly sent: number[];
   /** For strategies that report a lateness histogram instead of each send (ms). */
-  readonly summary?: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number; readonly early?: number };
+  readonly summary?: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number; readonly over1ms?: number };
 }
 
 export interface StrategyJob {

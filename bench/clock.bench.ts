@@ -41,7 +41,7 @@ const variants: Variant[] = [
 /** A thread's own histogram: "write" = when the write call returned (includes the write). */
 function summaryRow(name: string, s: StrategyRun['summary']): string {
   const f = (v: number | undefined): string => (v ?? NaN).toFixed(3).padStart(8);
-  return `${name.padEnd(44)} ${String(s?.count ?? 0).padStart(5)} ${f(s?.p50)} ${f(s?.p99)} ${f(s?.max)}   (10 us bins)`;
+  return `${name.padEnd(44)} ${String(s?.count ?? 0).padStart(5)} ${f(s?.p50)} ${f(s?.p99)} ${f(s?.max)}   (10 us bins; ${s?.over1ms ?? '?'} over 1 ms)`;
 }
 
 function startGeneration(): { stop(): Promise<{ steps: number; msPerStep: number }> } {

@@ -12,9 +12,8 @@ import { TS_WORKER, tsWorkerData } from './timing-stats.js';
 export interface StrategyRun {
   readonly due: number[];
   readonly sent: number[];
-  /** For strategies that only report their worst case at the send call. */
-  readonly maxLateMs?: number;
-  readonly sentCount?: number;
+  /** For strategies that report a lateness histogram instead of each send (ms). */
+  readonly summary?: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number; readonly over1ms?: number };
 }
 
 export interface StrategyJob {
@@ -140,8 +139,8 @@ export function workerThreadClock(spinMs: number): Strategy {
 /**
  * The product's DIN path: MasterClock on a plain-timer Scheduler, with a ThreadedFdOut: the
  * ClockOutputThread generates the F8s itself from the master's grid (`ahead` only matters
- * for outputs the thread does not generate for). The thread does not report each write, so `sent` is
- * empty and the figures come from the pty; `maxLateMs` is the thread's own worst lateness.
+ * for outputs the thread does not generate for). The thread does not report each write: its
+ * own histogram (10 us bins, read after each write returned) gives p50/p99, its max is exact.
  */
 export function productClockThread(spinMs: number, ahead: number): Strategy {
   const strategy: Strategy = async (job) => {
@@ -154,7 +153,6 @@ export function productClockThread(spinMs: number, ahead: number): Strategy {
     const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
     const clock = new MasterClock(scheduler, { tempo: bpmFromMsPerTick(job.periodMs as never), outputs: () => [out], aheadTicks: ahead });
     await thread.ready();
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let it raise its priority
     const t0 = now() + 20;
     await new Promise<void>((resolve) => {
       clock.onTick((tick) => {
@@ -168,8 +166,9 @@ export function productClockThread(spinMs: number, ahead: number): Strategy {
     });
     await new Promise((resolve) => setTimeout(resolve, 20));
     const stats = await thread.stats();
+    const lateness = thread.lateness();
     await thread.dispose();
-    return { due: due(t0, job), sent: [], maxLateMs: stats.maxLateMs, sentCount: stats.sent };
+    return { due: due(t0, job), sent: [], summary: { ...lateness, max: stats.maxLateMs } };
   };
   return Object.assign(strategy, { ownThread: true });
 }

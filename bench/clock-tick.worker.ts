@@ -6,6 +6,7 @@
 import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { raiseThreadToRealtime } from '../src/clock/realtime-thread.js';
+import { measurePerformanceOffsetMs } from '../src/clock/time-source.js';
 
 interface Job {
   readonly fd: number;
@@ -22,7 +23,7 @@ if (job.realtime) {
 // Start only when the main thread says when: worker start-up (tsx, JIT) must not eat ticks.
 parentPort?.postMessage('ready');
 const t0 = await new Promise<number>((resolve) => parentPort?.once('message', resolve));
-const offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+const offset = measurePerformanceOffsetMs();
 const nowMs = (): number => performance.now() + offset;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const tick = Uint8Array.of(0xf8);

@@ -9,8 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { raiseThreadToRealtime } from '../src/clock/realtime-thread.js';
 import { NodeSerialPortOpener } from '../src/devices/serial/node-serial-port.js';
 import { bpm, msPerTick } from '../src/clock/units.js';
-import { absoluteSetTimeout, immediatePolling, naiveSetInterval, productClockThread, productMasterClock, workerThreadClock, type Strategy, type StrategyJob } from './clock-strategies.js';
+import { absoluteSetTimeout, immediatePolling, naiveSetInterval, productClockThread, productMasterClock, workerThreadClock, type Strategy, type StrategyJob, type StrategyRun } from './clock-strategies.js';
 import { runFollowerBench } from './follower-bench.js';
+import { startPlatformFloor } from './platform-floor.js';
 import { openPtySink } from './pty-sink.js';
 import { TS_WORKER, tsWorkerData, formatRow, tableHeader, timingStats } from './timing-stats.js';
 
@@ -33,8 +34,15 @@ const variants: Variant[] = [
   { name: 'product, via serialport.write', strategy: productMasterClock(2), viaSerialport: true },
   { name: 'setImmediate polling', strategy: immediatePolling },
   { name: 'worker: Atomics.wait + spin 1ms', strategy: workerThreadClock(1) },
-  { name: 'product: ClockOutputThread grid', strategy: productClockThread(1, 1) },
+  { name: 'product: ClockOutputThread grid', strategy: productClockThread(0, 1) },
+  { name: 'ClockOutputThread, spin 1ms', strategy: productClockThread(1, 1) },
 ];
+
+/** A thread's own histogram: "write" = when the write call returned (includes the write). */
+function summaryRow(name: string, s: StrategyRun['summary']): string {
+  const f = (v: number | undefined): string => (v ?? NaN).toFixed(3).padStart(8);
+  return `${name.padEnd(44)} ${String(s?.count ?? 0).padStart(5)} ${f(s?.p50)} ${f(s?.p99)} ${f(s?.max)}   (10 us bins; ${s?.over1ms ?? '?'} over 1 ms)`;
+}
 
 function startGeneration(): { stop(): Promise<{ steps: number; msPerStep: number }> } {
   const stop = new SharedArrayBuffer(4);
@@ -70,6 +78,7 @@ async function measure(variant: Variant, generating: boolean): Promise<string[]>
   const job: StrategyJob = { fd: sink.fd, periodMs: msPerTick(bpm(TEMPO)), ticks: TICKS, realtime: REALTIME, ...(link ? { write: (b: Uint8Array) => void link.write(b) } : {}) };
   const load = generating ? startGeneration() : undefined;
   const ownThread = 'ownThread' in variant.strategy;
+  const floor = REALTIME ? startPlatformFloor(job.periodMs, TICKS) : undefined;
   const raised = REALTIME && !ownThread ? raiseThreadToRealtime(50) : undefined;
   if (raised && !raised.ok) console.log(`  (main thread stays at normal priority: ${raised.reason})`);
   const run = await variant.strategy(job);
@@ -81,9 +90,11 @@ async function measure(variant: Variant, generating: boolean): Promise<string[]>
   const rows =
     run.sent.length > 0
       ? [formatRow(`${label} send`, timingStats(run.due, run.sent))]
-      : [`${`${label} send`.padEnd(44)} ${String(run.sentCount ?? 0).padStart(5)}  max late at the write in the thread: ${(run.maxLateMs ?? NaN).toFixed(3)} ms`];
+      : [summaryRow(`${label} write`, run.summary)];
   rows.push(arrived.length === run.due.length ? formatRow(`${label} pty`, timingStats(run.due, arrived)) : `${label} pty: ${arrived.length} bytes for ${run.due.length} ticks`);
   const during = contention(cpuBefore, cpuTimes());
+  const floorRow = await floor?.finish();
+  if (floorRow) rows.push(`  (${floorRow})`);
   rows.push(work ? `  (generation alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step; ${during})` : `  (${during})`);
   return rows;
 }

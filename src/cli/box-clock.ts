@@ -11,6 +11,7 @@ import { encodeMessage } from '../midi/encoder.js';
 import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
 import type { TimelineView } from '../perform/engine-types.js';
 import { masterClockTimeline } from '../perform/timeline-view.js';
+import type { NoteRoute } from './routed-note-sink.js';
 import type { Config } from '../system/config.js';
 
 export interface BoxClockOptions {
@@ -31,6 +32,11 @@ export interface BoxClockOptions {
    * time, while the UART has a file descriptor; without one, the scheduler sends them.
    */
   readonly clockThread?: ClockOutputThread;
+  /**
+   * A USB device's clock output kept by an output thread (stable per device, so the master
+   * hands it the tick grid once); undefined sends that device's clock from the scheduler.
+   */
+  readonly threadedUsbOut?: (device: ConnectedDevice) => MidiOut | undefined;
 }
 
 const STOP = Uint8Array.of(0xfc);
@@ -116,6 +122,15 @@ export class BoxClock {
     return this.din.send(encodeMessage(message));
   }
 
+  /** Where the engine's notes for `role` go on DIN: its output thread while the UART has an fd. */
+  dinNoteRoute(role: Role): NoteRoute | undefined {
+    const din = this.din;
+    if (!din || !this.dinHas(role)) return undefined;
+    const fd = din.fd;
+    const thread = this.o.clockThread;
+    return thread && fd !== undefined ? { kind: 'thread', thread, dest: fd } : { kind: 'direct', send: (b) => din.send(b) };
+  }
+
   /** The tempo knob: it sets the master's tempo; a followed clock's tempo is the other box's. */
   setTempo(tempo: number): boolean {
     if (this.service.source !== 'internal') return false;
@@ -128,18 +143,19 @@ export class BoxClock {
       this.service.master.halt();
       // Stop now, not on the next tick: the ports close right after. Straight to DIN's link,
       // since the clock thread would write it after the fd is gone.
-      for (const out of this.clockOuts()) (out === this.dinTicks ? this.din : out)?.send(STOP);
+      for (const out of this.clockOuts(true)) out.send(STOP);
     }
     this.service.clearPendingNotes();
     await this.din?.dispose();
   }
 
-  private clockOuts(): MidiOut[] {
+  /** `direct`: the ports themselves, not their threads (for the Stop sent as the threads end). */
+  private clockOuts(direct = false): MidiOut[] {
     const outs: MidiOut[] = this.o
       .devices()
       .filter((d) => d.roles.includes('clock-out') && d.output)
-      .map((d) => ({ id: d.found.identity, send: (b: Uint8Array) => d.output?.send(b) ?? false }));
-    if (this.din && this.dinHas('clock-out')) outs.push(this.dinTicks && this.din.fd !== undefined ? this.dinTicks : this.din);
+      .map((d) => (direct ? undefined : this.o.threadedUsbOut?.(d)) ?? { id: d.found.identity, send: (b: Uint8Array) => d.output?.send(b) ?? false });
+    if (this.din && this.dinHas('clock-out')) outs.push(this.dinTicks && this.din.fd !== undefined && !direct ? this.dinTicks : this.din);
     return outs;
   }
 

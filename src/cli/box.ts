@@ -7,7 +7,7 @@ import { ms, ticks } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
 import type { ConnectedDevice } from '../devices/device-manager.js';
 import { DeviceService } from '../devices/device-service.js';
-import { RoleBook } from '../devices/roles.js';
+import { RoleBook, type Role } from '../devices/roles.js';
 import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
 import { ccToAction, paramsFromConfig, stateCcValue } from '../perform/controls.js';
 import { DemoPerformer } from '../perform/demo-performer.js';
@@ -23,6 +23,8 @@ import type { Config } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
 import { BoxClock } from './box-clock.js';
+import { RoutedNoteSink, type NoteRoute } from './routed-note-sink.js';
+import { UsbNoteRoutes } from './usb-note-routes.js';
 import { renderExchange } from './drum-grid.js';
 
 export interface BoxOptions {
@@ -56,6 +58,15 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     if (action?.kind === 'engine') session.control(action.control);
     else if (action?.kind === 'tempo' && !clock.setTempo(action.bpm)) log.info({ bpm: action.bpm }, 'tempo knob ignored: following an external clock');
   };
+  // Timed notes and clock leave from their own threads at SCHED_FIFO (when allowed): one for
+  // DIN, one for USB MIDI, so an ALSA port opening (which can sleep in the kernel) never holds DIN up.
+  const outputThread = (name: string): ClockOutputThread => {
+    const thread = new ClockOutputThread({ realtime: true });
+    thread.onPriority((ok, detail) => (ok ? log.info({ thread: name }, 'output thread runs SCHED_FIFO') : log.warn({ thread: name, detail }, 'output thread stays at normal priority')));
+    return thread;
+  };
+  const usbThread = hw.backend.kind === 'alsa' ? outputThread('usb') : undefined;
+  const usbRoutes = new UsbNoteRoutes(usbThread, log);
   const onMessage = (d: ConnectedDevice, t: TimedMidiMessage): void => {
     if (clock.deviceMessage(d, t) || !d.roles.includes('human')) return;
     const m = t.message;
@@ -66,6 +77,8 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     ...hw, roles: new RoleBook(config.devices.roles), pollMs: config.devices.poll_ms, ignore: config.devices.ignore, log,
     listener: {
       message: onMessage,
+      attached: (d) => usbRoutes.attach(d),
+      detached: (d) => usbRoutes.detach(d),
       rolesChanged: (d) => {
         if (demo?.running && d.roles.includes('human')) {
           demo.stop();
@@ -75,10 +88,11 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     },
   });
   // DIN's clock and notes are written by their own thread: the main thread's GC and model work cannot delay them.
-  const clockThread = config.din.enabled ? new ClockOutputThread() : undefined;
-  await clockThread?.ready();
+  const clockThread = config.din.enabled ? outputThread('din') : undefined;
+  await Promise.all([clockThread?.ready(), usbThread?.ready()]);
+  const threads = [clockThread, usbThread].filter((t): t is ClockOutputThread => t !== undefined);
   const clock = new BoxClock({
-    scheduler, ...(clockThread ? { clockThread } : {}), clock: config.clock, din: config.din, tempoBpm: cfg.tempo_bpm, devices: () => service.manager.devices(), serial: hw.serial, log,
+    scheduler, ...(clockThread ? { clockThread } : {}), threadedUsbOut: (d) => usbRoutes.clockOut(d), clock: config.clock, din: config.din, tempoBpm: cfg.tempo_bpm, devices: () => service.manager.devices(), serial: hw.serial, log,
     toSchedulerMs: (t) => t + toSchedulerMs,
     // DIN input is stamped on the scheduler's clock already.
     onDinHuman: (t) => {
@@ -123,13 +137,30 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   };
   const handleExchange = (x: Exchange): void => {
     void recorder.record(x);
-    log.info({ ...live.session?.sendTiming, maxLateMs: Math.round((live.session?.sendTiming.maxLateMs ?? 0) * 1000) / 1000 }, 'send timing');
+    log.info(sendTiming(), 'send timing');
     const label = demo?.running ? 'DEMO ' : '';
     out(`\n${label}${renderExchange(x, (p) => infos.get(cfg.voices[0]?.model ?? 'default')?.classOf(p) ?? -1)}`);
     demo?.exchanged(x);
   };
+  const routes = (role: Role): NoteRoute[] => {
+    const out: NoteRoute[] = [];
+    const din = clock.dinNoteRoute(role);
+    if (din) out.push(din);
+    for (const d of service.manager.devices()) {
+      const r = d.roles.includes(role) ? usbRoutes.route(d) : undefined;
+      if (r) out.push(r);
+    }
+    return out;
+  };
+  const notes = new RoutedNoteSink({ scheduler, routes, threads: () => threads });
+  // Lateness of the notes and ticks at each output thread, and of the main thread's own sends.
+  const sendTiming = (): object => ({
+    main: notes.directTiming,
+    ...(clockThread ? { din: clockThread.lateness() } : {}),
+    ...(usbThread ? { usb: usbThread.lateness() } : {}),
+  });
   const session = new PerformanceSession({
-    scheduler, view, engine, generators, log, onExchange,
+    scheduler, view, engine, generators, log, onExchange, notes,
     send: (role, message, voice) => {
       service.manager.sendToRole(role, message, `voice:${voice}`);
       clock.sendToDin(role, message);
@@ -167,11 +198,14 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       session.control({ kind: 'panic' });
       session.stop();
       service.manager.releaseAll();
-      void Promise.all([recorder.flush(), clock.stop().then(() => clockThread?.dispose())]).then(() => {
+      const timing = sendTiming();
+      // The threads write the panic's note-offs before they exit, and DIN's fd closes after that.
+      const threadsDone = Promise.all(threads.map((t) => t.dispose())).then(() => usbRoutes.closeAll());
+      void Promise.all([recorder.flush(), threadsDone.then(() => clock.stop())]).then(() => {
         service.stop();
         scheduler.dispose();
         for (const g of generators.values()) g.dispose();
-        log.info({ stats: engine.stats, sendTiming: session.sendTiming, recordings: recorder.written.length, recordingFailures: recorder.failures }, 'antiphon stopped');
+        log.info({ stats: engine.stats, sendTiming: timing, recordings: recorder.written.length, recordingFailures: recorder.failures }, 'antiphon stopped');
         resolve(0);
       });
     };

@@ -1,10 +1,20 @@
+import { createRequire } from 'node:module';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { CLOCK_OUTPUT_THREAD_SOURCE } from './clock-output-thread-source.js';
-import type { TickGeneratingOut, TickGrid } from './midi-out.js';
+import { latenessSummary, type LatenessSummary } from './lateness-histogram.js';
+import type { TickGrid } from './midi-out.js';
+
+export { ThreadedAlsaOut, ThreadedFdOut } from './threaded-outs.js';
 
 export interface ClockOutputThreadOptions {
-  /** How long before a deadline the thread stops sleeping and spins (ms). */
+  /**
+   * Spin this long (ms) before each deadline instead of sleeping to it. 0 (the default):
+   * the futex wait itself ends on the deadline; bench:clock measures why (the spin's clock
+   * reads allocate, and the GCs they cause are the worst stalls).
+   */
   readonly spinMs?: number;
+  /** Messages from the main thread are taken in only when the next deadline is this far (ms). */
+  readonly drainGuardMs?: number;
   /** Run the thread SCHED_FIFO (needs CAP_SYS_NICE); it falls back to normal if refused. */
   readonly realtime?: boolean;
   readonly priority?: number;
@@ -13,28 +23,43 @@ export interface ClockOutputThreadOptions {
 export interface ClockOutputThreadStats {
   readonly sent: number;
   readonly maxLateMs: number;
+  /** Writes that returned before their time (should stay 0: the contract says never early). */
+  readonly early: number;
   readonly pending: number;
 }
 
 type ThreadEvent =
   | { kind: 'priority'; ok: boolean; detail: string }
-  | { kind: 'error'; fd: number; code: string }
+  | { kind: 'error'; dest: number; code: string }
+  | { kind: 'opened'; dest: number }
   | ({ kind: 'stats' } & ClockOutputThreadStats)
+  | { kind: 'ready' }
   | { kind: 'stopped' };
 
+/** Lateness bins of 10 us up to 100 ms; the last bin holds everything later. */
+const BIN_MS = 0.01;
+const BINS = 10_001;
+
 /**
- * A thread that writes timed bytes to file descriptors (the DIN UART) at their exact time,
- * whatever the main thread is doing. bench/clock.bench.ts chose it: on a loaded machine the
- * main thread's timer+spin is held up by its own event loop and GC, this thread is not.
+ * A thread that writes timed bytes at their exact time, whatever the main thread is doing:
+ * to file descriptors (the DIN UART) and to ALSA sequencer outputs it opens itself (USB
+ * MIDI). bench/clock.bench.ts measures it against the alternatives.
+ *
+ * A destination is a number: a file descriptor (>= 0), or what `openAlsa` returned (< 0).
+ * Entries go out in (time, priority, order handed over). A write that fails reports
+ * `onError(dest, code)` once and drops that destination's grid (and an ALSA destination).
  */
 export class ClockOutputThread {
   private readonly worker: Worker;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly histogram = new Int32Array(new SharedArrayBuffer(4 * BINS));
   private readonly port: MessageChannel['port1'];
-  private readonly errorListeners: ((fd: number, code: string) => void)[] = [];
+  private readonly errorListeners: ((dest: number, code: string) => void)[] = [];
   private readonly priorityListeners: ((ok: boolean, detail: string) => void)[] = [];
+  private readonly openedListeners = new Map<number, () => void>();
   private statsWaiters: ((stats: ClockOutputThreadStats) => void)[] = [];
   private stopped = false;
+  private nextAlsaDest = -1;
   private readonly online: Promise<void>;
 
   constructor(options: ClockOutputThreadOptions = {}) {
@@ -42,38 +67,78 @@ export class ClockOutputThread {
     this.port = channel.port1;
     this.worker = new Worker(CLOCK_OUTPUT_THREAD_SOURCE, {
       eval: true,
-      workerData: { signal: this.signal.buffer, port: channel.port2, spinMs: options.spinMs ?? 1, realtime: options.realtime ?? false, priority: options.priority ?? 50 },
+      workerData: {
+        signal: this.signal.buffer,
+        histogram: this.histogram.buffer,
+        binMs: BIN_MS,
+        port: channel.port2,
+        spinMs: options.spinMs ?? 0,
+        drainGuardMs: options.drainGuardMs ?? 2,
+        realtime: options.realtime ?? false,
+        priority: options.priority ?? 50,
+        midiModule: resolveMidiModule(),
+      },
       transferList: [channel.port2],
     });
     this.worker.on('message', (event: ThreadEvent) => this.onEvent(event));
-    this.online = new Promise((resolve) => this.worker.once('online', () => resolve()));
+    this.online = new Promise((resolve) => this.worker.on('message', (e: ThreadEvent) => e.kind === 'ready' && resolve()));
   }
 
-  /** Resolves once the thread runs (start-up takes tens of ms; entries sent before wait). */
+  /**
+   * Resolves once the thread is in its loop, at its priority (start-up takes tens of ms, more
+   * on a loaded machine; entries sent before wait, and may go out late).
+   */
   ready(): Promise<void> {
     return this.online;
   }
 
-  sendAt(fd: number, bytes: Uint8Array, atMs: number, priority: number, tag?: string): void {
-    this.post({ kind: 'send', fd, bytes, at: atMs, priority, tag });
+  /** `id` names the entry for `move` (several destinations may share one). */
+  sendAt(dest: number, bytes: Uint8Array, atMs: number, priority: number, tag?: string, id?: number): void {
+    this.post({ kind: 'send', dest, bytes, at: atMs, priority, tag, id });
+  }
+
+  /** Moves entries still queued under these ids to new times; ones already written stay written. */
+  move(moves: readonly { readonly id: number; readonly atMs: number }[]): void {
+    if (moves.length > 0) this.post({ kind: 'move', ids: moves.map((m) => m.id), ats: moves.map((m) => m.atMs) });
   }
 
   cancel(tag: string, fromMs: number): void {
     this.post({ kind: 'cancel', tag, from: fromMs });
   }
 
-  /** Generate F8 to `fd` on `grid` from `fromTick` on, under `id` (replaces an earlier grid). */
-  followGrid(id: string, fd: number, grid: TickGrid, fromTick: number): void {
-    this.post({ kind: 'grid', id, fd, anchorTick: grid.anchorTick, anchorTime: grid.anchorTimeMs, period: grid.periodMs, from: fromTick });
+  /** Generate F8 to `dest` on `grid` from `fromTick` on, under `id` (replaces an earlier grid). */
+  followGrid(id: string, dest: number, grid: TickGrid, fromTick: number): void {
+    this.post({ kind: 'grid', id, dest, anchorTick: grid.anchorTick, anchorTime: grid.anchorTimeMs, period: grid.periodMs, from: fromTick });
   }
 
   stopGrid(id: string): void {
     this.post({ kind: 'grid-stop', id });
   }
 
+  /**
+   * Opens the ALSA sequencer output whose RtMidi port name is `portName` ("Client:Port 20:0")
+   * in the thread (its own sequencer client), and returns its destination at once; `onOpened`
+   * runs when the port is open. A port that is not there reports onError(dest, 'ENODEV').
+   */
+  openAlsa(portName: string, onOpened?: () => void): number {
+    const dest = this.nextAlsaDest--;
+    if (onOpened) this.openedListeners.set(dest, onOpened);
+    this.post({ kind: 'open-alsa', dest, name: portName });
+    return dest;
+  }
+
+  /** Closes an ALSA destination and drops what is still queued for it. */
+  closeAlsa(dest: number): void {
+    this.post({ kind: 'close-alsa', dest });
+  }
+
   /** A write failed (the port went away); the caller decides what that means. */
-  onError(listener: (fd: number, code: string) => void): void {
+  onError(listener: (dest: number, code: string) => void): () => void {
     this.errorListeners.push(listener);
+    return () => {
+      const i = this.errorListeners.indexOf(listener);
+      if (i >= 0) this.errorListeners.splice(i, 1);
+    };
   }
 
   onPriority(listener: (ok: boolean, detail: string) => void): void {
@@ -85,6 +150,11 @@ export class ClockOutputThread {
       this.statsWaiters.push(resolve);
       this.post({ kind: 'stats' });
     });
+  }
+
+  /** How late every write so far returned, from the thread's own clock read after it. */
+  lateness(): LatenessSummary {
+    return latenessSummary(this.histogram, BIN_MS);
   }
 
   async dispose(): Promise<void> {
@@ -104,45 +174,23 @@ export class ClockOutputThread {
   }
 
   private onEvent(event: ThreadEvent): void {
-    if (event.kind === 'error') for (const listen of this.errorListeners) listen(event.fd, event.code);
+    if (event.kind === 'error') for (const listen of [...this.errorListeners]) listen(event.dest, event.code);
+    if (event.kind === 'opened') this.openedListeners.get(event.dest)?.();
+    if (event.kind === 'opened' || event.kind === 'error') this.openedListeners.delete(event.dest);
     if (event.kind === 'priority') for (const listen of this.priorityListeners) listen(event.ok, event.detail);
     if (event.kind === 'stats') {
       const waiters = this.statsWaiters;
       this.statsWaiters = [];
-      for (const resolve of waiters) resolve({ sent: event.sent, maxLateMs: event.maxLateMs, pending: event.pending });
+      for (const resolve of waiters) resolve({ sent: event.sent, maxLateMs: event.maxLateMs, early: event.early, pending: event.pending });
     }
   }
 }
 
-/** A file descriptor written on time by a ClockOutputThread: the DIN port's timed side. */
-export class ThreadedFdOut implements TickGeneratingOut {
-  constructor(
-    readonly id: string,
-    private readonly fd: () => number | undefined,
-    private readonly thread: ClockOutputThread,
-  ) {}
-
-  send(bytes: Uint8Array): boolean {
-    return this.sendAt(bytes, 0, 0);
-  }
-
-  sendAt(bytes: Uint8Array, atMs: number, priority: number, tag?: string): boolean {
-    const fd = this.fd();
-    if (fd === undefined) return false;
-    this.thread.sendAt(fd, bytes, atMs, priority, tag);
-    return true;
-  }
-
-  cancel(tag: string, fromMs: number): void {
-    this.thread.cancel(tag, fromMs);
-  }
-
-  followGrid(grid: TickGrid, fromTick: number): void {
-    const fd = this.fd();
-    if (fd !== undefined) this.thread.followGrid(this.id, fd, grid, fromTick);
-  }
-
-  stopTicks(): void {
-    this.thread.stopGrid(this.id);
+/** The thread loads the binding only when an ALSA destination is opened; without it, that open fails. */
+function resolveMidiModule(): string {
+  try {
+    return createRequire(import.meta.url).resolve('@julusian/midi');
+  } catch {
+    return '@julusian/midi';
   }
 }

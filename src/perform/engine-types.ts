@@ -67,6 +67,8 @@ export type EngineAction =
       readonly voice: string;
       /** Scheduler tag; sends without one are immediate (panic note-offs). */
       readonly tag: string | undefined;
+      /** The song tick `atMs` was mapped from, so a tempo change can move the note. */
+      readonly tick?: Ticks;
     }
   | { readonly kind: 'cancel'; readonly tag: string; readonly fromMs: Milliseconds }
   | { readonly kind: 'exchange'; readonly exchange: Exchange }

@@ -7,6 +7,8 @@ import type { MidiMessage } from '../midi/message.js';
 import type { Control, PerformanceEngine } from './engine.js';
 import type { EngineAction, EngineState, Exchange, TimelineView } from './engine-types.js';
 import type { GenerationRequest, ResponseGenerator } from './generator-port.js';
+import { SchedulerNoteSink, emptySendTiming, type SendTiming, type TimedNoteSink } from './note-sink.js';
+import { PlacedNotes } from './placed-notes.js';
 
 /** The part of pino the session uses. */
 export interface PerformLog {
@@ -22,6 +24,11 @@ export interface SessionOptions {
   readonly generators: ReadonlyMap<string, ResponseGenerator>;
   /** Sends one message to the devices with `role`, on behalf of `voice`. */
   readonly send: (role: Role, message: MidiMessage, voice: string) => void;
+  /**
+   * The lookahead queue the engine's notes are handed to as soon as they are known (the box's
+   * output thread). Absent: the scheduler's own queue, sending through `send`.
+   */
+  readonly notes?: TimedNoteSink;
   readonly onExchange: (exchange: Exchange) => void;
   readonly onState?: (state: EngineState) => void;
   readonly log: PerformLog;
@@ -34,17 +41,31 @@ export interface SessionOptions {
 
 /**
  * The engine's shell: feeds it time (every MIDI clock tick of the timeline), runs the
- * generations it asks for, puts its notes on the scheduler, and hands finished exchanges
- * to the recorder. A generation's result reaches the engine at the instant it finished,
- * so the engine's slip rule sees the true (or, on a virtual clock, the modelled) cost.
+ * generations it asks for, hands its notes to the lookahead queue, and hands finished
+ * exchanges to the recorder. A generation's result reaches the engine at the instant it
+ * finished, so the engine's slip rule sees the true (or, on a virtual clock, the modelled) cost.
+ *
+ * Queued notes are placed by song tick: on every tick the session maps them to time again
+ * and moves the ones the timeline moved (a followed clock's tempo change), so an answer
+ * handed over bars ahead still lands on the beat.
  */
 export class PerformanceSession {
   #running = false;
   #generations = 0;
-  /** How late scheduled sends left this process (event-loop lateness, before any driver). */
-  readonly sendTiming = { sends: 0, maxLateMs: 0, over1ms: 0, over5ms: 0 };
+  #nextNoteId = 0;
+  readonly #placed = new PlacedNotes();
+  readonly #notes: TimedNoteSink;
+  readonly #schedulerSink: SchedulerNoteSink | undefined;
 
-  constructor(private readonly opts: SessionOptions) {}
+  constructor(private readonly opts: SessionOptions) {
+    this.#schedulerSink = opts.notes ? undefined : new SchedulerNoteSink(opts.scheduler, opts.send);
+    this.#notes = opts.notes ?? (this.#schedulerSink as SchedulerNoteSink);
+  }
+
+  /** How late notes left the main thread's scheduler (empty when an output thread sends them). */
+  get sendTiming(): SendTiming {
+    return this.#schedulerSink?.timing ?? emptySendTiming();
+  }
 
   get engine(): PerformanceEngine {
     return this.opts.engine;
@@ -84,20 +105,26 @@ export class PerformanceSession {
     scheduler.callAt(view.timeOfTick(ticks(next)), (at) => {
       if (!this.#running) return;
       this.#apply(this.opts.engine.advance(ms(at)));
+      this.#notes.move(this.#placed.retime(at, (t) => view.timeOfTick(t)));
       this.#tickFrom(at);
     }, Priority.note, 'perform-tick');
   }
 
   #apply(actions: readonly EngineAction[]): void {
-    const { scheduler, log } = this.opts;
+    const { log, view } = this.opts;
     for (const a of actions) {
       switch (a.kind) {
         case 'send':
-          if (a.tag === undefined) this.opts.send(a.role, a.message, a.voice);
-          else scheduler.callAt(a.atMs, (at) => this.#sendTimed(a.role, a.message, a.voice, at), Priority.note, a.tag);
+          if (a.tag === undefined) this.#notes.sendNow(a.role, a.message, a.voice);
+          else {
+            const id = ++this.#nextNoteId;
+            this.#placed.add(id, a.tick ?? view.tickAt(a.atMs), a.tag, a.atMs);
+            this.#notes.sendAt({ id, role: a.role, message: a.message, voice: a.voice, atMs: a.atMs, tag: a.tag });
+          }
           break;
         case 'cancel':
-          scheduler.cancel(a.tag, a.fromMs);
+          this.#notes.cancel(a.tag, a.fromMs);
+          this.#placed.cancel(a.tag, a.fromMs);
           break;
         case 'generate':
           void this.#generate(a.id, a.model, a.request);
@@ -113,16 +140,6 @@ export class PerformanceSession {
           break;
       }
     }
-  }
-
-  #sendTimed(role: Role, message: MidiMessage, voice: string, scheduledMs: number): void {
-    this.opts.send(role, message, voice);
-    const late = this.opts.scheduler.nowMs() - scheduledMs;
-    const t = this.sendTiming;
-    t.sends++;
-    t.maxLateMs = Math.max(t.maxLateMs, late);
-    if (late > 1) t.over1ms++;
-    if (late > 5) t.over5ms++;
   }
 
   async #generate(id: number, model: string, request: GenerationRequest): Promise<void> {

@@ -27,9 +27,9 @@ export interface LogLine {
  * A whole performance session on virtual time with test-double models: play hits at bar
  * positions, run the clock, read back what was sent, logged and recorded.
  */
-export function performRig(opts: { params?: Partial<PerformParams>; tempo?: number; costMs?: (r: GenerationRequest) => number } = {}) {
+export function performRig(opts: { params?: Partial<PerformParams>; tempo?: number; costMs?: (r: GenerationRequest) => number; view?: TimelineView } = {}) {
   const { clock, wakeup, scheduler } = virtualScheduler(0);
-  const view: TimelineView = steadyTimeline(bpm(opts.tempo ?? 120), 0);
+  const view: TimelineView = opts.view ?? steadyTimeline(bpm(opts.tempo ?? 120), 0);
   const params: PerformParams = { ...DEFAULT_PARAMS, ...opts.params };
   const models = new Map(params.voices.map((v) => [v.model, new FakeDrummer(v.model)] as const));
   const engine = new PerformanceEngine({ view, models, params });

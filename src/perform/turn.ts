@@ -11,6 +11,7 @@ export interface ScheduledNote {
   readonly onMs: Milliseconds;
   readonly offMs: Milliseconds;
   readonly tick: Ticks;
+  readonly offTick: Ticks;
 }
 
 /** One voice's response as scheduled: its notes, where they go, and the tags that cancel it. */
@@ -37,7 +38,7 @@ export function scheduleHits(hits: readonly FeltHit[], startBar: number, view: T
     .map((h) => {
       const tick = ticks(Math.max(barTick, barTick + (h.step + h.offsetSteps) * TICKS_PER_STEP));
       const offTick = ticks(tick + gateSteps * TICKS_PER_STEP);
-      return { pitch: h.pitch, velocity: h.velocity, tick, onMs: view.timeOfTick(tick), offMs: view.timeOfTick(offTick) };
+      return { pitch: h.pitch, velocity: h.velocity, tick, offTick, onMs: view.timeOfTick(tick), offMs: view.timeOfTick(offTick) };
     })
     .sort((a, b) => a.onMs - b.onMs || a.pitch - b.pitch);
 }
@@ -50,8 +51,8 @@ export function sendsOf(turn: Turn): EngineAction[] {
   const out: EngineAction[] = [];
   for (const n of turn.notes) {
     const base = { kind: 'send', role: turn.role, voice: turn.voice } as const;
-    out.push({ ...base, atMs: n.onMs, tag: onTag(turn), message: { type: 'noteOn', channel: turn.channel, note: n.pitch, velocity: n.velocity } });
-    out.push({ ...base, atMs: n.offMs, tag: offTag(turn), message: { type: 'noteOff', channel: turn.channel, note: n.pitch, velocity: 0 } });
+    out.push({ ...base, atMs: n.onMs, tick: n.tick, tag: onTag(turn), message: { type: 'noteOn', channel: turn.channel, note: n.pitch, velocity: n.velocity } });
+    out.push({ ...base, atMs: n.offMs, tick: n.offTick, tag: offTag(turn), message: { type: 'noteOff', channel: turn.channel, note: n.pitch, velocity: 0 } });
   }
   return out;
 }
@@ -85,8 +86,8 @@ export function repeatTurn(turn: Turn, tag: string, view: TimelineView): Turn {
   const shiftTicks = turn.bars * view.stepsPerBar * TICKS_PER_STEP;
   const notes = turn.notes.map((n) => {
     const tick = ticks(n.tick + shiftTicks);
-    const gate = view.tickAt(n.offMs) - view.tickAt(n.onMs);
-    return { ...n, tick, onMs: view.timeOfTick(tick), offMs: view.timeOfTick(ticks(tick + gate)) };
+    const offTick = ticks(n.offTick + shiftTicks);
+    return { ...n, tick, offTick, onMs: view.timeOfTick(tick), offMs: view.timeOfTick(offTick) };
   });
   const startBar = turn.startBar + turn.bars;
   return { ...turn, tag, startBar, notes, ...barSpan(startBar, turn.bars, view) };

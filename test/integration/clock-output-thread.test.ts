@@ -1,6 +1,6 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClockOutputThread, ThreadedFdOut } from '../../src/clock/clock-output-thread.js';
+import { ClockOutputThread, ThreadedAlsaOut, ThreadedFdOut } from '../../src/clock/clock-output-thread.js';
 import { MasterClock } from '../../src/clock/master-clock.js';
 import { Scheduler } from '../../src/clock/scheduler.js';
 import { hrtimeClock } from '../../src/clock/time-source.js';
@@ -86,6 +86,65 @@ describe('ClockOutputThread generating ticks from the grid', () => {
       expect(peer.received.length).toBe(settled);
       expect(settled).toBeGreaterThan(10);
       expect(peer.received.every((b) => b === 0xf8)).toBe(true);
+    } finally {
+      await thread.dispose();
+      closeSync(fd);
+      peer.kill();
+    }
+  });
+});
+
+describe('ClockOutputThread on stop and with ports that are not there', () => {
+  it('writes what is already due (a panic) before it exits', async () => {
+    const peer = await openPtyPeer();
+    const fd = openSync(peer.path, constants.O_WRONLY | constants.O_NOCTTY);
+    const thread = new ClockOutputThread();
+    await thread.ready();
+    try {
+      thread.sendAt(fd, Uint8Array.of(0xb9, 123, 0), 0, 0);
+      thread.sendAt(fd, Uint8Array.of(0x99, 36, 100), hrtimeClock.nowMs() + 60_000, 2);
+      await thread.dispose();
+      await eventually(() => peer.received.length >= 3);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(peer.received).toEqual([0xb9, 123, 0]);
+    } finally {
+      closeSync(fd);
+      peer.kill();
+    }
+  });
+
+  it('sends an entry "for now" after entries handed over before it that are already due', async () => {
+    const peer = await openPtyPeer();
+    const fd = openSync(peer.path, constants.O_WRONLY | constants.O_NOCTTY);
+    const thread = new ClockOutputThread();
+    await thread.ready();
+    try {
+      thread.sendAt(fd, Uint8Array.of(0x99, 36, 100), hrtimeClock.nowMs() - 5, 2);
+      thread.sendAt(fd, Uint8Array.of(0x89, 36, 0), 0, 0);
+      await eventually(() => peer.received.length >= 6);
+      expect(peer.received).toEqual([0x99, 36, 100, 0x89, 36, 0]);
+    } finally {
+      await thread.dispose();
+      closeSync(fd);
+      peer.kill();
+    }
+  });
+
+  it('reports an ALSA port it cannot open, and keeps writing its other destinations', async () => {
+    const peer = await openPtyPeer();
+    const fd = openSync(peer.path, constants.O_WRONLY | constants.O_NOCTTY);
+    const thread = new ClockOutputThread();
+    await thread.ready();
+    try {
+      const gone: string[] = [];
+      const usb = new ThreadedAlsaOut('usb:nothing', 'No Such Device:No Such Port 99:0', thread, (code) => gone.push(code));
+      expect(await usb.opened).toBe(false);
+      expect(gone).toHaveLength(1);
+      expect(usb.isOpen).toBe(false);
+      expect(usb.sendAt(Uint8Array.of(0x99, 36, 100), 0, 2)).toBe(false);
+      thread.sendAt(fd, Uint8Array.of(0xfa), hrtimeClock.nowMs() + 5, 0);
+      await eventually(() => peer.received.length === 1);
+      expect(peer.received).toEqual([0xfa]);
     } finally {
       await thread.dispose();
       closeSync(fd);

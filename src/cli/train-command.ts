@@ -15,6 +15,7 @@ import { readCheckpointWeights } from '../train/read-checkpoint-weights.js';
 import { lstmKernelName } from '../train/network.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../train/train-settings.js';
 import { trainDrumModel } from '../train/trainer.js';
+import { validDropRate } from '../train/regularisation.js';
 import { STREAM_CROP_MULTIPLE } from '../train/stream-sampler.js';
 import { loadTrainState } from '../train/train-state.js';
 import { learnGroove } from '../groove/learn-groove.js';
@@ -25,6 +26,8 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --resume            continue the interrupted run in --out
   --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
   --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
+  --weight-drop P     DropConnect on the recurrent kernel, one mask per batch (default 0: off)
+  --input-drop P      drop whole input events per step and lane (default 0: off)
   --max-minutes M     stop (resumably) after M minutes of training in this process
   --finish            end a resumable run now: keep its best model and write the report
   --checkpoint-minutes M  resumable checkpoint at least this often (default 5)
@@ -43,6 +46,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' },
         layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
         lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
+        'weight-drop': { type: 'string' }, 'input-drop': { type: 'string' },
         'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
         backend: { type: 'string' }, attention: { type: 'boolean' }, stream: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
       },
@@ -69,6 +73,11 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${key} must be a non-negative number, got ${v}`);
     return n;
   };
+  const rate = (key: string, fallback: number): number => {
+    const r = num(key, fallback);
+    if (!validDropRate(r)) throw new UsageError(`--${key} must be at least 0 and below 1, got ${String(values[key])}`);
+    return r;
+  };
   try {
     if (values.finish && !(await hasTrainState(out))) throw new UsageError(`--finish: no interrupted run in ${out} to finish`);
     const backend = await selectTrainBackend(values.backend as TrainBackend | undefined);
@@ -91,7 +100,9 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       batch: num('batch', DEFAULT_TRAIN_SETTINGS.batch),
       learningRate: num('lr', initial ? DEFAULT_TRAIN_SETTINGS.learningRate / 4 : DEFAULT_TRAIN_SETTINGS.learningRate),
       cropSteps: num('crop', DEFAULT_TRAIN_SETTINGS.cropSteps),
-      dropout: num('dropout', DEFAULT_TRAIN_SETTINGS.dropout),
+      dropout: rate('dropout', DEFAULT_TRAIN_SETTINGS.dropout),
+      weightDrop: rate('weight-drop', DEFAULT_TRAIN_SETTINGS.weightDrop ?? 0),
+      inputDrop: rate('input-drop', DEFAULT_TRAIN_SETTINGS.inputDrop ?? 0),
       seed: num('seed', DEFAULT_TRAIN_SETTINGS.seed),
       checkpointMinutes: num('checkpoint-minutes', DEFAULT_TRAIN_SETTINGS.checkpointMinutes),
       pitchMap,

@@ -57,6 +57,30 @@ describe('trainCommand', () => {
     expect(pitchClasses?.[7]).toEqual([49, 55, 57, 58]); // the classic map of the source, kept
   });
 
+  it('rejects a drop rate outside [0, 1) for --dropout, --weight-drop and --input-drop, naming the option', async () => {
+    for (const option of ['--dropout', '--weight-drop', '--input-drop']) {
+      for (const bad of ['1', '1.5', '-0.1', 'half']) {
+        const out = capture();
+        expect(await trainCommand(['--midi', midiDir, '--out', '/tmp/x', option, bad], out.write), `${option} ${bad}`).toBe(2);
+        expect(out.text()).toContain(option);
+        expect(out.text()).toContain('usage: antiphon train');
+      }
+    }
+  });
+
+  it('stores --weight-drop and --input-drop in the run settings (off by default)', { timeout: 120_000 }, async () => {
+    const { loadTrainState } = await import('../train/train-state.js');
+    const settingsOf = async (extra: string[]) => {
+      const out = await mkdtemp(join(tmpdir(), 'antiphon-awd-'));
+      const log = capture();
+      const args = ['--midi', midiDir, '--out', out, '--layers', '1', '--units', '8', '--epochs', '1', '--batch', '4', '--crop', '16', ...extra];
+      expect(await trainCommand(args, log.write), log.text()).toBe(0);
+      return (await loadTrainState(join(out, 'train-state')))?.progress.settings;
+    };
+    expect(await settingsOf(['--weight-drop', '0.3', '--input-drop', '0.1'])).toMatchObject({ weightDrop: 0.3, inputDrop: 0.1 });
+    expect(await settingsOf([])).toMatchObject({ weightDrop: 0, inputDrop: 0 });
+  });
+
   it('--finish with no interrupted run says so (exit 2)', async () => {
     const out = capture();
     expect(await trainCommand(['--midi', midiDir, '--out', await mkdtemp(join(tmpdir(), 'o-')), '--finish'], out.write)).toBe(2);

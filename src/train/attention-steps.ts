@@ -3,6 +3,7 @@ import { variableNames } from '../model/checkpoint/architecture.js';
 import { binaryCounter } from '../model/encoding/binary-counter.js';
 import type { DrumNetwork, NetworkShape, RecurrentState } from './network.js';
 import { gatherRows, matMul } from './tf-ops.js';
+import { dropInputEvents, dropRecurrentWeights, type Regularisation } from './regularisation.js';
 
 const FORGET_BIAS = 1.0;
 
@@ -29,7 +30,7 @@ export function attentionVariables(shape: NetworkShape): { name: string; shape: 
  * to the input width, run every layer, query with all (c, h), attend over the last `length`
  * outputs, and emit `[h_last, read] · Wo + bo`, which also enters the window.
  */
-export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tensor1D[], dropout: number, initial: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
+export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tensor1D[], reg: Regularisation, initial: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
   const { layers, eventCount, counterBits, attentionLength = 0 } = net.shape;
   const batch = inputs[0]?.shape[0] ?? 0;
   const size = layers[layers.length - 1] ?? 0;
@@ -42,7 +43,15 @@ export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tenso
   const queryKernel = net.matrix(variableNames.attnQueryKernel);
   const outKernel = net.matrix(variableNames.attnOutputKernel);
   const outBias = net.variable(variableNames.attnOutputBias);
-  const kernels = layers.map((_, l) => net.matrix(variableNames.cellKernel('rnn/attention_cell_wrapper/', l)));
+  const dropout = reg.dropout;
+  // Each cell's kernel takes [x, h]; weight-drop masks its h rows once for the whole batch.
+  const kernels = layers.map((units, l) => {
+    const kernel = net.matrix(variableNames.cellKernel('rnn/attention_cell_wrapper/', l));
+    if ((reg.weightDrop ?? 0) <= 0) return kernel;
+    const below = (kernel.shape[0] ?? 0) - units;
+    const recurrent = dropRecurrentWeights(tf.slice(kernel, [below, 0], [units, 4 * units]), reg, l);
+    return tf.concat([tf.slice(kernel, [0, 0], [below, 4 * units]), recurrent], 0) as tf.Tensor2D;
+  });
   const biases = layers.map((_, l) => net.variable(variableNames.cellBias('rnn/attention_cell_wrapper/', l)));
   // The layout of RecurrentState: h per layer, c per layer, read, window outputs, window features.
   const n = layers.length;
@@ -54,7 +63,7 @@ export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tenso
   const outputs: tf.Tensor2D[] = [];
   inputs.forEach((ids, t) => {
     const counter = tf.tile(tf.tensor2d(binaryCounter(t, counterBits), [1, counterBits]), [batch, 1]);
-    let x = tf.add(tf.add(gatherRows(eventRows, ids), matMul(tf.concat([counter, read], 1), restRows)), inputBias) as tf.Tensor2D;
+    let x = tf.add(tf.add(dropInputEvents(gatherRows(eventRows, ids), reg, t), matMul(tf.concat([counter, read], 1), restRows)), inputBias) as tf.Tensor2D;
     const nextH: tf.Tensor2D[] = [];
     const nextC: tf.Tensor2D[] = [];
     layers.forEach((_units, l) => {

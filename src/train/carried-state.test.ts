@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectTrainBackend } from './backend.js';
 import { DrumNetwork, type NetworkShape, type RecurrentState } from './network.js';
+import { NO_REGULARISATION } from './regularisation.js';
 
 beforeAll(async () => {
   await selectTrainBackend();
@@ -15,7 +16,7 @@ const ones = (steps: number): tf.Tensor1D[] => Array.from({ length: steps }, () 
 /** Mean loss over [from, from + steps) starting from `initial`, and the state after it. */
 function crop(net: DrumNetwork, from: number, steps: number, initial: RecurrentState): { loss: number; final: RecurrentState } {
   let final: RecurrentState = [];
-  const loss = tf.tidy(() => net.loss(ids(from, steps, 0), ids(from, steps, 1), ones(steps), 0, { initial, keepFinal: (s) => (final = s) }).dataSync()[0] ?? NaN);
+  const loss = tf.tidy(() => net.loss(ids(from, steps, 0), ids(from, steps, 1), ones(steps), NO_REGULARISATION, { initial, keepFinal: (s) => (final = s) }).dataSync()[0] ?? NaN);
   return { loss, final };
 }
 

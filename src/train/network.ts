@@ -3,6 +3,7 @@ import { binaryCounter } from '../model/encoding/binary-counter.js';
 import { ATTENTION_PREFIX, variableNames } from '../model/checkpoint/architecture.js';
 import { attentionStepOutputs, attentionVariables } from './attention-steps.js';
 import { gatherRows, matMul } from './tf-ops.js';
+import { dropInputEvents, dropRecurrentWeights, NO_REGULARISATION, type Regularisation } from './regularisation.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
 export interface NetworkShape {
@@ -86,16 +87,17 @@ export class DrumNetwork {
    * @param inputs  event ids, one int32 [batch] tensor per step (windows start on a bar line)
    * @param targets next event ids, one int32 [batch] tensor per step
    * @param masks   1 for real steps, 0 for padding, one float [batch] tensor per step
+   * @param reg     training-only regularisers (none by default: evaluation)
    */
   loss(
     inputs: readonly tf.Tensor1D[],
     targets: readonly tf.Tensor1D[],
     masks: readonly tf.Tensor1D[],
-    dropout = 0,
+    reg: Regularisation = NO_REGULARISATION,
     carry?: { readonly initial: RecurrentState; readonly keepFinal: (state: RecurrentState) => void },
   ): tf.Scalar {
     return tf.tidy(() => {
-      const { outputs, final } = this.run(inputs, dropout, carry?.initial);
+      const { outputs, final } = this.run(inputs, reg, carry?.initial);
       if (carry) carry.keepFinal(final.map((t) => tf.keep(t)));
       // The softmax head runs once over all steps: per-step heads cost more ops than the LSTM.
       const top = tf.concat(outputs, 0);
@@ -110,13 +112,15 @@ export class DrumNetwork {
 
   /**
    * Top-layer outputs [batch, units] for every step, and the state after the last step, from
-   * `initial` (zero state when absent). `dropout` (training only) drops each layer's outputs as
-   * Magenta's DropoutWrapper(output_keep_prob) does; the carried state is taken before dropout.
+   * `initial` (zero state when absent). `reg` (training only): dropout drops each layer's
+   * outputs as Magenta's DropoutWrapper(output_keep_prob) does, and the carried state is taken
+   * before it; weight-drop and input-drop are described in Regularisation.
    */
-  run(inputs: readonly tf.Tensor1D[], dropout = 0, initial?: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
+  run(inputs: readonly tf.Tensor1D[], reg: Regularisation = NO_REGULARISATION, initial?: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
+    const dropout = reg.dropout;
     const batch = inputs[0]?.shape[0] ?? 0;
     const start = initial ?? this.zeroState(batch);
-    if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, dropout, start);
+    if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, reg, start);
     const { eventCount, counterBits, layers } = this.shape;
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
@@ -127,9 +131,10 @@ export class DrumNetwork {
       const bias = this.variable(lstmBiasName(layer));
       const pre =
         layer === 0
-          ? this.firstLayerInputs(inputs).map((x) => tf.add(x, bias) as tf.Tensor2D)
+          ? this.firstLayerInputs(inputs, reg).map((x) => tf.add(x, bias) as tf.Tensor2D)
           : projectEach(layerInputs, tf.slice(kernel, [0, 0], [below, 4 * units]), bias);
-      const run = runLstm(pre, tf.slice(kernel, [below, 0], [units, 4 * units]), start[layer] as tf.Tensor2D, start[layers.length + layer] as tf.Tensor2D);
+      const recurrent = dropRecurrentWeights(tf.slice(kernel, [below, 0], [units, 4 * units]), reg, layer);
+      const run = runLstm(pre, recurrent, start[layer] as tf.Tensor2D, start[layers.length + layer] as tf.Tensor2D);
       finalH.push(run.h);
       finalC.push(run.c);
       layerInputs = dropout > 0 ? run.outputs.map((h) => tf.dropout(h, dropout) as tf.Tensor2D) : run.outputs;
@@ -149,14 +154,14 @@ export class DrumNetwork {
   }
 
   /** One-hot(event) · K + counter · K without building the one-hot: a row gather per step. */
-  private firstLayerInputs(inputs: readonly tf.Tensor1D[]): tf.Tensor2D[] {
+  private firstLayerInputs(inputs: readonly tf.Tensor1D[], reg: Regularisation): tf.Tensor2D[] {
     const { eventCount, counterBits } = this.shape;
     const units = this.shape.layers[0] ?? 0;
     const kernel = this.matrix(lstmKernelName(0));
     const eventRows = tf.slice(kernel, [0, 0], [eventCount, 4 * units]);
     const counterRows = tf.slice(kernel, [eventCount, 0], [counterBits, 4 * units]);
     return inputs.map((ids, t) =>
-      tf.add(gatherRows(eventRows, ids), matMul(binaryCounterRow(t, counterBits), counterRows)),
+      tf.add(dropInputEvents(gatherRows(eventRows, ids), reg, t), matMul(binaryCounterRow(t, counterBits), counterRows)),
     );
   }
 

@@ -21,6 +21,10 @@ export interface TrainSettings {
   readonly clipNorm: number;
   /** Fraction of LSTM outputs dropped while training (Magenta: 0.5). */
   readonly dropout: number;
+  /** DropConnect on the recurrent kernel rows, one mask per batch (AWD-LSTM); 0 or absent: off. */
+  readonly weightDrop?: number;
+  /** Fraction of input events dropped whole, per step and lane (embedding dropout); 0 or absent: off. */
+  readonly inputDrop?: number;
   /** Validations without improvement before the learning rate halves. */
   readonly decayPatience: number;
   /** Validations without improvement before training stops early. */
@@ -40,6 +44,8 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   epochs: 30,
   clipNorm: 3,
   dropout: 0.2,
+  weightDrop: 0,
+  inputDrop: 0,
   decayPatience: 2,
   stopPatience: 6,
   evalsPerEpoch: 1,

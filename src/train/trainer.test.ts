@@ -78,6 +78,7 @@ describe('trainDrumModel', () => {
   it.each<[string, TrainSettings]>([
     ['crops', tiny],
     ['streaming whole files', { ...tiny, streaming: true, cropSteps: 64, batch: 2 }],
+    ['weight-drop and input-drop, masks seeded by batch', { ...tiny, weightDrop: 0.3, inputDrop: 0.1 }],
   ])('resumed after an interruption (%s), it ends exactly where an uninterrupted run ends', { timeout: 120_000 }, async (_name, tiny) => {
     const data = corpus(6, 8);
     const validation = corpus(2, 8);

@@ -11,6 +11,7 @@ import { validateWithEngine } from './engine-validation.js';
 import { lossCurveSvg } from './loss-plot.js';
 import { loadTrainState, saveTrainState, type SavedTensor, type TrainProgress } from './train-state.js';
 import type { TrainSettings } from './train-settings.js';
+import type { Regularisation } from './regularisation.js';
 import { ProgressLine } from './progress-line.js';
 
 const COUNTER_BITS = 6;
@@ -95,7 +96,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     if (inputs.maxBatchesThisRun !== undefined && runBatches >= inputs.maxBatchesThisRun) break;
     if (inputs.shouldStop?.() === true) break;
     const batch = sampler.sample(settings.batch, rng);
-    const step = trainStep(net, optimizer, variables, batch, settings, carried);
+    const step = trainStep(net, optimizer, variables, batch, regularisationFor(settings, progress.batches), carried);
     disposeBatch(batch);
     const loss = step.loss;
     if (step.final) {
@@ -163,7 +164,7 @@ function trainStep(
   optimizer: tf.Optimizer,
   variables: tf.Variable[],
   batch: StepBatch,
-  settings: TrainSettings,
+  reg: Regularisation & { readonly clipNorm: number },
   carried: RecurrentState | undefined,
 ): { loss: number; final?: RecurrentState } {
   let final: RecurrentState | undefined;
@@ -173,15 +174,29 @@ function trainStep(
     const keep = carries ? tf.tensor2d(carries, [lanes, 1]) : undefined;
     const initial = keep ? (carried ?? net.zeroState(lanes)).map((s) => tf.mul(s, keep) as tf.Tensor2D) : undefined;
     const carry = initial ? { initial, keepFinal: (s: RecurrentState) => (final = s) } : undefined;
-    const { value, grads } = tf.variableGrads(() => net.loss(batch.inputs, batch.targets, batch.masks, settings.dropout, carry), variables);
+    const { value, grads } = tf.variableGrads(() => net.loss(batch.inputs, batch.targets, batch.masks, reg, carry), variables);
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
-    const scale = tf.minimum(1, tf.div(settings.clipNorm, tf.maximum(norm, 1e-6)));
+    const scale = tf.minimum(1, tf.div(reg.clipNorm, tf.maximum(norm, 1e-6)));
     const clipped: Record<string, tf.Tensor> = {};
     for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
     optimizer.applyGradients(clipped);
     return value.dataSync()[0] ?? NaN;
   });
   return final ? { loss, final } : { loss };
+}
+
+/**
+ * The regularisers of one batch. Weight-drop and input-drop masks are seeded from the run's
+ * seed and the batch number, so a resumed run draws the masks an uninterrupted one would.
+ */
+function regularisationFor(settings: TrainSettings, batchNumber: number): Regularisation & { readonly clipNorm: number } {
+  return {
+    dropout: settings.dropout,
+    weightDrop: settings.weightDrop ?? 0,
+    inputDrop: settings.inputDrop ?? 0,
+    seed: settings.seed * 1_000_003 + batchNumber * 10_007,
+    clipNorm: settings.clipNorm,
+  };
 }
 
 /** tfjs reads Adam's learning rate on every update but keeps the field protected. */

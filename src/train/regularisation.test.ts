@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { variableNames } from '../model/checkpoint/architecture.js';
+import { selectTrainBackend } from './backend.js';
+import { DrumNetwork, lstmKernelName, type NetworkShape } from './network.js';
+import { dropInputEvents, dropRecurrentWeights, NO_REGULARISATION, validDropRate, type Regularisation } from './regularisation.js';
+
+beforeAll(async () => {
+  await selectTrainBackend();
+});
+
+const LANES = 3;
+const STEPS = 20;
+const event = (lane: number, t: number): number => (t * 37 + lane * 101 + ((t >> 3) % 3) * 7) % 500;
+const ids = (shift: number, id = event): tf.Tensor1D[] =>
+  Array.from({ length: STEPS }, (_, t) => tf.tensor1d(Array.from({ length: LANES }, (_, lane) => id(lane, t + shift)), 'int32'));
+const ones = (): tf.Tensor1D[] => Array.from({ length: STEPS }, () => tf.ones([LANES]) as tf.Tensor1D);
+
+function lossOf(net: DrumNetwork, reg?: Regularisation, inputId = event): number {
+  return tf.tidy(() => net.loss(ids(0, inputId), ids(1), ones(), reg).dataSync()[0] ?? NaN);
+}
+
+/** Random weights give a flat distribution; spread them so every row matters. */
+function network(shape: NetworkShape, seed: number): DrumNetwork {
+  const net = new DrumNetwork(shape, undefined, seed);
+  tf.tidy(() => {
+    for (const v of net.variables.values()) v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.3, 'float32', seed + 7)));
+  });
+  return net;
+}
+
+/** A copy of `net` whose weights are `edit`ed (a network as one batch's masks make it). */
+function edited(net: DrumNetwork, edit: (name: string, w: tf.Tensor) => tf.Tensor): DrumNetwork {
+  const weights = new Map([...net.variables].map(([name, v]) => [name, edit(name, v)]));
+  return new DrumNetwork(net.shape, weights);
+}
+
+const plain: NetworkShape = { layers: [16, 12], eventCount: 512, counterBits: 6 };
+const attention: NetworkShape = { layers: [10, 8, 8], eventCount: 512, counterBits: 6, attentionLength: 4 };
+
+describe.each<[string, NetworkShape]>([
+  ['2 layers', plain],
+  ['3 layers with attention', attention],
+])('training-only regularisers (%s)', (_name, shape) => {
+  const kernelName = (layer: number): string => lstmKernelName(layer, shape.attentionLength !== undefined);
+
+  it('at rate 0 the loss is bit-identical to the unregularised loss', () => {
+    const net = network(shape, 3);
+    expect(lossOf(net, { dropout: 0, weightDrop: 0, inputDrop: 0, seed: 11 })).toBe(lossOf(net));
+    expect(lossOf(net, { dropout: 0, weightDrop: 0, inputDrop: 0 })).toBe(lossOf(net, NO_REGULARISATION));
+    net.dispose();
+  });
+
+  it('above 0 the training loss depends on the seed, and evaluation does not see the option', () => {
+    const net = network(shape, 4);
+    const evaluation = lossOf(net);
+    for (const reg of [{ dropout: 0, weightDrop: 0.4 }, { dropout: 0, inputDrop: 0.4 }]) {
+      const a = lossOf(net, { ...reg, seed: 1 });
+      expect(lossOf(net, { ...reg, seed: 1 })).toBe(a); // seeded masks are reproducible (resume)
+      expect(lossOf(net, { ...reg, seed: 2 })).not.toBe(a);
+      expect(a).not.toBe(evaluation);
+    }
+    expect(lossOf(net)).toBe(evaluation); // masking never writes into the weights
+    net.dispose();
+  });
+
+  it('weight-drop: one mask per batch on the recurrent rows only, scaled, shared by every step', () => {
+    const net = network(shape, 5);
+    const reg: Regularisation = { dropout: 0, weightDrop: 0.5, seed: 21 };
+    // The network that one fixed mask per layer makes: recurrent rows masked and scaled, input rows kept.
+    const masked = edited(net, (name, w) => {
+      const layer = shape.layers.findIndex((_, l) => kernelName(l) === name);
+      if (layer < 0) return w;
+      const units = shape.layers[layer] ?? 0;
+      const below = (w.shape[0] ?? 0) - units;
+      const recurrent = tf.slice(w, [below, 0], [units, 4 * units]) as tf.Tensor2D;
+      const mask = dropRecurrentWeights(tf.onesLike(recurrent), reg, layer);
+      const scaledValues = new Set(mask.dataSync());
+      expect([...scaledValues].sort()).toEqual([0, 2]); // dropped, or kept and scaled by 1 / (1 - 0.5)
+      return tf.concat([tf.slice(w, [0, 0], [below, 4 * units]), tf.mul(recurrent, mask)], 0);
+    });
+    const regularised = lossOf(net, reg);
+    expect(regularised).not.toBeCloseTo(lossOf(net), 3);
+    // Fresh masks per step (or masks on the input rows) would not match one fixed masked network.
+    expect(regularised).toBeCloseTo(lossOf(masked), 5);
+    net.dispose();
+    masked.dispose();
+  });
+
+  it('input-drop: a dropped (step, lane) sees a zero event embedding, a kept one a scaled one; the counter stays', () => {
+    const net = network(shape, 6);
+    const rate = 0.4;
+    const reg: Regularisation = { dropout: 0, inputDrop: rate, seed: 31 };
+    // Event 511 gets a zero embedding in both networks: feeding it is what a dropped event must look like.
+    const blank = 511;
+    const eventKernel = shape.attentionLength === undefined ? kernelName(0) : variableNames.attnInputKernel;
+    const zeroBlank = (w: tf.Tensor): tf.Tensor => tf.mul(w, tf.concat([tf.ones([blank, 1]), tf.zeros([1, 1]), tf.ones([(w.shape[0] ?? 0) - blank - 1, 1])], 0));
+    const base = edited(net, (name, w) => (name === eventKernel ? zeroBlank(w) : w));
+    const scaled = edited(base, (name, w) =>
+      name === eventKernel ? tf.concat([tf.mul(tf.slice(w, [0, 0], [shape.eventCount, -1]), 1 / (1 - rate)), tf.slice(w, [shape.eventCount, 0], [-1, -1])], 0) : w,
+    );
+    const keptAt = Array.from({ length: STEPS }, (_, t) => dropInputEvents(tf.ones([LANES, 1]) as tf.Tensor2D, reg, t).dataSync());
+    const dropped = keptAt.flatMap((m) => [...m]).filter((v) => v === 0).length;
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(STEPS * LANES);
+    const replayed = lossOf(scaled, NO_REGULARISATION, (lane, t) => ((keptAt[t]?.[lane] ?? 0) > 0 ? event(lane, t) : blank));
+    expect(lossOf(base, reg)).toBeCloseTo(replayed, 5);
+    for (const n of [net, base, scaled]) n.dispose();
+  });
+});
+
+describe('validDropRate', () => {
+  it('accepts [0, 1) and nothing else', () => {
+    expect([0, 0.3, 0.999].every(validDropRate)).toBe(true);
+    expect([1, 1.5, -0.1, NaN, Infinity].some(validDropRate)).toBe(false);
+  });
+});

@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Training-only regularisers (AWD-LSTM, Merity et al. 2017). None changes a variable's shape or
+ * the maths at inference: they only perturb what one training batch sees, so the exported
+ * checkpoint is still exactly magenta-js's BasicLSTMCell.
+ */
+export interface Regularisation {
+  /** Fraction of each layer's outputs dropped (Magenta's DropoutWrapper output_keep_prob). */
+  readonly dropout: number;
+  /** DropConnect on each layer's recurrent kernel rows: one mask per batch, shared by all its steps. */
+  readonly weightDrop?: number;
+  /** Fraction of input events dropped: the whole event embedding of a (step, lane) is zeroed. */
+  readonly inputDrop?: number;
+  /**
+   * Seeds the weight-drop and input-drop masks (each mask draws from seed plus its own offset),
+   * so a batch is reproducible; unseeded when absent.
+   */
+  readonly seed?: number;
+}
+
+export const NO_REGULARISATION: Regularisation = { dropout: 0 };
+
+/** Offsets keep the masks of one batch independent: one per layer, then one per step. */
+const INPUT_SEED_OFFSET = 1000;
+
+/**
+ * The recurrent rows of a layer's kernel as this batch sees them: each weight kept with
+ * probability 1 - weightDrop and scaled by 1 / (1 - weightDrop). Called once per batch and
+ * layer, before the step loop, so every step shares the mask (DropConnect as AWD-LSTM does it).
+ */
+export function dropRecurrentWeights(recurrent: tf.Tensor2D, reg: Regularisation, layer: number): tf.Tensor2D {
+  const rate = reg.weightDrop ?? 0;
+  if (rate <= 0) return recurrent;
+  return tf.dropout(recurrent, rate, undefined, reg.seed === undefined ? undefined : reg.seed + layer) as tf.Tensor2D;
+}
+
+/**
+ * Event embeddings (gathered kernel rows, [batch, width]) of step `t` with whole events dropped:
+ * one keep/drop draw per lane, scaled by 1 / (1 - inputDrop).
+ */
+export function dropInputEvents(rows: tf.Tensor2D, reg: Regularisation, t: number): tf.Tensor2D {
+  const rate = reg.inputDrop ?? 0;
+  if (rate <= 0) return rows;
+  const lanes = rows.shape[0];
+  return tf.dropout(rows, rate, [lanes, 1], reg.seed === undefined ? undefined : reg.seed + INPUT_SEED_OFFSET + t) as tf.Tensor2D;
+}
+
+/** Checks a drop fraction from the command line or a stored run: [0, 1). */
+export function validDropRate(rate: number): boolean {
+  return Number.isFinite(rate) && rate >= 0 && rate < 1;
+}

@@ -75,6 +75,36 @@ describe('trainDrumModel', () => {
     result.best.dispose();
   });
 
+  it('a fine-tune that only gets worse keeps, and exports, the model it started from', { timeout: 120_000 }, async () => {
+    const data = corpus(6, 8);
+    const validation = corpus(2, 8);
+    const quiet = () => undefined;
+    const base = await trainDrumModel({ settings: tiny, train: data, validation, outDir: await mkdtemp(join(tmpdir(), 'antiphon-base-')), resume: false, write: quiet });
+    const startNll = evaluateNetwork(base.best, validation).nllPerStep;
+    const initial = new Map([...base.best.variables].map(([k, v]) => [k, v as tf.Tensor]));
+    const exported: number[] = [];
+    const ruined = await trainDrumModel({
+      settings: { ...tiny, learningRate: 5, epochs: 2 },
+      train: data,
+      validation,
+      outDir: await mkdtemp(join(tmpdir(), 'antiphon-ruin-')),
+      resume: false,
+      initial,
+      write: quiet,
+      onImproved: (net) => {
+        exported.push(evaluateNetwork(net, validation).nllPerStep);
+        return Promise.resolve();
+      },
+    });
+    expect(ruined.progress.history.every((h) => h.valLoss > startNll + 0.01)).toBe(true);
+    expect(ruined.progress.bestValLoss).toBeCloseTo(startNll, 4);
+    expect(evaluateNetwork(ruined.best, validation).nllPerStep).toBeCloseTo(startNll, 4);
+    expect(exported).toHaveLength(1);
+    expect(exported[0]).toBeCloseTo(startNll, 4);
+    base.best.dispose();
+    ruined.best.dispose();
+  });
+
   it.each<[string, TrainSettings]>([
     ['crops', tiny],
     ['streaming whole files', { ...tiny, streaming: true, cropSteps: 64, batch: 2 }],

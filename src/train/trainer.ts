@@ -91,6 +91,11 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   if (progress.history.length === 0 && !saved) {
     const start = await validateWithEngine(net, settings.pitchMap, inputs.validation);
     write(`validation before training: ${start.nllPerStep.toFixed(4)} nats/step\n`);
+    if (inputs.initial) {
+      // A fine-tune must beat the model it starts from; until it does, that model is the best.
+      progress.bestValLoss = start.nllPerStep;
+      await inputs.onImproved?.(best, progress);
+    }
   }
   while (!progress.finished && progress.batches < totalBatches) {
     if (inputs.maxBatchesThisRun !== undefined && runBatches >= inputs.maxBatchesThisRun) break;

@@ -173,8 +173,15 @@ export class AlsaMidiBackend implements MidiBackend {
   dispose(): void {
     for (const h of [...this.#inputs]) h.close();
     for (const h of [...this.#outputs]) h.close();
+    // The lister stops itself: terminating it while it is inside an RtMidi call makes that
+    // call's N-API use fail, and node-addon-api turns the failure into an uncaught C++
+    // exception that aborts the whole process (seen in the hw-sim suite). terminate() is kept
+    // for a lister that does not stop, and the worker never holds the process open.
     this.#worker.postMessage({ type: 'stop' });
-    void this.#worker.terminate();
+    this.#worker.unref();
+    const stuck = setTimeout(() => void this.#worker.terminate(), LISTER_STOP_GRACE_MS);
+    stuck.unref();
+    this.#worker.once('exit', () => clearTimeout(stuck));
   }
 
   #locate(portId: string, direction: 'input' | 'output'): { port: MidiPortInfo; index: number } {
@@ -185,6 +192,9 @@ export class AlsaMidiBackend implements MidiBackend {
     return { port, index };
   }
 }
+
+/** How long a stopping port lister may take to finish its current listing (ms). */
+const LISTER_STOP_GRACE_MS = 5_000;
 
 function startListerWorker(pollMs: number): Worker {
   // Run from sources (vitest in the hw-sim VM) this file is .ts; the worker is always the

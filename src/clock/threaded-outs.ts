@@ -1,22 +1,27 @@
 import type { ClockOutputThread } from './clock-output-thread.js';
 import type { TickGeneratingOut, TickGrid } from './midi-out.js';
 
-/** A file descriptor written on time by a ClockOutputThread: the DIN port's timed side. */
-export class ThreadedFdOut implements TickGeneratingOut {
+/**
+ * An output written on time by a ClockOutputThread. Subclasses say where the thread writes it
+ * now; while there is nowhere (a closed UART, a lost port), sends return false.
+ */
+abstract class ThreadedOut implements TickGeneratingOut {
   constructor(
     readonly id: string,
-    private readonly fd: () => number | undefined,
-    private readonly thread: ClockOutputThread,
+    protected readonly thread: ClockOutputThread,
   ) {}
+
+  /** The thread's destination for this output now, if it has one. */
+  protected abstract destination(): number | undefined;
 
   send(bytes: Uint8Array): boolean {
     return this.sendAt(bytes, 0, 0);
   }
 
   sendAt(bytes: Uint8Array, atMs: number, priority: number, tag?: string): boolean {
-    const fd = this.fd();
-    if (fd === undefined) return false;
-    this.thread.sendAt(fd, bytes, atMs, priority, tag);
+    const dest = this.destination();
+    if (dest === undefined) return false;
+    this.thread.sendAt(dest, bytes, atMs, priority, tag);
     return true;
   }
 
@@ -25,12 +30,27 @@ export class ThreadedFdOut implements TickGeneratingOut {
   }
 
   followGrid(grid: TickGrid, fromTick: number): void {
-    const fd = this.fd();
-    if (fd !== undefined) this.thread.followGrid(this.id, fd, grid, fromTick);
+    const dest = this.destination();
+    if (dest !== undefined) this.thread.followGrid(this.id, dest, grid, fromTick);
   }
 
   stopTicks(): void {
     this.thread.stopGrid(this.id);
+  }
+}
+
+/** A file descriptor written on time by a ClockOutputThread: the DIN port's timed side. */
+export class ThreadedFdOut extends ThreadedOut {
+  constructor(
+    id: string,
+    private readonly fd: () => number | undefined,
+    thread: ClockOutputThread,
+  ) {
+    super(id, thread);
+  }
+
+  protected destination(): number | undefined {
+    return this.fd();
   }
 }
 
@@ -39,7 +59,7 @@ export class ThreadedFdOut implements TickGeneratingOut {
  * the port itself by its RtMidi name. Once the thread reports the port gone (unplugged, or
  * not found), every send returns false; the device layer notices the unplug on its own.
  */
-export class ThreadedAlsaOut implements TickGeneratingOut {
+export class ThreadedAlsaOut extends ThreadedOut {
   /** This output's destination on the thread. */
   readonly dest: number;
   private gone = false;
@@ -47,12 +67,8 @@ export class ThreadedAlsaOut implements TickGeneratingOut {
   /** Resolves true once the thread has the port open, false if it could not open it. */
   readonly opened: Promise<boolean>;
 
-  constructor(
-    readonly id: string,
-    portName: string,
-    private readonly thread: ClockOutputThread,
-    onGone?: (code: string) => void,
-  ) {
+  constructor(id: string, portName: string, thread: ClockOutputThread, onGone?: (code: string) => void) {
+    super(id, thread);
     let settle: (ok: boolean) => void = () => undefined;
     this.opened = new Promise((resolve) => (settle = resolve));
     this.dest = thread.openAlsa(portName, () => settle(true));
@@ -69,26 +85,8 @@ export class ThreadedAlsaOut implements TickGeneratingOut {
     return !this.gone;
   }
 
-  send(bytes: Uint8Array): boolean {
-    return this.sendAt(bytes, 0, 0);
-  }
-
-  sendAt(bytes: Uint8Array, atMs: number, priority: number, tag?: string): boolean {
-    if (this.gone) return false;
-    this.thread.sendAt(this.dest, bytes, atMs, priority, tag);
-    return true;
-  }
-
-  cancel(tag: string, fromMs: number): void {
-    this.thread.cancel(tag, fromMs);
-  }
-
-  followGrid(grid: TickGrid, fromTick: number): void {
-    if (!this.gone) this.thread.followGrid(this.id, this.dest, grid, fromTick);
-  }
-
-  stopTicks(): void {
-    this.thread.stopGrid(this.id);
+  protected destination(): number | undefined {
+    return this.gone ? undefined : this.dest;
   }
 
   close(): void {

@@ -1,35 +1,23 @@
-import { afterAll, beforeAll } from 'vitest';
 import { RoutedNoteSink } from '../../src/cli/routed-note-sink.js';
 import { ClockOutputThread, ThreadedAlsaOut } from '../../src/clock/clock-output-thread.js';
 import { virtualScheduler } from '../../src/clock/testing.js';
 import { hrtimeClock } from '../../src/clock/time-source.js';
-import { AlsaMidiBackend } from '../../src/devices/alsa-backend.js';
 import { MidiStreamDecoder } from '../../src/midi/decoder.js';
 import type { MidiMessage } from '../../src/midi/message.js';
 import { timedNoteSinkContract } from '../contract/timed-note-sink.contract.js';
 import { RawMidiDevice } from './support/rawmidi.js';
-import { loadVirmidi, unloadVirmidi, type VirmidiCard } from './support/virmidi.js';
-import { waitFor } from './support/wait.js';
+import { useVirmidiBackend } from './support/virmidi.js';
 
 /**
  * The box's note queue on real ALSA: the USB output thread opens a snd-virmidi sequencer port
  * by its RtMidi name (as it does a USB pad's) and writes the notes from there; its raw node
  * is the device hearing them.
  */
-let card: VirmidiCard;
-let backend: AlsaMidiBackend;
-beforeAll(async () => {
-  card = await loadVirmidi();
-  backend = new AlsaMidiBackend();
-});
-afterAll(async () => {
-  backend.dispose();
-  await unloadVirmidi();
-});
+const virmidi = useVirmidiBackend();
 
 timedNoteSinkContract('RoutedNoteSink on the USB output thread, to an ALSA sequencer port', async () => {
-  const port = await waitFor(() => backend.listPorts().find((p) => p.direction === 'output' && p.name.includes(card.seqPortName(1))), { what: 'virmidi output port' });
-  const raw = RawMidiDevice.open(card.rawPath(1), 'read');
+  const port = await virmidi.port('output');
+  const raw = RawMidiDevice.open(virmidi.card().rawPath(1), 'read');
   const thread = new ClockOutputThread({ realtime: true });
   await thread.ready();
   const out = new ThreadedAlsaOut('usb:virmidi', port.name, thread);

@@ -1,5 +1,5 @@
 import { constants, openSync, closeSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClockOutputThread } from '../../src/clock/clock-output-thread.js';
 import { ClockService } from '../../src/clock/clock-service.js';
 import type { MidiOut } from '../../src/clock/midi-out.js';
@@ -7,10 +7,9 @@ import { Scheduler } from '../../src/clock/scheduler.js';
 import { hrtimeClock, monotonicFromPerformanceNow } from '../../src/clock/time-source.js';
 import { bpm } from '../../src/clock/units.js';
 import { SpinWakeup } from '../../src/clock/wakeup.js';
-import { AlsaMidiBackend } from '../../src/devices/alsa-backend.js';
 import { TimedMidiDecoder } from '../../src/midi/timed-decoder.js';
 import { RawMidiDevice } from './support/rawmidi.js';
-import { loadVirmidi, unloadVirmidi, type VirmidiCard } from './support/virmidi.js';
+import { useVirmidiBackend } from './support/virmidi.js';
 import { waitFor } from './support/wait.js';
 
 /**
@@ -19,24 +18,12 @@ import { waitFor } from './support/wait.js';
  * sequencer port. Emulated timing (TCG): bounds check behaviour, not microseconds.
  */
 describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
-  let card: VirmidiCard;
-  let backend: AlsaMidiBackend;
-  beforeAll(async () => {
-    card = await loadVirmidi();
-    backend = new AlsaMidiBackend();
-  });
-  afterAll(async () => {
-    backend.dispose();
-    await unloadVirmidi();
-  });
-
-  const portOf = (direction: 'input' | 'output') =>
-    waitFor(() => backend.listPorts().find((p) => p.direction === direction && p.name.includes(card.seqPortName(1))), { what: `virmidi ${direction} port` });
+  const virmidi = useVirmidiBackend();
 
   it('follows a 174 BPM clock arriving on the USB port', async () => {
     const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 1 }));
     const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => [], mode: 'external' });
-    const input = backend.openInput((await portOf('input')).id);
+    const input = virmidi.backend().openInput((await virmidi.port('input')).id);
     const decoder = new TimedMidiDecoder();
     const arrivals: number[] = [];
     input.onData((bytes, at) =>
@@ -47,7 +34,7 @@ describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
     );
     service.begin();
     // The other box plays Start + clock with ±1 ms jitter, written on time by a clock thread.
-    const fd = openSync(card.rawPath(1), constants.O_WRONLY | constants.O_NONBLOCK);
+    const fd = openSync(virmidi.card().rawPath(1), constants.O_WRONLY | constants.O_NONBLOCK);
     const thread = new ClockOutputThread({ spinMs: 1 });
     await thread.ready();
     const period = 60_000 / (174 * 24);
@@ -72,9 +59,9 @@ describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
 
   it('sends its master clock to the USB port at the set tempo', async () => {
     const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 1 }));
-    const handle = backend.openOutput((await portOf('output')).id);
+    const handle = virmidi.backend().openOutput((await virmidi.port('output')).id);
     const usb: MidiOut = { id: handle.port.name, send: (bytes) => handle.send(bytes) };
-    const raw = RawMidiDevice.open(card.rawPath(1));
+    const raw = RawMidiDevice.open(virmidi.card().rawPath(1));
     const service = new ClockService(scheduler, { tempo: bpm(174), outputs: () => [usb], mode: 'internal' });
     service.begin();
     service.master.start();

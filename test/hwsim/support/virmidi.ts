@@ -1,3 +1,6 @@
+import { afterAll, beforeAll } from 'vitest';
+import { AlsaMidiBackend } from '../../../src/devices/alsa-backend.js';
+import type { MidiPortInfo } from '../../../src/devices/midi-backend.js';
 import { type AlsaCard, findCard, rawMidiPath } from './alsa-cards.js';
 import { loadModule, unloadModule } from './kmod.js';
 import { RawMidiDevice } from './rawmidi.js';
@@ -37,4 +40,39 @@ export async function loadVirmidi(): Promise<VirmidiCard> {
  */
 export async function unloadVirmidi(): Promise<void> {
   await unloadModule('snd-virmidi');
+}
+
+/** A suite's snd-virmidi card seen through the product's ALSA backend (see `useVirmidiBackend`). */
+export interface VirmidiWithBackend {
+  card(): VirmidiCard;
+  backend(): AlsaMidiBackend;
+  /** Virmidi device 1's sequencer port in `direction`, once the backend lists it. */
+  port(direction: 'input' | 'output'): Promise<MidiPortInfo>;
+}
+
+/**
+ * Loads snd-virmidi and opens an AlsaMidiBackend before the suite's tests; disposes the
+ * backend and removes the card after them.
+ */
+export function useVirmidiBackend(): VirmidiWithBackend {
+  let card: VirmidiCard | undefined;
+  let backend: AlsaMidiBackend | undefined;
+  beforeAll(async () => {
+    card = await loadVirmidi();
+    backend = new AlsaMidiBackend();
+  });
+  afterAll(async () => {
+    backend?.dispose();
+    await unloadVirmidi();
+  });
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('useVirmidiBackend: used before the suite started');
+    return v;
+  };
+  return {
+    card: () => ready(card),
+    backend: () => ready(backend),
+    port: (direction) =>
+      waitFor(() => ready(backend).listPorts().find((p) => p.direction === direction && p.name.includes(ready(card).seqPortName(1))), { what: `virmidi ${direction} port` }),
+  };
 }

@@ -19,10 +19,16 @@ export function drumModelConfig(pitchMap: DrumPitchMapName, attentionLength?: nu
   };
 }
 
+/** The network's weights as the checkpoint stores them (DrumNetwork.exportedWeights). */
 export async function networkWeights(net: DrumNetwork): Promise<TensorToWrite[]> {
-  const out: TensorToWrite[] = [];
-  for (const [name, v] of net.variables) out.push({ name, shape: v.shape, values: (await v.data()) as Float32Array });
-  return out;
+  const weights = net.exportedWeights();
+  try {
+    const out: TensorToWrite[] = [];
+    for (const [name, t] of weights) out.push({ name, shape: t.shape, values: (await t.data()) as Float32Array });
+    return out;
+  } finally {
+    for (const [name, t] of weights) if (t !== net.variables.get(name)) t.dispose();
+  }
 }
 
 /** Where a training run puts its models: the quantised one at the top, the float one beside it. */

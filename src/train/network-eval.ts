@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCounter } from '../model/encoding/binary-counter.js';
 import type { EvalFigures } from '../eval/step-predictor.js';
-import { DENSE_BIASES, DENSE_WEIGHTS, lstmBiasName, lstmKernelName, type DrumNetwork } from './network.js';
+import { DENSE_BIASES, DENSE_WEIGHTS, lstmBiasName, lstmKernelName, type DrumNetwork, type NetworkShape } from './network.js';
 
 const FORGET_BIAS = 1.0;
 
@@ -17,26 +17,33 @@ export function evaluateNetwork(net: DrumNetwork, windows: readonly Uint16Array[
   let nll = 0;
   let exact = 0;
   let steps = 0;
-  for (let i = 0; i < sorted.length; i += EVAL_GROUP) {
-    const part = evaluateGroup(net, sorted.slice(i, i + EVAL_GROUP));
-    nll += part.nll;
-    exact += part.exact;
-    steps += part.steps;
+  // The weights as exported: a factored network is scored through its summed rows, as the box runs it.
+  const weights = net.exportedWeights();
+  const matrix = (name: string): tf.Tensor2D => weights.get(name) as tf.Tensor2D;
+  try {
+    for (let i = 0; i < sorted.length; i += EVAL_GROUP) {
+      const part = evaluateGroup(net.shape, matrix, sorted.slice(i, i + EVAL_GROUP));
+      nll += part.nll;
+      exact += part.exact;
+      steps += part.steps;
+    }
+  } finally {
+    for (const [name, t] of weights) if (t !== net.variables.get(name)) t.dispose();
   }
   return { name, nllPerStep: steps > 0 ? nll / steps : NaN, exactAccuracy: steps > 0 ? exact / steps : NaN, steps };
 }
 
 const EVAL_GROUP = 24;
 
-function evaluateGroup(net: DrumNetwork, live: readonly Uint16Array[]): { nll: number; exact: number; steps: number } {
+function evaluateGroup(shape: NetworkShape, matrix: (name: string) => tf.Tensor2D, live: readonly Uint16Array[]): { nll: number; exact: number; steps: number } {
   const batch = live.length;
   if (batch === 0) return { nll: 0, exact: 0, steps: 0 };
   const maxLen = Math.max(...live.map((w) => w.length));
-  const { layers, eventCount, counterBits } = net.shape;
-  const kernels = layers.map((_, l) => net.matrix(lstmKernelName(l)));
-  const biases = layers.map((_, l) => net.matrix(lstmBiasName(l)));
-  const dense = net.matrix(DENSE_WEIGHTS);
-  const denseBias = net.matrix(DENSE_BIASES);
+  const { layers, eventCount, counterBits } = shape;
+  const kernels = layers.map((_, l) => matrix(lstmKernelName(l)));
+  const biases = layers.map((_, l) => matrix(lstmBiasName(l)));
+  const dense = matrix(DENSE_WEIGHTS);
+  const denseBias = matrix(DENSE_BIASES);
   let h = layers.map((u) => tf.zeros([batch, u]) as tf.Tensor2D);
   let c = layers.map((u) => tf.zeros([batch, u]) as tf.Tensor2D);
   let nll = 0;

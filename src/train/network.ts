@@ -4,6 +4,7 @@ import { ATTENTION_PREFIX, variableNames } from '../model/checkpoint/architectur
 import { attentionStepOutputs, attentionVariables } from './attention-steps.js';
 import { gatherRows, matMul } from './tf-ops.js';
 import { dropInputEvents, dropRecurrentWeights, NO_REGULARISATION, type Regularisation } from './regularisation.js';
+import { DRUM_INPUT_FACTORS, DRUM_OUTPUT_FACTORS, drumCountOf, eventDrumBits } from './drum-factors.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
 export interface NetworkShape {
@@ -15,6 +16,13 @@ export interface NetworkShape {
   readonly counterBits: number;
   /** Attention window (magenta-js's pre-2017 wrapper around the whole stack), if any. */
   readonly attentionLength?: number;
+  /**
+   * Each event's input row and output column is the sum of its drums' parts plus a free part of
+   * its own (kept small by Regularisation.eventDecay), so a rare drum combination shares what the
+   * common ones learnt instead of an embedding trained on a handful of steps. Training only: the
+   * checkpoint holds the summed rows (exportedWeights), plain magenta-js.
+   */
+  readonly factoredEvents?: boolean;
 }
 
 /**
@@ -46,6 +54,8 @@ const FORGET_BIAS = 1.0;
 export class DrumNetwork {
   readonly shape: NetworkShape;
   readonly variables: ReadonlyMap<string, tf.Variable>;
+  /** [events, drums] event-to-drum bits when factoredEvents. */
+  private readonly drumBits: tf.Tensor2D | undefined;
 
   constructor(shape: NetworkShape, initial?: ReadonlyMap<string, tf.Tensor>, seed = 1) {
     this.shape = shape;
@@ -66,18 +76,38 @@ export class DrumNetwork {
       vars.set(name, tf.variable(given ? given.clone() : init(), true, `net${networkCount}/${name}`));
     };
     const attention = shape.attentionLength !== undefined;
+    const factored = shape.factoredEvents === true;
+    if (factored && attention) throw new Error('factored events are not supported with attention');
+    // Factored from scratch: the free parts start at zero and the drum parts carry the signal;
+    // fine-tuning: the loaded rows are the free parts and the drum parts start at zero.
+    const freeInit = (full: tf.Tensor, eventAxis: 0 | 1): tf.Tensor => {
+      if (!factored) return full;
+      const mask = eventAxis === 0 ? tf.concat([tf.zeros([shape.eventCount, 1]), tf.ones([(full.shape[0] ?? 0) - shape.eventCount, 1])]) : tf.zeros([1, shape.eventCount]);
+      return tf.mul(full, mask);
+    };
+    const drums = factored ? drumCountOf(shape.eventCount) : 0;
+    const fromScratch = initial === undefined;
     let below = shape.eventCount + shape.counterBits;
     shape.layers.forEach((units, layer) => {
-      add(lstmKernelName(layer, attention), [below + units, 4 * units], () => glorot(below + units, 4 * units));
+      add(lstmKernelName(layer, attention), [below + units, 4 * units], () => {
+        const full = glorot(below + units, 4 * units);
+        return layer === 0 ? freeInit(full, 0) : full;
+      });
+      if (factored && layer === 0) {
+        const limit = Math.sqrt(6 / (below + 2 * units + 2 * units));
+        add(DRUM_INPUT_FACTORS, [drums, 4 * units], () => (fromScratch ? tf.randomUniform([drums, 4 * units], -limit, limit, 'float32', draw++) : tf.zeros([drums, 4 * units])));
+      }
       add(lstmBiasName(layer, attention), [4 * units], () => tf.zeros([4 * units]));
       below = units;
     });
     if (attention) {
       for (const v of attentionVariables(shape)) add(v.name, v.shape, () => (v.shape.length === 1 ? tf.zeros(v.shape) : glorot(v.fanIn, v.fanOut).reshape(v.shape)));
     }
-    add(DENSE_WEIGHTS, [below, shape.eventCount], () => glorot(below, shape.eventCount));
+    add(DENSE_WEIGHTS, [below, shape.eventCount], () => freeInit(glorot(below, shape.eventCount), 1));
+    if (factored) add(DRUM_OUTPUT_FACTORS, [below, drums], () => (fromScratch ? glorot(below, drums) : tf.zeros([below, drums])));
     add(DENSE_BIASES, [shape.eventCount], () => tf.zeros([shape.eventCount]));
     this.variables = vars;
+    this.drumBits = factored ? eventDrumBits(shape.eventCount) : undefined;
   }
 
   /**
@@ -101,12 +131,13 @@ export class DrumNetwork {
       if (carry) carry.keepFinal(final.map((t) => tf.keep(t)));
       // The softmax head runs once over all steps: per-step heads cost more ops than the LSTM.
       const top = tf.concat(outputs, 0);
-      const logits = tf.add(matMul(top, this.matrix(DENSE_WEIGHTS)), this.variable(DENSE_BIASES));
+      const logits = tf.add(matMul(top, this.outputMatrix()), this.variable(DENSE_BIASES));
       const target = tf.oneHot(tf.concat(targets as tf.Tensor1D[], 0), this.shape.eventCount);
       const logProbs = tf.sub(logits, tf.logSumExp(logits, 1, true));
       const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
       const mask = tf.concat(masks as tf.Tensor1D[], 0);
-      return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+      const meanNll = tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+      return tf.add(meanNll, this.freeEventPenalty(reg.eventDecay ?? 0)) as tf.Scalar;
     });
   }
 
@@ -158,11 +189,50 @@ export class DrumNetwork {
     const { eventCount, counterBits } = this.shape;
     const units = this.shape.layers[0] ?? 0;
     const kernel = this.matrix(lstmKernelName(0));
-    const eventRows = tf.slice(kernel, [0, 0], [eventCount, 4 * units]);
+    const eventRows = this.eventTable();
     const counterRows = tf.slice(kernel, [eventCount, 0], [counterBits, 4 * units]);
     return inputs.map((ids, t) =>
       tf.add(dropInputEvents(gatherRows(eventRows, ids), reg, t), matMul(binaryCounterRow(t, counterBits), counterRows)),
     );
+  }
+
+  /** The first layer's input rows of every event [events, 4u]: free part plus, if factored, its drums' rows. */
+  private eventTable(): tf.Tensor2D {
+    const units = this.shape.layers[0] ?? 0;
+    const free = tf.slice(this.matrix(lstmKernelName(0)), [0, 0], [this.shape.eventCount, 4 * units]);
+    return this.drumBits ? (tf.add(free, matMul(this.drumBits, this.matrix(DRUM_INPUT_FACTORS))) as tf.Tensor2D) : free;
+  }
+
+  /** The softmax weights [top units, events]: free part plus, if factored, its drums' columns. */
+  private outputMatrix(): tf.Tensor2D {
+    const free = this.matrix(DENSE_WEIGHTS);
+    return this.drumBits ? (tf.add(free, matMul(this.matrix(DRUM_OUTPUT_FACTORS), tf.transpose(this.drumBits))) as tf.Tensor2D) : free;
+  }
+
+  /** decay x the squared free parts: without data behind it an event's own part decays to zero. */
+  private freeEventPenalty(decay: number): tf.Scalar {
+    if (decay <= 0 || !this.drumBits) return tf.scalar(0);
+    const units = this.shape.layers[0] ?? 0;
+    const freeRows = tf.slice(this.matrix(lstmKernelName(0)), [0, 0], [this.shape.eventCount, 4 * units]);
+    return tf.mul(decay, tf.add(tf.sum(tf.square(freeRows)), tf.sum(tf.square(this.matrix(DENSE_WEIGHTS))))) as tf.Scalar;
+  }
+
+  /**
+   * The weights as the checkpoint stores them, by magenta-js name: drum parts summed into the
+   * event rows and output columns, so the engine and @magenta/music run exactly this network.
+   */
+  exportedWeights(): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>();
+    for (const [name, v] of this.variables) if (name !== DRUM_INPUT_FACTORS && name !== DRUM_OUTPUT_FACTORS) out.set(name, v);
+    if (!this.drumBits) return out;
+    const [kernel, dense] = tf.tidy(() => {
+      const full = this.matrix(lstmKernelName(0));
+      const rest = tf.slice(full, [this.shape.eventCount, 0], [(full.shape[0] ?? 0) - this.shape.eventCount, full.shape[1] ?? 0]);
+      return [tf.concat([this.eventTable(), rest], 0), this.outputMatrix()];
+    });
+    out.set(lstmKernelName(0), kernel);
+    out.set(DENSE_WEIGHTS, dense);
+    return out;
   }
 
   /**
@@ -187,6 +257,7 @@ export class DrumNetwork {
 
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
+    this.drumBits?.dispose();
   }
 }
 

@@ -13,6 +13,11 @@ export interface Regularisation {
   /** Fraction of input events dropped: the whole event embedding of a (step, lane) is zeroed. */
   readonly inputDrop?: number;
   /**
+   * L2 weight on the free per-event parts of a factored network (NetworkShape.factoredEvents),
+   * added to the training loss; 0 or absent: off.
+   */
+  readonly eventDecay?: number;
+  /**
    * Seeds the weight-drop and input-drop masks (each mask draws from seed plus its own offset),
    * so a batch is reproducible; unseeded when absent.
    */

@@ -25,6 +25,10 @@ export interface TrainSettings {
   readonly weightDrop?: number;
   /** Fraction of input events dropped whole, per step and lane (embedding dropout); 0 or absent: off. */
   readonly inputDrop?: number;
+  /** Event rows and columns as drum parts plus a free part (NetworkShape.factoredEvents). */
+  readonly factoredEvents?: boolean;
+  /** L2 weight on the free per-event parts when factored (Regularisation.eventDecay). */
+  readonly eventDecay?: number;
   /** Validations without improvement before the learning rate halves. */
   readonly decayPatience: number;
   /** Validations without improvement before training stops early. */

@@ -54,7 +54,13 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   const write = inputs.write ?? ((s: string) => process.stderr.write(s));
   const stateDir = join(outDir, 'train-state');
   await mkdir(outDir, { recursive: true });
-  const shape = { layers: settings.layers, eventCount: DRUM_EVENT_COUNT, counterBits: COUNTER_BITS, ...(settings.attentionLength ? { attentionLength: settings.attentionLength } : {}) };
+  const shape = {
+    layers: settings.layers,
+    eventCount: DRUM_EVENT_COUNT,
+    counterBits: COUNTER_BITS,
+    ...(settings.attentionLength ? { attentionLength: settings.attentionLength } : {}),
+    ...(settings.factoredEvents ? { factoredEvents: true } : {}),
+  };
   const saved = inputs.resume ? await loadTrainState(stateDir) : undefined;
   const optimizer = tf.train.adam(settings.learningRate);
   let net: DrumNetwork;
@@ -199,6 +205,7 @@ function regularisationFor(settings: TrainSettings, batchNumber: number): Regula
     dropout: settings.dropout,
     weightDrop: settings.weightDrop ?? 0,
     inputDrop: settings.inputDrop ?? 0,
+    eventDecay: settings.eventDecay ?? 0,
     seed: settings.seed * 1_000_003 + batchNumber * 10_007,
     clipNorm: settings.clipNorm,
   };

@@ -30,6 +30,7 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --input-drop P      drop whole input events per step and lane (default 0: off)
   --factored          each event's input row and output column = its drums' parts + its own part
   --event-decay L     with --factored, L2 weight on each event's own part (default 0)
+  --average D         validate and export a moving average of the weights, decay D per update (default 0: off)
   --max-minutes M     stop (resumably) after M minutes of training in this process
   --finish            end a resumable run now: keep its best model and write the report
   --checkpoint-minutes M  resumable checkpoint at least this often (default 5)
@@ -48,7 +49,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
         midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' },
         layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
         lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
-        'weight-drop': { type: 'string' }, 'input-drop': { type: 'string' }, factored: { type: 'boolean' }, 'event-decay': { type: 'string' },
+        'weight-drop': { type: 'string' }, 'input-drop': { type: 'string' }, factored: { type: 'boolean' }, 'event-decay': { type: 'string' }, average: { type: 'string' },
         'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
         backend: { type: 'string' }, attention: { type: 'boolean' }, stream: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
       },
@@ -110,6 +111,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       pitchMap,
       ...(values.stream === true ? { streaming: true } : {}),
       ...(values.factored === true ? { factoredEvents: true, eventDecay: num('event-decay', 0) } : {}),
+      ...(values.average !== undefined ? { averageDecay: rate('average', 0) } : {}),
     };
     if (values['event-decay'] !== undefined && !settings.factoredEvents) throw new UsageError('--event-decay needs --factored');
     if (settings.factoredEvents && attentionLength !== undefined) throw new UsageError('--factored does not combine with --attention');

@@ -29,6 +29,11 @@ export interface TrainSettings {
   readonly factoredEvents?: boolean;
   /** L2 weight on the free per-event parts when factored (Regularisation.eventDecay). */
   readonly eventDecay?: number;
+  /**
+   * Validate and export an exponential moving average of the weights with this decay per update
+   * (WeightAverage); 0 or absent: the weights as trained.
+   */
+  readonly averageDecay?: number;
   /** Validations without improvement before the learning rate halves. */
   readonly decayPatience: number;
   /** Validations without improvement before training stops early. */

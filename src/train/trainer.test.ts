@@ -110,6 +110,7 @@ describe('trainDrumModel', () => {
     ['streaming whole files', { ...tiny, streaming: true, cropSteps: 64, batch: 2 }],
     ['weight-drop and input-drop, masks seeded by batch', { ...tiny, weightDrop: 0.3, inputDrop: 0.1 }],
     ['factored events with their decay', { ...tiny, factoredEvents: true, eventDecay: 1e-4 }],
+    ['validating a moving average of the weights', { ...tiny, averageDecay: 0.9 }],
   ])('resumed after an interruption (%s), it ends exactly where an uninterrupted run ends', { timeout: 120_000 }, async (_name, tiny) => {
     const data = corpus(6, 8);
     const validation = corpus(2, 8);

@@ -13,6 +13,7 @@ import { loadTrainState, saveTrainState, type SavedTensor, type TrainProgress } 
 import type { TrainSettings } from './train-settings.js';
 import type { Regularisation } from './regularisation.js';
 import { ProgressLine } from './progress-line.js';
+import { WeightAverage } from './weight-average.js';
 
 const COUNTER_BITS = 6;
 
@@ -86,6 +87,9 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   const evalEvery = Math.max(1, Math.round(batchesPerEpoch / settings.evalsPerEpoch));
   const totalBatches = Math.round(settings.epochs * batchesPerEpoch);
   const best = new DrumNetwork(shape, new Map([...net.variables].map(([k, v]) => [k, v as tf.Tensor])));
+  const average = settings.averageDecay ? new WeightAverage(new DrumNetwork(shape, averageStart(saved?.tensors, net)), settings.averageDecay) : undefined;
+  // What validation scores and the best copy keeps: the averaged weights when averaging.
+  const scored = average?.net ?? net;
   const rng = new SeededRandom(progress.rngState);
   const bar = new ProgressLine(write, totalBatches);
   const variables = [...net.variables.values()];
@@ -110,6 +114,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     const step = trainStep(net, optimizer, variables, batch, regularisationFor(settings, progress.batches), carried);
     disposeBatch(batch);
     const loss = step.loss;
+    average?.update(net, progress.batches + 1);
     if (step.final) {
       for (const t of carried ?? []) t.dispose();
       carried = [...step.final];
@@ -125,7 +130,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     progress.rngState = rng.seedState;
     bar.update(progress.batches, progress.seconds, lossSum / lossCount, progress.bestValLoss, (settings.batch * settings.cropSteps * progress.batches) / Math.max(progress.seconds, 1e-9));
     if (progress.batches % evalEvery === 0 || progress.batches === totalBatches) {
-      const val = await validateWithEngine(net, settings.pitchMap, inputs.validation);
+      const val = await validateWithEngine(scored, settings.pitchMap, inputs.validation);
       progress.history.push({ batches: progress.batches, epoch: progress.batches / batchesPerEpoch, trainLoss: lossSum / lossCount, valLoss: val.nllPerStep, valAccuracy: val.exactAccuracy, seconds: progress.seconds, lr: progress.lr });
       lossSum = 0;
       lossCount = 0;
@@ -133,7 +138,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
         progress.bestValLoss = val.nllPerStep;
         progress.bestAtBatches = progress.batches;
         progress.sinceBest = 0;
-        copyInto(best, net);
+        copyInto(best, scored);
         await inputs.onImproved?.(best, progress);
       } else {
         progress.sinceBest++;
@@ -145,18 +150,19 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
       }
       bar.note(`epoch ${(progress.batches / batchesPerEpoch).toFixed(2)}: validation ${val.nllPerStep.toFixed(4)} nats/step, exact ${(100 * val.exactAccuracy).toFixed(1)}%${progress.sinceBest === 0 ? ' (best)' : ''}, lr ${progress.lr}`);
       await writeCurves(outDir, progress, inputs.baselines ?? []);
-      await checkpoint(stateDir, progress, net, optimizer, carried);
+      await checkpoint(stateDir, progress, net, optimizer, carried, average?.net);
       lastCheckpoint = now();
     } else if (now() - lastCheckpoint >= settings.checkpointMinutes * 60) {
-      await checkpoint(stateDir, progress, net, optimizer, carried);
+      await checkpoint(stateDir, progress, net, optimizer, carried, average?.net);
       lastCheckpoint = now();
     }
   }
   if (progress.batches >= totalBatches) progress.finished = true;
-  await checkpoint(stateDir, progress, net, optimizer, carried);
+  await checkpoint(stateDir, progress, net, optimizer, carried, average?.net);
   bar.done();
   for (const t of carried ?? []) t.dispose();
   net.dispose();
+  average?.net.dispose();
   optimizer.dispose();
   // A resumed run that never validated again still holds the best weights in its saved best.
   return { progress, best, stateDir };
@@ -164,6 +170,15 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
 
 /** Carried streaming state is checkpointed under these names, in RecurrentState order. */
 const CARRY_PREFIX = 'carry:';
+/** The weight average is checkpointed under these names (variable names after the prefix). */
+const AVERAGE_PREFIX = 'average:';
+
+/** A resumed run's saved average; a new run's average starts at its first weights. */
+function averageStart(saved: readonly SavedTensor[] | undefined, net: DrumNetwork): Map<string, tf.Tensor> {
+  const kept = (saved ?? []).filter((t) => t.name.startsWith(AVERAGE_PREFIX));
+  if (kept.length > 0) return new Map(kept.map((t) => [t.name.slice(AVERAGE_PREFIX.length), tf.tensor(t.values, t.shape)]));
+  return new Map([...net.variables].map(([k, v]) => [k, v as tf.Tensor]));
+}
 
 /**
  * One update. In streaming mode the lanes start from the state `carried` left (zeroed where a
@@ -220,9 +235,10 @@ function copyInto(target: DrumNetwork, source: DrumNetwork): void {
   for (const [name, v] of source.variables) target.variables.get(name)?.assign(v);
 }
 
-async function checkpoint(dir: string, progress: TrainProgress, net: DrumNetwork, optimizer: tf.Optimizer, carried: RecurrentState | undefined): Promise<void> {
+async function checkpoint(dir: string, progress: TrainProgress, net: DrumNetwork, optimizer: tf.Optimizer, carried: RecurrentState | undefined, average: DrumNetwork | undefined): Promise<void> {
   const tensors: SavedTensor[] = [];
   for (const [name, v] of net.variables) tensors.push({ name, shape: v.shape, values: (await v.data()) as Float32Array });
+  for (const [name, v] of average?.variables ?? []) tensors.push({ name: `${AVERAGE_PREFIX}${name}`, shape: v.shape, values: (await v.data()) as Float32Array });
   for (const [i, t] of (carried ?? []).entries()) tensors.push({ name: `${CARRY_PREFIX}${i}`, shape: t.shape, values: (await t.data()) as Float32Array });
   for (const w of await optimizer.getWeights()) {
     tensors.push({ name: `adam:${w.name}`, shape: w.tensor.shape, values: Float32Array.from(await w.tensor.data()) });

@@ -20,6 +20,7 @@ import { STREAM_CROP_MULTIPLE } from '../train/stream-sampler.js';
 import { loadTrainState } from '../train/train-state.js';
 import { learnGroove } from '../groove/learn-groove.js';
 import { finalReport } from '../train/final-report.js';
+import { calibrateExportedModel } from '../train/calibration.js';
 
 export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --from MODEL        fine-tune this model folder (ours or a Magenta drum checkpoint)
@@ -130,7 +131,8 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     await reportSkipped(out, [...train.skipped, ...validation.skipped], write);
     const trainEvents = train.windows.map((w) => w.events);
     let valEvents = validation.windows.map((w) => w.events);
-    if (valEvents.length === 0) {
+    const realValidation = valEvents.length > 0;
+    if (!realValidation) {
       write('no validation files in this folder: validating on the training windows (the figures will flatter the model)\n');
       valEvents = trainEvents;
     }
@@ -162,7 +164,11 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       result.best.dispose();
       return 0;
     }
-    await finalReport(out, valEvents, baselines, result.progress, pitchMap, write);
+    // Fitting the temperature on training windows would make the model more confident, not less.
+    const calibration = realValidation ? await calibrateExportedModel(out, valEvents) : undefined;
+    if (calibration) write(`calibrated: temperature ${calibration.temperature.toFixed(3)} (validation ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)} nats/step)\n`);
+    else write('not calibrated: no validation files\n');
+    await finalReport(out, valEvents, baselines, result.progress, pitchMap, write, calibration);
     result.best.dispose();
     return 0;
   } catch (err) {

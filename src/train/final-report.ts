@@ -6,6 +6,7 @@ import type { DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
 import { loadMusicRnn } from '../model/music-rnn.js';
 import { FLOAT_SUBDIR } from './model-export.js';
 import type { TrainProgress } from './train-state.js';
+import type { Calibration } from './calibration.js';
 
 /**
  * Scores the exported models as written (read back from disk) with the on-device engine:
@@ -19,6 +20,7 @@ export async function finalReport(
   progress: TrainProgress,
   pitchMap: DrumPitchMapName,
   write: (s: string) => void,
+  calibration?: Calibration,
 ): Promise<EvalFigures[]> {
   const float = await loadMusicRnn(join(out, FLOAT_SUBDIR), { engine: 'reference' });
   const int8 = await loadMusicRnn(out, { engine: 'int8' });
@@ -30,7 +32,7 @@ export async function finalReport(
   write(formatTable(rows));
   await writeFile(
     join(out, 'eval.json'),
-    JSON.stringify({ pitchMap, trainedSeconds: progress.seconds, batches: progress.batches, bestAtBatches: progress.bestAtBatches, settings: progress.settings, validation: rows }, null, 1),
+    JSON.stringify({ pitchMap, ...(calibration ? { calibration } : {}), trainedSeconds: progress.seconds, batches: progress.batches, bestAtBatches: progress.bestAtBatches, settings: progress.settings, validation: rows }, null, 1),
   );
   return rows;
 }

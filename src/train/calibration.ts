@@ -58,6 +58,17 @@ export function nllAtScale({ logits, targets, eventCount }: StepLogits, scale: n
   return targets.length > 0 ? nll / targets.length : NaN;
 }
 
+/** Fraction of steps whose highest logit is the event that followed. */
+export function stepAccuracy({ logits, targets, eventCount }: StepLogits): number {
+  let exact = 0;
+  for (let s = 0; s < targets.length; s++) {
+    let best = 0;
+    for (let i = 1; i < eventCount; i++) if ((logits[s * eventCount + i] ?? 0) > (logits[s * eventCount + best] ?? 0)) best = i;
+    if (best === targets[s]) exact++;
+  }
+  return targets.length > 0 ? exact / targets.length : NaN;
+}
+
 /**
  * The temperature that minimises NLL (Guo et al. 2017, "On Calibration of Modern Neural
  * Networks"): a network that has begun to memorise its training set is overconfident, and one

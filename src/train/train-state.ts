@@ -8,6 +8,9 @@ export interface HistoryPoint {
   readonly epoch: number;
   readonly trainLoss: number;
   readonly valLoss: number;
+  /** Validation NLL after calibration (what selection uses), and the temperature that gave it. */
+  readonly valCalibrated?: number;
+  readonly temperature?: number;
   readonly valAccuracy: number;
   readonly seconds: number;
   readonly lr: number;

@@ -11,6 +11,7 @@ import { selectTrainBackend } from './backend.js';
 import { exportDrumModel, FLOAT_SUBDIR } from './model-export.js';
 import { DrumNetwork } from './network.js';
 import { evaluateNetwork } from './network-eval.js';
+import { validateWithEngine } from './engine-validation.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from './train-settings.js';
 import { trainDrumModel } from './trainer.js';
 
@@ -68,8 +69,11 @@ describe('trainDrumModel', () => {
     expect(history.length).toBeGreaterThanOrEqual(5);
     const unigram = evaluate(trainUnigram(data), corpus(2, 8)).nllPerStep;
     expect(result.progress.bestValLoss).toBeLessThan(unigram - 0.5);
-    expect(Math.min(...history.map((h) => h.valLoss))).toBe(result.progress.bestValLoss);
-    expect(evaluateNetwork(result.best, corpus(2, 8)).nllPerStep).toBeCloseTo(result.progress.bestValLoss, 5);
+    // Selection is on the calibrated NLL; the kept weights are those of that validation.
+    expect(Math.min(...history.map((h) => h.valCalibrated ?? NaN))).toBe(result.progress.bestValLoss);
+    const bestPoint = history.find((h) => h.valCalibrated === result.progress.bestValLoss);
+    expect(bestPoint?.valCalibrated).toBeLessThanOrEqual(bestPoint?.valLoss ?? NaN);
+    expect(evaluateNetwork(result.best, corpus(2, 8)).nllPerStep).toBeCloseTo(bestPoint?.valLoss ?? NaN, 5);
     expect(await readFile(join(out, 'loss.svg'), 'utf8')).toContain('<polyline');
     expect(log.join('')).toMatch(/steps\/s/);
     result.best.dispose();
@@ -81,6 +85,7 @@ describe('trainDrumModel', () => {
     const quiet = () => undefined;
     const base = await trainDrumModel({ settings: tiny, train: data, validation, outDir: await mkdtemp(join(tmpdir(), 'antiphon-base-')), resume: false, write: quiet });
     const startNll = evaluateNetwork(base.best, validation).nllPerStep;
+    const startCalibrated = (await validateWithEngine(base.best, 'current', validation)).calibratedNll;
     const initial = new Map([...base.best.variables].map(([k, v]) => [k, v as tf.Tensor]));
     const exported: number[] = [];
     const ruined = await trainDrumModel({
@@ -96,8 +101,8 @@ describe('trainDrumModel', () => {
         return Promise.resolve();
       },
     });
-    expect(ruined.progress.history.every((h) => h.valLoss > startNll + 0.01)).toBe(true);
-    expect(ruined.progress.bestValLoss).toBeCloseTo(startNll, 4);
+    expect(ruined.progress.history.every((h) => (h.valCalibrated ?? NaN) > startCalibrated + 0.01)).toBe(true);
+    expect(ruined.progress.bestValLoss).toBeCloseTo(startCalibrated, 4);
     expect(evaluateNetwork(ruined.best, validation).nllPerStep).toBeCloseTo(startNll, 4);
     expect(exported).toHaveLength(1);
     expect(exported[0]).toBeCloseTo(startNll, 4);

@@ -100,10 +100,10 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   let runBatches = 0;
   if (progress.history.length === 0 && !saved) {
     const start = await validateWithEngine(net, settings.pitchMap, inputs.validation);
-    write(`validation before training: ${start.nllPerStep.toFixed(4)} nats/step\n`);
+    write(`validation before training: ${start.nllPerStep.toFixed(4)} nats/step (calibrated ${start.calibratedNll.toFixed(4)})\n`);
     if (inputs.initial) {
       // A fine-tune must beat the model it starts from; until it does, that model is the best.
-      progress.bestValLoss = start.nllPerStep;
+      progress.bestValLoss = start.calibratedNll;
       await inputs.onImproved?.(best, progress);
     }
   }
@@ -131,11 +131,21 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     bar.update(progress.batches, progress.seconds, lossSum / lossCount, progress.bestValLoss, (settings.batch * settings.cropSteps * progress.batches) / Math.max(progress.seconds, 1e-9));
     if (progress.batches % evalEvery === 0 || progress.batches === totalBatches) {
       const val = await validateWithEngine(scored, settings.pitchMap, inputs.validation);
-      progress.history.push({ batches: progress.batches, epoch: progress.batches / batchesPerEpoch, trainLoss: lossSum / lossCount, valLoss: val.nllPerStep, valAccuracy: val.exactAccuracy, seconds: progress.seconds, lr: progress.lr });
+      progress.history.push({
+        batches: progress.batches,
+        epoch: progress.batches / batchesPerEpoch,
+        trainLoss: lossSum / lossCount,
+        valLoss: val.nllPerStep,
+        valCalibrated: val.calibratedNll,
+        temperature: val.temperature,
+        valAccuracy: val.exactAccuracy,
+        seconds: progress.seconds,
+        lr: progress.lr,
+      });
       lossSum = 0;
       lossCount = 0;
-      if (val.nllPerStep < progress.bestValLoss) {
-        progress.bestValLoss = val.nllPerStep;
+      if (val.calibratedNll < progress.bestValLoss) {
+        progress.bestValLoss = val.calibratedNll;
         progress.bestAtBatches = progress.batches;
         progress.sinceBest = 0;
         copyInto(best, scored);
@@ -148,7 +158,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
         }
         if (progress.sinceBest >= settings.stopPatience) progress.finished = true;
       }
-      bar.note(`epoch ${(progress.batches / batchesPerEpoch).toFixed(2)}: validation ${val.nllPerStep.toFixed(4)} nats/step, exact ${(100 * val.exactAccuracy).toFixed(1)}%${progress.sinceBest === 0 ? ' (best)' : ''}, lr ${progress.lr}`);
+      bar.note(`epoch ${(progress.batches / batchesPerEpoch).toFixed(2)}: validation ${val.nllPerStep.toFixed(4)} nats/step (calibrated ${val.calibratedNll.toFixed(4)} at temperature ${val.temperature.toFixed(2)}), exact ${(100 * val.exactAccuracy).toFixed(1)}%${progress.sinceBest === 0 ? ' (best)' : ''}, lr ${progress.lr}`);
       await writeCurves(outDir, progress, inputs.baselines ?? []);
       await checkpoint(stateDir, progress, net, optimizer, carried, average?.net);
       lastCheckpoint = now();

@@ -94,6 +94,7 @@ export class DrumNetwork {
         return layer === 0 ? freeInit(full, 0) : full;
       });
       if (factored && layer === 0) {
+        // Near the Glorot scale of the kernel these rows are added to (fan-in [x, h], fan-out 4u).
         const limit = Math.sqrt(6 / (below + 2 * units + 2 * units));
         add(DRUM_INPUT_FACTORS, [drums, 4 * units], () => (fromScratch ? tf.randomUniform([drums, 4 * units], -limit, limit, 'float32', draw++) : tf.zeros([drums, 4 * units])));
       }

@@ -27,7 +27,7 @@ export async function networkWeights(net: DrumNetwork): Promise<TensorToWrite[]>
     for (const [name, t] of weights) out.push({ name, shape: t.shape, values: (await t.data()) as Float32Array });
     return out;
   } finally {
-    for (const [name, t] of weights) if (t !== net.variables.get(name)) t.dispose();
+    net.releaseExportedWeights(weights);
   }
 }
 

@@ -28,7 +28,7 @@ export function evaluateNetwork(net: DrumNetwork, windows: readonly Uint16Array[
       steps += part.steps;
     }
   } finally {
-    for (const [name, t] of weights) if (t !== net.variables.get(name)) t.dispose();
+    net.releaseExportedWeights(weights);
   }
   return { name, nllPerStep: steps > 0 ? nll / steps : NaN, exactAccuracy: steps > 0 ? exact / steps : NaN, steps };
 }

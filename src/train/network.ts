@@ -199,9 +199,14 @@ export class DrumNetwork {
 
   /** The first layer's input rows of every event [events, 4u]: free part plus, if factored, its drums' rows. */
   private eventTable(): tf.Tensor2D {
-    const units = this.shape.layers[0] ?? 0;
-    const free = tf.slice(this.matrix(lstmKernelName(0)), [0, 0], [this.shape.eventCount, 4 * units]);
+    const free = this.freeEventRows();
     return this.drumBits ? (tf.add(free, matMul(this.drumBits, this.matrix(DRUM_INPUT_FACTORS))) as tf.Tensor2D) : free;
+  }
+
+  /** The first layer's own kernel rows of every event [events, 4u] (all of its rows when not factored). */
+  private freeEventRows(): tf.Tensor2D {
+    const units = this.shape.layers[0] ?? 0;
+    return tf.slice(this.matrix(lstmKernelName(0)), [0, 0], [this.shape.eventCount, 4 * units]);
   }
 
   /** The softmax weights [top units, events]: free part plus, if factored, its drums' columns. */
@@ -213,9 +218,7 @@ export class DrumNetwork {
   /** decay x the squared free parts: without data behind it an event's own part decays to zero. */
   private freeEventPenalty(decay: number): tf.Scalar {
     if (decay <= 0 || !this.drumBits) return tf.scalar(0);
-    const units = this.shape.layers[0] ?? 0;
-    const freeRows = tf.slice(this.matrix(lstmKernelName(0)), [0, 0], [this.shape.eventCount, 4 * units]);
-    return tf.mul(decay, tf.add(tf.sum(tf.square(freeRows)), tf.sum(tf.square(this.matrix(DENSE_WEIGHTS))))) as tf.Scalar;
+    return tf.mul(decay, tf.add(tf.sum(tf.square(this.freeEventRows())), tf.sum(tf.square(this.matrix(DENSE_WEIGHTS))))) as tf.Scalar;
   }
 
   /**
@@ -234,6 +237,11 @@ export class DrumNetwork {
     out.set(lstmKernelName(0), kernel);
     out.set(DENSE_WEIGHTS, dense);
     return out;
+  }
+
+  /** Disposes what exportedWeights() computed, leaving the variables it passed through. */
+  releaseExportedWeights(weights: ReadonlyMap<string, tf.Tensor>): void {
+    for (const [name, t] of weights) if (t !== this.variables.get(name)) t.dispose();
   }
 
   /**

@@ -24,7 +24,7 @@ import { calibrateExportedModel } from '../train/calibration.js';
 
 export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --from MODEL        fine-tune this model folder (ours or a Magenta drum checkpoint)
-  --resume            continue the interrupted run in --out
+  --resume            continue the interrupted run in --out (or one that used up its --epochs, given more)
   --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
   --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
   --weight-drop P     DropConnect on the recurrent kernel, one mask per batch (default 0: off)

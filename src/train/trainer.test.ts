@@ -110,6 +110,35 @@ describe('trainDrumModel', () => {
     ruined.best.dispose();
   });
 
+  it('goes on when a run that ran out of epochs is resumed with more, and stays stopped when patience ended it', { timeout: 120_000 }, async () => {
+    const data = corpus(6, 8);
+    const validation = corpus(2, 8);
+    const quiet = () => undefined;
+    const out = await mkdtemp(join(tmpdir(), 'antiphon-cap-'));
+    const capped = await trainDrumModel({ settings: tiny, train: data, validation, outDir: out, resume: true, write: quiet });
+    expect(capped.progress.finished).toBe(true);
+    capped.best.dispose();
+    const log: string[] = [];
+    const longer = await trainDrumModel({ settings: { ...tiny, epochs: 6 }, train: data, validation, outDir: out, resume: true, write: (s) => log.push(s) });
+    expect(log.join('')).toContain(`reopening: the run had stopped at its epoch cap after ${capped.progress.batches} batches`);
+    expect(longer.progress.finished).toBe(true);
+    expect(longer.progress.batches).toBe(2 * capped.progress.batches);
+    longer.best.dispose();
+
+    // Patience of one: the first validation that fails to improve ends the run for good.
+    const impatient: TrainSettings = { ...tiny, epochs: 40, learningRate: 0.5, stopPatience: 1, decayPatience: 1 };
+    const outStopped = await mkdtemp(join(tmpdir(), 'antiphon-patience-'));
+    const stopped = await trainDrumModel({ settings: impatient, train: data, validation, outDir: outStopped, resume: true, write: quiet });
+    expect(stopped.progress.finished).toBe(true);
+    expect(stopped.progress.sinceBest).toBe(1);
+    stopped.best.dispose();
+    const again: string[] = [];
+    const resumed = await trainDrumModel({ settings: { ...impatient, epochs: 80 }, train: data, validation, outDir: outStopped, resume: true, write: (s) => again.push(s) });
+    expect(again.join('')).not.toContain('reopening');
+    expect(resumed.progress.batches).toBe(stopped.progress.batches);
+    resumed.best.dispose();
+  });
+
   it.each<[string, TrainSettings]>([
     ['crops', tiny],
     ['streaming whole files', { ...tiny, streaming: true, cropSteps: 64, batch: 2 }],

@@ -86,6 +86,11 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   const batchesPerEpoch = Math.max(1, Math.round(sampler.totalSteps / (settings.batch * settings.cropSteps)));
   const evalEvery = Math.max(1, Math.round(batchesPerEpoch / settings.evalsPerEpoch));
   const totalBatches = Math.round(settings.epochs * batchesPerEpoch);
+  if (stoppedAtCap(progress, settings) && progress.batches < totalBatches) {
+    // A run that ran out of epochs, not out of patience, goes on when given more of them.
+    progress.finished = false;
+    write(`reopening: the run had stopped at its epoch cap after ${progress.batches} batches; going on to ${totalBatches}\n`);
+  }
   const best = new DrumNetwork(shape, new Map([...net.variables].map(([k, v]) => [k, v as tf.Tensor])));
   const average = settings.averageDecay ? new WeightAverage(new DrumNetwork(shape, averageStart(saved?.tensors, net)), settings.averageDecay) : undefined;
   // What validation scores and the best copy keeps: the averaged weights when averaging.
@@ -176,6 +181,11 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   optimizer.dispose();
   // A resumed run that never validated again still holds the best weights in its saved best.
   return { progress, best, stateDir };
+}
+
+/** Finished because the epochs ran out, not because validation stopped improving. */
+function stoppedAtCap(progress: TrainProgress, settings: TrainSettings): boolean {
+  return progress.finished && progress.sinceBest < settings.stopPatience;
 }
 
 /** Carried streaming state is checkpointed under these names, in RecurrentState order. */

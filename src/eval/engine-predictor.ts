@@ -25,18 +25,18 @@ export function enginePredictor(model: MusicRnn, name: string): StepPredictor {
   };
 }
 
-/** ln softmax(logits)[target] computed stably, and the argmax. */
-export function logSoftmaxAt(logits: Float32Array, target: number): { logProb: number; argmax: number } {
+/** ln softmax(scale * logits)[target] computed stably, and the argmax. */
+export function logSoftmaxAt(logits: Float32Array, target: number, scale = 1): { logProb: number; argmax: number } {
   let max = -Infinity;
   let argmax = 0;
   for (let i = 0; i < logits.length; i++) {
-    const v = logits[i] ?? -Infinity;
+    const v = scale * (logits[i] ?? -Infinity);
     if (v > max) {
       max = v;
       argmax = i;
     }
   }
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp((logits[i] ?? -Infinity) - max);
-  return { logProb: (logits[target] ?? -Infinity) - max - Math.log(sum), argmax };
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(scale * (logits[i] ?? -Infinity) - max);
+  return { logProb: scale * (logits[target] ?? -Infinity) - max - Math.log(sum), argmax };
 }

@@ -3,6 +3,8 @@ import { readCheckpoint } from '../model/checkpoint/reader.js';
 import { folderSource } from '../model/checkpoint/source.js';
 import { writeCheckpoint } from '../model/checkpoint/writer.js';
 import { MusicRnn } from '../model/music-rnn.js';
+import { argmax } from '../model/sampling/sample.js';
+import { logSoftmaxAt } from '../eval/engine-predictor.js';
 import { DENSE_BIASES, DENSE_WEIGHTS } from './network.js';
 import { FLOAT_SUBDIR } from './model-export.js';
 
@@ -45,28 +47,21 @@ export function collectStepLogits(model: MusicRnn, windows: readonly Uint16Array
 }
 
 /** Mean NLL per step with every logit multiplied by `scale` (1 / temperature). */
-export function nllAtScale({ logits, targets, eventCount }: StepLogits, scale: number): number {
+export function nllAtScale(steps: StepLogits, scale: number): number {
   let nll = 0;
-  for (let s = 0; s < targets.length; s++) {
-    const base = s * eventCount;
-    let max = -Infinity;
-    for (let i = 0; i < eventCount; i++) max = Math.max(max, scale * (logits[base + i] ?? 0));
-    let sum = 0;
-    for (let i = 0; i < eventCount; i++) sum += Math.exp(scale * (logits[base + i] ?? 0) - max);
-    nll += max + Math.log(sum) - scale * (logits[base + (targets[s] ?? 0)] ?? 0);
-  }
-  return targets.length > 0 ? nll / targets.length : NaN;
+  for (let s = 0; s < steps.targets.length; s++) nll -= logSoftmaxAt(stepRow(steps, s), steps.targets[s] ?? 0, scale).logProb;
+  return steps.targets.length > 0 ? nll / steps.targets.length : NaN;
 }
 
 /** Fraction of steps whose highest logit is the event that followed. */
-export function stepAccuracy({ logits, targets, eventCount }: StepLogits): number {
+export function stepAccuracy(steps: StepLogits): number {
   let exact = 0;
-  for (let s = 0; s < targets.length; s++) {
-    let best = 0;
-    for (let i = 1; i < eventCount; i++) if ((logits[s * eventCount + i] ?? 0) > (logits[s * eventCount + best] ?? 0)) best = i;
-    if (best === targets[s]) exact++;
-  }
-  return targets.length > 0 ? exact / targets.length : NaN;
+  for (let s = 0; s < steps.targets.length; s++) if (argmax(stepRow(steps, s)) === steps.targets[s]) exact++;
+  return steps.targets.length > 0 ? exact / steps.targets.length : NaN;
+}
+
+function stepRow({ logits, eventCount }: StepLogits, step: number): Float32Array {
+  return logits.subarray(step * eventCount, (step + 1) * eventCount);
 }
 
 /**

@@ -3,9 +3,10 @@ import type { StepPredictor, StepScores } from './step-predictor.js';
 
 /**
  * Scores windows with the on-device engine (the kernels the box runs), each window fed from a
- * fresh state at bar position 0, exactly as a phrase is fed on stage.
+ * fresh state at bar position 0, exactly as a phrase is fed on stage. `scale` multiplies the
+ * logits (1 / a softmax temperature).
  */
-export function enginePredictor(model: MusicRnn, name: string): StepPredictor {
+export function enginePredictor(model: MusicRnn, name: string, scale = 1): StepPredictor {
   return {
     name,
     score(events: Uint16Array): StepScores {
@@ -16,7 +17,7 @@ export function enginePredictor(model: MusicRnn, name: string): StepPredictor {
       for (let t = 0; t < n; t++) {
         model.feed(state, events[t] ?? 0);
         const target = events[t + 1] ?? 0;
-        const { logProb, argmax } = logSoftmaxAt(state.logits, target);
+        const { logProb, argmax } = logSoftmaxAt(state.logits, target, scale);
         logProbs[t] = logProb;
         exact[t] = argmax === target ? 1 : 0;
       }

@@ -8,7 +8,7 @@ import { evaluate } from '../eval/step-predictor.js';
 import { loadMusicRnn } from '../model/music-rnn.js';
 import { SeededRandom } from '../util/seeded-random.js';
 import { selectTrainBackend } from './backend.js';
-import { calibrateExportedModel, fitTemperature, nllAtScale, type StepLogits } from './calibration.js';
+import { calibrateExportedModel, collectStepLogits, fitTemperature, nllAtScale, scoreCalibrated, stepAccuracy, type StepLogits } from './calibration.js';
 import { exportDrumModel, FLOAT_SUBDIR } from './model-export.js';
 import { DENSE_WEIGHTS, DrumNetwork } from './network.js';
 
@@ -72,6 +72,37 @@ describe('calibrateExportedModel', () => {
     expect(again.temperature).toBeCloseTo(1, 2);
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { calibrationTemperature: number };
     expect(config.calibrationTemperature).toBeCloseTo(calibration.temperature * again.temperature, 6);
+    net.dispose();
+  });
+});
+
+describe('scoreCalibrated', () => {
+  const windows = Array.from({ length: 5 }, (_, k) => Uint16Array.from({ length: 40 }, (_, t) => ((t + k) % 4 === 0 ? 1 : (t * 5 + k) % 7 === 0 ? 6 : 0)));
+
+  it('past its fitting budget keeps no logits, yet scores every step as if it had', async () => {
+    const net = new DrumNetwork({ layers: [10], eventCount: 512, counterBits: 6 }, undefined, 7);
+    // Overconfident, and differently so on the first 50 steps than on all of them.
+    net.variable(DENSE_WEIGHTS).assign(tf.mul(net.variable(DENSE_WEIGHTS), 40));
+    const dir = await mkdtemp(join(tmpdir(), 'antiphon-score-'));
+    await exportDrumModel(dir, net, 'current');
+    const model = await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'float32' });
+    const all = collectStepLogits(model, windows, Infinity);
+
+    const whole = scoreCalibrated(model, windows);
+    const wholeFit = fitTemperature(all);
+    expect(whole.steps).toBe(5 * 39);
+    expect(whole.temperature).toBeCloseTo(wholeFit.temperature, 10);
+    expect(whole.calibratedNll).toBeCloseTo(wholeFit.nllAfter, 10);
+
+    // Fitted on the first 50 steps only: a different temperature, applied to all 195.
+    const budgeted = scoreCalibrated(model, windows, 50);
+    const partFit = fitTemperature(collectStepLogits(model, windows, 50));
+    expect(budgeted.temperature).toBeCloseTo(partFit.temperature, 10);
+    expect(Math.abs(budgeted.temperature - whole.temperature)).toBeGreaterThan(1e-3);
+    expect(budgeted.steps).toBe(whole.steps);
+    expect(budgeted.nllPerStep).toBeCloseTo(nllAtScale(all, 1), 6);
+    expect(budgeted.calibratedNll).toBeCloseTo(nllAtScale(all, 1 / budgeted.temperature), 6);
+    expect(budgeted.exactAccuracy).toBe(stepAccuracy(all));
     net.dispose();
   });
 });

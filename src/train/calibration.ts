@@ -4,7 +4,8 @@ import { folderSource } from '../model/checkpoint/source.js';
 import { writeCheckpoint } from '../model/checkpoint/writer.js';
 import { MusicRnn } from '../model/music-rnn.js';
 import { argmax } from '../model/sampling/sample.js';
-import { logSoftmaxAt } from '../eval/engine-predictor.js';
+import { enginePredictor, logSoftmaxAt } from '../eval/engine-predictor.js';
+import { evaluate } from '../eval/step-predictor.js';
 import { DENSE_BIASES, DENSE_WEIGHTS } from './network.js';
 import { FLOAT_SUBDIR } from './model-export.js';
 
@@ -95,6 +96,32 @@ export function fitTemperature(steps: StepLogits): Omit<Calibration, 'steps'> {
   }
   const scale = (lo + hi) / 2;
   return { temperature: 1 / scale, nllBefore: nllAtScale(steps, 1), nllAfter: nllAtScale(steps, scale) };
+}
+
+/** A model's figures on some windows, raw and at the temperature fitted on them. */
+export interface CalibratedFigures {
+  readonly nllPerStep: number;
+  readonly exactAccuracy: number;
+  readonly steps: number;
+  readonly calibratedNll: number;
+  readonly temperature: number;
+}
+
+/**
+ * Scores every step of `windows` raw and calibrated, the temperature fitted on the first
+ * `maxFitSteps` of them. Memory stays bounded: past that many steps the logits are not kept,
+ * and the figures come from two more passes through the engine instead.
+ */
+export function scoreCalibrated(model: MusicRnn, windows: readonly Uint16Array[], maxFitSteps = MAX_CALIBRATION_STEPS): CalibratedFigures {
+  const sample = collectStepLogits(model, windows, maxFitSteps);
+  const fit = fitTemperature(sample);
+  const steps = windows.reduce((s, w) => s + Math.max(0, w.length - 1), 0);
+  if (sample.targets.length === steps) {
+    return { nllPerStep: fit.nllBefore, exactAccuracy: stepAccuracy(sample), steps, calibratedNll: fit.nllAfter, temperature: fit.temperature };
+  }
+  const raw = evaluate(enginePredictor(model, 'raw'), windows);
+  const calibrated = evaluate(enginePredictor(model, 'calibrated', 1 / fit.temperature), windows);
+  return { nllPerStep: raw.nllPerStep, exactAccuracy: raw.exactAccuracy, steps, calibratedNll: calibrated.nllPerStep, temperature: fit.temperature };
 }
 
 /**

@@ -4,7 +4,7 @@ import { serializeCheckpoint } from '../model/checkpoint/writer.js';
 import type { DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
 import { MusicRnn } from '../model/music-rnn.js';
 import type { EvalFigures } from '../eval/step-predictor.js';
-import { collectStepLogits, fitTemperature, stepAccuracy } from './calibration.js';
+import { scoreCalibrated } from './calibration.js';
 import { drumModelConfig, networkWeights } from './model-export.js';
 import type { DrumNetwork } from './network.js';
 
@@ -25,7 +25,5 @@ export interface ValidationFigures extends EvalFigures {
 export async function validateWithEngine(net: DrumNetwork, pitchMap: DrumPitchMapName, windows: readonly Uint16Array[]): Promise<ValidationFigures> {
   const files = serializeCheckpoint({ config: drumModelConfig(pitchMap, net.shape.attentionLength), tensors: await networkWeights(net) });
   const model = new MusicRnn(await readCheckpoint(memorySource(files, 'training')), { engine: 'float32' });
-  const steps = collectStepLogits(model, windows, Infinity);
-  const fit = fitTemperature(steps);
-  return { name: 'model', nllPerStep: fit.nllBefore, exactAccuracy: stepAccuracy(steps), steps: steps.targets.length, calibratedNll: fit.nllAfter, temperature: fit.temperature };
+  return { name: 'model', ...scoreCalibrated(model, windows) };
 }

@@ -36,6 +36,9 @@ describe('trainCommand', () => {
     const out = capture();
     expect(await trainCommand(['--midi', midiDir, '--out', '/tmp/x', '--attention', '--layers', '2'], out.write)).toBe(2);
     expect(out.text()).toContain('magenta-js loads attention models with exactly three layers');
+    const locked = capture();
+    expect(await trainCommand(['--midi', midiDir, '--out', '/tmp/x', '--attention', '--layers', '3', '--locked-dropout'], locked.write)).toBe(2);
+    expect(locked.text()).toContain('--locked-dropout does not combine with --attention');
   });
 
   it('--from fine-tunes: it starts from the given model, keeps its shape, and writes a new one', { timeout: 120_000 }, async () => {
@@ -68,7 +71,7 @@ describe('trainCommand', () => {
     }
   });
 
-  it('stores --weight-drop and --input-drop in the run settings (off by default)', { timeout: 120_000 }, async () => {
+  it('stores --weight-drop, --input-drop and --locked-dropout in the run settings (off by default)', { timeout: 120_000 }, async () => {
     const { loadTrainState } = await import('../train/train-state.js');
     const settingsOf = async (extra: string[]) => {
       const out = await mkdtemp(join(tmpdir(), 'antiphon-awd-'));
@@ -77,8 +80,10 @@ describe('trainCommand', () => {
       expect(await trainCommand(args, log.write), log.text()).toBe(0);
       return (await loadTrainState(join(out, 'train-state')))?.progress.settings;
     };
-    expect(await settingsOf(['--weight-drop', '0.3', '--input-drop', '0.1'])).toMatchObject({ weightDrop: 0.3, inputDrop: 0.1 });
-    expect(await settingsOf([])).toMatchObject({ weightDrop: 0, inputDrop: 0 });
+    expect(await settingsOf(['--weight-drop', '0.3', '--input-drop', '0.1', '--locked-dropout'])).toMatchObject({ weightDrop: 0.3, inputDrop: 0.1, lockedDropout: true });
+    const plain = await settingsOf([]);
+    expect(plain).toMatchObject({ weightDrop: 0, inputDrop: 0 });
+    expect(plain).not.toHaveProperty('lockedDropout');
   });
 
   it('--finish with no interrupted run says so (exit 2)', async () => {

@@ -3,7 +3,7 @@ import { binaryCounter } from '../model/encoding/binary-counter.js';
 import { ATTENTION_PREFIX, variableNames } from '../model/checkpoint/architecture.js';
 import { attentionStepOutputs, attentionVariables } from './attention-steps.js';
 import { gatherRows, matMul } from './tf-ops.js';
-import { dropInputEvents, dropRecurrentWeights, NO_REGULARISATION, type Regularisation } from './regularisation.js';
+import { dropInputEvents, dropLayerOutputs, dropRecurrentWeights, NO_REGULARISATION, type Regularisation } from './regularisation.js';
 import { DRUM_INPUT_FACTORS, DRUM_OUTPUT_FACTORS, drumCountOf, eventDrumBits } from './drum-factors.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
@@ -149,7 +149,6 @@ export class DrumNetwork {
    * before it; weight-drop and input-drop are described in Regularisation.
    */
   run(inputs: readonly tf.Tensor1D[], reg: Regularisation = NO_REGULARISATION, initial?: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
-    const dropout = reg.dropout;
     const batch = inputs[0]?.shape[0] ?? 0;
     const start = initial ?? this.zeroState(batch);
     if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, reg, start);
@@ -169,7 +168,7 @@ export class DrumNetwork {
       const run = runLstm(pre, recurrent, start[layer] as tf.Tensor2D, start[layers.length + layer] as tf.Tensor2D);
       finalH.push(run.h);
       finalC.push(run.c);
-      layerInputs = dropout > 0 ? run.outputs.map((h) => tf.dropout(h, dropout) as tf.Tensor2D) : run.outputs;
+      layerInputs = dropLayerOutputs(run.outputs, reg, layer);
       below = units;
     });
     return { outputs: layerInputs, final: [...finalH, ...finalC] };

@@ -109,6 +109,26 @@ describe.each<[string, NetworkShape]>([
   });
 });
 
+describe('locked dropout', () => {
+  const zerosAt = (h: tf.Tensor2D): string => [...h.dataSync()].map((v) => (v === 0 ? '0' : '1')).join('');
+
+  it('drops the same units of a lane at every step; plain dropout draws afresh each step', () => {
+    const net = network(plain, 8);
+    tf.tidy(() => {
+      const locked = net.run(ids(0), { dropout: 0.5, lockedDropout: true, seed: 41 }).outputs.map(zerosAt);
+      expect(new Set(locked).size).toBe(1);
+      const kept = [...(locked[0] ?? '')].filter((c) => c === '1').length;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(LANES * 12);
+      expect(net.run(ids(0), { dropout: 0.5, lockedDropout: true, seed: 41 }).outputs.map(zerosAt)).toEqual(locked); // seeded: resumable
+      expect(new Set(net.run(ids(0), { dropout: 0.5, lockedDropout: true, seed: 42 }).outputs.map(zerosAt)).size).toBe(1);
+      expect(new Set(net.run(ids(0), { dropout: 0.5 }).outputs.map(zerosAt)).size).toBeGreaterThan(1);
+    });
+    expect(lossOf(net, { dropout: 0.5, lockedDropout: true, seed: 41 })).toBe(lossOf(net, { dropout: 0.5, lockedDropout: true, seed: 41 }));
+    net.dispose();
+  });
+});
+
 describe('validDropRate', () => {
   it('accepts [0, 1) and nothing else', () => {
     expect([0, 0.3, 0.999].every(validDropRate)).toBe(true);

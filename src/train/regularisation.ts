@@ -8,6 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 export interface Regularisation {
   /** Fraction of each layer's outputs dropped (Magenta's DropoutWrapper output_keep_prob). */
   readonly dropout: number;
+  /**
+   * Dropout draws one mask per layer and batch, shared by every step (variational or "locked"
+   * dropout, Gal & Ghahramani 2016, as AWD-LSTM uses between layers), not a fresh one per step.
+   */
+  readonly lockedDropout?: boolean;
   /** DropConnect on each layer's recurrent kernel rows: one mask per batch, shared by all its steps. */
   readonly weightDrop?: number;
   /** Fraction of input events dropped: the whole event embedding of a (step, lane) is zeroed. */
@@ -28,6 +33,21 @@ export const NO_REGULARISATION: Regularisation = { dropout: 0 };
 
 /** Offsets keep the masks of one batch independent: one per layer, then one per step. */
 const INPUT_SEED_OFFSET = 1000;
+const LOCKED_SEED_OFFSET = 500;
+
+/**
+ * A layer's outputs (one [batch, units] per step) with dropout applied: a fresh mask per step,
+ * or with lockedDropout one mask for the whole batch, so a unit a lane loses stays lost.
+ */
+export function dropLayerOutputs(outputs: tf.Tensor2D[], reg: Regularisation, layer: number): tf.Tensor2D[] {
+  const rate = reg.dropout;
+  if (rate <= 0) return outputs;
+  if (!reg.lockedDropout) return outputs.map((h) => tf.dropout(h, rate) as tf.Tensor2D);
+  const first = outputs[0];
+  if (!first) return outputs;
+  const mask = tf.dropout(tf.onesLike(first), rate, undefined, reg.seed === undefined ? undefined : reg.seed + LOCKED_SEED_OFFSET + layer);
+  return outputs.map((h) => tf.mul(h, mask) as tf.Tensor2D);
+}
 
 /**
  * The recurrent rows of a layer's kernel as this batch sees them: each weight kept with

@@ -21,6 +21,8 @@ export interface TrainSettings {
   readonly clipNorm: number;
   /** Fraction of LSTM outputs dropped while training (Magenta: 0.5). */
   readonly dropout: number;
+  /** One dropout mask per layer and batch, shared by its steps (Regularisation.lockedDropout). */
+  readonly lockedDropout?: boolean;
   /** DropConnect on the recurrent kernel rows, one mask per batch (AWD-LSTM); 0 or absent: off. */
   readonly weightDrop?: number;
   /** Fraction of input events dropped whole, per step and lane (embedding dropout); 0 or absent: off. */

@@ -232,12 +232,13 @@ function trainStep(
 }
 
 /**
- * The regularisers of one batch. Weight-drop and input-drop masks are seeded from the run's
+ * The regularisers of one batch. Weight-drop, input-drop and locked-dropout masks are seeded from the run's
  * seed and the batch number, so a resumed run draws the masks an uninterrupted one would.
  */
 function regularisationFor(settings: TrainSettings, batchNumber: number): Regularisation & { readonly clipNorm: number } {
   return {
     dropout: settings.dropout,
+    ...(settings.lockedDropout ? { lockedDropout: true } : {}),
     weightDrop: settings.weightDrop ?? 0,
     inputDrop: settings.inputDrop ?? 0,
     eventDecay: settings.eventDecay ?? 0,

@@ -28,6 +28,7 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
   --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
   --locked-dropout    one --dropout mask per layer and batch, shared by its steps (variational)
+  --ar A --tar B      AR and TAR penalties on the top layer's outputs and their change per step (default 0: off)
   --weight-drop P     DropConnect on the recurrent kernel, one mask per batch (default 0: off)
   --input-drop P      drop whole input events per step and lane (default 0: off)
   --factored          each event's input row and output column = its drums' parts + its own part
@@ -50,7 +51,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       options: {
         midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' },
         layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-        lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, 'locked-dropout': { type: 'boolean' }, seed: { type: 'string' },
+        lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, 'locked-dropout': { type: 'boolean' }, ar: { type: 'string' }, tar: { type: 'string' }, seed: { type: 'string' },
         'weight-drop': { type: 'string' }, 'input-drop': { type: 'string' }, factored: { type: 'boolean' }, 'event-decay': { type: 'string' }, average: { type: 'string' },
         'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
         backend: { type: 'string' }, attention: { type: 'boolean' }, stream: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
@@ -107,6 +108,8 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       cropSteps: num('crop', DEFAULT_TRAIN_SETTINGS.cropSteps),
       dropout: rate('dropout', DEFAULT_TRAIN_SETTINGS.dropout),
       ...(values['locked-dropout'] === true ? { lockedDropout: true } : {}),
+      ...(values.ar !== undefined ? { activationReg: num('ar', 0) } : {}),
+      ...(values.tar !== undefined ? { temporalReg: num('tar', 0) } : {}),
       weightDrop: rate('weight-drop', DEFAULT_TRAIN_SETTINGS.weightDrop ?? 0),
       inputDrop: rate('input-drop', DEFAULT_TRAIN_SETTINGS.inputDrop ?? 0),
       seed: num('seed', DEFAULT_TRAIN_SETTINGS.seed),
@@ -118,7 +121,9 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     };
     if (values['event-decay'] !== undefined && !settings.factoredEvents) throw new UsageError('--event-decay needs --factored');
     if (settings.factoredEvents && attentionLength !== undefined) throw new UsageError('--factored does not combine with --attention');
-    if (settings.lockedDropout && attentionLength !== undefined) throw new UsageError('--locked-dropout does not combine with --attention');
+    if (attentionLength !== undefined) {
+      for (const option of ['locked-dropout', 'ar', 'tar']) if (values[option] !== undefined) throw new UsageError(`--${option} does not combine with --attention`);
+    }
     if (settings.streaming && settings.cropSteps % STREAM_CROP_MULTIPLE !== 0) {
       throw new UsageError(`--stream needs --crop to be a multiple of ${STREAM_CROP_MULTIPLE} (the binary counter's period), got ${settings.cropSteps}`);
     }

@@ -39,6 +39,9 @@ describe('trainCommand', () => {
     const locked = capture();
     expect(await trainCommand(['--midi', midiDir, '--out', '/tmp/x', '--attention', '--layers', '3', '--locked-dropout'], locked.write)).toBe(2);
     expect(locked.text()).toContain('--locked-dropout does not combine with --attention');
+    const ar = capture();
+    expect(await trainCommand(['--midi', midiDir, '--out', '/tmp/x', '--attention', '--layers', '3', '--ar', '2'], ar.write)).toBe(2);
+    expect(ar.text()).toContain('--ar does not combine with --attention');
   });
 
   it('--from fine-tunes: it starts from the given model, keeps its shape, and writes a new one', { timeout: 120_000 }, async () => {
@@ -71,7 +74,7 @@ describe('trainCommand', () => {
     }
   });
 
-  it('stores --weight-drop, --input-drop and --locked-dropout in the run settings (off by default)', { timeout: 120_000 }, async () => {
+  it('stores --weight-drop, --input-drop, --locked-dropout, --ar and --tar in the run settings (off by default)', { timeout: 120_000 }, async () => {
     const { loadTrainState } = await import('../train/train-state.js');
     const settingsOf = async (extra: string[]) => {
       const out = await mkdtemp(join(tmpdir(), 'antiphon-awd-'));
@@ -80,7 +83,7 @@ describe('trainCommand', () => {
       expect(await trainCommand(args, log.write), log.text()).toBe(0);
       return (await loadTrainState(join(out, 'train-state')))?.progress.settings;
     };
-    expect(await settingsOf(['--weight-drop', '0.3', '--input-drop', '0.1', '--locked-dropout'])).toMatchObject({ weightDrop: 0.3, inputDrop: 0.1, lockedDropout: true });
+    expect(await settingsOf(['--weight-drop', '0.3', '--input-drop', '0.1', '--locked-dropout', '--ar', '2', '--tar', '1'])).toMatchObject({ weightDrop: 0.3, inputDrop: 0.1, lockedDropout: true, activationReg: 2, temporalReg: 1 });
     const plain = await settingsOf([]);
     expect(plain).toMatchObject({ weightDrop: 0, inputDrop: 0 });
     expect(plain).not.toHaveProperty('lockedDropout');

@@ -3,7 +3,7 @@ import { binaryCounter } from '../model/encoding/binary-counter.js';
 import { ATTENTION_PREFIX, variableNames } from '../model/checkpoint/architecture.js';
 import { attentionStepOutputs, attentionVariables } from './attention-steps.js';
 import { gatherRows, matMul } from './tf-ops.js';
-import { dropInputEvents, dropLayerOutputs, dropRecurrentWeights, NO_REGULARISATION, type Regularisation } from './regularisation.js';
+import { activationPenalty, dropInputEvents, dropLayerOutputs, dropRecurrentWeights, NO_REGULARISATION, type Regularisation } from './regularisation.js';
 import { DRUM_INPUT_FACTORS, DRUM_OUTPUT_FACTORS, drumCountOf, eventDrumBits } from './drum-factors.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
@@ -128,7 +128,7 @@ export class DrumNetwork {
     carry?: { readonly initial: RecurrentState; readonly keepFinal: (state: RecurrentState) => void },
   ): tf.Scalar {
     return tf.tidy(() => {
-      const { outputs, final } = this.run(inputs, reg, carry?.initial);
+      const { outputs, final, beforeDropout } = this.run(inputs, reg, carry?.initial);
       if (carry) carry.keepFinal(final.map((t) => tf.keep(t)));
       // The softmax head runs once over all steps: per-step heads cost more ops than the LSTM.
       const top = tf.concat(outputs, 0);
@@ -138,7 +138,7 @@ export class DrumNetwork {
       const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
       const mask = tf.concat(masks as tf.Tensor1D[], 0);
       const meanNll = tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
-      return tf.add(meanNll, this.freeEventPenalty(reg.eventDecay ?? 0)) as tf.Scalar;
+      return tf.addN([meanNll, this.freeEventPenalty(reg.eventDecay ?? 0), activationPenalty(outputs, beforeDropout ?? [], reg)]) as tf.Scalar;
     });
   }
 
@@ -148,13 +148,14 @@ export class DrumNetwork {
    * outputs as Magenta's DropoutWrapper(output_keep_prob) does, and the carried state is taken
    * before it; weight-drop and input-drop are described in Regularisation.
    */
-  run(inputs: readonly tf.Tensor1D[], reg: Regularisation = NO_REGULARISATION, initial?: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
+  run(inputs: readonly tf.Tensor1D[], reg: Regularisation = NO_REGULARISATION, initial?: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[]; beforeDropout?: tf.Tensor2D[] } {
     const batch = inputs[0]?.shape[0] ?? 0;
     const start = initial ?? this.zeroState(batch);
     if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, reg, start);
     const { eventCount, counterBits, layers } = this.shape;
     let below = eventCount + counterBits;
     let layerInputs: tf.Tensor2D[] = [];
+    let beforeDropout: tf.Tensor2D[] = [];
     const finalH: tf.Tensor2D[] = [];
     const finalC: tf.Tensor2D[] = [];
     layers.forEach((units, layer) => {
@@ -168,10 +169,11 @@ export class DrumNetwork {
       const run = runLstm(pre, recurrent, start[layer] as tf.Tensor2D, start[layers.length + layer] as tf.Tensor2D);
       finalH.push(run.h);
       finalC.push(run.c);
+      beforeDropout = run.outputs;
       layerInputs = dropLayerOutputs(run.outputs, reg, layer);
       below = units;
     });
-    return { outputs: layerInputs, final: [...finalH, ...finalC] };
+    return { outputs: layerInputs, final: [...finalH, ...finalC], beforeDropout };
   }
 
   /** The state a fresh sequence starts from (see RecurrentState for the layout). */

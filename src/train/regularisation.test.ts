@@ -129,6 +129,41 @@ describe('locked dropout', () => {
   });
 });
 
+describe('AR and TAR', () => {
+  it('add alpha times the mean square of the top outputs, and beta times that of their change per step', () => {
+    const net = network(plain, 9);
+    const { mean, change } = tf.tidy(() => {
+      const top = net.run(ids(0)).outputs.map((h) => h.arraySync());
+      const squares = top.flat(2).map((v) => v * v);
+      const changes = top.slice(1).flatMap((h, t) => h.flatMap((row, lane) => row.map((v, u) => v - (top[t]?.[lane]?.[u] ?? 0))));
+      return { mean: squares.reduce((a, b) => a + b, 0) / squares.length, change: changes.reduce((a, v) => a + v * v, 0) / changes.length };
+    });
+    const plainLoss = lossOf(net);
+    expect(mean).toBeGreaterThan(0.001);
+    expect(change).toBeGreaterThan(0.001);
+    expect(lossOf(net, { dropout: 0, activationReg: 2 }) - plainLoss).toBeCloseTo(2 * mean, 5);
+    expect(lossOf(net, { dropout: 0, temporalReg: 3 }) - plainLoss).toBeCloseTo(3 * change, 5);
+    expect(lossOf(net, { dropout: 0, activationReg: 2, temporalReg: 3 }) - plainLoss).toBeCloseTo(2 * mean + 3 * change, 5);
+    net.dispose();
+  });
+
+  it('AR sees the outputs after dropout, TAR the outputs before it', () => {
+    const net = network(plain, 10);
+    const reg: Regularisation = { dropout: 0.5, lockedDropout: true, seed: 5 };
+    const base = lossOf(net, reg);
+    const { dropped, raw } = tf.tidy(() => {
+      const run = net.run(ids(0), reg);
+      const meanSquare = (hs: readonly tf.Tensor2D[]): number => tf.mean(tf.square(tf.stack(hs as tf.Tensor2D[]))).dataSync()[0] ?? NaN;
+      const before = run.beforeDropout ?? [];
+      const changes = before.slice(1).map((h, t) => tf.sub(h, before[t] as tf.Tensor2D) as tf.Tensor2D);
+      return { dropped: meanSquare(run.outputs), raw: meanSquare(changes) };
+    });
+    expect(lossOf(net, { ...reg, activationReg: 1 }) - base).toBeCloseTo(dropped, 5);
+    expect(lossOf(net, { ...reg, temporalReg: 1 }) - base).toBeCloseTo(raw, 5);
+    net.dispose();
+  });
+});
+
 describe('validDropRate', () => {
   it('accepts [0, 1) and nothing else', () => {
     expect([0, 0.3, 0.999].every(validDropRate)).toBe(true);

@@ -23,6 +23,16 @@ export interface Regularisation {
    */
   readonly eventDecay?: number;
   /**
+   * Activation regularisation (AR): this weight times the mean square of the top layer's
+   * (dropped) outputs is added to the loss, keeping the softmax inputs small. 0 or absent: off.
+   */
+  readonly activationReg?: number;
+  /**
+   * Temporal activation regularisation (TAR): this weight times the mean square of the change in
+   * the top layer's outputs (before dropout) from step to step, favouring a slowly moving state.
+   */
+  readonly temporalReg?: number;
+  /**
    * Seeds the weight-drop and input-drop masks (each mask draws from seed plus its own offset),
    * so a batch is reproducible; unseeded when absent.
    */
@@ -69,6 +79,24 @@ export function dropInputEvents(rows: tf.Tensor2D, reg: Regularisation, t: numbe
   if (rate <= 0) return rows;
   const lanes = rows.shape[0];
   return tf.dropout(rows, rate, [lanes, 1], reg.seed === undefined ? undefined : reg.seed + INPUT_SEED_OFFSET + t) as tf.Tensor2D;
+}
+
+/**
+ * The AR and TAR penalties (Merity et al. 2017, section 4.6) of one batch: `dropped` and `raw`
+ * are the top layer's outputs per step after and before dropout.
+ */
+export function activationPenalty(dropped: readonly tf.Tensor2D[], raw: readonly tf.Tensor2D[], reg: Regularisation): tf.Scalar {
+  const alpha = reg.activationReg ?? 0;
+  const beta = reg.temporalReg ?? 0;
+  let penalty = tf.scalar(0);
+  if (alpha > 0 && dropped.length > 0) penalty = tf.add(penalty, tf.mul(alpha, tf.mean(tf.square(tf.stack(dropped as tf.Tensor2D[])))));
+  if (beta > 0 && raw.length > 1) {
+    const all = tf.stack(raw as tf.Tensor2D[]);
+    const steps = raw.length - 1;
+    const change = tf.sub(tf.slice(all, [1, 0, 0], [steps, -1, -1]), tf.slice(all, [0, 0, 0], [steps, -1, -1]));
+    penalty = tf.add(penalty, tf.mul(beta, tf.mean(tf.square(change))));
+  }
+  return penalty;
 }
 
 /** Checks a drop fraction from the command line or a stored run: [0, 1). */

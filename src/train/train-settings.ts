@@ -23,6 +23,9 @@ export interface TrainSettings {
   readonly dropout: number;
   /** One dropout mask per layer and batch, shared by its steps (Regularisation.lockedDropout). */
   readonly lockedDropout?: boolean;
+  /** AR and TAR weights (Regularisation.activationReg, temporalReg); 0 or absent: off. */
+  readonly activationReg?: number;
+  readonly temporalReg?: number;
   /** DropConnect on the recurrent kernel rows, one mask per batch (AWD-LSTM); 0 or absent: off. */
   readonly weightDrop?: number;
   /** Fraction of input events dropped whole, per step and lane (embedding dropout); 0 or absent: off. */

@@ -239,6 +239,8 @@ function regularisationFor(settings: TrainSettings, batchNumber: number): Regula
   return {
     dropout: settings.dropout,
     ...(settings.lockedDropout ? { lockedDropout: true } : {}),
+    activationReg: settings.activationReg ?? 0,
+    temporalReg: settings.temporalReg ?? 0,
     weightDrop: settings.weightDrop ?? 0,
     inputDrop: settings.inputDrop ?? 0,
     eventDecay: settings.eventDecay ?? 0,

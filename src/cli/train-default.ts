@@ -16,7 +16,7 @@ import { trainCommand } from './train-command.js';
 const ARGS = [
   ...['--midi', '../shared/data/groove', '--out', 'models/gmd-drums', '--resume'],
   ...['--layers', '2', '--units', '256', '--factored', '--event-decay', '0.0001'],
-  ...['--batch', '32', '--crop', '64', '--lr', '0.005', '--dropout', '0.4', '--weight-drop', '0.3', '--average', '0.995', '--epochs', '40'],
+  ...['--batch', '32', '--crop', '64', '--lr', '0.005', '--dropout', '0.4', '--weight-drop', '0.3', '--average', '0.995', '--epochs', '60'],
 ];
 
 process.exitCode = await trainCommand([...ARGS, ...process.argv.slice(2)]);

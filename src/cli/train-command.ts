@@ -25,6 +25,7 @@ import { calibrateExportedModel } from '../train/calibration.js';
 export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --from MODEL        fine-tune this model folder (ours or a Magenta drum checkpoint)
   --resume            continue the interrupted run in --out (or one that used up its --epochs, given more)
+  --restart-lr R      when --resume reopens a run that used up its epochs, go on at rate R (a warm restart)
   --layers N --units U  network size (default 2 x 256; with --from, taken from the model)
   --epochs E --batch B --lr R --crop STEPS --dropout P --seed S
   --locked-dropout    one --dropout mask per layer and batch, shared by its steps (variational)
@@ -49,7 +50,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     values = parseArgs({
       args: [...argv],
       options: {
-        midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' },
+        midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' }, 'restart-lr': { type: 'string' },
         layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
         lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, 'locked-dropout': { type: 'boolean' }, ar: { type: 'string' }, tar: { type: 'string' }, seed: { type: 'string' },
         'weight-drop': { type: 'string' }, 'input-drop': { type: 'string' }, factored: { type: 'boolean' }, 'event-decay': { type: 'string' }, average: { type: 'string' },
@@ -119,6 +120,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       ...(values.factored === true ? { factoredEvents: true, eventDecay: num('event-decay', 0) } : {}),
       ...(values.average !== undefined ? { averageDecay: rate('average', 0) } : {}),
     };
+    if (values['restart-lr'] !== undefined && !(num('restart-lr', 0) > 0)) throw new UsageError(`--restart-lr must be above 0, got ${String(values['restart-lr'])}`);
     if (values['event-decay'] !== undefined && !settings.factoredEvents) throw new UsageError('--event-decay needs --factored');
     if (settings.factoredEvents && attentionLength !== undefined) throw new UsageError('--factored does not combine with --attention');
     if (attentionLength !== undefined) {
@@ -157,6 +159,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       validation: valEvents,
       outDir: out,
       resume: values.resume === true,
+      ...(values['restart-lr'] !== undefined ? { restartLearningRate: num('restart-lr', 0) } : {}),
       ...(initial ? { initial } : {}),
       baselines: baselines.map((b) => ({ name: b.name.split(' ')[0] ?? b.name, nll: b.nllPerStep })),
       shouldStop: () => (performance.now() - started) / 60000 >= maxMinutes,

@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 describe('trainCommand', () => {
   it('exits 2 with the usage on missing or bad arguments', async () => {
-    for (const argv of [[], ['--midi', 'x'], ['--midi', 'x', '--out', 'y', '--epochs', 'many'], ['--bogus']]) {
+    for (const argv of [[], ['--midi', 'x'], ['--midi', 'x', '--out', 'y', '--epochs', 'many'], ['--midi', 'x', '--out', 'y', '--restart-lr', '0'], ['--bogus']]) {
       const out = capture();
       expect(await trainCommand(argv, out.write), argv.join(' ')).toBe(2);
       expect(out.text()).toContain('usage: antiphon train');

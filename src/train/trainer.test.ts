@@ -123,7 +123,16 @@ describe('trainDrumModel', () => {
     expect(log.join('')).toContain(`reopening: the run had stopped at its epoch cap after ${capped.progress.batches} batches`);
     expect(longer.progress.finished).toBe(true);
     expect(longer.progress.batches).toBe(2 * capped.progress.batches);
+    expect(log.join('')).not.toContain('warm restart');
     longer.best.dispose();
+
+    // Reopened with a warm restart: the next epochs run at the given rate, whatever it had decayed to.
+    const restarted: string[] = [];
+    const warm = await trainDrumModel({ settings: { ...tiny, epochs: 8 }, train: data, validation, outDir: out, resume: true, restartLearningRate: 0.0123, write: (s) => restarted.push(s) });
+    expect(restarted.join('')).toContain('warm restart at learning rate 0.0123');
+    const afterRestart = warm.progress.history.find((h) => h.batches > longer.progress.batches);
+    expect(afterRestart?.lr).toBe(0.0123);
+    warm.best.dispose();
 
     // Patience of one: the first validation that fails to improve ends the run for good.
     const impatient: TrainSettings = { ...tiny, epochs: 40, learningRate: 0.5, stopPatience: 1, decayPatience: 1 };
@@ -135,6 +144,9 @@ describe('trainDrumModel', () => {
     const again: string[] = [];
     const resumed = await trainDrumModel({ settings: { ...impatient, epochs: 80 }, train: data, validation, outDir: outStopped, resume: true, write: (s) => again.push(s) });
     expect(again.join('')).not.toContain('reopening');
+    const ignored: string[] = [];
+    (await trainDrumModel({ settings: { ...impatient, epochs: 80 }, train: data, validation, outDir: outStopped, resume: true, restartLearningRate: 0.1, write: (s) => ignored.push(s) })).best.dispose();
+    expect(ignored.join('')).toContain('--restart-lr applies only when reopening');
     expect(resumed.progress.batches).toBe(stopped.progress.batches);
     resumed.best.dispose();
   });

@@ -29,6 +29,11 @@ export interface TrainInputs {
   readonly baselines?: readonly { name: string; nll: number }[];
   /** Stop after this many batches in this process (tests; a killed run is simulated this way). */
   readonly maxBatchesThisRun?: number;
+  /**
+   * A warm restart: when a run that used up its epochs is reopened with more, it goes on at this
+   * learning rate with a fresh plateau count, instead of the rate it had decayed to.
+   */
+  readonly restartLearningRate?: number;
   /** Checked after every batch: true ends this process's share of the run (resumable). */
   readonly shouldStop?: () => boolean;
   readonly now?: () => number;
@@ -90,6 +95,14 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     // A run that ran out of epochs, not out of patience, goes on when given more of them.
     progress.finished = false;
     write(`reopening: the run had stopped at its epoch cap after ${progress.batches} batches; going on to ${totalBatches}\n`);
+    if (inputs.restartLearningRate !== undefined) {
+      progress.lr = inputs.restartLearningRate;
+      progress.sinceBest = 0;
+      setLearningRate(optimizer, progress.lr);
+      write(`warm restart at learning rate ${progress.lr}\n`);
+    }
+  } else if (inputs.restartLearningRate !== undefined) {
+    write('--restart-lr applies only when reopening a run that used up its epochs; the run goes on at its own rate\n');
   }
   const best = new DrumNetwork(shape, new Map([...net.variables].map(([k, v]) => [k, v as tf.Tensor])));
   const average = settings.averageDecay ? new WeightAverage(new DrumNetwork(shape, averageStart(saved?.tensors, net)), settings.averageDecay) : undefined;

@@ -77,7 +77,8 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     net = new DrumNetwork(shape, byName);
     const slots = saved.tensors.filter((t) => t.name.startsWith('adam:')).map((t) => ({ name: t.name.slice(5), tensor: byName.get(t.name) as tf.Tensor }));
     if (slots.length > 0) await optimizer.setWeights(slots);
-    progress = saved.progress;
+    // A resumed run may be a later phase with other options: the report shows the latest.
+    progress = { ...saved.progress, settings };
     const carry = saved.tensors.filter((t) => t.name.startsWith(CARRY_PREFIX));
     if (carry.length > 0) carried = carry.map((t) => byName.get(t.name) as tf.Tensor2D);
     setLearningRate(optimizer, progress.lr);

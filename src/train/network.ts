@@ -128,6 +128,20 @@ export class DrumNetwork {
     carry?: { readonly initial: RecurrentState; readonly keepFinal: (state: RecurrentState) => void },
   ): tf.Scalar {
     return tf.tidy(() => {
+      const { nll, penalty } = this.lossTerms(inputs, targets, masks, reg, carry);
+      return tf.add(nll, penalty) as tf.Scalar;
+    });
+  }
+
+  /** `loss` in its two parts: the NLL itself, and what the regularisers add to it. */
+  lossTerms(
+    inputs: readonly tf.Tensor1D[],
+    targets: readonly tf.Tensor1D[],
+    masks: readonly tf.Tensor1D[],
+    reg: Regularisation = NO_REGULARISATION,
+    carry?: { readonly initial: RecurrentState; readonly keepFinal: (state: RecurrentState) => void },
+  ): { nll: tf.Scalar; penalty: tf.Scalar } {
+    return tf.tidy(() => {
       const { outputs, final, beforeDropout } = this.run(inputs, reg, carry?.initial);
       if (carry) carry.keepFinal(final.map((t) => tf.keep(t)));
       // The softmax head runs once over all steps: per-step heads cost more ops than the LSTM.
@@ -138,7 +152,7 @@ export class DrumNetwork {
       const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
       const mask = tf.concat(masks as tf.Tensor1D[], 0);
       const meanNll = tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
-      return tf.addN([meanNll, this.freeEventPenalty(reg.eventDecay ?? 0), activationPenalty(outputs, beforeDropout ?? [], reg)]) as tf.Scalar;
+      return { nll: meanNll, penalty: tf.add(this.freeEventPenalty(reg.eventDecay ?? 0), activationPenalty(outputs, beforeDropout ?? [], reg)) as tf.Scalar };
     });
   }
 

@@ -147,6 +147,19 @@ describe('AR and TAR', () => {
     net.dispose();
   });
 
+  it('lossTerms keeps the NLL apart from the penalties, so a run reports the NLL it reached', () => {
+    const net = network(plain, 11);
+    const reg: Regularisation = { dropout: 0, activationReg: 2, temporalReg: 3 };
+    const [nll, penalty] = tf.tidy(() => {
+      const terms = net.lossTerms(ids(0), ids(1), ones(), reg);
+      return [terms.nll.dataSync()[0] ?? NaN, terms.penalty.dataSync()[0] ?? NaN];
+    });
+    expect(nll).toBe(lossOf(net));
+    expect(penalty).toBeGreaterThan(0.001);
+    expect(nll + penalty).toBeCloseTo(lossOf(net, reg), 6);
+    net.dispose();
+  });
+
   it('AR sees the outputs after dropout, TAR the outputs before it', () => {
     const net = network(plain, 10);
     const reg: Regularisation = { dropout: 0.5, lockedDropout: true, seed: 5 };

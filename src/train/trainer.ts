@@ -234,13 +234,21 @@ function trainStep(
     const keep = carries ? tf.tensor2d(carries, [lanes, 1]) : undefined;
     const initial = keep ? (carried ?? net.zeroState(lanes)).map((s) => tf.mul(s, keep) as tf.Tensor2D) : undefined;
     const carry = initial ? { initial, keepFinal: (s: RecurrentState) => (final = s) } : undefined;
-    const { value, grads } = tf.variableGrads(() => net.loss(batch.inputs, batch.targets, batch.masks, reg, carry), variables);
+    // The penalties steer the gradient; the NLL alone is what the run reports as its training loss.
+    let nll: tf.Scalar | undefined;
+    const { grads } = tf.variableGrads(() => {
+      const terms = net.lossTerms(batch.inputs, batch.targets, batch.masks, reg, carry);
+      nll = tf.keep(terms.nll);
+      return tf.add(terms.nll, terms.penalty) as tf.Scalar;
+    }, variables);
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(reg.clipNorm, tf.maximum(norm, 1e-6)));
     const clipped: Record<string, tf.Tensor> = {};
     for (const [name, g] of Object.entries(grads)) clipped[name] = tf.mul(g, scale);
     optimizer.applyGradients(clipped);
-    return value.dataSync()[0] ?? NaN;
+    const value = nll?.dataSync()[0] ?? NaN;
+    nll?.dispose();
+    return value;
   });
   return final ? { loss, final } : { loss };
 }

@@ -111,8 +111,17 @@ export class DrumNetwork {
     this.drumBits = factored ? eventDrumBits(shape.eventCount) : undefined;
   }
 
+  /** The training loss: `lossTerms`' NLL plus its penalties. */
+  loss(...args: Parameters<DrumNetwork['lossTerms']>): tf.Scalar {
+    return tf.tidy(() => {
+      const { nll, penalty } = this.lossTerms(...args);
+      return tf.add(nll, penalty) as tf.Scalar;
+    });
+  }
+
   /**
-   * Mean next-event cross-entropy (nats per step) over a batch, masked.
+   * Mean next-event cross-entropy (nats per step) over a batch, masked, and apart from it what
+   * the regularisers add to the training loss.
    * Inputs come time-major as one small tensor per step because slicing a big tensor per
    * step costs ~3 ms a slice on the wasm backend (measured), more than the LSTM maths.
    * @param inputs  event ids, one int32 [batch] tensor per step (windows start on a bar line)
@@ -120,20 +129,6 @@ export class DrumNetwork {
    * @param masks   1 for real steps, 0 for padding, one float [batch] tensor per step
    * @param reg     training-only regularisers (none by default: evaluation)
    */
-  loss(
-    inputs: readonly tf.Tensor1D[],
-    targets: readonly tf.Tensor1D[],
-    masks: readonly tf.Tensor1D[],
-    reg: Regularisation = NO_REGULARISATION,
-    carry?: { readonly initial: RecurrentState; readonly keepFinal: (state: RecurrentState) => void },
-  ): tf.Scalar {
-    return tf.tidy(() => {
-      const { nll, penalty } = this.lossTerms(inputs, targets, masks, reg, carry);
-      return tf.add(nll, penalty) as tf.Scalar;
-    });
-  }
-
-  /** `loss` in its two parts: the NLL itself, and what the regularisers add to it. */
   lossTerms(
     inputs: readonly tf.Tensor1D[],
     targets: readonly tf.Tensor1D[],

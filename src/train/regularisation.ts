@@ -83,8 +83,8 @@ export function dropInputEvents(rows: tf.Tensor2D, reg: Regularisation, t: numbe
 
 /**
  * The AR and TAR penalties (Merity et al. 2017, section 4.6) of one batch: `dropped` and `raw`
- * are the top layer's outputs per step after and before dropout. Padded steps count too, as in
- * AWD-LSTM, whose batches have none; crops from bar lines are rarely padded.
+ * are the top layer's outputs per step after and before dropout. Padded steps count too (AWD-LSTM
+ * has none to leave out).
  */
 export function activationPenalty(dropped: readonly tf.Tensor2D[], raw: readonly tf.Tensor2D[], reg: Regularisation): tf.Scalar {
   const alpha = reg.activationReg ?? 0;

@@ -120,11 +120,11 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       ...(values.factored === true ? { factoredEvents: true, eventDecay: num('event-decay', 0) } : {}),
       ...(values.average !== undefined ? { averageDecay: rate('average', 0) } : {}),
     };
-    if (values['restart-lr'] !== undefined && !(num('restart-lr', 0) > 0)) throw new UsageError(`--restart-lr must be above 0, got ${String(values['restart-lr'])}`);
+    const restartLearningRate = values['restart-lr'] !== undefined ? num('restart-lr', 0) : undefined;
+    if (restartLearningRate !== undefined && !(restartLearningRate > 0)) throw new UsageError(`--restart-lr must be above 0, got ${String(values['restart-lr'])}`);
     if (values['event-decay'] !== undefined && !settings.factoredEvents) throw new UsageError('--event-decay needs --factored');
-    if (settings.factoredEvents && attentionLength !== undefined) throw new UsageError('--factored does not combine with --attention');
     if (attentionLength !== undefined) {
-      for (const option of ['locked-dropout', 'ar', 'tar']) if (values[option] !== undefined) throw new UsageError(`--${option} does not combine with --attention`);
+      for (const option of ['factored', 'locked-dropout', 'ar', 'tar']) if (values[option] !== undefined) throw new UsageError(`--${option} does not combine with --attention`);
     }
     if (settings.streaming && settings.cropSteps % STREAM_CROP_MULTIPLE !== 0) {
       throw new UsageError(`--stream needs --crop to be a multiple of ${STREAM_CROP_MULTIPLE} (the binary counter's period), got ${settings.cropSteps}`);
@@ -159,7 +159,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       validation: valEvents,
       outDir: out,
       resume: values.resume === true,
-      ...(values['restart-lr'] !== undefined ? { restartLearningRate: num('restart-lr', 0) } : {}),
+      ...(restartLearningRate !== undefined ? { restartLearningRate } : {}),
       ...(initial ? { initial } : {}),
       baselines: baselines.map((b) => ({ name: b.name.split(' ')[0] ?? b.name, nll: b.nllPerStep })),
       shouldStop: () => (performance.now() - started) / 60000 >= maxMinutes,

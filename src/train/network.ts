@@ -147,7 +147,7 @@ export class DrumNetwork {
       const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
       const mask = tf.concat(masks as tf.Tensor1D[], 0);
       const meanNll = tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
-      return { nll: meanNll, penalty: tf.add(this.freeEventPenalty(reg.eventDecay ?? 0), activationPenalty(outputs, beforeDropout ?? [], reg)) as tf.Scalar };
+      return { nll: meanNll, penalty: tf.add(this.freeEventPenalty(reg.eventDecay ?? 0), activationPenalty(top, beforeDropout ?? [], reg)) as tf.Scalar };
     });
   }
 

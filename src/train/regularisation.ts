@@ -82,15 +82,16 @@ export function dropInputEvents(rows: tf.Tensor2D, reg: Regularisation, t: numbe
 }
 
 /**
- * The AR and TAR penalties (Merity et al. 2017, section 4.6) of one batch: `dropped` and `raw`
- * are the top layer's outputs per step after and before dropout. Padded steps count too (AWD-LSTM
+ * The AR and TAR penalties (Merity et al. 2017, section 4.6) of one batch: `dropped` holds the
+ * top layer's outputs after dropout, every step's rows in one tensor (as the softmax head takes
+ * them), and `raw` its outputs per step before dropout. Padded steps count too (AWD-LSTM
  * has none to leave out).
  */
-export function activationPenalty(dropped: readonly tf.Tensor2D[], raw: readonly tf.Tensor2D[], reg: Regularisation): tf.Scalar {
+export function activationPenalty(dropped: tf.Tensor2D, raw: readonly tf.Tensor2D[], reg: Regularisation): tf.Scalar {
   const alpha = reg.activationReg ?? 0;
   const beta = reg.temporalReg ?? 0;
   let penalty = tf.scalar(0);
-  if (alpha > 0 && dropped.length > 0) penalty = tf.add(penalty, tf.mul(alpha, tf.mean(tf.square(tf.stack(dropped as tf.Tensor2D[])))));
+  if (alpha > 0 && dropped.size > 0) penalty = tf.add(penalty, tf.mul(alpha, tf.mean(tf.square(dropped))));
   if (beta > 0 && raw.length > 1) {
     const all = tf.stack(raw as tf.Tensor2D[]);
     const steps = raw.length - 1;

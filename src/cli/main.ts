@@ -6,7 +6,7 @@ import { createLogger } from '../system/log.js';
 import { openHardware } from '../system/hardware.js';
 import { devicesCommand } from './devices-command.js';
 import { monitorCommand } from './monitor-command.js';
-import { startCommand } from './start-command.js';
+import { runBox } from './box.js';
 import { runModelCommand } from './model-command.js';
 import { trainCommand } from './train-command.js';
 import { evalCommand } from './eval-command.js';
@@ -57,12 +57,12 @@ async function main(argv: string[]): Promise<number> {
   const { config, problems } = loadConfig(configFile);
   const human = values.log === undefined ? process.stderr.isTTY === true : values.log === 'human';
   const log = createLogger(config.log.level, human);
-  for (const p of problems) log.error({ file: p.file, key: p.path }, `config: ${p.message}; using defaults for that section`);
+  for (const p of problems) log.error({ file: p.file, key: p.path }, `config: ${p.message}; using the default there`);
 
   switch (command) {
     case 'start': {
       const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
-      return startCommand(openHardware(), config, log, runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }, out);
+      return runBox(openHardware(), config, log, { configProblems: problems, ...(runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }) }, out);
     }
     case 'respond':
       return respondCommand(rest, log, out);

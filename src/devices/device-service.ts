@@ -1,3 +1,4 @@
+import type { TimerHandle, Timers } from '../clock/timers.js';
 import type { Logger } from '../system/log.js';
 import { DeviceManager, type DeviceListener } from './device-manager.js';
 import type { HotplugSource } from './hotplug.js';
@@ -12,6 +13,10 @@ export interface DeviceServiceOptions {
   readonly ignore?: readonly string[];
   readonly log: Logger;
   readonly listener?: DeviceListener;
+  /** Poll, scan-ladder and recheck timers (Node's on the box, the scheduler's on virtual time). */
+  readonly timers: Timers;
+  /** The clock the settle delay is measured on: the one the backend stamps input with. */
+  readonly now: () => number;
 }
 
 /**
@@ -26,9 +31,9 @@ const RECHECK_MS = 40;
 /** The device layer's I/O shell: timers, USB events and logging around the DeviceManager. */
 export class DeviceService {
   readonly manager: DeviceManager;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  #poll: NodeJS.Timeout | undefined;
-  #recheck: NodeJS.Timeout | undefined;
+  readonly #ladder = new Set<TimerHandle>();
+  #poll: TimerHandle | undefined;
+  #recheck: TimerHandle | undefined;
 
   constructor(private readonly opts: DeviceServiceOptions) {
     const { log } = opts;
@@ -42,7 +47,7 @@ export class DeviceService {
       roles: opts.roles,
       ignore: opts.ignore ?? [],
       settleMs: SETTLE_MS,
-      now: () => performance.now(),
+      now: opts.now,
       listener: {
         attached: (d) => {
           log.info({ ...label(d), profile: d.found.profile?.id, input: d.input?.port.name, output: d.output?.port.name }, 'device attached');
@@ -77,14 +82,14 @@ export class DeviceService {
     // The backend lists ports off this thread and says when the list changed.
     this.opts.backend.onPortsChanged(() => this.#safeScan());
     this.#safeScan();
-    this.#poll = setInterval(() => this.#safeScan(), pollMs);
+    this.#poll = this.opts.timers.every(pollMs, () => this.#safeScan());
   }
 
   stop(): void {
-    if (this.#poll) clearInterval(this.#poll);
-    if (this.#recheck) clearTimeout(this.#recheck);
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#poll?.cancel();
+    this.#recheck?.cancel();
+    for (const t of this.#ladder) t.cancel();
+    this.#ladder.clear();
     this.opts.hotplug.dispose();
     this.manager.dispose();
     this.opts.backend.dispose();
@@ -92,14 +97,14 @@ export class DeviceService {
 
   /** One ladder at a time: a burst of events (udev touches many nodes per card) restarts it. */
   #scanLadder(): void {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    for (const t of this.#ladder) t.cancel();
+    this.#ladder.clear();
     for (const delay of SCAN_LADDER_MS) {
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
+      const t = this.opts.timers.after(delay, () => {
+        this.#ladder.delete(t);
         this.#safeScan();
-      }, delay);
-      this.#timers.add(t);
+      });
+      this.#ladder.add(t);
     }
   }
 
@@ -108,10 +113,10 @@ export class DeviceService {
       this.manager.scan();
       // A device waiting to settle or for sysfs changes nothing ALSA would announce: look again soon.
       if (this.manager.waiting && !this.#recheck) {
-        this.#recheck = setTimeout(() => {
+        this.#recheck = this.opts.timers.after(RECHECK_MS, () => {
           this.#recheck = undefined;
           this.#safeScan();
-        }, RECHECK_MS);
+        });
       }
     } catch (e) {
       // A scan that fails (ALSA hiccup during unplug) is retried by the next poll.

@@ -33,3 +33,8 @@ export interface TimedMidiMessage {
   readonly timeMs: number;
   readonly message: MidiMessage;
 }
+
+const CLOCK_TYPES: ReadonlySet<MidiMessageType> = new Set(['clock', 'start', 'stop', 'continue', 'songPosition']);
+
+/** True for what a clock follower takes: Clock, Start, Continue, Stop and Song Position. */
+export const isClockMessage = (m: MidiMessage): boolean => CLOCK_TYPES.has(m.type);

@@ -73,6 +73,8 @@ export type EngineAction =
   | { readonly kind: 'cancel'; readonly tag: string; readonly fromMs: Milliseconds }
   | { readonly kind: 'exchange'; readonly exchange: Exchange }
   | { readonly kind: 'state'; readonly state: EngineState }
+  /** A response that would have been ready late moved on by whole bars. */
+  | { readonly kind: 'slip'; readonly voice: string; readonly bars: number }
   | {
       readonly kind: 'log';
       readonly level: 'debug' | 'info' | 'warn';

@@ -15,7 +15,7 @@ export type Control =
   | { readonly kind: 'mutate' }
   | { readonly kind: 'loopResponse'; readonly on: boolean }
   | { readonly kind: 'set'; readonly params: Partial<Omit<PerformParams, 'voices'>> }
-  | { readonly kind: 'voice'; readonly index: number; readonly settings: Partial<VoiceSettings> };
+  | { readonly kind: 'voice'; readonly voice: string; readonly settings: Partial<Omit<VoiceSettings, 'name'>> };
 
 export interface EngineOptions {
   readonly view: TimelineView;
@@ -128,7 +128,7 @@ export class PerformanceEngine {
         this.#params = { ...this.#params, ...c.params };
         break;
       case 'voice': {
-        const voices = this.#params.voices.map((v, i) => (i === c.index ? { ...v, ...c.settings } : v));
+        const voices = this.#params.voices.map((v) => (v.name === c.voice ? { ...v, ...c.settings } : v));
         this.#params = { ...this.#params, voices };
         break;
       }

@@ -30,6 +30,19 @@ export const gridGroove: Groove = {
 };
 const GRID_VELOCITY = 100;
 
+/**
+ * The box's swing and volume on top of a groove: off-beat 16ths move later within their 8th
+ * (50% straight, 66.7% a triplet shuffle), and velocities scale by `volume` percent.
+ */
+export function playFeel(hits: readonly FeltHit[], feel: { readonly swing: number; readonly volume: number }): FeltHit[] {
+  const swingSteps = (feel.swing - 50) / 50;
+  return hits.map((h) => ({
+    ...h,
+    velocity: Math.max(1, Math.min(127, Math.round((h.velocity * feel.volume) / 100))),
+    offsetSteps: h.step % 2 === 1 ? h.offsetSteps + swingSteps : h.offsetSteps,
+  }));
+}
+
 /** What `perform.groove` / `--groove` choose: the model's learned feel, the caller's, or none. */
 export type GrooveSetting = 'learned' | 'call' | 'off';
 

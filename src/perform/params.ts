@@ -1,4 +1,5 @@
 import type { Role } from '../devices/roles.js';
+import type { GrooveSetting } from './groove.js';
 
 /** How voices take turns. */
 export type PerformMode = 'answer' | 'chain' | 'loop';
@@ -12,6 +13,10 @@ export interface VoiceSettings {
   /** 0-based MIDI channel (9 = GM drums). */
   readonly channel: number;
   readonly temperature: number;
+  /** Sample from the k likeliest events only; 0 = off. */
+  readonly topK: number;
+  /** Sample from the likeliest events holding this much probability; 1 = off. */
+  readonly topP: number;
   readonly beamSize: number;
 }
 
@@ -43,6 +48,12 @@ export interface PerformParams {
   readonly carryState: boolean;
   /** Repeat the last response until toggled, panicked or played over. */
   readonly loopResponse: boolean;
+  /** Whose feel the answers take: the model's learned groove, the caller's, or the straight grid. */
+  readonly groove: GrooveSetting;
+  /** Where the off-beat 16ths of an answer fall within their 8th, in percent: 50 straight, 66.7 a triplet shuffle. */
+  readonly swing: number;
+  /** The answers' velocities scaled, in percent. */
+  readonly volume: number;
   /** Note length of a generated hit, in 16th steps. */
   readonly gateSteps: number;
   /** Generation cost assumed before any has been measured, per step fed or generated. */
@@ -58,6 +69,8 @@ export const DEFAULT_VOICE: VoiceSettings = {
   role: 'response',
   channel: 9,
   temperature: 1,
+  topK: 0,
+  topP: 1,
   beamSize: 1,
 };
 
@@ -70,17 +83,12 @@ export const DEFAULT_PARAMS: PerformParams = {
   safetyMs: 30,
   carryState: true,
   loopResponse: false,
+  groove: 'learned',
+  swing: 50,
+  volume: 100,
   gateSteps: 0.5,
   initialMsPerStep: 2,
   seed: 1,
   loopGuard: { minHitsPerBar: 2, maxHitsPerBar: 40, retries: 2, turnsPerRecording: 8 },
   voices: [DEFAULT_VOICE],
 };
-
-/** Magenta's knob curve: CC 0..127 maps to temperature 0.1..2.0. */
-export function temperatureFromCc(value: number): number {
-  const v = Math.max(0, Math.min(127, value));
-  return 0.1 + (v / 127) * 1.9;
-}
-
-export const clampInt = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, Math.round(v)));

@@ -2,13 +2,13 @@ import type { Milliseconds } from '../clock/units.js';
 import type { PlacedHit } from './call-capture.js';
 import type { EngineAction, EngineStats, Exchange, RecordedTurn, TimelineView } from './engine-types.js';
 import type { GenerationResult, GeneratorState, ResponseGenerator } from './generator-port.js';
-import { gridHitsOf, type Groove } from './groove.js';
+import { gridGroove, gridHitsOf, playFeel, type Groove } from './groove.js';
 import type { PerformParams } from './params.js';
 import { barSpan, barTime, hitsPerBar, recordedNotes, repeatTurn, scheduleHits, sendsOf, silenceTurn, type Turn } from './turn.js';
 
 /** What the engine needs to know about a model (the generator itself lives in the shell). */
 export type ModelInfo = Pick<ResponseGenerator, 'name' | 'classOf' | 'classPitches'> & {
-  /** The feel learned with this model; absent = the pipeline's default groove. */
+  /** The feel learned with this model (used while `groove` is 'learned'); absent = the pipeline's default groove. */
   readonly groove?: Groove;
 };
 
@@ -127,10 +127,12 @@ export class ResponsePipeline {
     if (slipped > 0) {
       this.ctx.stats.slips++;
       this.ctx.stats.slippedBars += slipped;
+      out.push({ kind: 'slip', voice: voice.name, bars: slipped });
       out.push({ kind: 'log', level: 'warn', msg: 'response slipped', fields: { voice: voice.name, bars: slipped, generationMs: Math.round(finishedAtMs - startedAtMs), slips: this.ctx.stats.slips } });
     }
     if (p.carryState) this.#state.set(voice.name, result.state);
-    const felt = (model.groove ?? this.ctx.groove).apply(gridHitsOf(result.events, model.classPitches), pending.draft.feel, (x) => model.classOf(x), view.stepsPerBar);
+    const groove = p.groove === 'off' ? gridGroove : p.groove === 'learned' && model.groove ? model.groove : this.ctx.groove;
+    const felt = playFeel(groove.apply(gridHitsOf(result.events, model.classPitches), pending.draft.feel, (x) => model.classOf(x), view.stepsPerBar), p);
     const notes = scheduleHits(felt, startBar, view, p.gateSteps);
     const turn: Turn = { tag: `turn${++this.#turnCount}`, voice: voice.name, role: voice.role, channel: voice.channel, startBar, bars: pending.bars, notes, ...barSpan(startBar, pending.bars, view) };
     if (pending.purpose !== 'loop' && pending.purpose !== 'chain') {

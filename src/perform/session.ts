@@ -31,6 +31,10 @@ export interface SessionOptions {
   readonly notes?: TimedNoteSink;
   readonly onExchange: (exchange: Exchange) => void;
   readonly onState?: (state: EngineState) => void;
+  /** A response slipped by `bars` whole bars. */
+  readonly onSlip?: (voice: string, bars: number) => void;
+  /** A generation finished: which model, how many steps it fed and generated, and what it cost. */
+  readonly onGenerated?: (info: { readonly model: string; readonly steps: number; readonly ms: number }) => void;
   readonly log: PerformLog;
   /**
    * On a virtual clock a generation takes no time; this says how long it should be taken
@@ -135,6 +139,9 @@ export class PerformanceSession {
         case 'state':
           this.opts.onState?.(a.state);
           break;
+        case 'slip':
+          this.opts.onSlip?.(a.voice, a.bars);
+          break;
         case 'log':
           log[a.level](a.fields, a.msg);
           break;
@@ -154,6 +161,7 @@ export class PerformanceSession {
       const cost = this.opts.generationCostMs?.(request) ?? measured;
       const finished = ms(started + Math.max(cost, measured));
       this.opts.log.debug({ id, model, steps: request.steps, generationMs: Math.round(cost * 10) / 10 }, 'generated');
+      this.opts.onGenerated?.({ model, steps: request.primer.length + request.steps, ms: cost });
       scheduler.callAt(finished, () => this.#apply(engine.generated(id, result, started, finished)), Priority.transport);
     } catch (e) {
       this.#apply(engine.generationFailed(id, e as Error, this.#now()));

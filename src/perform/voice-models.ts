@@ -52,10 +52,11 @@ function readGroove(dir: string, seed: number, log: ModelLog): Groove | undefine
 /**
  * Loads a voice's model with its groove. `thread: 'worker'` (the box) runs inference in a
  * worker thread; 'inline' (offline respond, tests) runs it here. No trained model found: a
- * small model with seeded random weights stands in, loudly labelled, so the box still boots.
+ * small model with seeded random weights stands in, loudly labelled, so the box still boots
+ * (`forcePlaceholder`: the caller found the named model unusable).
  */
-export async function loadVoiceModel(name: string, log: ModelLog, seed = 1, thread: 'worker' | 'inline' = 'inline'): Promise<LoadedVoiceModel> {
-  const dir = resolveModelDir(name);
+export async function loadVoiceModel(name: string, log: ModelLog, seed = 1, thread: 'worker' | 'inline' = 'inline', forcePlaceholder = false): Promise<LoadedVoiceModel> {
+  const dir = forcePlaceholder ? undefined : resolveModelDir(name);
   const placeholder = dir === undefined;
   if (placeholder) log.warn({ model: name, looked: [name, SHIPPED_MODELS_DIR] }, 'no trained model found: using an UNTRAINED placeholder (random weights)');
   const source: ModelSource = dir === undefined ? { kind: 'placeholder', seed } : { kind: 'dir', dir };

@@ -1,63 +1,48 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
+import { resolveKeyed } from './config-keys.js';
+import { isCcTarget } from '../control/cc-map.js';
+import { parameterShape, defaultsOf } from '../control/parameter-schema.js';
+import type { ParameterState, ParameterValues } from '../control/parameter-store.js';
+import { GLOBAL_PARAMETERS, VOICE_PARAMETERS, type ParameterValue } from '../control/parameters.js';
 
 const role = z.union([
   z.enum(['human', 'response', 'clock-in', 'clock-out', 'thru']),
   z.templateLiteral(['voice:', z.string()]),
 ]);
 
-const bars = (lo: number, hi: number, dflt: number) => z.number().int().min(lo).max(hi).default(dflt);
-const cc = (dflt: number) => z.number().int().min(0).max(119).default(dflt);
+const cc = z.number().int().min(0).max(119);
 
-/** `[perform]`: the call-and-response engine, its voices, knobs-as-CC and recordings. */
+/**
+ * Controller numbers: the three buttons, `state_out` (what the box reports to the pad), and
+ * any registry parameter, as `name` (a voice parameter: the first voice) or `name@VOICE`.
+ * These defaults are Magenta's interface's controls, on controllers free in GM.
+ */
+export const DEFAULT_CC_MAP: Readonly<Record<string, number>> = {
+  end_call: 102, panic: 103, mutate: 104, loop_response: 105, min_call_bars: 106, max_call_bars: 107,
+  response_bars: 108, temperature: 109, tempo_bpm: 110, model: 111, mode: 112, state_out: 113,
+};
+
+/** `[perform]`: the registry's parameters (globals here, voice ones per `[[perform.voices]]`) and what no knob changes. */
 const PERFORM_SCHEMA = z
   .object({
-    tempo_bpm: z.number().min(20).max(300).default(120),
-    mode: z.enum(['answer', 'chain', 'loop']).default('answer'),
-    min_call_bars: bars(1, 64, 1),
-    max_call_bars: bars(1, 64, 8),
-    silence_bars: bars(1, 8, 1),
-    /** 0 = as long as the call. */
-    response_bars: bars(0, 64, 0),
-    safety_ms: z.number().min(0).max(500).default(30),
-    carry_state: z.boolean().default(true),
-    /** Feel of the answers: the model's learned groove.json, the caller's own, or off (straight grid). */
-    groove: z.enum(['learned', 'call', 'off']).default('learned'),
-    gate_steps: z.number().gt(0).max(4).default(0.5),
+    ...parameterShape(GLOBAL_PARAMETERS),
     /** Unset: a new seed every boot. */
     seed: z.number().int().optional(),
-    /** Models a model-select knob steps through (names under models/ or folders). */
+    /** Models a model knob steps through (names under models/ or folders). */
     models: z.array(z.string().min(1)).min(1).default(['default']),
     voices: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            model: z.string().min(1).default('default'),
-            role: role.default('response'),
-            /** 1-based, as printed on gear. */
-            channel: z.number().int().min(1).max(16).default(10),
-            temperature: z.number().min(0.1).max(2).default(1),
-            beam: z.number().int().min(1).max(16).default(1),
-          })
-          .strict(),
-      )
+      .array(z.object({ name: z.string().min(1), ...parameterShape(VOICE_PARAMETERS) }).strict())
       .min(1)
-      .default([{ name: 'A', model: 'default', role: 'response', channel: 10, temperature: 1, beam: 1 }]),
-    loop_min_hits_per_bar: z.number().min(0).default(2),
-    loop_max_hits_per_bar: z.number().min(1).default(40),
-    loop_retries: z.number().int().min(0).max(8).default(2),
+      .refine((vs) => new Set(vs.map((v) => v.name)).size === vs.length, { message: 'voice names must differ' })
+      .default([{ name: 'A', ...defaultsOf(VOICE_PARAMETERS) } as never]),
     recordings_max_mb: z.number().min(1).default(256),
     /** A pad note that ends the call (besides the CC), e.g. a spare pad; unset = none. */
     end_call_note: z.number().int().min(0).max(127).optional(),
-    /** Controller numbers (Magenta's interface leaves them to the user; these are free in GM). */
     cc: z
-      .object({
-        end_call: cc(102), panic: cc(103), mutate: cc(104), loop: cc(105), min_listen: cc(106), max_listen: cc(107),
-        response_length: cc(108), temperature: cc(109), tempo: cc(110), model_select: cc(111), mode: cc(112), state_out: cc(113),
-      })
-      .strict()
+      .record(z.string().refine(isCcTarget, { message: 'not a parameter (name or name@VOICE), end_call, panic, mutate or state_out' }), cc)
+      .transform((m) => ({ ...DEFAULT_CC_MAP, ...m }))
       .prefault({}),
   })
   .strict();
@@ -105,7 +90,38 @@ export const SECTION_SCHEMAS = {
 } as const;
 
 type Sections = typeof SECTION_SCHEMAS;
-export type Config = { readonly [K in keyof Sections]: z.infer<Sections[K]> };
+
+/** `[perform]` as the box uses it: the registry's values apart from what no knob changes. */
+export interface PerformConfig {
+  /** Every registry parameter: the globals, and each `[[perform.voices]]` entry's own. */
+  readonly parameters: ParameterState;
+  readonly seed?: number;
+  readonly models: readonly string[];
+  readonly recordings_max_mb: number;
+  readonly end_call_note?: number;
+  /** Controller number by target (see DEFAULT_CC_MAP). */
+  readonly cc: Readonly<Record<string, number>>;
+}
+
+export type Config = { readonly [K in Exclude<keyof Sections, 'perform'>]: z.infer<Sections[K]> } & { readonly perform: PerformConfig };
+
+/** Splits the validated `[perform]` table into registry values and the rest. */
+function performConfig(flat: Record<string, unknown>): PerformConfig {
+  const pick = (from: Record<string, unknown>, names: readonly string[]): ParameterValues =>
+    Object.fromEntries(names.filter((n) => n in from).map((n) => [n, from[n] as ParameterValue]));
+  const voices = flat['voices'] as readonly Record<string, unknown>[];
+  return {
+    parameters: {
+      global: pick(flat, GLOBAL_PARAMETERS.map((p) => p.name)),
+      voices: voices.map((v) => ({ name: String(v['name']), values: pick(v, VOICE_PARAMETERS.map((p) => p.name)) })),
+    },
+    ...(flat['seed'] === undefined ? {} : { seed: flat['seed'] as number }),
+    models: flat['models'] as string[],
+    recordings_max_mb: flat['recordings_max_mb'] as number,
+    ...(flat['end_call_note'] === undefined ? {} : { end_call_note: flat['end_call_note'] as number }),
+    cc: flat['cc'] as Record<string, number>,
+  };
+}
 
 /** A config problem with the file and the dotted key path it is at. */
 export interface ConfigProblem {
@@ -119,30 +135,34 @@ export interface LoadedConfig {
   readonly problems: readonly ConfigProblem[];
 }
 
+function defaultSections(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(SECTION_SCHEMAS).map(([k, schema]) => [k, schema.parse({})]));
+}
+
+const finish = (sections: Record<string, unknown>): Config =>
+  ({ ...sections, perform: performConfig(sections['perform'] as Record<string, unknown>) }) as unknown as Config;
+
 function defaults(): Config {
-  return Object.fromEntries(
-    Object.entries(SECTION_SCHEMAS).map(([k, schema]) => [k, schema.parse({})]),
-  ) as unknown as Config;
+  return finish(defaultSections());
 }
 
 /** Validates already-parsed TOML; `file` only names the place in problems. */
 export function resolveConfig(raw: unknown, file: string): LoadedConfig {
-  const config: Record<string, unknown> = { ...defaults() };
+  const config = defaultSections();
   const problems: ConfigProblem[] = [];
-  if (typeof raw !== 'object' || raw === null) return { config: config as Config, problems };
+  if (typeof raw !== 'object' || raw === null) return { config: finish(config), problems };
+  const report = (path: readonly string[], message: string): void => void problems.push({ file, path: path.join('.'), message });
   for (const [section, value] of Object.entries(raw)) {
     const schema = SECTION_SCHEMAS[section as keyof Sections] as z.ZodType | undefined;
-    if (!schema) {
-      problems.push({ file, path: section, message: `unknown section [${section}]` });
-      continue;
+    if (!schema) report([section], `unknown section [${section}]`);
+    else {
+      // Key by key first; what is left is what only the whole section can judge.
+      const whole = schema.safeParse(resolveKeyed(schema, value, [section], report));
+      if (whole.success) config[section] = whole.data;
+      else for (const issue of whole.error.issues) report([section, ...issue.path.map(String)], `${issue.message} (section on its defaults)`);
     }
-    const result = schema.safeParse(value);
-    if (result.success) config[section] = result.data;
-    else
-      for (const issue of result.error.issues)
-        problems.push({ file, path: [section, ...issue.path.map(String)].join('.'), message: issue.message });
   }
-  return { config: config as Config, problems };
+  return { config: finish(config), problems };
 }
 
 /** Loads antiphon.toml. A missing file means defaults; a broken one means defaults plus a problem. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { nodeTimers, type Timers } from '../clock/timers.js';
 import { AlsaMidiBackend } from '../devices/alsa-backend.js';
 import {
   CombinedHotplugSource,
@@ -19,6 +20,10 @@ export interface Hardware {
   readonly usb: SysfsUsbIdentityReader;
   /** Opens the DIN MIDI UART; a missing one is DinMidiPort's to log and retry. */
   readonly serial: SerialPortOpener;
+  /** The clock device input is stamped with (the backend's), in ms. */
+  readonly now: () => number;
+  /** Housekeeping timers: device polls and retries. */
+  readonly timers: Timers;
   /** Parts that fell back to a stand-in, each with the reason, for the log and the demo banner. */
   readonly missing: readonly string[];
 }
@@ -52,5 +57,5 @@ export function openHardware(): Hardware {
     missing.push(`/dev/snd watch: ${(e as Error).message}`);
   }
   const hotplug = new CombinedHotplugSource(sources);
-  return { backend, hotplug, usb: new SysfsUsbIdentityReader(), serial: new NodeSerialPortOpener(), missing };
+  return { backend, hotplug, usb: new SysfsUsbIdentityReader(), serial: new NodeSerialPortOpener(), now: () => performance.now(), timers: nodeTimers, missing };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BoxClock } from '../../src/cli/box-clock.js';
+import { BoxClock } from '../../src/box/box-clock.js';
 import { ClockOutputThread } from '../../src/clock/clock-output-thread.js';
 import { Scheduler } from '../../src/clock/scheduler.js';
 import { hrtimeClock } from '../../src/clock/time-source.js';

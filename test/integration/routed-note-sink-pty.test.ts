@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync } from 'node:fs';
-import { RoutedNoteSink } from '../../src/cli/routed-note-sink.js';
+import { RoutedNoteSink } from '../../src/box/routed-note-sink.js';
 import { ClockOutputThread } from '../../src/clock/clock-output-thread.js';
 import { virtualScheduler } from '../../src/clock/testing.js';
 import { hrtimeClock } from '../../src/clock/time-source.js';

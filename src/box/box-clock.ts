@@ -8,7 +8,7 @@ import { DinMidiPort, type DinLog } from '../devices/din/din-midi-port.js';
 import type { Role } from '../devices/roles.js';
 import type { SerialPortOpener } from '../devices/serial/serial-port.js';
 import { encodeMessage } from '../midi/encoder.js';
-import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
+import { isClockMessage, type MidiMessage, type TimedMidiMessage } from '../midi/message.js';
 import type { TimelineView } from '../perform/engine-types.js';
 import { masterClockTimeline } from '../perform/timeline-view.js';
 import type { NoteRoute } from './routed-note-sink.js';
@@ -43,10 +43,6 @@ const STOP = Uint8Array.of(0xfc);
 
 /** Why the song timeline jumped: the box began following, or the followed clock's transport moved. */
 export type TimelineJump = 'follow' | 'start' | 'continue' | 'stop';
-const CLOCK_TYPES = new Set<MidiMessage['type']>(['clock', 'start', 'stop', 'continue', 'songPosition']);
-
-/** True for the messages a clock follower takes: F8, FA, FB, FC and F2. */
-export const isClockMessage = (m: MidiMessage): boolean => CLOCK_TYPES.has(m.type);
 
 /**
  * The box's clock wiring: one ClockService (lead, follow, or auto) fed by clock-in devices

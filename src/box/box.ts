@@ -1,0 +1,289 @@
+import { join } from 'node:path';
+import { ClockOutputThread } from '../clock/clock-output-thread.js';
+import { Priority, type Scheduler } from '../clock/scheduler.js';
+import { ticks } from '../clock/units.js';
+import { CcMap } from '../control/cc-map.js';
+import { isParameterCommand, type BoxCommand } from '../control/commands.js';
+import { ParameterCommandError, ParameterStore, type ParameterChange } from '../control/parameter-store.js';
+import type { ConnectedDevice } from '../devices/device-manager.js';
+import { DeviceService } from '../devices/device-service.js';
+import { RoleBook } from '../devices/roles.js';
+import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
+import type { Exchange } from '../perform/engine-types.js';
+import { ExchangeRecorder } from '../record/recorder.js';
+import type { Config } from '../system/config.js';
+import type { Hardware } from '../system/hardware.js';
+import type { Logger } from '../system/log.js';
+import { BoxClock } from './box-clock.js';
+import { reduceSnapshot } from './box-state.js';
+import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot, ClockStatus } from './bus-types.js';
+import { routeInput, type InputRules } from './input-router.js';
+import { loadVoices, type LoadedVoices, type ModelLoader } from './voices.js';
+import { PerformanceCore } from './performance-core.js';
+import { NoteOutputs } from './note-outputs.js';
+
+/** The engine state as Magenta's interface reports it on the state CC. */
+const STATE_CC = { idle: 0, listening: 1, responding: 2 } as const;
+
+/** Everything the box is built from. The CLI passes real parts; a test passes simulators and a virtual clock. */
+export interface BoxParts {
+  readonly hardware: Hardware;
+  readonly scheduler: Scheduler;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly loadModel: ModelLoader;
+  readonly seed: number;
+  /** `realtime`: notes and clock leave from SCHED_FIFO threads (the box); `none`: the scheduler sends them (tests). */
+  readonly outputThreads: 'realtime' | 'none';
+  /** Converts a device input stamp (hardware.now) to the scheduler's clock. */
+  readonly inputToSchedulerMs: (deviceMs: number) => number;
+  /** Config problems found at load, shown as warnings on the bus. */
+  readonly configProblems?: readonly { readonly path: string; readonly message: string }[];
+}
+
+/**
+ * The assembled box: devices, clock, models, the performance engine and the recorder, behind
+ * one bus. Built only from injected parts, so the whole box runs on virtual time in a test.
+ */
+export class Box implements BoxBus {
+  readonly clock: BoxClock;
+  readonly devices: DeviceService;
+  readonly #parts: BoxParts;
+  readonly #params: ParameterStore;
+  readonly #rules: InputRules;
+  readonly #listeners = new Set<(e: BoxEvent) => void>();
+  readonly #threads: ClockOutputThread[] = [];
+  readonly #outputs: NoteOutputs;
+  readonly #recorder: ExchangeRecorder;
+  #state: BoxSnapshot;
+  #core: PerformanceCore | undefined;
+  #voices: LoadedVoices | undefined;
+  #stopped = false;
+
+  constructor(parts: BoxParts) {
+    this.#parts = parts;
+    const { config, hardware, scheduler, log } = parts;
+    const perform = config.perform;
+    const models = [...new Set([...perform.models, ...perform.parameters.voices.map((v) => String(v.values['model']))])];
+    this.#params = new ParameterStore(perform.parameters, { models });
+    this.#rules = { cc: new CcMap(perform.cc), endCallNote: perform.end_call_note };
+    const usbThread = parts.outputThreads === 'realtime' && hardware.backend.kind === 'alsa' ? this.#thread('usb') : undefined;
+    const dinThread = parts.outputThreads === 'realtime' && config.din.enabled ? this.#thread('din') : undefined;
+    this.devices = new DeviceService({
+      ...hardware, roles: new RoleBook(config.devices.roles), pollMs: config.devices.poll_ms, ignore: config.devices.ignore, log,
+      listener: {
+        message: (d, t) => this.#deviceInput(d, t),
+        attached: (d) => this.#outputs.attach(d),
+        detached: (d) => this.#outputs.detach(d),
+        rolesChanged: (d) => this.#rolesChanged(d),
+      },
+    });
+    this.clock = new BoxClock({
+      scheduler, ...(dinThread ? { clockThread: dinThread } : {}), threadedUsbOut: (d) => this.#outputs.clockOut(d), clock: config.clock, din: config.din,
+      tempoBpm: Number(this.#params.get('tempo_bpm')), devices: () => this.devices.manager.devices(), serial: hardware.serial, log,
+      toSchedulerMs: parts.inputToSchedulerMs,
+      onDinHuman: (t) => this.#input(['human'], t.message, t.timeMs, 'din'),
+    });
+    this.#outputs = new NoteOutputs({ scheduler, log, usbThread, dinThread, clock: this.clock, devices: () => this.devices.manager.devices(), sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source) });
+    this.#recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: perform.recordings_max_mb * 1024 * 1024, log });
+    // The pad's own state light: Magenta's interface reports the engine state on a CC.
+    const stateOut = this.#rules.cc.stateOut;
+    if (stateOut !== undefined)
+      this.subscribe((e) => e.kind === 'engine' && this.#outputs.sendToRole('human', { type: 'controlChange', channel: 0, controller: stateOut, value: STATE_CC[e.state] }, 'engine'));
+    this.#state = {
+      parameters: this.#params.state, engine: 'idle', stats: { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 },
+      clock: this.#clockStatus(), devices: [], models, call: [], lastExchange: undefined, generation: { lastMs: undefined, msPerStep: undefined }, slips: 0, problems: [], demo: false,
+    };
+  }
+
+  /** Opens devices and the clock, loads the models and starts listening. Resolves when the box can play. */
+  async start(): Promise<void> {
+    const { hardware, log, config, scheduler } = this.#parts;
+    for (const p of this.#parts.configProblems ?? []) this.#problem('warning', 'config', `${p.path}: ${p.message}`);
+    await Promise.all(this.#threads.map((t) => t.ready()));
+    this.devices.start();
+    for (const m of hardware.missing) log.warn({ missing: m }, 'hardware unavailable, continuing without it');
+    this.#voices = await loadVoices(this.#state.models, this.#parts.loadModel, this.#parts.seed, (name, error) => this.#problem('error', 'model', `model '${name}': ${error}`));
+    await this.clock.start();
+    this.clock.service.onSourceChange(() => this.#emit({ kind: 'clock', clock: this.#clockStatus() }));
+    this.clock.onTimelineJump((why) => {
+      log.info({ why }, 'song timeline jumped; engine reset');
+      this.#core?.control({ kind: 'panic' });
+    });
+    this.#core = new PerformanceCore({
+      scheduler, view: this.clock.timeline, voices: this.#voices, params: this.#params.state, seed: this.#parts.seed, log, notes: this.#outputs.sink,
+      send: (role, message, voice) => this.#outputs.sendToRole(role, message, `voice:${voice}`),
+      emit: (e) => this.#emit(e),
+      onExchange: (x) => this.#exchangeConfirmed(x),
+    });
+    this.#beatsFrom(scheduler.nowMs());
+    this.#emitDevices();
+    const view = this.clock.timeline;
+    log.info({ tempo: view.tempo(), clockSource: this.clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: this.#params.get('mode'), voices: this.#state.parameters.voices.map((v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`), seed: this.#parts.seed, songZeroMonoMs: view.timeOfTick(ticks(0)) }, 'antiphon started');
+    if (!this.#hasHuman()) this.#setDemo(true);
+  }
+
+  /** The drum class of `pitch` under `model` (-1 when unknown): for printing grids. */
+  classOf(model: string, pitch: number): number {
+    return this.#voices?.infos.get(model)?.classOf(pitch) ?? -1;
+  }
+
+  /** True while no model was found and seeded random weights stand in. */
+  get placeholderModel(): boolean {
+    return this.#voices?.placeholder ?? false;
+  }
+
+  dispatch(command: BoxCommand): void {
+    if (this.#stopped) return;
+    this.#emit({ kind: 'command', command });
+    if (!isParameterCommand(command)) {
+      this.#core?.control({ kind: command.kind });
+      return;
+    }
+    let change: ParameterChange | undefined;
+    try {
+      change = this.#params.apply(command);
+    } catch (e) {
+      if (!(e instanceof ParameterCommandError)) throw e;
+      this.#problem('warning', 'command', e.message);
+      return;
+    }
+    if (!change) return;
+    if (change.param === 'tempo_bpm' && !this.clock.setTempo(Number(change.value))) this.#parts.log.info({ bpm: change.value }, 'tempo ignored: following an external clock');
+    this.#core?.parameterChanged(change);
+    this.#emit({ kind: 'parameter', change, source: command.source });
+    if (change.param === 'tempo_bpm') this.#emit({ kind: 'clock', clock: this.#clockStatus() });
+  }
+
+  snapshot(): BoxSnapshot {
+    const stats = this.#core?.stats;
+    return stats ? { ...this.#state, stats: { ...stats } } : this.#state;
+  }
+
+  subscribe(listener: (event: BoxEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Panic (note-offs on every output), then closes everything. Recordings in flight are finished first. */
+  async stop(): Promise<{ recordings: number; recordingFailures: number; sendTiming: object }> {
+    if (this.#stopped) return { recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures, sendTiming: {} };
+    this.#stopped = true;
+    this.#setDemo(false);
+    this.#core?.control({ kind: 'panic' });
+    this.#core?.stop();
+    this.devices.manager.releaseAll();
+    const sendTiming = this.#outputs.timing();
+    this.#parts.scheduler.cancel('box-beat');
+    // The threads write the panic's note-offs before they exit, and DIN's fd closes after that.
+    const threadsDone = Promise.all(this.#threads.map((t) => t.dispose())).then(() => this.#outputs.closeAll());
+    await Promise.all([this.#recorder.flush(), threadsDone.then(() => this.clock.stop())]);
+    this.devices.stop();
+    this.#voices?.dispose();
+    this.#parts.log.info({ stats: this.#core?.stats, sendTiming, recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures }, 'antiphon stopped');
+    return { recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures, sendTiming };
+  }
+
+  #thread(name: string): ClockOutputThread {
+    const thread = new ClockOutputThread({ realtime: true });
+    const log = this.#parts.log;
+    thread.onPriority((ok, detail) => (ok ? log.info({ thread: name }, 'output thread runs SCHED_FIFO') : log.warn({ thread: name, detail }, 'output thread stays at normal priority')));
+    this.#threads.push(thread);
+    return thread;
+  }
+
+  #deviceInput(device: ConnectedDevice, timed: TimedMidiMessage): void {
+    if (this.clock.deviceMessage(device, timed)) return;
+    this.#input(device.roles, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
+  }
+
+  /** One message from a device (or DIN) with its roles, at a time on the scheduler's clock. */
+  #input(roles: ConnectedDevice['roles'], message: MidiMessage, atMs: number, from: string): void {
+    for (const r of routeInput(roles, message, this.#rules)) {
+      if (r.kind === 'thru') {
+        this.devices.manager.sendToRole('thru', r.message, from);
+        if (from !== 'din') this.clock.sendToDin('thru', r.message);
+      } else if (r.kind === 'command') this.dispatch(r.command);
+      else if (r.kind === 'hit' && this.#core) {
+        if (this.#state.demo && from === 'din') this.#setDemo(false);
+        const at = Math.min(this.#parts.scheduler.nowMs(), atMs);
+        this.#emit({ kind: 'hit', hit: { pitch: r.pitch, velocity: r.velocity, atMs: at } });
+        this.#core.hit(r.pitch, r.velocity, at);
+      }
+    }
+  }
+
+  #rolesChanged(device: ConnectedDevice): void {
+    this.#emitDevices();
+    if (this.#state.demo && device.roles.includes('human')) this.#setDemo(false);
+  }
+
+  #hasHuman(): boolean {
+    return this.devices.manager.devices().some((d) => d.roles.includes('human'));
+  }
+
+  #setDemo(on: boolean): void {
+    if (this.#state.demo === on || !this.#core) return;
+    if (on) this.#core.startDemo();
+    else this.#core.stopDemo();
+    this.#emit({ kind: 'demo', on });
+  }
+
+  /**
+   * An exchange is confirmed on its response's downbeat, the busiest instant for the
+   * scheduler: announcing and recording it wait half a 16th, between the grid's notes.
+   */
+  #exchangeConfirmed(x: Exchange): void {
+    const view = this.clock.timeline;
+    const downbeat = (x.turns[0]?.startBar ?? 0) * view.stepsPerBar * 6;
+    const { scheduler } = this.#parts;
+    scheduler.callAt(Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + 3))), () => {
+      void this.#recorder.record(x).then((file) => file === undefined && this.#problem('warning', 'recording', `exchange ${x.id} could not be recorded`));
+      this.#emit({ kind: 'exchange', exchange: x });
+      this.#core?.exchanged(x);
+    }, Priority.note, 'exchange-report');
+  }
+
+  /** A beat event on every beat of the timeline, at its own time: LEDs and playheads follow it. */
+  #beatsFrom(fromMs: number): void {
+    const view = this.clock.timeline;
+    const beatTicks = (view.stepsPerBar / 4) * 6;
+    const next = Math.floor(view.tickAt(fromMs as never) / beatTicks + 1e-9) + 1;
+    this.#parts.scheduler.callAt(view.timeOfTick(ticks(next * beatTicks)), (at) => {
+      if (this.#stopped) return;
+      const beatsPerBar = view.stepsPerBar / 4;
+      this.#emit({ kind: 'beat', bar: Math.floor(next / beatsPerBar), beat: next % beatsPerBar, atMs: at });
+      const tempo = view.tempo();
+      if (Math.abs(tempo - this.#state.clock.tempo) >= 0.5) this.#emit({ kind: 'clock', clock: this.#clockStatus() });
+      this.#beatsFrom(at);
+    }, Priority.clock, 'box-beat');
+  }
+
+  #clockStatus(): ClockStatus {
+    const service = this.clock.service;
+    const source = service.source;
+    return { source, mode: service.clockMode, tempo: Math.round(this.clock.timeline.tempo() * 10) / 10, locked: source === 'external' };
+  }
+
+  #emitDevices(): void {
+    const devices = this.devices.manager.devices().map((d) => ({ identity: d.found.identity, name: d.found.description.clientName, roles: d.roles }));
+    this.#emit({ kind: 'devices', devices });
+  }
+
+  #problem(level: BoxProblem['level'], code: BoxProblem['code'], message: string): void {
+    (level === 'error' ? this.#parts.log.error.bind(this.#parts.log) : this.#parts.log.warn.bind(this.#parts.log))({ code }, message);
+    this.#emit({ kind: 'problem', problem: { level, code, message, atMs: this.#parts.scheduler.nowMs() } });
+  }
+
+  #emit(event: BoxEvent): void {
+    this.#state = reduceSnapshot(this.#state, event);
+    for (const listen of this.#listeners) {
+      try {
+        listen(event);
+      } catch (e) {
+        // A display that throws must not stop the music or the other subscribers.
+        this.#parts.log.error({ err: (e as Error).message, event: event.kind }, 'bus subscriber failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { ResponseGenerator } from '../perform/generator-port.js';
+import type { ModelInfo } from '../perform/response-pipeline.js';
+import type { LoadedVoiceModel } from '../perform/voice-models.js';
+
+/**
+ * Loads a model by name (a folder under models/ or a path). `placeholder` asks for the
+ * seeded untrained stand-in, used when the named model cannot be loaded.
+ */
+export type ModelLoader = (name: string, seed: number, placeholder?: boolean) => Promise<LoadedVoiceModel>;
+
+/** The box's loaded models: generators for the shell, infos for the engine. */
+export interface LoadedVoices {
+  readonly generators: ReadonlyMap<string, ResponseGenerator>;
+  readonly infos: ReadonlyMap<string, ModelInfo>;
+  /** True when any voice plays an untrained placeholder. */
+  readonly placeholder: boolean;
+  /** The slowest measured generation cost per step, for the engine's first decision. */
+  readonly slowestMsPerStep: number;
+  dispose(): void;
+}
+
+/**
+ * Loads every named model. One that fails (a corrupt checkpoint, a missing folder) is
+ * reported and replaced by the placeholder, so the box still boots and plays.
+ */
+export async function loadVoices(names: readonly string[], load: ModelLoader, seed: number, failed: (name: string, error: string) => void): Promise<LoadedVoices> {
+  const generators = new Map<string, ResponseGenerator>();
+  const infos = new Map<string, ModelInfo>();
+  let placeholder = false;
+  let slowest = 0;
+  for (const name of names) {
+    let loaded: LoadedVoiceModel;
+    try {
+      loaded = await load(name, seed);
+    } catch (e) {
+      failed(name, (e as Error).message);
+      loaded = await load(name, seed, true);
+    }
+    placeholder ||= loaded.placeholder;
+    slowest = Math.max(slowest, loaded.msPerStep ?? 0);
+    const g = loaded.generator;
+    generators.set(name, g);
+    infos.set(name, { name: g.name, classOf: (p) => g.classOf(p), classPitches: g.classPitches, ...(loaded.groove ? { groove: loaded.groove } : {}) });
+  }
+  return {
+    generators, infos, placeholder, slowestMsPerStep: slowest,
+    dispose: () => {
+      for (const g of generators.values()) g.dispose();
+    },
+  };
+}

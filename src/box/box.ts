@@ -21,6 +21,8 @@ import { routeInput, type InputRules } from './input-router.js';
 import { loadVoices, type LoadedVoices, type ModelLoader } from './voices.js';
 import { PerformanceCore } from './performance-core.js';
 import { NoteOutputs } from './note-outputs.js';
+import { surfaceContext, startSurfaces, stopSurfaces } from './surfaces.js';
+import type { BoxSurface } from './surface.js';
 
 /** The engine state as Magenta's interface reports it on the state CC. */
 const STATE_CC = { idle: 0, listening: 1, responding: 2 } as const;
@@ -37,6 +39,8 @@ export interface BoxParts {
   readonly outputThreads: 'realtime' | 'none';
   /** Converts a device input stamp (hardware.now) to the scheduler's clock. */
   readonly inputToSchedulerMs: (deviceMs: number) => number;
+  /** Control surfaces to start once the box can play (panel, Push 2, page, synth). */
+  readonly surfaces?: readonly BoxSurface[];
   /** Config problems found at load, shown as warnings on the bus. */
   readonly configProblems?: readonly { readonly path: string; readonly message: string }[];
 }
@@ -52,6 +56,9 @@ export class Box implements BoxBus {
   readonly #params: ParameterStore;
   readonly #rules: InputRules;
   readonly #listeners = new Set<(e: BoxEvent) => void>();
+  readonly #inputListeners = new Set<(d: ConnectedDevice, t: TimedMidiMessage) => void>();
+  readonly #deviceListeners = new Set<() => void>();
+  #surfaces: readonly BoxSurface[] = [];
   readonly #threads: ClockOutputThread[] = [];
   readonly #outputs: NoteOutputs;
   readonly #recorder: ExchangeRecorder;
@@ -74,7 +81,11 @@ export class Box implements BoxBus {
       listener: {
         message: (d, t) => this.#deviceInput(d, t),
         attached: (d) => this.#outputs.attach(d),
-        detached: (d) => this.#outputs.detach(d),
+        detached: (d) => {
+          this.#outputs.detach(d);
+          this.#emitDevices();
+          for (const listen of this.#deviceListeners) listen();
+        },
         rolesChanged: (d) => this.#rolesChanged(d),
       },
     });
@@ -121,6 +132,11 @@ export class Box implements BoxBus {
     const view = this.clock.timeline;
     log.info({ tempo: view.tempo(), clockSource: this.clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: this.#params.get('mode'), voices: this.#state.parameters.voices.map((v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`), seed: this.#parts.seed, songZeroMonoMs: view.timeOfTick(ticks(0)) }, 'antiphon started');
     if (!this.#hasHuman()) this.#setDemo(true);
+    const ctx = surfaceContext({
+      bus: this, scheduler, timers: hardware.timers, log, devices: () => this.devices.manager.devices(),
+      inputListeners: this.#inputListeners, deviceListeners: this.#deviceListeners, learn: (c, t) => this.#rules.cc.learn(c, t),
+    });
+    this.#surfaces = await startSurfaces(this.#parts.surfaces ?? [], ctx, (name, error) => this.#problem('error', 'device', `${name}: ${error}`));
   }
 
   /** The drum class of `pitch` under `model` (-1 when unknown): for printing grids. */
@@ -168,6 +184,7 @@ export class Box implements BoxBus {
   /** Panic (note-offs on every output), then closes everything. Recordings in flight are finished first. */
   async stop(): Promise<{ recordings: number; recordingFailures: number; sendTiming: object }> {
     if (this.#stopped) return { recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures, sendTiming: {} };
+    await stopSurfaces(this.#surfaces, this.#parts.log);
     this.#stopped = true;
     this.#setDemo(false);
     this.#core?.control({ kind: 'panic' });
@@ -193,8 +210,8 @@ export class Box implements BoxBus {
   }
 
   #deviceInput(device: ConnectedDevice, timed: TimedMidiMessage): void {
-    if (this.clock.deviceMessage(device, timed)) return;
-    this.#input(device.roles, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
+    if (!this.clock.deviceMessage(device, timed)) this.#input(device.roles, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
+    for (const listen of this.#inputListeners) listen(device, timed);
   }
 
   /** One message from a device (or DIN) with its roles, at a time on the scheduler's clock. */
@@ -215,6 +232,7 @@ export class Box implements BoxBus {
 
   #rolesChanged(device: ConnectedDevice): void {
     this.#emitDevices();
+    for (const listen of this.#deviceListeners) listen();
     if (this.#state.demo && device.roles.includes('human')) this.#setDemo(false);
   }
 

@@ -9,6 +9,7 @@ import type { Config, ConfigProblem } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
 import { renderExchange } from './drum-grid.js';
+import { openSurfaces } from './surfaces.js';
 
 export interface BoxOptions {
   /** Stop after this many ms (tests, demos); undefined runs until SIGINT/SIGTERM. */
@@ -29,6 +30,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     hardware: hw, scheduler, config, log, seed: config.perform.seed ?? randomInt(1, 2 ** 31), outputThreads: 'realtime',
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'worker', placeholder),
     inputToSchedulerMs: (t) => t + toSchedulerMs,
+    surfaces: openSurfaces(config, log),
     ...(opts.configProblems ? { configProblems: opts.configProblems } : {}),
   });
   box.subscribe((e) => {

@@ -1,0 +1,14 @@
+import type { BoxSurface } from '../box/surface.js';
+import type { Config } from '../system/config.js';
+import type { Logger } from '../system/log.js';
+
+/**
+ * The composition root for control surfaces: the only place that picks real ones. Each
+ * surface decides from its own config section whether it runs; a missing device is its
+ * own business (Push 2 absent: nothing runs, nothing errors).
+ */
+export function openSurfaces(config: Config, log: Logger): BoxSurface[] {
+  void config;
+  void log;
+  return [];
+}

@@ -5,8 +5,8 @@ import { MasterClock } from './master-clock.js';
 import type { MidiOut } from './midi-out.js';
 import { Priority, type Scheduler } from './scheduler.js';
 import type { TransportState } from './transport.js';
-import type { Beats, Bpm, Meter, Milliseconds, Ticks } from './units.js';
-import { ms, steps, ticks, ticksFromBeats } from './units.js';
+import type { Bpm, Meter, Milliseconds, Ticks } from './units.js';
+import { ms, steps, ticks } from './units.js';
 
 /** auto: follow an external clock while one is present, lead otherwise. */
 export type ClockMode = 'auto' | 'internal' | 'external';
@@ -21,33 +21,23 @@ export interface ClockServiceOptions {
   /** Pass incoming clock and transport bytes straight to the clock outputs. */
   readonly thru?: boolean;
   readonly follower?: FollowerOptions;
-  /** How often, while following, to check for a lost clock and release timed notes. */
+  /** How often, while following, to check for a lost clock. */
   readonly watchdogMs?: number;
-}
-
-interface BeatNote {
-  readonly position: Ticks;
-  readonly out: MidiOut;
-  readonly bytes: Uint8Array;
 }
 
 const WATCHDOG_TAG = 'clock-watchdog';
 
 /**
- * The box's one clock: the internal master or the external follower, chosen by `mode`, and
- * the "play at beat b" queue the performance engine uses. Notes wait here by song position
- * and move to the scheduler, with an exact time, only when the time of their tick is fixed
- * (the master's committed tick) or about to happen (the follower's prediction), so a tempo
- * change never leaves a queued note at a stale time. When a followed clock is lost in auto
- * mode, the master takes over at the follower's tempo and phase: the band does not hear the
- * handover.
+ * The box's one clock: the internal master or the external follower, chosen by `mode`. The
+ * engine reads song positions' times from it (see masterClockTimeline) and re-times its own
+ * queued notes when they move. When a followed clock is lost in auto mode, the master takes
+ * over at the follower's tempo and phase: the band does not hear the handover.
  */
 export class ClockService {
   readonly master: MasterClock;
   readonly follower: ClockFollower;
   private mode: ClockMode;
   private current: ClockSource;
-  private pending: BeatNote[] = [];
   private readonly sourceListeners: ((source: ClockSource) => void)[] = [];
 
   constructor(
@@ -58,7 +48,6 @@ export class ClockService {
     this.follower = new ClockFollower({ ...options.follower, ...(options.meter ? { meter: options.meter } : {}) });
     this.mode = options.mode ?? 'auto';
     this.current = this.mode === 'external' ? 'external' : 'internal';
-    this.master.onTick(() => this.release());
   }
 
   /** Starts leading (internal, auto) or waiting for an external clock (external). */
@@ -104,15 +93,12 @@ export class ClockService {
     return this.current === 'internal' ? this.master.timeOfPosition(position) : this.follower.timeOfPosition(position);
   }
 
-  /** Play `bytes` on `out` when the song reaches `beat`. */
-  playAtBeat(out: MidiOut, bytes: Uint8Array, beat: Beats): void {
-    this.pending.push({ position: ticksFromBeats(beat), out, bytes });
-    this.release();
-  }
-
-  /** Drops notes not yet released to the scheduler (after Stop, or a new phrase). */
+  /**
+   * @deprecated The note queue it cleared is gone (the engine's PlacedNotes re-times queued
+   * notes); kept only until the box assembly stops calling it.
+   */
   clearPendingNotes(): void {
-    this.pending = [];
+    // Nothing is queued here any more.
   }
 
   /** Feed every clock-relevant message from inputs with the clock-in role. */
@@ -142,7 +128,6 @@ export class ClockService {
       const bytes = encodeMessage(m);
       for (const out of this.options.outputs()) out.send(bytes);
     }
-    if (this.current === 'external') this.release();
   }
 
   private follow(): void {
@@ -179,31 +164,9 @@ export class ClockService {
         this.leadFromFollower();
         return;
       }
-      this.release();
       this.scheduler.callAt(at + period, check, Priority.note, WATCHDOG_TAG);
     };
     this.scheduler.callAt(this.scheduler.nowMs() + period, check, Priority.note, WATCHDOG_TAG);
-  }
-
-  /** Moves notes whose time is settled into the scheduler. */
-  private release(): void {
-    if (this.pending.length === 0) return;
-    const horizon = this.horizon();
-    if (horizon === undefined) return;
-    const keep: BeatNote[] = [];
-    for (const note of this.pending) {
-      const at = this.timeOfPosition(note.position);
-      if (at !== undefined && at <= horizon) this.scheduler.sendAt(note.out, note.bytes, at, Priority.note);
-      else keep.push(note);
-    }
-    this.pending = keep;
-  }
-
-  private horizon(): number | undefined {
-    if (this.current === 'internal') return this.master.nextTickTimeMs;
-    const timeline = this.follower.status(this.scheduler.nowMs()).timeline;
-    // The follower's future is a prediction: release one watchdog period plus a tick ahead.
-    return timeline ? this.scheduler.nowMs() + (this.options.watchdogMs ?? 10) + timeline.periodMs : undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import type { ControlsAt, ModelState, MusicRnn, Primer } from './music-rnn.js';
 import { SeededRandom } from '../util/seeded-random.js';
 import type { SamplingOptions } from './sampling/sample.js';
 import { checkSampling, chooseEvent, logSoftmax } from './sampling/sample.js';
+import type { LogitShaper } from './sampling/shaping.js';
 
 export interface GenerateOptions extends SamplingOptions {
   /** PRNG seed; the same seed, primer and options give the same events. Default 0. */
@@ -10,6 +11,12 @@ export interface GenerateOptions extends SamplingOptions {
   /** State carried over from an earlier exchange: the primer continues it. */
   readonly state?: ModelState;
   readonly controls?: ControlsAt;
+  /**
+   * Biases each generated step's distribution (after the temperature) before an event is
+   * chosen, e.g. toward the call's groove (`callShaper`). Log-likelihoods are then those of
+   * the shaped distribution, the one the answer was drawn from.
+   */
+  readonly shaper?: LogitShaper;
   /** Also return each generated step's softmax (for tests and displays). */
   readonly returnProbabilities?: boolean;
 }
@@ -77,6 +84,7 @@ export function continueEvents(model: MusicRnn, primer: Primer, steps: number, o
   let sum = 0;
   for (let t = 0; t < steps; t++) {
     logSoftmax(state.logits, options.temperature, logProbs);
+    options.shaper?.shape(logProbs, t, events);
     if (options.returnProbabilities) probabilities.push(Float32Array.from(logProbs, Math.exp));
     const e = chooseEvent(logProbs, options, rng);
     events[t] = e;

@@ -15,14 +15,44 @@ export interface LogLikelihood {
   readonly perStep: readonly number[];
 }
 
-export interface GenerationRequest {
+/**
+ * How a voice chooses its answer: every per-voice sampling and shaping setting, in one place.
+ * The engine copies a voice's settings into each GenerationRequest.
+ */
+export interface SamplingSettings {
+  /** Softmax temperature, > 0. */
+  readonly temperature: number;
+  /** 1 = plain sampling; >1 = beam search with this many beams (the likeliest answer). */
+  readonly beamSize: number;
+  /** Sample only from the k likeliest events; 0 = off. */
+  readonly topK: number;
+  /** Sample only from the likeliest events holding this much probability, (0, 1]; 1 = off. */
+  readonly topP: number;
+  /**
+   * Pull toward the call's bar-position profile (which drum it hit where in the bar), as a
+   * prior: 0 = off, 1 = the model times the profile. See src/model/sampling/shaping.ts.
+   */
+  readonly profileWeight: number;
+  /** Pull the answer's hits per step toward the call's: 0 = off; nats per hit per unit log-ratio. */
+  readonly densityWeight: number;
+}
+
+/** What a request without the optional fields means: plain temperature sampling, no shaping. */
+export const SAMPLING_OFF: SamplingSettings = { temperature: 1, beamSize: 1, topK: 0, topP: 1, profileWeight: 0, densityWeight: 0 };
+
+/**
+ * The recommended voice settings, chosen from `antiphon eval MODEL DIR --answers` on the
+ * Groove MIDI Dataset's validation beats (see models/gmd-drums/README.md for the table).
+ */
+export const DEFAULT_SAMPLING: SamplingSettings = { temperature: 1, beamSize: 1, topK: 0, topP: 1, profileWeight: 0, densityWeight: 0 };
+
+export interface GenerationRequest
+  extends Pick<SamplingSettings, 'temperature' | 'beamSize'>,
+    Partial<Omit<SamplingSettings, 'temperature' | 'beamSize'>> {
   /** Drum events (one per 16th, `sum(2**class)`), starting on a bar line. */
   readonly primer: Uint16Array;
   /** How many steps to generate after the primer. */
   readonly steps: number;
-  readonly temperature: number;
-  /** 1 = plain sampling; >1 = beam search with this many beams. */
-  readonly beamSize: number;
   readonly seed: number;
   /** State returned by an earlier generation; absent = start fresh. */
   readonly state?: GeneratorState;

@@ -1,6 +1,7 @@
 import { beamSearch } from '../model/beam-search.js';
 import { continueEvents, feedScored } from '../model/generate.js';
 import type { ModelState, MusicRnn } from '../model/music-rnn.js';
+import { callShaper } from '../model/sampling/shaping.js';
 import type { GenerationRequest, GenerationResult, GeneratorState, LogLikelihood, ResponseGenerator } from './generator-port.js';
 
 interface RnnState extends GeneratorState {
@@ -51,7 +52,13 @@ export class MusicRnnGenerator implements ResponseGenerator {
     const temperature = request.temperature;
     const primerPerStep = new Float64Array(request.primer.length);
     const primerTotal = feedScored(model, state, request.primer, temperature, undefined, primerPerStep);
-    const options = { temperature, seed: request.seed, state };
+    const shaper = callShaper(request.primer, request, model.eventCount, this.#stepsPerBar);
+    const options = {
+      temperature, seed: request.seed, state,
+      ...(request.topK ? { topK: request.topK } : {}),
+      ...(request.topP !== undefined && request.topP < 1 ? { topP: request.topP } : {}),
+      ...(shaper ? { shaper } : {}),
+    };
     const cont =
       request.beamSize > 1
         ? beamSearch(model, { events: [] }, request.steps, { ...options, beamSize: request.beamSize, branchFactor: 2 })

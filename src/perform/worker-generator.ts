@@ -73,7 +73,7 @@ export class WorkerGenerator implements ResponseGenerator {
     const stateHandle = carried && carried.worker === this.#worker ? carried.handle : undefined;
     const message: WorkerRequest = {
       type: 'generate', id,
-      request: { primer: request.primer, steps: request.steps, temperature: request.temperature, beamSize: request.beamSize, seed: request.seed, ...(stateHandle === undefined ? {} : { stateHandle }) },
+      request: { ...samplingOf(request), primer: request.primer, steps: request.steps, seed: request.seed, ...(stateHandle === undefined ? {} : { stateHandle }) },
     };
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -109,6 +109,18 @@ export class WorkerGenerator implements ResponseGenerator {
     this.#worker = spawn({ name: this.name, source: this.source });
     this.#listen(this.#worker);
   }
+}
+
+/** The sampling fields a request sets, and only those (a worker message is structured-cloned). */
+function samplingOf(r: GenerationRequest): Omit<WorkerRequest['request'], 'primer' | 'steps' | 'seed' | 'stateHandle'> {
+  const { temperature, beamSize, topK, topP, profileWeight, densityWeight } = r;
+  return {
+    temperature, beamSize,
+    ...(topK === undefined ? {} : { topK }),
+    ...(topP === undefined ? {} : { topP }),
+    ...(profileWeight === undefined ? {} : { profileWeight }),
+    ...(densityWeight === undefined ? {} : { densityWeight }),
+  };
 }
 
 function firstReply(worker: Worker, name: string): Promise<Extract<WorkerReply, { type: 'ready' }>> {

@@ -9,6 +9,10 @@ export interface WorkerRequest {
     readonly steps: number;
     readonly temperature: number;
     readonly beamSize: number;
+    readonly topK?: number;
+    readonly topP?: number;
+    readonly profileWeight?: number;
+    readonly densityWeight?: number;
     readonly seed: number;
     readonly stateHandle?: number;
   };

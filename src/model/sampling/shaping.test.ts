@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { addBias, callShaper, densityCostPerHit, hitCount, positionProfile, profileBiasTable, ShapingError } from './shaping.js';
+
+const KICK = 1;
+const SNARE = 2;
+const HAT = 4;
+
+/** A 2-bar call on a 4-step bar: kick+hat, hat, snare+hat, hat; the second bar drops the last hat. */
+const CALL = Uint16Array.from([KICK | HAT, HAT, SNARE | HAT, HAT, KICK | HAT, HAT, SNARE | HAT, 0]);
+
+function uniform(n: number): Float64Array {
+  return new Float64Array(n).fill(-Math.log(n));
+}
+
+describe('answer shaping', () => {
+  it('counts the drums in an event', () => {
+    expect([0, 1, 2, 3, 7, 511].map(hitCount)).toEqual([0, 1, 1, 2, 3, 9]);
+  });
+
+  it('profiles the call per bar position with the KT estimate (hits + 1/2) / (bars + 1)', () => {
+    const q = positionProfile(CALL, 4, 3);
+    // position 0: kick 2/2 -> 5/6, snare 0/2 -> 1/6, hat 2/2 -> 5/6
+    expect([...q.slice(0, 3)]).toEqual([2.5 / 3, 0.5 / 3, 2.5 / 3]);
+    // position 3: hat 1 of 2 bars -> 1/2
+    expect(q[3 * 3 + 2]).toBeCloseTo(0.5, 12);
+  });
+
+  it('biases an event by weight times the sum of its drums\' log-odds', () => {
+    const q = positionProfile(CALL, 4, 3);
+    const table = profileBiasTable(q, 4, 3, 8, 2);
+    const ln5 = Math.log(5);
+    expect(table[0]).toBe(0); // silence
+    expect(table[KICK]).toBeCloseTo(2 * ln5, 12);
+    expect(table[SNARE]).toBeCloseTo(-2 * ln5, 12);
+    expect(table[KICK | SNARE | HAT]).toBeCloseTo(2 * ln5, 12);
+    expect(table[3 * 8 + HAT]).toBeCloseTo(0, 12); // hat at position 3: even odds
+  });
+
+  it('charges hits when the answer runs denser than the call and rewards them when sparser', () => {
+    // call rate 0.5 hits/step; 8 hits in 4 steps with 4 prior steps: rate (8 + 2) / 8 = 1.25
+    expect(densityCostPerHit(0.5, 8, 4, 1, 4)).toBeCloseTo(Math.log(2.5), 12);
+    expect(densityCostPerHit(0.5, 0, 4, 2, 4)).toBeCloseTo(2 * Math.log(0.5), 12);
+    expect(densityCostPerHit(0.5, 2, 4, 3, 4)).toBe(0);
+    expect(densityCostPerHit(0, 5, 4, 3, 4)).toBe(0);
+  });
+
+  it('adds a bias and renormalises', () => {
+    const lp = uniform(4);
+    addBias(lp, (e) => (e === 0 ? Math.log(3) : 0));
+    expect([...lp].map(Math.exp)).toEqual([0.5, 1 / 6, 1 / 6, 1 / 6].map((x) => expect.closeTo(x, 12) as unknown as number));
+  });
+
+  it('shapes each generated step at its bar position and from the answer so far', () => {
+    const shaper = callShaper(CALL, { profileWeight: 1, densityWeight: 0 }, 8, 4);
+    expect(shaper).toBeDefined();
+    const lp = uniform(8);
+    shaper?.shape(lp, 0, []); // step 0 of the answer is bar position 0 (the call is 2 whole bars)
+    // kick+hat at position 0: odds 5 * 5; silence: 1; normalised over all 8 events
+    const weights = [1, 5, 1 / 5, 1, 5, 25, 1, 5];
+    const total = weights.reduce((a, b) => a + b, 0);
+    expect(Math.exp(lp[KICK | HAT] ?? 0)).toBeCloseTo(25 / total, 12);
+    const dense = callShaper(CALL, { densityWeight: 1 }, 8, 4);
+    const lp2 = uniform(8);
+    // call: 11 hits in 8 steps; answer so far 3 steps of all drums: (9 + 4 * 11/8) / 7 per step
+    dense?.shape(lp2, 3, [7, 7, 7]);
+    const perHit = Math.log(14.5 / 7 / (11 / 8));
+    expect((lp2[1] ?? 0) - (lp2[0] ?? 0)).toBeCloseTo(-perHit, 12);
+    expect((lp2[7] ?? 0) - (lp2[0] ?? 0)).toBeCloseTo(-3 * perHit, 12);
+  });
+
+  it('is absent when both weights are 0, and refuses negative weights by name', () => {
+    expect(callShaper(CALL, {}, 8, 4)).toBeUndefined();
+    expect(() => callShaper(CALL, { densityWeight: -1 }, 8, 4)).toThrow(ShapingError);
+    expect(() => callShaper(CALL, { profileWeight: Number.NaN }, 8, 4)).toThrow(/profileWeight/);
+  });
+});

@@ -218,8 +218,9 @@ export class Box implements BoxBus {
   #input(roles: ConnectedDevice['roles'], message: MidiMessage, atMs: number, from: string): void {
     for (const r of routeInput(roles, message, this.#rules)) {
       if (r.kind === 'thru') {
-        this.devices.manager.sendToRole('thru', r.message, from);
-        if (from !== 'din') this.clock.sendToDin('thru', r.message);
+        // The device layer echoes a USB human's notes to USB thru itself (it tracks them for unplug).
+        if (from === 'din') this.devices.manager.sendToRole('thru', r.message, from);
+        else this.clock.sendToDin('thru', r.message);
       } else if (r.kind === 'command') this.dispatch(r.command);
       else if (r.kind === 'hit' && this.#core) {
         if (this.#state.demo && from === 'din') this.#setDemo(false);

@@ -81,6 +81,7 @@ export class SimMidiBackend implements MidiBackend {
   readonly #outputHandles = new Map<string, Set<SimOutput>>();
   #nextClient = 20;
   readonly #changeListeners: (() => void)[] = [];
+  readonly #sendListeners = new Map<string, ((bytes: Uint8Array, atMs: number) => void)[]>();
   #disposed = false;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -161,6 +162,11 @@ export class SimMidiBackend implements MidiBackend {
     return port.received.splice(0);
   }
 
+  /** Calls `listener` with every message sent to an output port, at the time it is sent (for timing checks). */
+  onSend(portId: string, listener: (bytes: Uint8Array, atMs: number) => void): void {
+    this.#sendListeners.set(portId, [...(this.#sendListeners.get(portId) ?? []), listener]);
+  }
+
   findPort(clientName: string, direction: 'input' | 'output', portIndex = 0): MidiPortInfo | undefined {
     for (const { info } of this.#ports.values()) {
       if (info.clientName === clientName && info.direction === direction && info.portIndex === portIndex) return info;
@@ -193,6 +199,7 @@ export class SimMidiBackend implements MidiBackend {
         const live = this.#ports.get(portId);
         if (!live) return false;
         live.received.push(bytes);
+        for (const l of this.#sendListeners.get(portId) ?? []) l(bytes, this.now());
         return true;
       },
       () => handles.delete(handle),

@@ -37,10 +37,12 @@ export function resolveKeyed(schema: z.ZodType, raw: unknown, path: readonly str
         if (r.data !== undefined) out[key] = r.data;
         continue;
       }
-      // resolveKeyed already reported what was wrong inside; a leaf's own problem is reported here.
-      if (!(bare(field) instanceof z.ZodObject) || !isTable(raw[key])) for (const issue of r.error.issues) report([...path, key, ...issue.path.map(String)], issue.message);
       const f = fallback(field);
-      if (f.ok && f.value !== undefined) out[key] = f.value;
+      // A key with no default cannot fall back: whoever holds the table reports it (a voice without a name is dropped).
+      if (!f.ok) continue;
+      // resolveKeyed already reported what was wrong inside a table; a leaf's own problem is reported here.
+      if (!(bare(field) instanceof z.ZodObject) || !isTable(raw[key])) for (const issue of r.error.issues) report([...path, key, ...issue.path.map(String)], `${issue.message}; using the default`);
+      if (f.value !== undefined) out[key] = f.value;
     }
     return out;
   }

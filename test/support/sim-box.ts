@@ -1,0 +1,87 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { Box } from '../../src/box/box.js';
+import type { BoxEvent } from '../../src/box/bus-types.js';
+import type { BoxSurface } from '../../src/box/surface.js';
+import { virtualScheduler } from '../../src/clock/testing.js';
+import { schedulerTimers } from '../../src/clock/timers.js';
+import type { HotplugSource } from '../../src/devices/hotplug.js';
+import { SimulatedSerialBus } from '../../src/devices/serial/simulated-serial-port.js';
+import { SimMidiBackend, type SimDeviceSpec } from '../../src/devices/sim-backend.js';
+import { SysfsUsbIdentityReader } from '../../src/devices/usb-identity.js';
+import { loadVoiceModel } from '../../src/perform/voice-models.js';
+import { resolveConfig } from '../../src/system/config.js';
+
+/** USB hotplug on the simulator: the sim backend announces port changes itself, so events only add scans. */
+class SimHotplug implements HotplugSource {
+  readonly kind = 'simulator';
+  readonly #listeners: ((event: 'attach' | 'detach', label: string) => void)[] = [];
+  onChange(listener: (event: 'attach' | 'detach', label: string) => void): void {
+    this.#listeners.push(listener);
+  }
+  fire(event: 'attach' | 'detach', label: string): void {
+    for (const l of this.#listeners) l(event, label);
+  }
+  dispose(): void {
+    this.#listeners.length = 0;
+  }
+}
+
+export interface SimBoxOptions {
+  /** antiphon.toml as parsed TOML; `data.dir` defaults to a fresh temp folder. */
+  readonly config?: Record<string, unknown>;
+  readonly seed?: number;
+  readonly surfaces?: readonly BoxSurface[];
+  /** Log records at or above this level are kept in `logs` (default 'info'). */
+  readonly logLevel?: 'debug' | 'info' | 'warn';
+}
+
+/**
+ * The whole box on virtual time: the real assembly with simulated MIDI ports, serial, USB
+ * hotplug and a virtual clock, the shipped model run inline. `run(ms)` moves time on and lets
+ * generations (promises) finish at their instants, so a test plays minutes of music in seconds.
+ */
+export async function startSimBox(o: SimBoxOptions = {}) {
+  const { clock, wakeup, scheduler } = virtualScheduler(1_000);
+  const backend = new SimMidiBackend(() => clock.nowMs());
+  const serial = new SimulatedSerialBus(clock);
+  const hotplug = new SimHotplug();
+  const logs: Record<string, unknown>[] = [];
+  const log: Logger = pino({ level: o.logLevel ?? 'info', base: undefined }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const dataDir = mkdtempSync(join(tmpdir(), 'antiphon-simbox-'));
+  const { config, problems } = resolveConfig({ data: { dir: dataDir }, din: { device: '/dev/sim-din' }, ...o.config }, 'sim.toml');
+  const box = new Box({
+    hardware: { backend, hotplug, serial, usb: new SysfsUsbIdentityReader('/nonexistent', '/nonexistent'), now: () => clock.nowMs(), timers: schedulerTimers(scheduler), missing: [] },
+    scheduler, config, log, seed: o.seed ?? 7, outputThreads: 'none',
+    loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'inline', placeholder),
+    inputToSchedulerMs: (t) => t,
+    configProblems: problems,
+    ...(o.surfaces ? { surfaces: o.surfaces } : {}),
+  });
+  const events: BoxEvent[] = [];
+  box.subscribe((e) => events.push(e));
+  await box.start();
+  /** Moves virtual time on by `ms` in 5 ms slices, letting each slice's promises settle. */
+  const run = async (ms: number): Promise<void> => {
+    const end = clock.nowMs() + ms;
+    while (clock.nowMs() < end) {
+      wakeup.advanceTo(Math.min(end, clock.nowMs() + 5));
+      for (let i = 0; i < 6; i++) await new Promise<void>((r) => setImmediate(r));
+    }
+  };
+  /** A USB MIDI device arriving: its ports appear and the USB attach event fires, as on the box. */
+  const plug = (spec: SimDeviceSpec): number => {
+    const client = backend.plug(spec);
+    hotplug.fire('attach', spec.clientName);
+    return client;
+  };
+  const unplug = (client: number): void => {
+    backend.unplug(client);
+    hotplug.fire('detach', String(client));
+  };
+  return { box, clock, scheduler, backend, serial, hotplug, events, logs, dataDir, run, plug, unplug, problems };
+}
+
+export type SimBox = Awaited<ReturnType<typeof startSimBox>>;

@@ -281,7 +281,7 @@ export class Box implements BoxBus {
   #clockStatus(): ClockStatus {
     const service = this.clock.service;
     const source = service.source;
-    return { source, mode: service.clockMode, tempo: Math.round(this.clock.timeline.tempo() * 10) / 10, locked: source === 'external' };
+    return { source, mode: service.clockMode, tempo: Math.round(this.clock.timeline.tempo() * 10) / 10, locked: source !== 'internal' };
   }
 
   #emitDevices(): void {

@@ -1,3 +1,4 @@
+import type { ClockMode, ClockSource } from '../clock/clock-service.js';
 import type { CommandSource, BoxCommand } from '../control/commands.js';
 import type { ParameterChange, ParameterState } from '../control/parameter-store.js';
 import type { Role } from '../devices/roles.js';
@@ -5,10 +6,10 @@ import type { EngineState, EngineStats, Exchange } from '../perform/engine-types
 
 /** Which clock the box plays to, and whether a followed clock is locked. */
 export interface ClockStatus {
-  readonly source: 'internal' | 'external';
+  readonly source: 'internal' | 'external' | 'link';
   readonly mode: 'auto' | 'internal' | 'external';
   readonly tempo: number;
-  /** True while an external clock is followed and steady. */
+  /** True while the box follows another clock (MIDI or Link) rather than leading. */
   readonly locked: boolean;
 }
 

@@ -7,7 +7,7 @@ import { isParameterCommand, type BoxCommand } from '../control/commands.js';
 import { ParameterCommandError, ParameterStore, type ParameterChange } from '../control/parameter-store.js';
 import type { ConnectedDevice } from '../devices/device-manager.js';
 import { DeviceService } from '../devices/device-service.js';
-import { RoleBook } from '../devices/roles.js';
+import { RoleBook, type Role } from '../devices/roles.js';
 import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
 import type { Exchange } from '../perform/engine-types.js';
 import { ExchangeRecorder } from '../record/recorder.js';
@@ -95,7 +95,7 @@ export class Box implements BoxBus {
       toSchedulerMs: parts.inputToSchedulerMs,
       onDinHuman: (t) => this.#input(['human'], t.message, t.timeMs, 'din'),
     });
-    this.#outputs = new NoteOutputs({ scheduler, log, usbThread, dinThread, clock: this.clock, devices: () => this.devices.manager.devices(), sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source) });
+    this.#outputs = new NoteOutputs({ scheduler, log, roleOf: (voice) => this.#roleOf(voice), usbThread, dinThread, clock: this.clock, devices: () => this.devices.manager.devices(), sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source) });
     this.#recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: perform.recordings_max_mb * 1024 * 1024, log });
     // The pad's own state light: Magenta's interface reports the engine state on a CC.
     const stateOut = this.#rules.cc.stateOut;
@@ -123,7 +123,7 @@ export class Box implements BoxBus {
     });
     this.#core = new PerformanceCore({
       scheduler, view: this.clock.timeline, voices: this.#voices, params: this.#params.state, seed: this.#parts.seed, log, notes: this.#outputs.sink,
-      send: (role, message, voice) => this.#outputs.sendToRole(role, message, `voice:${voice}`),
+      send: (message, voice) => this.#outputs.sendToRole(this.#roleOf(voice), message, `voice:${voice}`),
       emit: (e) => this.#emit(e),
       onExchange: (x) => this.#exchangeConfirmed(x),
     });
@@ -199,6 +199,11 @@ export class Box implements BoxBus {
     this.#voices?.dispose();
     this.#parts.log.info({ stats: this.#core?.stats, sendTiming, recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures }, 'antiphon stopped');
     return { recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures, sendTiming };
+  }
+
+  /** Where a voice plays: its registry `role` (response, voice:NAME, ...). */
+  #roleOf(voice: string): Role {
+    return String(this.#params.get('role', voice)) as Role;
   }
 
   #thread(name: string): ClockOutputThread {

@@ -1,5 +1,4 @@
 import type { ParameterChange, ParameterState, ParameterValues } from '../control/parameter-store.js';
-import type { Role } from '../devices/roles.js';
 import type { Control } from '../perform/engine.js';
 import type { GrooveSetting } from '../perform/groove.js';
 import { DEFAULT_PARAMS, type PerformMode, type PerformParams, type VoiceSettings } from '../perform/params.js';
@@ -11,7 +10,6 @@ export function voiceSettings(name: string, v: ParameterValues): VoiceSettings {
   return {
     name,
     model: String(v['model']),
-    role: String(v['role']) as Role,
     channel: num(v, 'channel') - 1,
     temperature: num(v, 'temperature'),
     topK: num(v, 'top_k'),
@@ -75,5 +73,5 @@ export function engineControl(change: ParameterChange, params: PerformParams): C
 
 /** The inverse of voiceSettings, so one changed value can be merged. */
 function voiceValues(v: VoiceSettings): ParameterValues {
-  return { model: v.model, role: v.role, channel: v.channel + 1, temperature: v.temperature, top_k: v.topK, top_p: v.topP, beam: v.beamSize };
+  return { model: v.model, channel: v.channel + 1, temperature: v.temperature, top_k: v.topK, top_p: v.topP, beam: v.beamSize };
 }

@@ -14,13 +14,15 @@ export interface NoteOutputsOptions {
   readonly usbThread: ClockOutputThread | undefined;
   readonly dinThread: ClockOutputThread | undefined;
   readonly clock: BoxClock;
+  /** Where a voice plays now (the registry's per-voice `role`). */
+  readonly roleOf: (voice: string) => Role;
   readonly devices: () => readonly ConnectedDevice[];
   /** Sends to the USB devices with a role now, tracking their sounding notes (DeviceManager.sendToRole). */
   readonly sendToDevices: (role: Role, message: MidiMessage, source: string) => void;
 }
 
 /**
- * The box's one output router: where each role's notes go (USB devices with the role, and
+ * The box's one output router: where each voice's notes go (the devices with its role) (USB devices with the role, and
  * DIN out when it has it), timed on the output threads where there are some. It is the
  * timed note sink the engine's session writes to.
  */
@@ -31,7 +33,7 @@ export class NoteOutputs {
   constructor(private readonly o: NoteOutputsOptions) {
     this.#usb = new UsbNoteRoutes(o.usbThread, o.log);
     const threads = [o.dinThread, o.usbThread].filter((t): t is ClockOutputThread => t !== undefined);
-    this.sink = new RoutedNoteSink({ scheduler: o.scheduler, routes: (role) => this.#routes(role), threads: () => threads });
+    this.sink = new RoutedNoteSink({ scheduler: o.scheduler, routes: (voice) => this.#routes(o.roleOf(voice)), threads: () => threads });
   }
 
   attach(device: ConnectedDevice): void {

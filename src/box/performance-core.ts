@@ -1,6 +1,5 @@
 import type { Scheduler } from '../clock/scheduler.js';
 import type { ParameterChange, ParameterState } from '../control/parameter-store.js';
-import type { Role } from '../devices/roles.js';
 import type { MidiMessage } from '../midi/message.js';
 import { DemoPerformer } from '../perform/demo-performer.js';
 import { PerformanceEngine, type Control } from '../perform/engine.js';
@@ -19,7 +18,7 @@ export interface PerformanceCoreOptions {
   readonly seed: number;
   readonly log: PerformLog;
   readonly notes: TimedNoteSink;
-  readonly send: (role: Role, message: MidiMessage, voice: string) => void;
+  readonly send: (message: MidiMessage, voice: string) => void;
   readonly emit: (event: BoxEvent) => void;
   readonly onExchange: (exchange: Exchange) => void;
 }

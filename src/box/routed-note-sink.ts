@@ -1,6 +1,5 @@
 import type { ClockOutputThread } from '../clock/clock-output-thread.js';
 import { Priority, type Scheduler } from '../clock/scheduler.js';
-import type { Role } from '../devices/roles.js';
 import { encodeMessage } from '../midi/encoder.js';
 import type { MidiMessage } from '../midi/message.js';
 import { SchedulerNoteSink, type SendTiming, type TimedNoteSink, type TimedSend } from '../perform/note-sink.js';
@@ -13,8 +12,8 @@ export type NoteRoute =
 
 export interface RoutedNoteSinkOptions {
   readonly scheduler: Scheduler;
-  /** The outputs that have `role` now. */
-  readonly routes: (role: Role) => readonly NoteRoute[];
+  /** The outputs `voice` plays on now. */
+  readonly routes: (voice: string) => readonly NoteRoute[];
   /** Every output thread, so cancels and moves reach entries whatever their route. */
   readonly threads: () => readonly ClockOutputThread[];
 }
@@ -30,9 +29,9 @@ export class RoutedNoteSink implements TimedNoteSink {
   readonly #direct: SchedulerNoteSink;
 
   constructor(private readonly o: RoutedNoteSinkOptions) {
-    this.#direct = new SchedulerNoteSink(o.scheduler, (role, message) => {
+    this.#direct = new SchedulerNoteSink(o.scheduler, (message, voice) => {
       const bytes = encodeMessage(message);
-      for (const r of o.routes(role)) if (r.kind === 'direct') r.send(bytes);
+      for (const r of o.routes(voice)) if (r.kind === 'direct') r.send(bytes);
     });
   }
 
@@ -44,7 +43,7 @@ export class RoutedNoteSink implements TimedNoteSink {
   sendAt(send: TimedSend): void {
     const bytes = encodeMessage(send.message);
     let direct = false;
-    for (const r of this.o.routes(send.role)) {
+    for (const r of this.o.routes(send.voice)) {
       if (r.kind === 'thread') r.thread.sendAt(r.dest, bytes, send.atMs, Priority.note, send.tag, send.id);
       else direct = true;
     }
@@ -62,9 +61,9 @@ export class RoutedNoteSink implements TimedNoteSink {
     this.#direct.cancel(tag, fromMs);
   }
 
-  sendNow(role: Role, message: MidiMessage): void {
+  sendNow(message: MidiMessage, voice: string): void {
     const bytes = encodeMessage(message);
-    for (const r of this.o.routes(role)) {
+    for (const r of this.o.routes(voice)) {
       if (r.kind === 'thread') r.thread.sendAt(r.dest, bytes, 0, Priority.transport);
       else r.send(bytes);
     }

@@ -1,6 +1,5 @@
 import type { Bpm, Milliseconds, Ticks } from '../clock/units.js';
 import type { MidiMessage } from '../midi/message.js';
-import type { Role } from '../devices/roles.js';
 import type { GenerationRequest, LogLikelihood } from './generator-port.js';
 
 /**
@@ -62,7 +61,6 @@ export type EngineAction =
   | {
       readonly kind: 'send';
       readonly atMs: Milliseconds;
-      readonly role: Role;
       readonly message: MidiMessage;
       readonly voice: string;
       /** Scheduler tag; sends without one are immediate (panic note-offs). */

@@ -106,7 +106,7 @@ describe('voices and modes', () => {
     const x = rig.exchanges[0];
     expect(x?.turns.map((t) => [t.voice, t.startBar, t.bars])).toEqual([['A', 4, 2], ['B', 6, 2]]);
     expect(rig.models.get('model-b')?.requests[0]?.primer).toEqual(x?.turns[0]?.events);
-    expect(rig.noteOns('B').every((s) => s.role === 'voice:B' && s.message.type === 'noteOn' && s.message.channel === 10)).toBe(true);
+    expect(rig.noteOns('B').every((s) => s.voice === 'B' && s.message.type === 'noteOn' && s.message.channel === 10)).toBe(true);
     expect(first(rig.noteOns('B'))).toBeGreaterThanOrEqual(rig.at(6));
   });
 
@@ -209,15 +209,15 @@ describe('controls', () => {
   });
 });
 
-/** Every note-on is followed, on the same role/channel/note, by a note-off (or all-notes-off). */
+/** Every note-on is followed, on the same voice/channel/note, by a note-off (or all-notes-off). */
 function expectNoStuckNotes(sent: readonly SentMessage[]): void {
   const sounding = new Map<string, number>();
   for (const s of sent) {
     const m = s.message;
     if (m.type === 'controlChange' && m.controller === 123) {
-      for (const k of sounding.keys()) if (k.startsWith(`${s.role}/${m.channel}/`)) sounding.delete(k);
-    } else if (m.type === 'noteOn' && m.velocity > 0) sounding.set(`${s.role}/${m.channel}/${m.note}`, s.atMs);
-    else if (m.type === 'noteOff' || m.type === 'noteOn') sounding.delete(`${s.role}/${m.channel}/${m.note}`);
+      for (const k of sounding.keys()) if (k.startsWith(`${s.voice}/${m.channel}/`)) sounding.delete(k);
+    } else if (m.type === 'noteOn' && m.velocity > 0) sounding.set(`${s.voice}/${m.channel}/${m.note}`, s.atMs);
+    else if (m.type === 'noteOff' || m.type === 'noteOn') sounding.delete(`${s.voice}/${m.channel}/${m.note}`);
   }
   expect([...sounding.keys()]).toEqual([]);
 }

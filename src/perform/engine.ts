@@ -218,7 +218,7 @@ export class PerformanceEngine {
 
   #allNotesOff(now: Milliseconds): EngineAction[] {
     return this.#params.voices.map((v) => ({
-      kind: 'send', atMs: now, role: v.role, voice: v.name, tag: undefined,
+      kind: 'send', atMs: now, voice: v.name, tag: undefined,
       message: { type: 'controlChange', channel: v.channel, controller: 123, value: 0 },
     }));
   }

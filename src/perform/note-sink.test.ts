@@ -10,7 +10,7 @@ timedNoteSinkContract('SchedulerNoteSink on virtual time', () => {
   const due = new Map<MidiMessage, number>();
   const byId = new Map<number, MidiMessage>();
   let early = 0;
-  const inner = new SchedulerNoteSink(scheduler, (_role, message) => {
+  const inner = new SchedulerNoteSink(scheduler, (message) => {
     if (clock.nowMs() < (due.get(message) ?? -Infinity)) early++;
     received.push(message);
   });
@@ -28,7 +28,7 @@ timedNoteSinkContract('SchedulerNoteSink on virtual time', () => {
       inner.move(moves);
     },
     cancel: (tag, fromMs) => inner.cancel(tag, fromMs),
-    sendNow: (role, message, voice) => inner.sendNow(role, message, voice),
+    sendNow: (message, voice) => inner.sendNow(message, voice),
   };
   return Promise.resolve({
     sink,

@@ -1,13 +1,11 @@
 import { Priority, type Scheduler } from '../clock/scheduler.js';
-import type { Role } from '../devices/roles.js';
 import type { MidiMessage } from '../midi/message.js';
 import type { NoteMove } from './placed-notes.js';
 
-/** One of the engine's notes, handed over ahead of its time. */
+/** One of the engine's notes, handed over ahead of its time; the router knows where its voice plays. */
 export interface TimedSend {
   /** Names this entry for `move`. */
   readonly id: number;
-  readonly role: Role;
   readonly message: MidiMessage;
   readonly voice: string;
   readonly atMs: number;
@@ -30,7 +28,7 @@ export interface TimedNoteSink {
   move(moves: readonly NoteMove[]): void;
   /** Drops entries under `tag` due at or after `fromMs`. */
   cancel(tag: string, fromMs: number): void;
-  sendNow(role: Role, message: MidiMessage, voice: string): void;
+  sendNow(message: MidiMessage, voice: string): void;
 }
 
 /** How late scheduled sends left this process (event-loop lateness, before any driver). */
@@ -53,7 +51,7 @@ export class SchedulerNoteSink implements TimedNoteSink {
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly send: (role: Role, message: MidiMessage, voice: string) => void,
+    private readonly send: (message: MidiMessage, voice: string) => void,
   ) {}
 
   sendAt(send: TimedSend): void {
@@ -72,8 +70,8 @@ export class SchedulerNoteSink implements TimedNoteSink {
     for (const [id, q] of this.#queued) if (q.send.tag === tag && q.atMs >= fromMs) this.#queued.delete(id);
   }
 
-  sendNow(role: Role, message: MidiMessage, voice: string): void {
-    this.send(role, message, voice);
+  sendNow(message: MidiMessage, voice: string): void {
+    this.send(message, voice);
   }
 
   #arm(send: TimedSend, atMs: number, generation: number): void {
@@ -82,7 +80,7 @@ export class SchedulerNoteSink implements TimedNoteSink {
       const q = this.#queued.get(send.id);
       if (q?.generation !== generation) return;
       this.#queued.delete(send.id);
-      this.send(send.role, send.message, send.voice);
+      this.send(send.message, send.voice);
       this.#count(this.scheduler.nowMs() - scheduledMs);
     }, Priority.note, send.tag);
   }

@@ -1,15 +1,13 @@
-import type { Role } from '../devices/roles.js';
 import type { GrooveSetting } from './groove.js';
 
 /** How voices take turns. */
 export type PerformMode = 'answer' | 'chain' | 'loop';
 
-/** One model voice: which model plays, where it goes, how it samples. */
+/** One model voice: which model plays and how it samples. Where it plays is the router's business (the registry's `role`). */
 export interface VoiceSettings {
   readonly name: string;
   /** Key into the engine's generator table. */
   readonly model: string;
-  readonly role: Role;
   /** 0-based MIDI channel (9 = GM drums). */
   readonly channel: number;
   readonly temperature: number;
@@ -66,7 +64,6 @@ export interface PerformParams {
 export const DEFAULT_VOICE: VoiceSettings = {
   name: 'A',
   model: 'default',
-  role: 'response',
   channel: 9,
   temperature: 1,
   topK: 0,

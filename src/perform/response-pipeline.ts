@@ -134,7 +134,7 @@ export class ResponsePipeline {
     const groove = p.groove === 'off' ? gridGroove : p.groove === 'learned' && model.groove ? model.groove : this.ctx.groove;
     const felt = playFeel(groove.apply(gridHitsOf(result.events, model.classPitches), pending.draft.feel, (x) => model.classOf(x), view.stepsPerBar), p);
     const notes = scheduleHits(felt, startBar, view, p.gateSteps);
-    const turn: Turn = { tag: `turn${++this.#turnCount}`, voice: voice.name, role: voice.role, channel: voice.channel, startBar, bars: pending.bars, notes, ...barSpan(startBar, pending.bars, view) };
+    const turn: Turn = { tag: `turn${++this.#turnCount}`, voice: voice.name, channel: voice.channel, startBar, bars: pending.bars, notes, ...barSpan(startBar, pending.bars, view) };
     if (pending.purpose !== 'loop' && pending.purpose !== 'chain') {
       // The conversation moves on: an older response stops where this one begins.
       for (const t of this.#turns) out.push({ kind: 'cancel', tag: `${t.tag}:on`, fromMs: turn.startMs });

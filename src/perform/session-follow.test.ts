@@ -20,14 +20,14 @@ function followingSession(changeTempoAtMs: number, tempoAfter: number) {
   const service = new ClockService(v.scheduler, { tempo: bpm(120), outputs: () => [], mode: 'external', follower: { lostAfterMs: 500 } });
   service.begin();
   const view = masterClockTimeline(service, () => v.clock.nowMs());
-  const voice = { ...DEFAULT_VOICE, name: 'A', model: 'fake', role: 'human' as const, channel: 9 };
+  const voice = { ...DEFAULT_VOICE, name: 'A', model: 'fake', channel: 9 };
   const models = new Map([['fake', new FakeDrummer('fake')]]);
   const engine = new PerformanceEngine({ view, models, params: { ...DEFAULT_PARAMS, voices: [voice], responseBars: 2 } });
   const sent: { atMs: number; message: MidiMessage }[] = [];
   const exchanges: Exchange[] = [];
   const session = new PerformanceSession({
     scheduler: v.scheduler, view, engine, generators: models, log: silent,
-    send: (_role, message) => void sent.push({ atMs: v.clock.nowMs(), message }),
+    send: (message) => void sent.push({ atMs: v.clock.nowMs(), message }),
     onExchange: (x) => void exchanges.push(x),
   });
   const start = 1000;

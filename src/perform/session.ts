@@ -2,7 +2,6 @@ import type { Scheduler } from '../clock/scheduler.js';
 import { Priority } from '../clock/scheduler.js';
 import type { Milliseconds } from '../clock/units.js';
 import { TICKS_PER_STEP, ms, ticks } from '../clock/units.js';
-import type { Role } from '../devices/roles.js';
 import type { MidiMessage } from '../midi/message.js';
 import type { Control, PerformanceEngine } from './engine.js';
 import type { EngineAction, EngineState, Exchange, TimelineView } from './engine-types.js';
@@ -22,8 +21,8 @@ export interface SessionOptions {
   readonly view: TimelineView;
   readonly engine: PerformanceEngine;
   readonly generators: ReadonlyMap<string, ResponseGenerator>;
-  /** Sends one message to the devices with `role`, on behalf of `voice`. */
-  readonly send: (role: Role, message: MidiMessage, voice: string) => void;
+  /** Sends one message to where `voice` plays. */
+  readonly send: (message: MidiMessage, voice: string) => void;
   /**
    * The lookahead queue the engine's notes are handed to as soon as they are known (the box's
    * output thread). Absent: the scheduler's own queue, sending through `send`.
@@ -119,11 +118,11 @@ export class PerformanceSession {
     for (const a of actions) {
       switch (a.kind) {
         case 'send':
-          if (a.tag === undefined) this.#notes.sendNow(a.role, a.message, a.voice);
+          if (a.tag === undefined) this.#notes.sendNow(a.message, a.voice);
           else {
             const id = ++this.#nextNoteId;
             this.#placed.add(id, a.tick ?? view.tickAt(a.atMs), a.tag, a.atMs);
-            this.#notes.sendAt({ id, role: a.role, message: a.message, voice: a.voice, atMs: a.atMs, tag: a.tag });
+            this.#notes.sendAt({ id, message: a.message, voice: a.voice, atMs: a.atMs, tag: a.tag });
           }
           break;
         case 'cancel':

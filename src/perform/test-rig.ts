@@ -1,6 +1,5 @@
 import { virtualScheduler } from '../clock/testing.js';
 import { bpm, TICKS_PER_STEP, ticks } from '../clock/units.js';
-import type { Role } from '../devices/roles.js';
 import type { MidiMessage } from '../midi/message.js';
 import { PerformanceEngine } from './engine.js';
 import type { EngineState, Exchange, TimelineView } from './engine-types.js';
@@ -12,7 +11,6 @@ import { steadyTimeline } from './timeline-view.js';
 
 export interface SentMessage {
   readonly atMs: number;
-  readonly role: Role;
   readonly voice: string;
   readonly message: MidiMessage;
 }
@@ -40,7 +38,7 @@ export function performRig(opts: { params?: Partial<PerformParams>; tempo?: numb
   const logAt = (level: string) => (fields: object, msg: string) => void logs.push({ level, msg, fields: fields as Record<string, unknown> });
   const session = new PerformanceSession({
     scheduler, view, engine, generators: models,
-    send: (role, message, voice) => void sent.push({ atMs: clock.nowMs(), role, voice, message }),
+    send: (message, voice) => void sent.push({ atMs: clock.nowMs(), voice, message }),
     onExchange: (e) => void exchanges.push(e),
     onState: (s) => void states.push(s),
     log: { info: logAt('info'), warn: logAt('warn'), debug: logAt('debug') },
@@ -83,6 +81,6 @@ export function performRig(opts: { params?: Partial<PerformParams>; tempo?: numb
 }
 
 export const TWO_VOICES: PerformParams['voices'] = [
-  { ...DEFAULT_VOICE, name: 'A', model: 'model-a', role: 'voice:A', channel: 9 },
-  { ...DEFAULT_VOICE, name: 'B', model: 'model-b', role: 'voice:B', channel: 10 },
+  { ...DEFAULT_VOICE, name: 'A', model: 'model-a', channel: 9 },
+  { ...DEFAULT_VOICE, name: 'B', model: 'model-b', channel: 10 },
 ];

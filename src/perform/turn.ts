@@ -1,6 +1,5 @@
 import type { Milliseconds, Ticks } from '../clock/units.js';
 import { TICKS_PER_STEP, ticks } from '../clock/units.js';
-import type { Role } from '../devices/roles.js';
 import type { EngineAction, RecordedNote, TimelineView } from './engine-types.js';
 import type { FeltHit } from './groove.js';
 
@@ -18,7 +17,6 @@ export interface ScheduledNote {
 export interface Turn {
   readonly tag: string;
   readonly voice: string;
-  readonly role: Role;
   readonly channel: number;
   readonly startBar: number;
   readonly bars: number;
@@ -50,7 +48,7 @@ export const offTag = (turn: Turn): string => `${turn.tag}:off`;
 export function sendsOf(turn: Turn): EngineAction[] {
   const out: EngineAction[] = [];
   for (const n of turn.notes) {
-    const base = { kind: 'send', role: turn.role, voice: turn.voice } as const;
+    const base = { kind: 'send', voice: turn.voice } as const;
     out.push({ ...base, atMs: n.onMs, tick: n.tick, tag: onTag(turn), message: { type: 'noteOn', channel: turn.channel, note: n.pitch, velocity: n.velocity } });
     out.push({ ...base, atMs: n.offMs, tick: n.offTick, tag: offTag(turn), message: { type: 'noteOff', channel: turn.channel, note: n.pitch, velocity: 0 } });
   }
@@ -71,7 +69,6 @@ export function silenceTurn(turn: Turn, nowMs: Milliseconds): EngineAction[] {
       out.push({
         kind: 'send',
         atMs: nowMs,
-        role: turn.role,
         voice: turn.voice,
         tag: undefined,
         message: { type: 'noteOff', channel: turn.channel, note: n.pitch, velocity: 0 },

@@ -21,7 +21,7 @@ export interface NoteSinkHarness {
 const on = (note: number): MidiMessage => ({ type: 'noteOn', channel: 9, note, velocity: 100 });
 const off = (note: number): MidiMessage => ({ type: 'noteOff', channel: 9, note, velocity: 0 });
 let nextId = 1;
-const entry = (message: MidiMessage, atMs: number, tag = 'turn:on'): TimedSend => ({ id: nextId++, role: 'human', message, voice: 'a', atMs, tag });
+const entry = (message: MidiMessage, atMs: number, tag = 'turn:on'): TimedSend => ({ id: nextId++, message, voice: 'a', atMs, tag });
 const notes = (h: NoteSinkHarness): number[] => h.received().map((m) => (m.type === 'noteOn' ? m.note : m.type === 'noteOff' ? -m.note : NaN));
 
 /**
@@ -74,7 +74,7 @@ export function timedNoteSinkContract(name: string, makeHarness: () => Promise<N
       h.sink.sendAt(entry(on(42), t + k * 170, 'y:on'));
       await h.pass(k * 60);
       h.sink.cancel('x:on', t + k * 60);
-      h.sink.sendNow('human', off(36), 'a');
+      h.sink.sendNow(off(36), 'a');
       await h.pass(k * 300);
       expect(notes(h)).toEqual([36, -36, 42]);
     });

@@ -6,6 +6,7 @@ import { isCcTarget } from '../control/cc-map.js';
 import { parameterShape, defaultsOf } from '../control/parameter-schema.js';
 import type { ParameterState, ParameterValues } from '../control/parameter-store.js';
 import { GLOBAL_PARAMETERS, VOICE_PARAMETERS, type ParameterValue } from '../control/parameters.js';
+import { WEB_SCHEMA } from '../web/web-config.js';
 
 const role = z.union([
   z.enum(['human', 'response', 'clock-in', 'clock-out', 'thru']),
@@ -87,6 +88,7 @@ export const SECTION_SCHEMAS = {
   log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info') }).strict(),
   data: z.object({ dir: z.string().min(1).default('./data') }).strict(),
   perform: PERFORM_SCHEMA,
+  web: WEB_SCHEMA,
 } as const;
 
 type Sections = typeof SECTION_SCHEMAS;

@@ -25,7 +25,8 @@ describe('PotFilter', () => {
 });
 
 describe('SoftTakeover', () => {
-  const temperature = parameterNamed('temperature')!;
+  const temperature = parameterNamed('temperature');
+  if (!temperature) throw new Error('the registry lost temperature');
   const ctx = { models: ['default'] };
 
   it('ignores the pot until it passes the value set elsewhere, then follows it', () => {

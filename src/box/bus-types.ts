@@ -6,8 +6,8 @@ import type { EngineState, EngineStats, Exchange } from '../perform/engine-types
 
 /** Which clock the box plays to, and whether a followed clock is locked. */
 export interface ClockStatus {
-  readonly source: 'internal' | 'external' | 'link';
-  readonly mode: 'auto' | 'internal' | 'external';
+  readonly source: ClockSource;
+  readonly mode: ClockMode;
   readonly tempo: number;
   /** True while the box follows another clock (MIDI or Link) rather than leading. */
   readonly locked: boolean;

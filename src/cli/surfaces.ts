@@ -1,6 +1,7 @@
 import type { BoxSurface } from '../box/surface.js';
 import type { Config } from '../system/config.js';
 import type { Logger } from '../system/log.js';
+import { WebSurface } from '../web/web-surface.js';
 
 /**
  * The composition root for control surfaces: the only place that picks real ones. Each
@@ -8,7 +9,6 @@ import type { Logger } from '../system/log.js';
  * own business (Push 2 absent: nothing runs, nothing errors).
  */
 export function openSurfaces(config: Config, log: Logger): BoxSurface[] {
-  void config;
   void log;
-  return [];
+  return [...(config.web.enabled ? [new WebSurface(config.web)] : [])];
 }

@@ -1,4 +1,6 @@
 import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
+import { LinkSource, type LinkSourceOptions } from '../link/link-source.js';
+import type { LinkSession } from '../link/link-session.js';
 import { encodeMessage } from '../midi/encoder.js';
 import { ClockFollower, type FollowerOptions, type FollowerState } from './follower.js';
 import { MasterClock } from './master-clock.js';
@@ -10,7 +12,12 @@ import { ms, steps, ticks } from './units.js';
 
 /** auto: follow an external clock while one is present, lead otherwise. */
 export type ClockMode = 'auto' | 'internal' | 'external';
-export type ClockSource = 'internal' | 'external';
+/**
+ * Who sets the song's time, in priority order: an external MIDI clock (a cable someone
+ * plugged in to be followed), then a Link session (enabled in the config), then the box's
+ * own master. `mode` governs only MIDI clock; Link is on whenever a session is given.
+ */
+export type ClockSource = 'external' | 'link' | 'internal';
 
 export interface ClockServiceOptions {
   readonly tempo: Bpm;
@@ -23,6 +30,8 @@ export interface ClockServiceOptions {
   readonly follower?: FollowerOptions;
   /** How often, while following, to check for a lost clock. */
   readonly watchdogMs?: number;
+  /** A Link session to follow and lead while no external MIDI clock is followed. */
+  readonly link?: { readonly session: LinkSession } & LinkSourceOptions;
 }
 
 const WATCHDOG_TAG = 'clock-watchdog';
@@ -36,6 +45,8 @@ const WATCHDOG_TAG = 'clock-watchdog';
 export class ClockService {
   readonly master: MasterClock;
   readonly follower: ClockFollower;
+  /** The Link source, when a session was given. */
+  readonly link: LinkSource | undefined;
   private mode: ClockMode;
   private current: ClockSource;
   private readonly sourceListeners: ((source: ClockSource) => void)[] = [];
@@ -48,12 +59,26 @@ export class ClockService {
     this.follower = new ClockFollower({ ...options.follower, ...(options.meter ? { meter: options.meter } : {}) });
     this.mode = options.mode ?? 'auto';
     this.current = this.mode === 'external' ? 'external' : 'internal';
+    const { session, ...linkOptions } = options.link ?? {};
+    this.link = session ? new LinkSource(session, this.master, () => scheduler.nowMs(), { ...linkOptions, ...(options.meter ? { meter: options.meter } : {}) }) : undefined;
+    this.link?.onFailure(() => {
+      if (this.current !== 'link') return;
+      // The master is already ticking on Link's last grid: it simply carries on alone.
+      this.switchTo('internal');
+    });
   }
 
-  /** Starts leading (internal, auto) or waiting for an external clock (external). */
+  /** Joins Link (if given), then leads (internal, auto) or waits for an external clock (external). */
   begin(): void {
-    if (this.current === 'internal') this.master.run();
-    else this.watch();
+    this.link?.session.enable();
+    if (this.current === 'external') this.watch();
+    else if (this.link?.usable) this.useLink();
+    else this.master.run();
+  }
+
+  private useLink(): void {
+    this.link?.bridge.attach();
+    this.switchTo('link');
   }
 
   get source(): ClockSource {
@@ -77,7 +102,7 @@ export class ClockService {
   setMode(mode: ClockMode): void {
     this.mode = mode;
     if (mode === 'internal' && this.current === 'external') this.leadFromFollower();
-    if (mode === 'external' && this.current === 'internal') this.follow();
+    if (mode === 'external' && this.current !== 'external') this.follow();
   }
 
   /** State of the follower (idle/searching/locked/freewheel/lost) at the current time. */
@@ -86,11 +111,33 @@ export class ClockService {
   }
 
   get transport(): TransportState {
+    if (this.current === 'link' && this.link) return this.link.transport;
     return this.current === 'internal' ? this.master.transport : this.follower.status(this.scheduler.nowMs()).transport;
   }
 
   timeOfPosition(position: Ticks): Milliseconds | undefined {
+    if (this.current === 'link' && this.link) return this.link.timeOfPosition(position);
     return this.current === 'internal' ? this.master.timeOfPosition(position) : this.follower.timeOfPosition(position);
+  }
+
+  /**
+   * The box's tempo control: sets the master's tempo, or the Link session's (every peer
+   * follows). False while following MIDI clock: that tempo is the other box's.
+   */
+  setTempo(tempo: number): boolean {
+    if (this.current === 'external') return false;
+    if (this.current === 'link' && this.link) this.link.setTempo(tempo);
+    else this.master.setTempo(tempo);
+    return true;
+  }
+
+  /** The box's transport: the master's Start/Stop, or the Link session's play state (peers follow with start/stop sync). */
+  setPlaying(playing: boolean): boolean {
+    if (this.current === 'external') return false;
+    if (this.current === 'link' && this.link) this.link.setPlaying(playing);
+    else if (playing) this.master.start();
+    else this.master.stop();
+    return true;
   }
 
   /**
@@ -106,7 +153,7 @@ export class ClockService {
     const m = timed.message;
     if (!isClockMessage(m) || this.mode === 'internal') return;
     // Start/Continue/SPP announce an external master as surely as F8 does.
-    if (this.current === 'internal') this.follow();
+    if (this.current !== 'external') this.follow();
     switch (m.type) {
       case 'clock':
         this.follower.clock(timed.timeMs);
@@ -131,6 +178,7 @@ export class ClockService {
   }
 
   private follow(): void {
+    this.link?.bridge.detach();
     this.master.halt();
     this.switchTo('external');
     this.watch();
@@ -140,6 +188,12 @@ export class ClockService {
     const now = this.scheduler.nowMs();
     const status = this.follower.status(now);
     this.scheduler.cancel(WATCHDOG_TAG);
+    if (this.link?.usable) {
+      // Link outranks the internal master: the song goes on at the session's tempo and phase.
+      this.current = 'link';
+      this.useLink();
+      return;
+    }
     this.current = 'internal';
     const timeline = status.timeline;
     if (timeline && status.tempo !== undefined) {

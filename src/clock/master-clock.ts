@@ -47,6 +47,8 @@ export class MasterClock {
   private readonly listeners: TickListener[] = [];
   /** Outputs that generate ticks themselves and have been given the current grid. */
   private generators = new Set<TickGeneratingOut>();
+  /** Times of ticks committed but not yet sent: `steer` may move the grid under them. */
+  private readonly committedTimes = new Map<number, number>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -66,7 +68,25 @@ export class MasterClock {
 
   /** The committed next tick's time, or undefined while not generating. */
   get nextTickTimeMs(): Milliseconds | undefined {
-    return this.timeline?.timeOfTick(ticks(this.nextIndex));
+    if (!this.timeline) return undefined;
+    const committed = this.committedTimes.get(this.nextIndex);
+    return committed === undefined ? this.timeline.timeOfTick(ticks(this.nextIndex)) : ms(committed);
+  }
+
+  /** The newest tick whose time is fixed, while generating; `steer` moves only later ones. */
+  get lastCommitted(): { readonly index: number; readonly timeMs: number } | undefined {
+    const at = this.committedTimes.get(this.committedIndex);
+    return at === undefined ? undefined : { index: this.committedIndex, timeMs: at };
+  }
+
+  /** Index of the next clock to be sent (counted from `run`). */
+  get nextClockIndex(): number {
+    return this.nextIndex;
+  }
+
+  /** The grid uncommitted ticks will be placed on (clock index to time). */
+  get grid(): TickTimeline | undefined {
+    return this.timeline;
   }
 
   onTick(listener: TickListener): void {
@@ -104,15 +124,37 @@ export class MasterClock {
     for (const generator of this.generators) generator.stopTicks();
     this.generators.clear();
     this.scheduler.cancel(TICK_TAG);
+    this.committedTimes.clear();
     this.timeline = undefined;
   }
 
   start(): void {
-    const at = this.requireCommittedTime('start');
+    this.startAt(this.nextIndex);
+  }
+
+  /**
+   * Start with clock `index` (the next one or a later one) as the downbeat: Start goes out at
+   * its time, ahead of its F8. An outside grid (Link's bar line) picks the index.
+   */
+  startAt(index: number): void {
+    const next = this.requireCommittedTime('start');
+    if (!Number.isInteger(index) || index < this.nextIndex) throw new RangeError(`master clock: cannot start at clock ${index}, clock ${this.nextIndex} is next`);
     this.state = T.start(this.state);
-    this.songStartIndex = this.nextIndex;
-    this.broadcastAt(at, START_BYTES);
+    this.songStartIndex = index;
+    this.broadcastAt(this.committedTimes.get(index) ?? (this.timeline?.timeOfTick(ticks(index)) ?? next), START_BYTES);
     this.fillStoppedTicks();
+  }
+
+  /**
+   * Places the ticks after the last committed one on `grid` (clock index to time) instead of
+   * the master's own: how the box bridges an outside timeline (Link) to MIDI clock through
+   * this same tick path. The caller keeps the grid's next tick sensibly after the committed one.
+   */
+  steer(grid: TickTimeline): void {
+    if (!this.timeline) return;
+    this.state = T.withTempo(this.state, checkedBpm(grid.tempo, 'steered master clock tempo'));
+    this.timeline = grid;
+    this.regrid(this.committedIndex + 1);
   }
 
   stop(): void {
@@ -195,6 +237,7 @@ export class MasterClock {
     while (this.committedIndex < index) {
       const n = ++this.committedIndex;
       const at = timeline.timeOfTick(ticks(n));
+      this.committedTimes.set(n, at);
       if (this.sendsClock) {
         for (const out of this.options.outputs()) if (!isTickGeneratingOut(out)) this.scheduler.sendAt(out, CLOCK_BYTES, at, Priority.clock, TICK_TAG);
       }
@@ -237,6 +280,7 @@ export class MasterClock {
   }
 
   private tickSent(index: number, timeMs: number): void {
+    this.committedTimes.delete(index);
     this.adoptNewGenerators(this.committedIndex + 1);
     const position = this.state.running && index >= this.songStartIndex ? ticks(index - this.songStartIndex) : undefined;
     this.nextIndex = index + 1;

@@ -1,0 +1,109 @@
+import type { MasterClock } from '../clock/master-clock.js';
+import { TickTimeline } from '../clock/tick-timeline.js';
+import { ms, ticks } from '../clock/units.js';
+import type { LinkClock, LinkTransportEvent } from './link-clock.js';
+
+/** A steer that would move the next tick by less than this (ms) is not worth a regrid. */
+const STEER_EPSILON_MS = 0.002;
+
+/**
+ * Turns Link into MIDI clock: the master clock keeps sending F8 (and Start/Stop) to the
+ * clock-out devices and DIN through its own tick path, threads and all, but its ticks are
+ * placed on Link's tick grid instead of its own. Master clock index i is Link tick
+ * i + `shift`; the shift changes only when Link's grid jumps by more than half a tick (a
+ * session merge), so MIDI clock never bunches up or stalls.
+ */
+export class LinkBridge {
+  private shift = 0;
+  private active = false;
+  /** A song start on a Link tick the master has not reached yet. */
+  private pendingStart: number | undefined;
+
+  constructor(
+    private readonly master: MasterClock,
+    private readonly link: LinkClock,
+    private readonly nowMs: () => number,
+  ) {
+    link.onTransport((event) => this.transport(event));
+  }
+
+  get steering(): boolean {
+    return this.active;
+  }
+
+  /** Begin steering the master onto Link's grid (starting it if it is not running). */
+  attach(): void {
+    this.active = true;
+    this.update();
+    const start = this.link.songStart;
+    if (start !== undefined) this.transport({ kind: 'start', songStartTick: start });
+    else if (this.master.transport.running) this.master.stop();
+  }
+
+  /** Stop steering; the master carries on alone at the last tempo and phase. */
+  detach(): void {
+    this.active = false;
+    this.pendingStart = undefined;
+  }
+
+  /** Call after every Link sample: moves the master's future ticks onto the fitted grid. */
+  update(): void {
+    const line = this.link.timeline;
+    if (!this.active || !line) return;
+    if (!this.master.generating) {
+      const first = line.nextTickAtOrAfter(ms(this.nowMs() + 1));
+      this.shift = first;
+      this.master.run(line.timeOfTick(first));
+    }
+    const committed = this.master.lastCommitted;
+    const current = this.master.grid;
+    if (!committed || !current) return;
+    const period = line.periodMs;
+    const next = committed.index + 1;
+    let grid = this.shifted(line);
+    const gap = grid.timeOfTick(ticks(next)) - committed.timeMs;
+    if (gap < 0.5 * period || gap > 1.5 * period) {
+      // Link's grid jumped: renumber so the next clock is the grid's next one after the committed.
+      this.shift = line.nextTickAtOrAfter(ms(committed.timeMs + 0.5 * period)) - next;
+      grid = this.shifted(line);
+    }
+    const moved = Math.abs(grid.timeOfTick(ticks(next)) - current.timeOfTick(ticks(next)));
+    if (moved > STEER_EPSILON_MS || grid.periodMs !== current.periodMs) this.master.steer(grid);
+    this.startIfDue();
+  }
+
+  private shifted(line: TickTimeline): TickTimeline {
+    return TickTimeline.fromPeriod(ticks(line.anchorTick - this.shift), line.anchorTimeMs, line.periodMs);
+  }
+
+  private transport(event: LinkTransportEvent): void {
+    if (!this.active) return;
+    if (event.kind === 'stop') {
+      this.pendingStart = undefined;
+      if (this.master.transport.running) this.master.stop();
+      return;
+    }
+    this.pendingStart = event.songStartTick;
+    this.startIfDue();
+  }
+
+  /**
+   * Start once the song's first Link tick is the master's next clock or later. If the master
+   * is already past it (the start was seen late), the receivers start on the next bar line,
+   * still on Link's bars.
+   */
+  private startIfDue(): void {
+    const start = this.pendingStart;
+    if (start === undefined || !this.master.generating) return;
+    if (this.master.transport.running) {
+      // Running already (the internal master's own song): stop it so the receivers restart on Link's bar.
+      this.master.stop();
+      return;
+    }
+    let index = start - this.shift;
+    const bar = this.link.quantum * 24;
+    while (index < this.master.nextClockIndex) index += bar;
+    this.pendingStart = undefined;
+    this.master.startAt(index);
+  }
+}

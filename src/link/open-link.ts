@@ -1,0 +1,50 @@
+import { dirname, join } from 'node:path';
+import { AbletonLinkSession, LinkUnavailable, resolveAbletonLink } from './ableton-link-session.js';
+import { InterfaceFilterUnavailable, ensureInterfaceFilter, interfaceFilterEnv } from './interface-filter.js';
+import type { LinkConfig } from './link-config.js';
+import type { LinkSession } from './link-session.js';
+
+export interface LinkLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface OpenLinkOptions {
+  readonly tempo: number;
+  /** Bar length in quarter notes (quantumOf(meter)). */
+  readonly quantum: number;
+  readonly log: LinkLog;
+  /** Where the interface filter library is (or is built); default node_modules/.cache/antiphon-link. */
+  readonly filterDir?: string;
+}
+
+/**
+ * The real Link session for `[link]`, or undefined with one log line saying why not: Link
+ * off in the config, the optional package missing, the interface filter unavailable (the
+ * box then stays off Link rather than join a hotspot), or the helper failing to start.
+ * Logs every tempo, peer and play-state change, and a helper crash.
+ */
+export async function openLinkSession(config: LinkConfig, o: OpenLinkOptions): Promise<LinkSession | undefined> {
+  if (!config.enabled) return undefined;
+  try {
+    const packageDir = dirname(resolveAbletonLink());
+    const filterDir = o.filterDir ?? join(packageDir, '..', '.cache', 'antiphon-link');
+    const env = interfaceFilterEnv(config.interfaces, () => ensureInterfaceFilter(filterDir));
+    const session = await AbletonLinkSession.start({
+      tempo: o.tempo,
+      quantum: o.quantum,
+      env,
+      onStderr: (line) => o.log.warn({ line }, 'link helper'),
+    });
+    session.onChange((change) => o.log.info(change, 'link'));
+    session.onFailure((why) => o.log.error({ why }, 'link failed; the box keeps time on its own clock'));
+    o.log.info({ interfaces: config.interfaces, startStopSync: config.start_stop_sync }, 'link ready');
+    return session;
+  } catch (error) {
+    if (error instanceof LinkUnavailable) o.log.warn({}, error.message);
+    else if (error instanceof InterfaceFilterUnavailable) o.log.error({ interfaces: config.interfaces }, `Ableton Link is off: ${error.message}`);
+    else throw error;
+    return undefined;
+  }
+}

@@ -15,9 +15,9 @@ import { randomCheckpoint } from '../src/model/checkpoint/random-checkpoint.js';
 import { memorySource } from '../src/model/checkpoint/source.js';
 import { serializeCheckpoint } from '../src/model/checkpoint/writer.js';
 import { MusicRnn, loadMusicRnn, type EngineKind } from '../src/model/music-rnn.js';
-import { MusicRnnGenerator } from '../src/perform/music-rnn-generator.js';
+import { MusicRnnGenerator } from '../src/voices/music-rnn-generator.js';
 import { DEMO_CALL_GROOVE } from '../src/perform/demo-call.js';
-import { resolveModelDir } from '../src/perform/voice-models.js';
+import { resolveModelDir } from '../src/voices/voice-models.js';
 import type { GeneratorState } from '../src/perform/generator-port.js';
 
 const STEPS_PER_BAR = 16;

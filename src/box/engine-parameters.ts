@@ -1,6 +1,6 @@
 import type { ParameterChange, ParameterState, ParameterValues } from '../control/parameter-store.js';
 import type { Control } from '../perform/engine.js';
-import type { GrooveSetting } from '../perform/groove.js';
+import type { GrooveSetting } from '../groove/groove.js';
 import { DEFAULT_PARAMS, type PerformMode, type PerformParams, type VoiceSettings } from '../perform/params.js';
 
 const num = (v: ParameterValues, k: string): number => Number(v[k]);

@@ -1,6 +1,6 @@
 import type { ResponseGenerator } from '../perform/generator-port.js';
 import type { ModelInfo } from '../perform/response-pipeline.js';
-import type { LoadedVoiceModel } from '../perform/voice-models.js';
+import type { LoadedVoiceModel } from '../voices/voice-models.js';
 
 /**
  * Loads a model by name (a folder under models/ or a path). `placeholder` asks for the

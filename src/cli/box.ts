@@ -4,7 +4,7 @@ import { hrtimeClock } from '../clock/time-source.js';
 import { ms } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
 import { Box } from '../box/box.js';
-import { loadVoiceModel } from '../perform/voice-models.js';
+import { loadVoiceModel } from '../voices/voice-models.js';
 import type { Config, ConfigProblem } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';

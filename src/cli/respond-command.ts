@@ -1,9 +1,9 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { grooveFor } from '../perform/groove.js';
+import { grooveFor } from '../groove/groove.js';
 import type { Logger } from '../system/log.js';
 import { respondOffline } from '../perform/offline-respond.js';
-import { loadVoiceModel } from '../perform/voice-models.js';
+import { loadVoiceModel } from '../voices/voice-models.js';
 import { exchangeToSmf } from '../record/exchange-smf.js';
 import { noteSequenceOf, readSmf } from '../record/smf-read.js';
 import { renderExchange } from './drum-grid.js';

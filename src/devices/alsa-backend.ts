@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
+import { startWorker } from '../system/start-worker.js';
 import type { MidiBackend, MidiInputHandle, MidiOutputHandle, MidiPortInfo } from './midi-backend.js';
 import { PortUnavailable } from './midi-backend.js';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { listAlsaPorts, samePorts } from './alsa-port-list.js';
 import { DeltaTimestamper } from './delta-timestamper.js';
 
@@ -197,11 +198,7 @@ export class AlsaMidiBackend implements MidiBackend {
 const LISTER_STOP_GRACE_MS = 5_000;
 
 function startListerWorker(pollMs: number): Worker {
-  // Run from sources (vitest in the hw-sim VM) this file is .ts; the worker is always the
-  // compiled one, which `npm run test:hwsim` builds first: a TypeScript loader in a worker
-  // thread costs seconds under emulation.
-  const compiled = import.meta.url.endsWith('.ts')
-    ? new URL('../../dist/devices/alsa-port-lister.worker.js', import.meta.url)
-    : new URL('./alsa-port-lister.worker.js', import.meta.url);
-  return new Worker(compiled, { workerData: { pollMs } });
+  // From sources (vitest in the hw-sim VM) the worker is still the compiled one, which
+  // `npm run test:hwsim` builds first: a TypeScript loader in a worker thread costs seconds under emulation.
+  return startWorker(import.meta.url, './alsa-port-lister.worker', { workerData: { pollMs }, fromSources: 'dist' });
 }

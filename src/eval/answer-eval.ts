@@ -1,5 +1,5 @@
 import { loadMusicRnn, type EngineKind } from '../model/music-rnn.js';
-import { MusicRnnGenerator } from '../perform/music-rnn-generator.js';
+import { MusicRnnGenerator } from '../voices/music-rnn-generator.js';
 import type { PerformLog } from '../perform/session.js';
 import { SeededRandom } from '../util/seeded-random.js';
 import { formatAnswerTable, renderExample, type Column } from './answer-report.js';

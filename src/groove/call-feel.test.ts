@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GrooveTable } from '../groove/groove-table.js';
-import { placeHit } from './call-capture.js';
+import type { GrooveTable } from './groove-table.js';
+import { placeHit } from '../perform/call-capture.js';
 import { callFeelGroove, grooveFor } from './groove.js';
 import { learnedGroove } from './learned-groove.js';
 import { ticks } from '../clock/units.js';

@@ -1,4 +1,4 @@
-import type { PlacedHit } from './call-capture.js';
+import type { PlacedHit } from '../perform/call-capture.js';
 
 /** A generated hit on the grid, before it gets a feel. */
 export interface GridHit {

@@ -1,5 +1,5 @@
-import { applyGroove } from '../groove/apply-groove.js';
-import type { GrooveTable } from '../groove/groove-table.js';
+import { applyGroove } from './apply-groove.js';
+import type { GrooveTable } from './groove-table.js';
 import type { Groove } from './groove.js';
 
 /**

@@ -3,7 +3,7 @@ import { TICKS_PER_STEP, ticks } from '../clock/units.js';
 import { CallCapture, eventsOf, placeHit, type PlacedHit } from './call-capture.js';
 import type { CallEndReason, EngineAction, EngineState, EngineStats, TimelineView } from './engine-types.js';
 import type { GenerationResult } from './generator-port.js';
-import { callFeelGroove, type Groove } from './groove.js';
+import { callFeelGroove, type Groove } from '../groove/groove.js';
 import { DEFAULT_PARAMS, type PerformParams, type VoiceSettings } from './params.js';
 import { nextDraftId, ResponsePipeline, type ExchangeDraft, type ModelInfo } from './response-pipeline.js';
 import { barTime } from './turn.js';

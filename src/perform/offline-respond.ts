@@ -4,7 +4,7 @@ import type { NoteSequence } from '../music/note-sequence.js';
 import { PerformanceEngine } from './engine.js';
 import type { Exchange } from './engine-types.js';
 import type { ResponseGenerator } from './generator-port.js';
-import type { Groove } from './groove.js';
+import type { Groove } from '../groove/groove.js';
 import { DEFAULT_PARAMS, DEFAULT_VOICE, type PerformParams } from './params.js';
 import { PerformanceSession, type PerformLog } from './session.js';
 import { steadyTimeline } from './timeline-view.js';

@@ -1,4 +1,4 @@
-import type { GrooveSetting } from './groove.js';
+import type { GrooveSetting } from '../groove/groove.js';
 
 /** How voices take turns. */
 export type PerformMode = 'answer' | 'chain' | 'loop';

@@ -2,7 +2,7 @@ import type { Milliseconds } from '../clock/units.js';
 import type { PlacedHit } from './call-capture.js';
 import type { EngineAction, EngineStats, Exchange, RecordedTurn, TimelineView } from './engine-types.js';
 import type { GenerationResult, GeneratorState, ResponseGenerator } from './generator-port.js';
-import { gridGroove, gridHitsOf, playFeel, type Groove } from './groove.js';
+import { gridGroove, gridHitsOf, playFeel, type Groove } from '../groove/groove.js';
 import type { PerformParams } from './params.js';
 import { barSpan, barTime, hitsPerBar, recordedNotes, repeatTurn, scheduleHits, sendsOf, silenceTurn, type Turn } from './turn.js';
 

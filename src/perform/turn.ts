@@ -1,7 +1,7 @@
 import type { Milliseconds, Ticks } from '../clock/units.js';
 import { TICKS_PER_STEP, ticks } from '../clock/units.js';
 import type { EngineAction, RecordedNote, TimelineView } from './engine-types.js';
-import type { FeltHit } from './groove.js';
+import type { FeltHit } from '../groove/groove.js';
 
 /** A note the engine has put on the scheduler (or is about to). */
 export interface ScheduledNote {

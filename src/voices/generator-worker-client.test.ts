@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openModel } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
-import { WorkerGenerator } from './worker-generator.js';
+import { WorkerGenerator } from './generator-worker-client.js';
 
 describe('generator in a worker thread', () => {
   it('gives the same events and log-likelihoods as inline generation, and carries state by handle', async () => {

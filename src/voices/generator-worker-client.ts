@@ -1,7 +1,8 @@
-import { Worker } from 'node:worker_threads';
-import type { GenerationRequest, GenerationResult, GeneratorState, ResponseGenerator } from './generator-port.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../system/start-worker.js';
+import type { GenerationRequest, GenerationResult, GeneratorState, ResponseGenerator } from '../perform/generator-port.js';
 import type { ModelSource } from './model-source.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerReply, WorkerRequest } from './generator-worker-protocol.js';
 
 interface HandleState extends GeneratorState {
   readonly worker: Worker;
@@ -17,18 +18,6 @@ export class GeneratorWorkerError extends Error {
   ) {
     super(`model '${model}' worker: ${message}`);
   }
-}
-
-/** Spawns the worker entry: the built .js in production, the .ts through tsx in development and tests. */
-function spawn(workerData: unknown): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    const api = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./generator-worker.ts', self).href;
-    const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true, workerData });
-  }
-  return new Worker(new URL('./generator-worker.js', self), { workerData });
 }
 
 /**
@@ -58,7 +47,7 @@ export class WorkerGenerator implements ResponseGenerator {
   }
 
   static async start(name: string, source: ModelSource): Promise<WorkerGenerator> {
-    const worker = spawn({ name, source });
+    const worker = startWorker(import.meta.url, './generator-worker-thread', { workerData: { name, source } });
     const ready = await firstReply(worker, name);
     return new WorkerGenerator(name, source, worker, ready.classPitches, ready.classOfPitch, ready.msPerStep);
   }
@@ -106,7 +95,7 @@ export class WorkerGenerator implements ResponseGenerator {
     for (const p of this.#pending.values()) p.reject(new GeneratorWorkerError(this.name, why));
     this.#pending.clear();
     // Start again for the next request; its model load happens off the main thread too.
-    this.#worker = spawn({ name: this.name, source: this.source });
+    this.#worker = startWorker(import.meta.url, './generator-worker-thread', { workerData: { name: this.name, source: this.source } });
     this.#listen(this.#worker);
   }
 }

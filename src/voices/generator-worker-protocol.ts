@@ -1,4 +1,4 @@
-import type { LogLikelihood } from './generator-port.js';
+import type { LogLikelihood } from '../perform/generator-port.js';
 
 /** Main thread to generator worker. */
 export interface WorkerRequest {

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GeneratorState } from './generator-port.js';
+import type { GeneratorState } from '../perform/generator-port.js';
 import { openModel, type ModelSource } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import type { WorkerReply, WorkerRequest } from './generator-worker-protocol.js';
 
 /**
  * Worker thread that owns one model: inference here never holds up the main thread, where

@@ -2,7 +2,7 @@ import { beamSearch } from '../model/beam-search.js';
 import { continueEvents, feedScored } from '../model/generate.js';
 import type { ModelState, MusicRnn } from '../model/music-rnn.js';
 import { callShaper } from '../model/sampling/shaping.js';
-import type { GenerationRequest, GenerationResult, GeneratorState, LogLikelihood, ResponseGenerator } from './generator-port.js';
+import type { GenerationRequest, GenerationResult, GeneratorState, LogLikelihood, ResponseGenerator } from '../perform/generator-port.js';
 
 interface RnnState extends GeneratorState {
   readonly model: MusicRnn;

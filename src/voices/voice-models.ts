@@ -2,12 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateGrooveTable } from '../groove/groove-table.js';
-import type { ResponseGenerator } from './generator-port.js';
-import type { Groove } from './groove.js';
-import { learnedGroove } from './learned-groove.js';
+import type { ResponseGenerator } from '../perform/generator-port.js';
+import type { Groove } from '../groove/groove.js';
+import { learnedGroove } from '../groove/learned-groove.js';
 import { openModel, type ModelSource } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
-import { WorkerGenerator } from './worker-generator.js';
+import { WorkerGenerator } from './generator-worker-client.js';
 
 /** The shipped models folder, found from this file so the box does not depend on its cwd. */
 export const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));

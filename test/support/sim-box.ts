@@ -11,7 +11,7 @@ import type { HotplugSource } from '../../src/devices/hotplug.js';
 import { SimulatedSerialBus } from '../../src/devices/serial/simulated-serial-port.js';
 import { SimMidiBackend, type SimDeviceSpec } from '../../src/devices/sim-backend.js';
 import { SysfsUsbIdentityReader } from '../../src/devices/usb-identity.js';
-import { loadVoiceModel } from '../../src/perform/voice-models.js';
+import { loadVoiceModel } from '../../src/voices/voice-models.js';
 import { resolveConfig } from '../../src/system/config.js';
 
 /** USB hotplug on the simulator: the sim backend announces port changes itself, so events only add scans. */

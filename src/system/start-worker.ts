@@ -1,0 +1,33 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+
+export interface StartWorkerOptions extends Omit<WorkerOptions, 'eval'> {
+  /**
+   * Run from sources (tests, `tsx`), how the worker's own module is loaded: through tsx's
+   * loader (the default), or the compiled one under dist/ (`npm run build` first), where a
+   * TypeScript loader inside the thread would cost seconds (the emulated hw-sim VM).
+   */
+  readonly fromSources?: 'tsx' | 'dist';
+}
+
+const SRC_ROOT = new URL('../', import.meta.url);
+const DIST_ROOT = new URL('../../dist/', import.meta.url);
+
+/**
+ * The one way the box starts a worker thread: `entry` is the worker module's path relative
+ * to `fromUrl` (the caller's import.meta.url), without its extension. Built, it is the .js
+ * beside the caller; run from sources it is the .ts, loaded as `fromSources` says.
+ */
+export function startWorker(fromUrl: string, entry: string, options: StartWorkerOptions = {}): Worker {
+  const { fromSources = 'tsx', ...workerOptions } = options;
+  if (!fromUrl.endsWith('.ts')) return new Worker(new URL(`${entry}.js`, fromUrl), workerOptions);
+  const source = new URL(`${entry}.ts`, fromUrl);
+  if (fromSources === 'dist') {
+    const rel = relative(fileURLToPath(SRC_ROOT), fileURLToPath(source)).replace(/\.ts$/, '.js');
+    return new Worker(new URL(rel, DIST_ROOT), workerOptions);
+  }
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}); })`;
+  return new Worker(boot, { ...workerOptions, eval: true });
+}

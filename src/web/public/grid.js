@@ -53,11 +53,14 @@ export class DrumGrid {
     this.#prune();
   }
 
-  /** Visible window in 16ths: two bars on a phone, four on a wide screen, playhead at 40%. */
+  /**
+   * Visible window in 16ths: four bars on a phone, eight on a wide screen, the playhead past
+   * the middle so the call stays in view while its answer plays.
+   */
   window() {
-    const bars = this.canvas.clientWidth < 600 ? 2 : 4;
+    const bars = this.canvas.clientWidth < 600 ? 4 : 8;
     const width = bars * this.stepsPerBar;
-    const start = Math.floor(this.playhead() - width * 0.4);
+    const start = Math.floor(this.playhead() - width * 0.55);
     return { start, width };
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ClockNotRunning, MasterClock } from './master-clock.js';
 import { RecordingOut, virtualScheduler } from './testing.js';
-import { bpm, msPerTick, steps } from './units.js';
+import { TickTimeline } from './tick-timeline.js';
+import { bpm, ms, msPerTick, steps, ticks } from './units.js';
 
 function rig(tempo = 174) {
   const v = virtualScheduler(0);
@@ -138,5 +139,25 @@ describe('MasterClock with ticks committed ahead', () => {
     for (let i = 8; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeCloseTo(msPerTick(bpm(150)), 9);
     const fa = din.sent.findIndex((s) => s.bytes[0] === 0xfa);
     expect(din.sent[fa + 1]).toEqual({ atMs: times[5], bytes: [0xf8] });
+  });
+
+  it('places ticks after the committed one on a steered grid, and sends a later Start with its own F8', () => {
+    const { wakeup, din, clock } = rig(120);
+    const p = msPerTick(bpm(120));
+    clock.run(0);
+    wakeup.advanceTo(2.5 * p); // ticks 0-2 sent, 3 committed
+    clock.startAt(24);
+    // An outside grid 0.3 ms later and a touch faster, as Link's fit might move it.
+    const steered = TickTimeline.fromPeriod(ticks(0), ms(0.3), ms(p * 0.99));
+    clock.steer(steered);
+    wakeup.advanceTo(30 * p);
+    const times = din.timesOf(0xf8);
+    expect(times[3]).toBeCloseTo(3 * p, 9);
+    for (let n = 4; n < times.length; n++) expect(times[n]).toBeCloseTo(steered.timeOfTick(ticks(n)), 9);
+    const fa = din.sent.findIndex((s) => s.bytes[0] === 0xfa);
+    expect(din.sent[fa]?.atMs).toBeCloseTo(steered.timeOfTick(ticks(24)), 9);
+    expect(din.sent[fa + 1]).toEqual({ atMs: din.sent[fa]?.atMs, bytes: [0xf8] });
+    expect(clock.transport.position).toBe(times.length - 24);
+    expect(() => clock.startAt(3)).toThrow(RangeError);
   });
 });

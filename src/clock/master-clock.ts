@@ -49,6 +49,8 @@ export class MasterClock {
   private generators = new Set<TickGeneratingOut>();
   /** Times of ticks committed but not yet sent: `steer` may move the grid under them. */
   private readonly committedTimes = new Map<number, number>();
+  /** A downbeat beyond the committed ticks whose Start is still to be queued. */
+  private startPendingAt: number | undefined;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -125,6 +127,7 @@ export class MasterClock {
     this.generators.clear();
     this.scheduler.cancel(TICK_TAG);
     this.committedTimes.clear();
+    this.startPendingAt = undefined;
     this.timeline = undefined;
   }
 
@@ -141,7 +144,10 @@ export class MasterClock {
     if (!Number.isInteger(index) || index < this.nextIndex) throw new RangeError(`master clock: cannot start at clock ${index}, clock ${this.nextIndex} is next`);
     this.state = T.start(this.state);
     this.songStartIndex = index;
-    this.broadcastAt(this.committedTimes.get(index) ?? (this.timeline?.timeOfTick(ticks(index)) ?? next), START_BYTES);
+    const committed = index === this.nextIndex ? next : this.committedTimes.get(index);
+    // A later downbeat's time is not fixed yet (`steer` may move it): Start goes out when it is committed.
+    if (committed === undefined) this.startPendingAt = index;
+    else this.broadcastAt(committed, START_BYTES);
     this.fillStoppedTicks();
   }
 
@@ -159,8 +165,9 @@ export class MasterClock {
 
   stop(): void {
     if (!this.state.running) return;
+    this.startPendingAt = undefined;
     const at = this.requireCommittedTime('stop');
-    this.state = { ...T.stop(this.state), position: ticks(this.nextIndex - this.songStartIndex) };
+    this.state = { ...T.stop(this.state), position: ticks(Math.max(0, this.nextIndex - this.songStartIndex)) };
     this.broadcastAt(at, STOP_BYTES);
   }
 
@@ -238,6 +245,10 @@ export class MasterClock {
       const n = ++this.committedIndex;
       const at = timeline.timeOfTick(ticks(n));
       this.committedTimes.set(n, at);
+      if (n === this.startPendingAt) {
+        this.startPendingAt = undefined;
+        this.broadcastAt(at, START_BYTES);
+      }
       if (this.sendsClock) {
         for (const out of this.options.outputs()) if (!isTickGeneratingOut(out)) this.scheduler.sendAt(out, CLOCK_BYTES, at, Priority.clock, TICK_TAG);
       }

@@ -48,6 +48,7 @@ export class SimulatedLinkSession implements LinkSession {
   private readonly tag = `link-sim-${++nextTag}`;
   private readonly sampleListeners: ((s: LinkSample) => void)[] = [];
   private readonly changeListeners: ((c: LinkChange) => void)[] = [];
+  private readonly failureListeners: ((why: string) => void)[] = [];
   private readonly noise: () => number;
 
   constructor(
@@ -126,8 +127,16 @@ export class SimulatedLinkSession implements LinkSession {
     this.changeListeners.push(listener);
   }
 
-  onFailure(): void {
-    // A simulated session never dies on its own.
+  onFailure(listener: (why: string) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  /** Dies as a crashed helper would: disposed, then failure listeners told once. */
+  fail(why: string): void {
+    if (this.disposed) return;
+    const listeners = [...this.failureListeners];
+    void this.dispose();
+    for (const listen of listeners) listen(why);
   }
 
   dispose(): Promise<void> {
@@ -135,6 +144,7 @@ export class SimulatedLinkSession implements LinkSession {
     this.disposed = true;
     this.sampleListeners.length = 0;
     this.changeListeners.length = 0;
+    this.failureListeners.length = 0;
     return Promise.resolve();
   }
 

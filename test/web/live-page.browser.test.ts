@@ -15,14 +15,15 @@ const BAR_MS = 2000;
 const BACKGROUND = [0x0d, 0x11, 0x17];
 const COLOURS: Record<string, number[]> = { call: [0xf2, 0xcc, 0x60], A: [0x39, 0xc5, 0xcf] };
 
-declare global {
-  interface Window {
-    antiphonPage: {
-      connected: boolean;
-      cellColour(step: number, drum: number): string | undefined;
-      plot: { exchange?: { id: number }; plot?: { data: (number | null)[][] } };
-    };
-  }
+/** The page's globals that the test reads (the project compiles without the DOM's types). */
+interface PageGlobals {
+  antiphonPage?: {
+    connected: boolean;
+    cellColour(step: number, drum: number): string | undefined;
+    plot: { exchange?: { id: number }; plot?: { data: (number | null)[][] } };
+  };
+  innerWidth: number;
+  document: { documentElement: { scrollWidth: number }; getElementById(id: string): { clientWidth: number } | null; querySelectorAll(s: string): ArrayLike<{ dataset: Record<string, string | undefined> }> };
 }
 
 let browser: Browser;
@@ -78,7 +79,7 @@ async function shown(page: Page, hits: readonly PageHit[], who: string): Promise
   let onScreen = 0;
   let matching = 0;
   for (const h of hits) {
-    const hex = await page.evaluate(([s, d]) => window.antiphonPage.cellColour(s, d), [h.step, h.drum] as const);
+    const hex = await page.evaluate(([s, d]) => (globalThis as unknown as PageGlobals).antiphonPage?.cellColour(s, d), [h.step, h.drum] as const);
     if (hex === undefined) continue;
     onScreen++;
     const want = expectedColour(who, h.velocity);
@@ -101,12 +102,12 @@ describe('the live page in headless Chromium', () => {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => window.antiphonPage?.connected === true);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).antiphonPage?.connected === true);
     await expect.poll(() => page.textContent('[data-testid=link]')).toBe('live');
 
     // An exchange: the grid shows the call and voice A's answer in their colours, and the plot both figures.
     const exchange = pageExchange(await playExchange(first.sim));
-    await page.waitForFunction((id) => window.antiphonPage.plot.exchange?.id === id, exchange.id);
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).antiphonPage?.plot.exchange?.id === id, exchange.id);
     const call = await shown(page, exchange.call.hits, 'call');
     const answer = await shown(page, exchange.turns[0]?.hits ?? [], 'A');
     expect(call.onScreen).toBeGreaterThan(5);
@@ -114,9 +115,9 @@ describe('the live page in headless Chromium', () => {
     expect(answer.onScreen).toBeGreaterThan(0);
     expect(answer.matching).toBeGreaterThanOrEqual(answer.onScreen * 0.8);
     const turn = exchange.turns[0];
-    const totals = await page.$$eval('[data-testid=totals] [data-who]', (els) => els.map((e) => [(e as HTMLElement).dataset['who'], Number((e as HTMLElement).dataset['total'])]));
+    const totals = await page.evaluate(() => Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid=totals] [data-who]'), (e) => [e.dataset['who'], Number(e.dataset['total'])]));
     expect(totals).toEqual([['call', turn?.primerLogLikelihood.total], ['A', turn?.logLikelihood.total]]);
-    const plotted = await page.evaluate(() => window.antiphonPage.plot.plot?.data.map((s) => s.length));
+    const plotted = await page.evaluate(() => (globalThis as unknown as PageGlobals).antiphonPage?.plot.plot?.data.map((s) => s.length));
     expect(plotted?.[2]).toBeGreaterThanOrEqual(turn?.logLikelihood.perStep.length ?? 1);
     expect(await page.locator('#plot canvas').count()).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=devices]')).toContain('Drum Pad: human, response');
@@ -156,8 +157,11 @@ describe('the live page in headless Chromium', () => {
     const { port } = await startBox(0, 120);
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => window.antiphonPage?.connected === true);
-    const { scroll, inner, grid } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth, grid: document.getElementById('grid')?.clientWidth ?? 0 }));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).antiphonPage?.connected === true);
+    const { scroll, inner, grid } = await page.evaluate(() => {
+      const w = globalThis as unknown as PageGlobals;
+      return { scroll: w.document.documentElement.scrollWidth, inner: w.innerWidth, grid: w.document.getElementById('grid')?.clientWidth ?? 0 };
+    });
     expect(scroll).toBeLessThanOrEqual(inner);
     expect(grid).toBeGreaterThan(inner * 0.8);
     const png = await page.screenshot();

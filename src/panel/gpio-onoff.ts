@@ -2,14 +2,14 @@ import { createRequire } from 'node:module';
 import { GpioError, findChipBase, type GpioLine, type GpioLines } from './gpio-lines.js';
 
 /** The part of onoff's Gpio used here. */
-interface OnoffGpio {
+interface OnoffLine {
   readSync(): 0 | 1;
   writeSync(value: 0 | 1): void;
   watch(cb: (err: Error | null | undefined, value: 0 | 1) => void): void;
   unexport(): void;
 }
 interface OnoffModule {
-  Gpio: new (gpio: number, direction: 'in' | 'out', edge?: 'both', options?: { activeLow?: boolean }) => OnoffGpio;
+  Gpio: new (gpio: number, direction: 'in' | 'out', edge?: 'both', options?: { activeLow?: boolean }) => OnoffLine;
 }
 
 /**
@@ -20,7 +20,7 @@ interface OnoffModule {
 export class OnoffGpio implements GpioLines {
   readonly kind = 'onoff';
   readonly chip: { label: string; base: number };
-  readonly #lines: OnoffGpio[] = [];
+  readonly #lines: OnoffLine[] = [];
   readonly #mod: OnoffModule;
 
   constructor(gpioDir: string, labels: readonly string[]) {
@@ -55,7 +55,7 @@ export class OnoffGpio implements GpioLines {
     }
   }
 
-  #open(pin: number, direction: 'in' | 'out'): OnoffGpio {
+  #open(pin: number, direction: 'in' | 'out'): OnoffLine {
     const n = this.chip.base + pin;
     try {
       const line = direction === 'in' ? new this.#mod.Gpio(n, 'in', 'both', { activeLow: true }) : new this.#mod.Gpio(n, 'out');

@@ -1,14 +1,5 @@
 import type { MidiOut } from './midi-out.js';
-import { Scheduler } from './scheduler.js';
-import { VirtualClock } from './time-source.js';
-import { VirtualWakeup } from './wakeup.js';
-
-/** A scheduler on virtual time, for tests and simulations. */
-export function virtualScheduler(startMs = 0): { clock: VirtualClock; wakeup: VirtualWakeup; scheduler: Scheduler } {
-  const clock = new VirtualClock(startMs);
-  const wakeup = new VirtualWakeup(clock);
-  return { clock, wakeup, scheduler: new Scheduler(clock, wakeup) };
-}
+export { virtualScheduler } from './virtual-scheduler.js';
 
 /** An output that records what it was sent and when, by the given clock. */
 export class RecordingOut implements MidiOut {

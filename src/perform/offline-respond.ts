@@ -1,4 +1,4 @@
-import { virtualScheduler } from '../clock/testing.js';
+import { virtualScheduler } from '../clock/virtual-scheduler.js';
 import { checkedBpm } from '../clock/units.js';
 import type { NoteSequence } from '../music/note-sequence.js';
 import { PerformanceEngine } from './engine.js';

@@ -13,6 +13,8 @@ export interface AbletonLinkOptions {
   readonly sampleEveryMs?: number;
   /** Extra environment for the helper (the interface filter's LD_PRELOAD goes here). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Runs the helper under this command (tests: `ip netns exec NAME`, to keep Link in a namespace). */
+  readonly prefix?: readonly string[];
   /** Where the helper's stray stderr goes (one call per line). */
   readonly onStderr?: (line: string) => void;
 }
@@ -93,7 +95,8 @@ export class AbletonLinkSession implements LinkSession {
   static start(options: AbletonLinkOptions = {}): Promise<AbletonLinkSession> {
     const modulePath = resolveAbletonLink();
     const args = ['-e', LINK_HOST_SOURCE, modulePath, String(options.tempo ?? 120), String(options.quantum ?? 4), String(options.sampleEveryMs ?? 5)];
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
+    const child = spawn(command ?? process.execPath, [...prefixArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     return new Promise((resolve, reject) => {
       const session: AbletonLinkSession = new AbletonLinkSession(child, (error) => (error ? reject(error) : resolve(session)), options.onStderr ?? (() => undefined));
     });

@@ -135,6 +135,7 @@ export class Box implements BoxBus {
     const ctx = surfaceContext({
       bus: this, scheduler, timers: hardware.timers, log, devices: () => this.devices.manager.devices(),
       inputListeners: this.#inputListeners, deviceListeners: this.#deviceListeners, learn: (c, t) => this.#rules.cc.learn(c, t),
+      report: (level, code, message) => this.#problem(level, code, message),
     });
     this.#surfaces = await startSurfaces(this.#parts.surfaces ?? [], ctx, (name, error) => this.#problem('error', 'device', `${name}: ${error}`));
   }
@@ -142,6 +143,11 @@ export class Box implements BoxBus {
   /** The drum class of `pitch` under `model` (-1 when unknown): for printing grids. */
   classOf(model: string, pitch: number): number {
     return this.#voices?.infos.get(model)?.classOf(pitch) ?? -1;
+  }
+
+  /** Generations in flight: a harness on virtual time lets them finish before time moves on. */
+  get generating(): number {
+    return this.#core?.generating ?? 0;
   }
 
   /** True while no model was found and seeded random weights stand in. */
@@ -183,7 +189,7 @@ export class Box implements BoxBus {
 
   /** Panic (note-offs on every output), then closes everything. Recordings in flight are finished first. */
   async stop(): Promise<{ recordings: number; recordingFailures: number; sendTiming: object }> {
-    if (this.#stopped) return { recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures, sendTiming: {} };
+    if (this.#stopped) return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming: {} };
     await stopSurfaces(this.#surfaces, this.#parts.log);
     this.#stopped = true;
     this.#setDemo(false);
@@ -197,8 +203,8 @@ export class Box implements BoxBus {
     await Promise.all([this.#recorder.flush(), threadsDone.then(() => this.clock.stop())]);
     this.devices.stop();
     this.#voices?.dispose();
-    this.#parts.log.info({ stats: this.#core?.stats, sendTiming, recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures }, 'antiphon stopped');
-    return { recordings: this.#recorder.written.length, recordingFailures: this.#recorder.failures, sendTiming };
+    this.#parts.log.info({ stats: this.#core?.stats, sendTiming, recordings: this.#recorder.written, recordingFailures: this.#recorder.failures }, 'antiphon stopped');
+    return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming };
   }
 
   /** Where a voice plays: its registry `role` (response, voice:NAME, ...). */

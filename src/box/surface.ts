@@ -3,7 +3,7 @@ import type { CcTarget } from '../control/cc-map.js';
 import type { ConnectedDevice } from '../devices/device-manager.js';
 import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
 import type { Logger } from '../system/log.js';
-import type { BoxBus } from './bus-types.js';
+import type { BoxBus, BoxProblem } from './bus-types.js';
 
 /**
  * What a control surface (the panel, Push 2, the web page, the synth) gets from the box:
@@ -27,6 +27,11 @@ export interface SurfaceContext {
   sendToDevice(device: ConnectedDevice, message: MidiMessage): boolean;
   /** MIDI-learn: from now on `controller` (on any device) drives `target`. */
   learnCc(controller: number, target: CcTarget): void;
+  /**
+   * Reports a problem on the bus (and the log), as the box's own are: a corrupt settings file,
+   * a chip gone. Optional so hand-made contexts (benches, tests) need not provide it.
+   */
+  report?(level: BoxProblem['level'], code: BoxProblem['code'], message: string): void;
   /** Calls `fn` at the box-clock time `atMs` on the scheduler (for LEDs on the beat); never for heavy work. */
   at(atMs: number, fn: () => void): TimerHandle;
 }

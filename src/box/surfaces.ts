@@ -17,6 +17,7 @@ export interface SurfaceWiring {
   readonly inputListeners: Set<(d: ConnectedDevice, t: TimedMidiMessage) => void>;
   readonly deviceListeners: Set<() => void>;
   readonly learn: (controller: number, target: CcTarget) => void;
+  readonly report: NonNullable<SurfaceContext['report']>;
 }
 
 let atCount = 0;
@@ -35,6 +36,7 @@ export function surfaceContext(w: SurfaceWiring): SurfaceContext {
     onDevicesChanged: (l) => listen(w.deviceListeners, l),
     sendToDevice: (device, message) => device.output?.send(encodeMessage(message)) ?? false,
     learnCc: w.learn,
+    report: w.report,
     at(atMs, fn) {
       const tag = `surface-at:${atCount++}`;
       w.scheduler.callAt(atMs, () => fn(), Priority.note, tag);

@@ -58,6 +58,7 @@ export class AbletonLinkSession implements LinkSession {
   private closing = false;
   private dead = false;
   private readonly exited: Promise<void>;
+  private ended: { readonly code: number | null; readonly signal: NodeJS.Signals | null } | undefined;
   private readonly sampleListeners: ((s: LinkSample) => void)[] = [];
   private readonly changeListeners: ((c: LinkChange) => void)[] = [];
   private readonly failureListeners: ((why: string) => void)[] = [];
@@ -70,6 +71,7 @@ export class AbletonLinkSession implements LinkSession {
     let started = false;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code, signal) => {
+      this.ended = { code, signal };
       const why = `Link helper exited (${signal ?? `code ${code}`})`;
       if (!started) ready(new LinkUnavailable(why));
       this.died(why);
@@ -100,6 +102,11 @@ export class AbletonLinkSession implements LinkSession {
     return new Promise((resolve, reject) => {
       const session: AbletonLinkSession = new AbletonLinkSession(child, (error) => (error ? reject(error) : resolve(session)), options.onStderr ?? (() => undefined));
     });
+  }
+
+  /** How the helper ended (after dispose: SIGKILL, sent by itself once it left the session). */
+  get exitStatus(): { readonly code: number | null; readonly signal: NodeJS.Signals | null } | undefined {
+    return this.ended;
   }
 
   get enabled(): boolean {

@@ -52,6 +52,10 @@ export class PerformanceCore {
     this.#session.start();
   }
 
+  get generating(): number {
+    return this.#session.generating;
+  }
+
   get stats(): EngineStats {
     return this.#engine.stats;
   }

@@ -26,6 +26,11 @@ export class VirtualWakeup implements Wakeup {
     this.deadline = undefined;
     this.fire = undefined;
   }
+  /** The pending deadline, if any: a harness can stop at it and let the work it starts finish. */
+  get nextDeadline(): number | undefined {
+    return this.deadline;
+  }
+
   /** Advances time to `timeMs`, firing every deadline on the way at its own instant. */
   advanceTo(timeMs: number): void {
     for (;;) {

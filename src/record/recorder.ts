@@ -29,7 +29,8 @@ const SUFFIX = '.mid';
  */
 export class ExchangeRecorder {
   #queue: Promise<void> = Promise.resolve();
-  readonly written: string[] = [];
+  /** Files written so far (a count: a box records all night, and the list would only grow). */
+  written = 0;
   failures = 0;
 
   constructor(private readonly opts: RecorderOptions) {}
@@ -63,7 +64,7 @@ export class ExchangeRecorder {
       }
       await rename(temp, path);
       await syncDir(dir);
-      this.written.push(path);
+      this.written++;
       log.info({ file: path, bytes: bytes.length, turns: exchange.turns.length }, 'exchange recorded');
       await this.#rotate();
       return path;

@@ -35,6 +35,8 @@ export interface SimBoxOptions {
   readonly seed?: number;
   readonly surfaces?: readonly BoxSurface[];
   /** Log records at or above this level are kept in `logs` (default 'info'). */
+  /** Keep every bus event in `events` (default true; a soak that runs for hours says no). */
+  readonly keepEvents?: boolean;
   readonly logLevel?: 'debug' | 'info' | 'warn';
 }
 
@@ -61,14 +63,23 @@ export async function startSimBox(o: SimBoxOptions = {}) {
     ...(o.surfaces ? { surfaces: o.surfaces } : {}),
   });
   const events: BoxEvent[] = [];
-  box.subscribe((e) => events.push(e));
+  if (o.keepEvents !== false) box.subscribe((e) => events.push(e));
   await box.start();
-  /** Moves virtual time on by `ms` in 5 ms slices, letting each slice's promises settle. */
-  const run = async (ms: number): Promise<void> => {
+  /**
+   * Moves virtual time on by `ms` in slices (5 ms unless asked), letting each slice's promises
+   * (a generation) settle before time moves again: a generation takes no virtual time.
+   */
+  const run = async (ms: number, sliceMs = 5): Promise<void> => {
     const end = clock.nowMs() + ms;
+    const yieldOnce = (): Promise<void> => new Promise<void>((r) => setImmediate(r));
     while (clock.nowMs() < end) {
-      wakeup.advanceTo(Math.min(end, clock.nowMs() + 5));
-      for (let i = 0; i < 6; i++) await new Promise<void>((r) => setImmediate(r));
+      const sliceEnd = Math.min(end, clock.nowMs() + sliceMs);
+      // Deadline by deadline, so a generation that one starts finishes at that very instant.
+      while (clock.nowMs() < sliceEnd) {
+        wakeup.advanceTo(Math.min(sliceEnd, wakeup.nextDeadline ?? sliceEnd));
+        while (box.generating > 0) await yieldOnce();
+      }
+      await yieldOnce();
     }
   };
   /** A USB MIDI device arriving: its ports appear and the USB attach event fires, as on the box. */

@@ -1,0 +1,133 @@
+/**
+ * Soak: the assembled box (the same Box as `npm start`, on simulated devices) runs 24
+ * simulated hours in loop mode on virtual time, with the pad unplugged and plugged again
+ * every few minutes and a call played after each return. Prints RSS and heap at the start
+ * (after warm-up) and the end, stuck notes, the clock's tick drift against the ideal grid,
+ * exchanges, slips and the wall time it took.
+ *
+ *   npm run bench:soak [-- --hours 24 --replug-min 3]
+ *
+ * Goals: RSS and heap flat within ±5% after warm-up; 0 stuck notes; 0 tick drift.
+ */
+import { parseArgs } from 'node:util';
+import { startSimBox } from '../test/support/sim-box.js';
+
+const { values } = parseArgs({ options: { hours: { type: 'string', default: '24' }, 'replug-min': { type: 'string', default: '3' } } });
+const HOURS = Number(values.hours);
+const REPLUG_MS = Number(values['replug-min']) * 60_000;
+const TEMPO = 120;
+const TICK_MS = 60_000 / TEMPO / 24;
+const PAD = { clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } } as const;
+const MODULE = { clientName: 'Sound Module', outputs: ['Sound Module In'], usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' } } as const;
+
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+const memory = (): { rss: number; heap: number } => {
+  global.gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+};
+
+async function main(): Promise<void> {
+  const wallStart = performance.now();
+  const sim = await startSimBox({
+    logLevel: 'warn',
+    keepEvents: false,
+    config: {
+      perform: { tempo_bpm: TEMPO, mode: 'loop', seed: 11, voices: [{ name: 'A' }, { name: 'B', channel: 11 }] },
+      devices: { roles: [{ match: 'Sound Module', roles: ['response', 'clock-out'] }, { match: 'Drum Pad', roles: ['human'] }] },
+    },
+  });
+  const module = sim.plug(MODULE);
+  // Sounding notes per channel/note on the module; each clock tick against the ideal 24 PPQN
+  // grid anchored at the first tick after warm-up (measured as they come: nothing accumulates).
+  const sounding = new Map<string, number>();
+  let noteOns = 0;
+  let window: { startMs: number; endMs: number } | undefined;
+  let firstTick: number | undefined;
+  let ticks = 0;
+  let maxDrift = 0;
+  sim.backend.onSend(`${module}:0:output`, (bytes, atMs) => {
+    const [status = 0, note = 0, velocity = 0] = bytes;
+    if (status === 0xf8 && window && atMs >= window.startMs && atMs <= window.endMs) {
+      firstTick ??= atMs;
+      maxDrift = Math.max(maxDrift, Math.abs(atMs - (firstTick + ticks * TICK_MS)));
+      ticks++;
+    }
+    const kind = status & 0xf0;
+    const key = `${status & 0x0f}/${note}`;
+    if (kind === 0x90 && velocity > 0) {
+      noteOns++;
+      sounding.set(key, (sounding.get(key) ?? 0) + 1);
+    } else if (kind === 0x80 || kind === 0x90) sounding.delete(key);
+    else if (kind === 0xb0 && (note === 123 || note === 120)) for (const k of [...sounding.keys()]) if (k.startsWith(`${status & 0x0f}/`)) sounding.delete(k);
+  });
+  const view = sim.box.clock.timeline;
+  const barMs = (4 * 60_000) / TEMPO;
+  const playCall = async (client: number): Promise<void> => {
+    const barTicks = view.stepsPerBar * 6;
+    const next = view.timeOfTick(((Math.floor(view.tickAt(sim.clock.nowMs() as never) / barTicks) + 1) * barTicks) as never);
+    await sim.run(next - sim.clock.nowMs(), 50);
+    for (let step = 0; step < 16; step++) {
+      const notes = [42, ...(step % 8 === 0 ? [36] : []), ...(step % 8 === 4 ? [38] : [])];
+      for (const n of notes) sim.backend.feed(`${client}:0:input`, [0x99, n, 96]);
+      await sim.run(barMs / 32, 5);
+      for (const n of notes) sim.backend.feed(`${client}:0:input`, [0x89, n, 0]);
+      await sim.run(barMs / 32, 5);
+    }
+  };
+  let pad = sim.plug(PAD);
+  await sim.run(500);
+  await playCall(pad);
+  // Warm-up: ten minutes of loop, then the baseline.
+  for (let i = 0; i < 60; i++) {
+    await sim.run(10_000, 50);
+    sim.backend.drain(`${module}:0:output`);
+    sim.backend.drain(`${pad}:0:output`);
+  }
+  const warm = memory();
+  const startMs = sim.clock.nowMs();
+  const endMs = startMs + HOURS * 3600_000;
+  window = { startMs, endMs };
+  let replugs = 0;
+  let lastReport = performance.now();
+  // The simulator keeps what each port received until drained: drain it, so only the box's memory is measured.
+  const drain = (): void => {
+    sim.backend.drain(`${module}:0:output`);
+    sim.backend.drain(`${pad}:0:output`);
+  };
+  while (sim.clock.nowMs() < endMs) {
+    for (let left = Math.min(REPLUG_MS, endMs - sim.clock.nowMs()); left > 0; left -= 10_000) {
+      await sim.run(Math.min(10_000, left), 50);
+      drain();
+    }
+    if (sim.clock.nowMs() >= endMs) break;
+    sim.unplug(pad);
+    await sim.run(30_000, 50);
+    pad = sim.plug(PAD);
+    await sim.run(500);
+    await playCall(pad);
+    replugs++;
+    if (performance.now() - lastReport > 30_000) {
+      lastReport = performance.now();
+      const m = memory();
+      process.stderr.write(`soak: ${((sim.clock.nowMs() - startMs) / 3600_000).toFixed(2)} h simulated, rss ${mb(m.rss)} MB, heap ${mb(m.heap)} MB\n`);
+    }
+  }
+  const end = memory();
+  const snapshot = sim.box.snapshot();
+  await sim.box.stop();
+  await sim.run(100);
+  const stuck = [...sounding.values()].reduce((a, b) => a + b, 0);
+  const wallS = (performance.now() - wallStart) / 1000;
+  const pct = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)}%`;
+  console.log(`soak: ${HOURS} h simulated in loop mode (2 voices, shipped model inline), pad replugged ${replugs} times, ${wallS.toFixed(0)} s wall (${((HOURS * 3600) / wallS).toFixed(0)}x real time)`);
+  console.log(`  memory after warm-up: rss ${mb(warm.rss)} MB, heap ${mb(warm.heap)} MB; at the end: rss ${mb(end.rss)} MB (${pct(warm.rss, end.rss)}), heap ${mb(end.heap)} MB (${pct(warm.heap, end.heap)})  [goal: within ±5%]`);
+  console.log(`  stuck notes: ${stuck} of ${noteOns} note-ons  [goal: 0]`);
+  console.log(`  clock: ${ticks} ticks, max drift from the ideal grid ${maxDrift.toFixed(6)} ms  [goal: 0]`);
+  console.log(`  exchanges ${snapshot.stats.exchanges}, slips ${snapshot.slips}, loop regenerations ${snapshot.stats.loopRegenerations}, reseeds ${snapshot.stats.loopReseeds}, problems ${snapshot.problems.length}`);
+  const ok = stuck === 0 && maxDrift < 1e-6 && Math.abs(end.heap - warm.heap) / warm.heap <= 0.05 && Math.abs(end.rss - warm.rss) / warm.rss <= 0.05;
+  console.log(`soak: ${ok ? 'all goals met' : 'GOALS MISSED'}`);
+  process.exitCode = ok ? 0 : 1;
+}
+
+void main();

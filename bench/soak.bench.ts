@@ -42,13 +42,13 @@ async function main(): Promise<void> {
   // grid anchored at the first tick after warm-up (measured as they come: nothing accumulates).
   const sounding = new Map<string, number>();
   let noteOns = 0;
-  let window: { startMs: number; endMs: number } | undefined;
+  const window = { startMs: Infinity, endMs: -Infinity };
   let firstTick: number | undefined;
   let ticks = 0;
   let maxDrift = 0;
   sim.backend.onSend(`${module}:0:output`, (bytes, atMs) => {
     const [status = 0, note = 0, velocity = 0] = bytes;
-    if (status === 0xf8 && window && atMs >= window.startMs && atMs <= window.endMs) {
+    if (status === 0xf8 && atMs >= window.startMs && atMs <= window.endMs) {
       firstTick ??= atMs;
       maxDrift = Math.max(maxDrift, Math.abs(atMs - (firstTick + ticks * TICK_MS)));
       ticks++;
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const warm = memory();
   const startMs = sim.clock.nowMs();
   const endMs = startMs + HOURS * 3600_000;
-  window = { startMs, endMs };
+  Object.assign(window, { startMs, endMs });
   let replugs = 0;
   let lastReport = performance.now();
   // The simulator keeps what each port received until drained: drain it, so only the box's memory is measured.

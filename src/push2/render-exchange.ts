@@ -1,4 +1,4 @@
-import { drawText, fitText, textWidth } from './font.js';
+import { drawText, fitText } from './font.js';
 import { dim, drawLine, fillRect, type RgbImage } from './image.js';
 import { GRID_ROWS, classOfPitch, exchangeSections, rowOfClass, type ConversationSection } from './conversation.js';
 import { COLOURS, playerColour, type DisplayState } from './render-state.js';
@@ -63,5 +63,4 @@ function drawSparkline(img: RgbImage, perStep: readonly number[], left: number, 
     else fillRect(img, point.x, point.y, 1, 1, colour);
     prev = point;
   }
-  void textWidth;
 }

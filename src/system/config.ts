@@ -7,6 +7,7 @@ import { parameterShape, defaultsOf } from '../control/parameter-schema.js';
 import type { ParameterState, ParameterValues } from '../control/parameter-store.js';
 import { GLOBAL_PARAMETERS, VOICE_PARAMETERS, type ParameterValue } from '../control/parameters.js';
 import { WEB_SCHEMA } from '../web/web-config.js';
+import { PUSH2_SCHEMA } from '../push2/config.js';
 
 const role = z.union([
   z.enum(['human', 'response', 'clock-in', 'clock-out', 'thru']),
@@ -89,6 +90,7 @@ export const SECTION_SCHEMAS = {
   data: z.object({ dir: z.string().min(1).default('./data') }).strict(),
   perform: PERFORM_SCHEMA,
   web: WEB_SCHEMA,
+  push2: PUSH2_SCHEMA,
 } as const;
 
 type Sections = typeof SECTION_SCHEMAS;

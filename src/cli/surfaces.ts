@@ -2,6 +2,7 @@ import type { BoxSurface } from '../box/surface.js';
 import type { Config } from '../system/config.js';
 import type { Logger } from '../system/log.js';
 import { WebSurface } from '../web/web-surface.js';
+import { openPush2Surfaces } from '../push2/open.js';
 
 /**
  * The composition root for control surfaces: the only place that picks real ones. Each
@@ -10,5 +11,5 @@ import { WebSurface } from '../web/web-surface.js';
  */
 export function openSurfaces(config: Config, log: Logger): BoxSurface[] {
   void log;
-  return [...(config.web.enabled ? [new WebSurface(config.web)] : [])];
+  return [...(config.web.enabled ? [new WebSurface(config.web)] : []), ...openPush2Surfaces(config.push2)];
 }

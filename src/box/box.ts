@@ -23,6 +23,7 @@ import { PerformanceCore } from './performance-core.js';
 import { NoteOutputs } from './note-outputs.js';
 import { surfaceContext, startSurfaces, stopSurfaces } from './surfaces.js';
 import type { BoxSurface } from './surface.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The engine state as Magenta's interface reports it on the state CC. */
 const STATE_CC = { idle: 0, listening: 1, responding: 2 } as const;
@@ -312,7 +313,7 @@ export class Box implements BoxBus {
         listen(event);
       } catch (e) {
         // A display that throws must not stop the music or the other subscribers.
-        this.#parts.log.error({ err: (e as Error).message, event: event.kind }, 'bus subscriber failed');
+        this.#parts.log.error({ err: errorMessage(e), event: event.kind }, 'bus subscriber failed');
       }
     }
   }

@@ -7,6 +7,7 @@ import type { TimedMidiMessage } from '../midi/message.js';
 import type { Logger } from '../system/log.js';
 import type { BoxBus } from './bus-types.js';
 import type { BoxSurface, SurfaceContext } from './surface.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface SurfaceWiring {
   readonly bus: BoxBus;
@@ -53,7 +54,7 @@ export async function startSurfaces(surfaces: readonly BoxSurface[], ctx: Surfac
       await s.start(ctx);
       started.push(s);
     } catch (e) {
-      failed(s.name, (e as Error).message);
+      failed(s.name, errorMessage(e));
     }
   }
   return started;
@@ -64,7 +65,7 @@ export async function stopSurfaces(surfaces: readonly BoxSurface[], log: Logger)
     try {
       await s.stop();
     } catch (e) {
-      log.warn({ surface: s.name, err: (e as Error).message }, 'surface did not stop cleanly');
+      log.warn({ surface: s.name, err: errorMessage(e) }, 'surface did not stop cleanly');
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { ResponseGenerator } from '../perform/generator-port.js';
 import type { ModelInfo } from '../perform/response-pipeline.js';
 import type { LoadedVoiceModel } from '../voices/voice-models.js';
+import { errorMessage } from '../util/error-message.js';
 
 /**
  * Loads a model by name (a folder under models/ or a path). `placeholder` asks for the
@@ -33,7 +34,7 @@ export async function loadVoices(names: readonly string[], load: ModelLoader, se
     try {
       loaded = await load(name, seed);
     } catch (e) {
-      failed(name, (e as Error).message);
+      failed(name, errorMessage(e));
       loaded = await load(name, seed, true);
     }
     placeholder ||= loaded.placeholder;

@@ -11,6 +11,7 @@ import { loadMusicRnn, type EngineKind } from '../model/music-rnn.js';
 import { formatTable } from '../train/final-report.js';
 import { runAnswerEval, type AnswerEvalOptions } from '../eval/answer-eval.js';
 import { parseSetting, SETTING_HELP } from '../eval/answer-settings.js';
+import { errorMessage } from '../util/error-message.js';
 
 const EVAL_OPTIONS = {
   split: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean' },
@@ -68,7 +69,7 @@ export async function evalCommand(
   try {
     parsed = parseArgs({ args: [...argv], options: EVAL_OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    err(`${(e as Error).message}\n${EVAL_USAGE}\n`);
+    err(`${errorMessage(e)}\n${EVAL_USAGE}\n`);
     return 2;
   }
   if (parsed.values.help) {
@@ -95,11 +96,11 @@ export async function evalCommand(
     try {
       options = answerOptions(parsed.values, engine, await hasInfoCsv(dataDir));
     } catch (e) {
-      err(`${(e as Error).message}\n`);
+      err(`${errorMessage(e)}\n`);
       return 2;
     }
     return runAnswerEval(modelDir, dataDir, options, out, err).catch((e: unknown) => {
-      err(`eval --answers failed: ${(e as Error).message}\n`);
+      err(`eval --answers failed: ${errorMessage(e)}\n`);
       return 1;
     });
   }
@@ -133,7 +134,7 @@ export async function evalCommand(
     out(formatTable(rows));
     return 0;
   } catch (e) {
-    err(`eval failed: ${(e as Error).message}\n`);
+    err(`eval failed: ${errorMessage(e)}\n`);
     return 1;
   }
 }

@@ -7,6 +7,7 @@ import { readCheckpoint } from '../model/checkpoint/reader.js';
 import { openCheckpointSource } from '../model/checkpoint/source.js';
 import { writeCheckpoint } from '../model/checkpoint/writer.js';
 import { DRUM_CLASS_NAMES, DRUM_PITCH_MAPS, identifyDrumPitchMap } from '../model/encoding/drum-pitch-maps.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** Where the command writes; injected so tests read what a user would see. */
 export interface CommandOutput {
@@ -85,7 +86,7 @@ export async function runModelCommand(argv: readonly string[], io: CommandOutput
       io.err(`model error (${err.code}): ${err.message}`);
       return 1;
     }
-    io.err(`model command failed: ${(err as Error).message}`);
+    io.err(`model command failed: ${errorMessage(err)}`);
     return 1;
   }
 }

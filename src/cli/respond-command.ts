@@ -7,6 +7,7 @@ import { loadVoiceModel } from '../voices/voice-models.js';
 import { exchangeToSmf } from '../record/exchange-smf.js';
 import { noteSequenceOf, readSmf } from '../record/smf-read.js';
 import { renderExchange } from './drum-grid.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const RESPOND_USAGE = 'antiphon respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N] [--groove learned|call|off]';
 
@@ -68,7 +69,7 @@ export async function respondCommand(args: readonly string[], log: Logger, out: 
     out(`wrote ${output}`);
     return 0;
   } catch (e) {
-    process.stderr.write(`antiphon respond: ${(e as Error).message}\n`);
+    process.stderr.write(`antiphon respond: ${errorMessage(e)}\n`);
     return 1;
   }
 }

@@ -21,6 +21,7 @@ import { loadTrainState } from '../train/train-state.js';
 import { learnGroove } from '../groove/learn-groove.js';
 import { finalReport } from '../train/final-report.js';
 import { calibrateExportedModel } from '../train/calibration.js';
+import { errorMessage } from '../util/error-message.js';
 
 export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --from MODEL        fine-tune this model folder (ours or a Magenta drum checkpoint)
@@ -60,7 +61,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       strict: true,
     }).values;
   } catch (err) {
-    write(`${(err as Error).message}\n${TRAIN_USAGE}\n`);
+    write(`${errorMessage(err)}\n${TRAIN_USAGE}\n`);
     return 2;
   }
   if (values.help) {
@@ -187,7 +188,7 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       write(`${err.message}\n${TRAIN_USAGE}\n`);
       return 2;
     }
-    write(`train failed: ${(err as Error).message}\n`);
+    write(`train failed: ${errorMessage(err)}\n`);
     return 1;
   }
 }

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { extractDrumWindows, type DrumWindow, type WindowOptions } from './drum-windows.js';
 import { MidiImportError, type SkippedFile } from './import-errors.js';
 import { readDrumSequence, type DrumSelection } from './midi-to-sequence.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface DrumDataset {
   readonly windows: DrumWindow[];
@@ -44,7 +45,7 @@ export async function loadDrumDataset(dir: string, options: LoadOptions): Promis
       unmappedNotes += result.unmappedNotes;
     } catch (err) {
       if (err instanceof MidiImportError) skipped.push({ file, reason: err.reason, detail: err.detail });
-      else skipped.push({ file, reason: 'unreadable', detail: (err as Error).message });
+      else skipped.push({ file, reason: 'unreadable', detail: errorMessage(err) });
     }
   }
   return { windows, skipped, filesRead: files.length, unmappedNotes };

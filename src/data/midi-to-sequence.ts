@@ -1,6 +1,7 @@
 import { parseMidi, type MidiData, type MidiEvent } from 'midi-file';
 import type { NoteSequence, SequenceNote, TempoChange, TimeSignatureChange } from '../music/note-sequence.js';
 import { MidiImportError } from './import-errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** General MIDI puts drums on channel 10 (9 counted from 0). */
 const GM_DRUM_CHANNEL = 9;
@@ -29,7 +30,7 @@ export function readDrumSequence(bytes: Uint8Array, file: string, selection: Dru
   try {
     midi = parseMidi(bytes);
   } catch (err) {
-    const why = err instanceof Error && err.message ? err.message : String(err ?? 'parse error');
+    const why = errorMessage(err);
     throw new MidiImportError('corrupt', file, `not a readable Standard MIDI File (${why})`);
   }
   checkStructure(midi, file);

@@ -5,6 +5,7 @@ import { PortUnavailable } from './midi-backend.js';
 import type { Worker } from 'node:worker_threads';
 import { listAlsaPorts, samePorts } from './alsa-port-list.js';
 import { DeltaTimestamper } from './delta-timestamper.js';
+import { errorMessage } from '../util/error-message.js';
 
 type RtMidiModule = typeof import('@julusian/midi');
 type RtInput = InstanceType<RtMidiModule['Input']>;
@@ -105,7 +106,7 @@ export class AlsaMidiBackend implements MidiBackend {
       input.destroy();
       output.destroy();
     } catch (e) {
-      throw new MidiBackendUnavailable(`ALSA sequencer unavailable: ${(e as Error).message}`);
+      throw new MidiBackendUnavailable(`ALSA sequencer unavailable: ${errorMessage(e)}`);
     }
     this.#worker = startListerWorker(pollMs);
     this.#worker.on('message', (m: { type: string; ports: MidiPortInfo[] }) => {
@@ -145,7 +146,7 @@ export class AlsaMidiBackend implements MidiBackend {
       rt.openPort(index);
     } catch (e) {
       rt.destroy();
-      throw new PortUnavailable(portId, (e as Error).message);
+      throw new PortUnavailable(portId, errorMessage(e));
     }
     const handle = new AlsaInput(port, rt, (h) => this.#inputs.delete(h));
     this.#inputs.add(handle);
@@ -159,7 +160,7 @@ export class AlsaMidiBackend implements MidiBackend {
       rt.openPort(index);
     } catch (e) {
       rt.destroy();
-      throw new PortUnavailable(portId, (e as Error).message);
+      throw new PortUnavailable(portId, errorMessage(e));
     }
     const handle = new AlsaOutput(port, rt, (h) => this.#outputs.delete(h));
     this.#outputs.add(handle);

@@ -4,6 +4,7 @@ import { DeviceManager, type DeviceListener } from './device-manager.js';
 import type { HotplugSource } from './hotplug.js';
 import type { MidiBackend } from './midi-backend.js';
 import type { RoleBook } from './roles.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface DeviceServiceOptions {
   readonly backend: MidiBackend;
@@ -120,7 +121,7 @@ export class DeviceService {
       }
     } catch (e) {
       // A scan that fails (ALSA hiccup during unplug) is retried by the next poll.
-      this.opts.log.warn({ err: (e as Error).message }, 'device scan failed');
+      this.opts.log.warn({ err: errorMessage(e) }, 'device scan failed');
     }
   }
 }

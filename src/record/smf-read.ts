@@ -1,5 +1,6 @@
 import type { MidiData } from 'midi-file';
 import { parseMidi } from 'midi-file';
+import { errorMessage } from '../util/error-message.js';
 import type { NoteSequence, SequenceNote } from '../music/note-sequence.js';
 
 /** A MIDI file that cannot be read: names the file (or "input") and what is wrong. */
@@ -40,7 +41,7 @@ export function readSmf(bytes: Uint8Array, place = 'input'): SmfContents {
   try {
     data = parseMidi(bytes);
   } catch (e) {
-    throw new SmfError(place, `not a Standard MIDI File (${(e as Error).message})`);
+    throw new SmfError(place, `not a Standard MIDI File: ${errorMessage(e)}`);
   }
   const ticksPerBeat = data.header.ticksPerBeat;
   if (ticksPerBeat === undefined) throw new SmfError(place, 'SMPTE time division is not supported');

@@ -8,6 +8,7 @@ import type { ParameterState, ParameterValues } from '../control/parameter-store
 import { GLOBAL_PARAMETERS, VOICE_PARAMETERS, type ParameterValue } from '../control/parameters.js';
 import { WEB_SCHEMA } from '../web/web-config.js';
 import { PUSH2_SCHEMA } from '../push2/config.js';
+import { errorMessage } from '../util/error-message.js';
 
 const role = z.union([
   z.enum(['human', 'response', 'clock-in', 'clock-out', 'thru']),
@@ -183,6 +184,6 @@ export function loadConfig(file: string | undefined): LoadedConfig {
   try {
     return resolveConfig(parseToml(text), file);
   } catch (e) {
-    return { config: defaults(), problems: [{ file, path: '', message: `not valid TOML: ${(e as Error).message}` }] };
+    return { config: defaults(), problems: [{ file, path: '', message: `not valid TOML: ${errorMessage(e)}` }] };
   }
 }

@@ -12,6 +12,7 @@ import { NodeSerialPortOpener } from '../devices/serial/node-serial-port.js';
 import type { SerialPortOpener } from '../devices/serial/serial-port.js';
 import { SimMidiBackend } from '../devices/sim-backend.js';
 import { SysfsUsbIdentityReader } from '../devices/usb-identity.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The real devices the box runs on, with what could not be opened and why. */
 export interface Hardware {
@@ -40,7 +41,7 @@ export function openHardware(): Hardware {
     if (!existsSync('/dev/snd/seq')) throw new Error('no /dev/snd/seq (is snd-seq loaded?)');
     backend = new AlsaMidiBackend();
   } catch (e) {
-    missing.push(`MIDI: ${(e as Error).message}`);
+    missing.push(`MIDI: ${errorMessage(e)}`);
     backend = new SimMidiBackend();
   }
   const sources: HotplugSource[] = [];
@@ -49,12 +50,12 @@ export function openHardware(): Hardware {
     if (!existsSync('/sys/bus/usb/devices')) throw new Error('no /sys/bus/usb/devices');
     sources.push(new UsbHotplugSource());
   } catch (e) {
-    missing.push(`USB hotplug: ${(e as Error).message}`);
+    missing.push(`USB hotplug: ${errorMessage(e)}`);
   }
   try {
     sources.push(new DevSndHotplugSource());
   } catch (e) {
-    missing.push(`/dev/snd watch: ${(e as Error).message}`);
+    missing.push(`/dev/snd watch: ${errorMessage(e)}`);
   }
   const hotplug = new CombinedHotplugSource(sources);
   return { backend, hotplug, usb: new SysfsUsbIdentityReader(), serial: new NodeSerialPortOpener(), now: () => performance.now(), timers: nodeTimers, missing };

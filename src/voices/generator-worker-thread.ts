@@ -3,6 +3,7 @@ import type { GeneratorState } from '../perform/generator-port.js';
 import { openModel, type ModelSource } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
 import type { WorkerReply, WorkerRequest } from './generator-worker-protocol.js';
+import { errorMessage } from '../util/error-message.js';
 
 /**
  * Worker thread that owns one model: inference here never holds up the main thread, where
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   try {
     generator = new MusicRnnGenerator(name, await openModel(source));
   } catch (e) {
-    post({ type: 'error', message: (e as Error).message });
+    post({ type: 'error', message: errorMessage(e) });
     return;
   }
   const map = generator.model.drumMap;
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
       for (const key of states.keys()) if (states.size > MAX_STATES) states.delete(key);
       post({ type: 'result', id: m.id, events: r.events, logLikelihood: r.logLikelihood, primerLogLikelihood: r.primerLogLikelihood, stateHandle: handle, computeMs: performance.now() - t0 });
     } catch (e) {
-      post({ type: 'failed', id: m.id, message: (e as Error).message });
+      post({ type: 'failed', id: m.id, message: errorMessage(e) });
     }
   });
 }

@@ -8,6 +8,7 @@ import { learnedGroove } from '../groove/learned-groove.js';
 import { openModel, type ModelSource } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
 import { WorkerGenerator } from './generator-worker-client.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** The shipped models folder, found from this file so the box does not depend on its cwd. */
 export const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
@@ -44,7 +45,7 @@ function readGroove(dir: string, seed: number, log: ModelLog): Groove | undefine
   try {
     return learnedGroove(validateGrooveTable(JSON.parse(readFileSync(path, 'utf8'))), seed);
   } catch (e) {
-    log.warn({ file: path, error: (e as Error).message }, "groove.json unusable; answering in the caller's feel");
+    log.warn({ file: path, error: errorMessage(e) }, "groove.json unusable; answering in the caller's feel");
     return undefined;
   }
 }

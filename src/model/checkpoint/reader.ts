@@ -14,6 +14,7 @@ import { float16ToFloat32 } from './float16.js';
 import type { ManifestWeight, StoredDtype, WeightsManifest } from './manifest.js';
 import { affineOf, bytesPerElement, elementCount, manifestSchema, storedDtypeOf } from './manifest.js';
 import type { CheckpointSource } from './source.js';
+import { errorMessage } from '../../util/error-message.js';
 
 export const CONFIG_FILE = 'config.json';
 export const MANIFEST_FILE = 'weights_manifest.json';
@@ -44,7 +45,7 @@ async function readBytes(source: CheckpointSource, file: string): Promise<Uint8A
   try {
     return await source.read(file);
   } catch (err) {
-    throw new UnreadableFileError(`cannot be read from ${source.location}: ${(err as Error).message}`, file);
+    throw new UnreadableFileError(`cannot be read from ${source.location}: ${errorMessage(err)}`, file);
   }
 }
 
@@ -55,7 +56,7 @@ async function readJson<T>(source: CheckpointSource, file: string, schema: z.Zod
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (err) {
-    throw new MalformedFileError(`not valid JSON (${(err as Error).message})`, file);
+    throw new MalformedFileError(`not valid JSON (${errorMessage(err)})`, file);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

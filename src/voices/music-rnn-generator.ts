@@ -55,8 +55,9 @@ export class MusicRnnGenerator implements ResponseGenerator {
     const shaper = callShaper(request.primer, request, model.eventCount, this.#stepsPerBar);
     const options = {
       temperature, seed: request.seed, state,
-      ...(request.topK ? { topK: request.topK } : {}),
-      ...(request.topP !== undefined && request.topP < 1 ? { topP: request.topP } : {}),
+      // 0 and 1 are the settings' "off"; anything else out of range is refused by name.
+      ...(request.topK !== undefined && request.topK !== 0 ? { topK: request.topK } : {}),
+      ...(request.topP !== undefined && request.topP !== 1 ? { topP: request.topP } : {}),
       ...(shaper ? { shaper } : {}),
     };
     const cont =

@@ -1,4 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { beamSearch } from '../beam-search.js';
+import { randomCheckpoint } from '../checkpoint/random-checkpoint.js';
+import { readCheckpoint } from '../checkpoint/reader.js';
+import { memorySource } from '../checkpoint/source.js';
+import { serializeCheckpoint } from '../checkpoint/writer.js';
+import { continueEvents } from '../generate.js';
+import { MusicRnn } from '../music-rnn.js';
 import { addBias, callShaper, densityCostPerHit, hitCount, positionProfile, profileBiasTable, ShapingError } from './shaping.js';
 
 const KICK = 1;
@@ -46,7 +53,7 @@ describe('answer shaping', () => {
 
   it('adds a bias and renormalises', () => {
     const lp = uniform(4);
-    addBias(lp, (e) => (e === 0 ? Math.log(3) : 0));
+    addBias(lp, [Math.log(3), 0, 0, 0]);
     expect([...lp].map(Math.exp)).toEqual([0.5, 1 / 6, 1 / 6, 1 / 6].map((x) => expect.closeTo(x, 12) as unknown as number));
   });
 
@@ -72,5 +79,45 @@ describe('answer shaping', () => {
     expect(callShaper(CALL, {}, 8, 4)).toBeUndefined();
     expect(() => callShaper(CALL, { densityWeight: -1 }, 8, 4)).toThrow(ShapingError);
     expect(() => callShaper(CALL, { profileWeight: Number.NaN }, 8, 4)).toThrow(/profileWeight/);
+  });
+});
+
+describe('shaping in generation', () => {
+  let model: MusicRnn;
+  // two identical bars: kick+hat, hat, snare+hat, hat on the quarters, silence between
+  const oneBar = Array.from({ length: 16 }, (_, i) => (i % 4 === 0 ? (i % 8 === 0 ? KICK | HAT : SNARE | HAT) : 0));
+  const primer = Uint16Array.from([...oneBar, ...oneBar]);
+
+  beforeAll(async () => {
+    const files = serializeCheckpoint(randomCheckpoint({ layerUnits: [24, 24], seed: 8, gain: 1.5 }));
+    model = new MusicRnn(await readCheckpoint(memorySource(files)), { engine: 'int8' });
+  });
+
+  it('a strong profile prior makes sampling and beam search repeat the call\'s bar', () => {
+    const shaper = callShaper(primer, { profileWeight: 20 }, model.eventCount, 16);
+    const sampled = continueEvents(model, { events: primer }, 32, { temperature: 1, seed: 4, ...(shaper ? { shaper } : {}) });
+    expect([...sampled.events]).toEqual([...oneBar, ...oneBar]);
+    const beam = beamSearch(model, { events: primer }, 32, { temperature: 1, seed: 4, beamSize: 3, branchFactor: 2, ...(shaper ? { shaper } : {}) });
+    expect([...beam.events]).toEqual([...oneBar, ...oneBar]);
+    const plain = continueEvents(model, { events: primer }, 32, { temperature: 1, seed: 4 });
+    expect([...plain.events]).not.toEqual([...oneBar, ...oneBar]);
+  });
+
+  it('a strong density guard keeps the answer\'s hit count near the call\'s', () => {
+    const count = (events: Uint16Array): number => [...events].reduce((a, e) => a + hitCount(e), 0);
+    const callHits = count(primer); // 16 in 32 steps; this random model plays ~140 unguided
+    const deviations = (shaped: boolean): number => {
+      let sum = 0;
+      for (let seed = 0; seed < 12; seed++) {
+        const shaper = shaped ? callShaper(primer, { densityWeight: 10 }, model.eventCount, 16) : undefined;
+        const r = continueEvents(model, { events: primer }, 32, { temperature: 1, seed, ...(shaper ? { shaper } : {}) });
+        sum += Math.abs(count(r.events) - callHits);
+      }
+      return sum / 12;
+    };
+    const plain = deviations(false);
+    const guarded = deviations(true);
+    expect(guarded).toBeLessThan(plain / 10);
+    expect(guarded).toBeLessThanOrEqual(callHits / 2);
   });
 });

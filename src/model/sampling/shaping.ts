@@ -74,14 +74,12 @@ export function positionProfile(primer: ArrayLike<number>, stepsPerBar: number, 
 export function profileBiasTable(q: Float64Array, stepsPerBar: number, classCount: number, eventCount: number, weight: number): Float64Array {
   const table = new Float64Array(stepsPerBar * eventCount);
   for (let pos = 0; pos < stepsPerBar; pos++) {
+    const row = pos * eventCount;
+    // Each event's sum is its lowest drum's term plus the sum of the event without that drum.
     for (let e = 1; e < eventCount; e++) {
-      let sum = 0;
-      for (let c = 0; c < classCount; c++) {
-        if (!(e & (1 << c))) continue;
-        const p = q[pos * classCount + c] ?? 0.5;
-        sum += Math.log(p / (1 - p));
-      }
-      table[pos * eventCount + e] = weight * sum;
+      const c = 31 - Math.clz32(e & -e);
+      const p = q[pos * classCount + c] ?? 0.5;
+      table[row + e] = (table[row + (e & (e - 1))] ?? 0) + weight * Math.log(p / (1 - p));
     }
   }
   return table;
@@ -98,11 +96,11 @@ export function densityCostPerHit(callRate: number, hitsSoFar: number, stepsSoFa
   return weight * Math.log(rate / callRate);
 }
 
-/** Adds `bias(e)` to every log-probability and renormalises. */
-export function addBias(logProbs: Float64Array, bias: (event: number) => number): void {
+/** Adds `bias[e]` to every log-probability and renormalises. */
+export function addBias(logProbs: Float64Array, bias: ArrayLike<number>): void {
   let max = -Infinity;
   for (let e = 0; e < logProbs.length; e++) {
-    const v = (logProbs[e] ?? -Infinity) + bias(e);
+    const v = (logProbs[e] ?? -Infinity) + (bias[e] ?? 0);
     logProbs[e] = v;
     if (v > max) max = v;
   }
@@ -128,13 +126,15 @@ export function callShaper(primer: ArrayLike<number>, options: ShapingOptions, e
   for (let t = 0; t < primer.length; t++) callHits += hitCount(primer[t] ?? 0);
   const callRate = callHits / primer.length;
   const hits = new Uint8Array(eventCount).map((_, e) => hitCount(e));
+  const bias = new Float64Array(eventCount);
   return {
     shape(logProbs, step, generated) {
       const offset = ((primer.length + step) % stepsPerBar) * eventCount;
       let soFar = 0;
       for (let s = 0; s < step; s++) soFar += hitCount(generated[s] ?? 0);
       const perHit = densityCostPerHit(callRate, soFar, step, densityWeight, stepsPerBar);
-      addBias(logProbs, (e) => (table ? (table[offset + e] ?? 0) : 0) - perHit * (hits[e] ?? 0));
+      for (let e = 0; e < eventCount; e++) bias[e] = (table ? (table[offset + e] ?? 0) : 0) - perHit * (hits[e] ?? 0);
+      addBias(logProbs, bias);
     },
   };
 }

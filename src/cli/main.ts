@@ -11,6 +11,7 @@ import { runModelCommand } from './model-command.js';
 import { trainCommand } from './train-command.js';
 import { evalCommand } from './eval-command.js';
 import { respondCommand } from './respond-command.js';
+import { push2Command } from '../push2/snapshot-command.js';
 
 const USAGE = `antiphon <command> [options]
 
@@ -26,6 +27,8 @@ commands:
   eval MODEL DIR        NLL per step and exact-event accuracy on MIDI files, beside the baselines
   respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N]
                         answer a recorded call offline with the box's engine
+  push2 snapshot OUT.png [--from URL] [--page N]
+                        Push 2's display as a PNG: the running box's (its web page) or a demo
 
 options:
   --config FILE         antiphon.toml (default: $ANTIPHON_CONFIG, /boot/antiphon.toml, ./antiphon.toml)
@@ -41,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'model') return runModelCommand(rest);
   if (command === 'train') return trainCommand(rest);
   if (command === 'eval') return evalCommand(rest);
+  if (command === 'push2') return push2Command(rest);
   const { values } = parseArgs({
     args: rest,
     options: {

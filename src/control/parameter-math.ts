@@ -38,7 +38,7 @@ export function checkValue(p: Parameter, raw: unknown, ctx: ParameterContext): C
       return typeof raw === 'string' && options.includes(raw) ? { ok: true, value: raw } : { ok: false, error: `expected one of ${options.join(', ')}, got ${JSON.stringify(raw)}` };
     }
     case 'text':
-      return typeof raw === 'string' && p.pattern.test(raw) ? { ok: true, value: raw } : { ok: false, error: `expected ${p.patternHelp}, got ${JSON.stringify(raw)}` };
+      return typeof raw === 'string' && p.check(raw) ? { ok: true, value: raw } : { ok: false, error: `expected ${p.checkHelp}, got ${JSON.stringify(raw)}` };
   }
 }
 

@@ -17,7 +17,7 @@ export function parameterSchema(p: Parameter): z.ZodType {
     case 'choice':
       return (p.options === 'models' ? z.string().min(1) : z.enum(p.options as [string, ...string[]])).default(p.default);
     case 'text':
-      return z.string().regex(p.pattern, { message: `expected ${p.patternHelp}` }).default(p.default);
+      return z.string().refine(p.check, { message: `expected ${p.checkHelp}` }).default(p.default);
   }
 }
 

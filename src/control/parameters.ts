@@ -1,3 +1,5 @@
+import { ROLE_HELP, isRole } from './roles.js';
+
 /**
  * The box's parameter registry: every performance parameter, defined once. The config
  * schema, the CC map, the panel, Push 2 and the web page all read it, so a range, default or
@@ -53,12 +55,12 @@ export interface ToggleParameter extends ParameterBase {
   readonly default: boolean;
 }
 
-/** Free text checked by a pattern (an output role); set by config or page, not by a knob. */
+/** Free text with a check (an output role); set by config or page, not by a knob. */
 export interface TextParameter extends ParameterBase {
   readonly kind: 'text';
   readonly default: string;
-  readonly pattern: RegExp;
-  readonly patternHelp: string;
+  readonly check: (text: string) => boolean;
+  readonly checkHelp: string;
 }
 
 export type Parameter = NumberParameter | ChoiceParameter | ToggleParameter | TextParameter;
@@ -91,7 +93,7 @@ export const PARAMETERS: readonly Parameter[] = [
   { kind: 'number', name: 'top_k', label: 'Top-k', short: 'TopK', scope: 'voice', help: 'Sample only from the k likeliest steps; 0 = off.', min: 0, max: 64, default: 0, step: 1, integer: true, unit: '', decimals: 0, special: { 0: 'off' } },
   { kind: 'number', name: 'top_p', label: 'Top-p', short: 'TopP', scope: 'voice', help: 'Sample from the likeliest steps that hold this much probability; 1 = off.', min: 0.05, max: 1, default: 1, step: 0.05, integer: false, unit: '', decimals: 2, special: { 1: 'off' } },
   { kind: 'number', name: 'beam', label: 'Beam width', short: 'Beam', scope: 'voice', help: '1 samples; more searches for the likeliest answer.', min: 1, max: 16, default: 1, step: 1, integer: true, unit: '', cc: 'direct', decimals: 0 },
-  { kind: 'text', name: 'role', label: 'Output', short: 'Output', scope: 'voice', help: 'Where this voice plays: response (the pad\'s port and DIN) or voice:NAME for its own device.', default: 'response', pattern: /^(human|response|clock-in|clock-out|thru|voice:.+)$/, patternHelp: 'human, response, clock-in, clock-out, thru or voice:NAME' },
+  { kind: 'text', name: 'role', label: 'Output', short: 'Output', scope: 'voice', help: 'Where this voice plays: response (the pad\'s port and DIN) or voice:NAME for its own device.', default: 'response', check: isRole, checkHelp: ROLE_HELP },
   { kind: 'number', name: 'channel', label: 'MIDI channel', short: 'Channel', scope: 'voice', help: 'Channel this voice plays on, 1-16 as printed on gear.', min: 1, max: 16, default: 10, step: 1, integer: true, unit: '', cc: 'direct', decimals: 0 },
 ];
 

@@ -1,10 +1,8 @@
 import type { FoundDevice } from './device-scan.js';
 
-/**
- * What a device does in the box. `human` is the input the performer plays; `response` is
- * where the model's answer goes by default; `voice:<name>` routes one model voice.
- */
-export type Role = 'human' | 'response' | 'clock-in' | 'clock-out' | 'thru' | `voice:${string}`;
+import type { Role } from '../control/roles.js';
+
+export type { Role };
 
 /** A config rule: devices whose identity or client name contains `match` get `roles`. */
 export interface RolePin {

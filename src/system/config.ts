@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { resolveKeyed } from './config-keys.js';
+import { ROLE_HELP, isRole, type Role } from '../control/roles.js';
 import { isCcTarget } from '../control/cc-map.js';
 import { parameterShape, defaultsOf } from '../control/parameter-schema.js';
 import type { ParameterState, ParameterValues } from '../control/parameter-store.js';
@@ -10,10 +11,7 @@ import { WEB_SCHEMA } from '../web/web-config.js';
 import { PUSH2_SCHEMA } from '../push2/config.js';
 import { errorMessage } from '../util/error-message.js';
 
-const role = z.union([
-  z.enum(['human', 'response', 'clock-in', 'clock-out', 'thru']),
-  z.templateLiteral(['voice:', z.string()]),
-]);
+const role = z.string().refine(isRole, { message: `expected ${ROLE_HELP}` }).transform((r) => r as Role);
 
 const cc = z.number().int().min(0).max(119);
 

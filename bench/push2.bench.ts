@@ -58,11 +58,13 @@ function timeEach(n: number, fn: (i: number) => void): number[] {
 function frameCosts(): void {
   const states = [0, 1, 2, 3].map((p) => demoDisplayState(demoSnapshot({ engine: p % 2 ? 'listening' : 'idle' }), p));
   const images = states.map((s) => renderDisplay(s));
-  for (let i = 0; i < 20; i++) encodeFrame(renderDisplay(states[i % 4] ?? states[0]!));
-  const render = timeEach(FRAMES, (i) => renderDisplay(states[i % 4]!));
+  const stateAt = (i: number) => states[i % states.length] ?? demoDisplayState();
+  const imageAt = (i: number) => images[i % images.length] ?? renderDisplay(demoDisplayState());
+  for (let i = 0; i < 20; i++) encodeFrame(renderDisplay(stateAt(i)));
+  const render = timeEach(FRAMES, (i) => renderDisplay(stateAt(i)));
   const out = new Uint8Array(FRAME_BYTES);
-  const encode = timeEach(FRAMES, (i) => encodeFrame(images[i % 4]!, out));
-  const naive = timeEach(FRAMES, (i) => naiveEncode(images[i % 4]!));
+  const encode = timeEach(FRAMES, (i) => encodeFrame(imageAt(i), out));
+  const naive = timeEach(FRAMES, (i) => naiveEncode(imageAt(i)));
   const src = Buffer.alloc(FRAME_BYTES, 7);
   const dst = Buffer.alloc(FRAME_BYTES);
   const copy = timeEach(FRAMES, () => src.copy(dst));

@@ -7,9 +7,11 @@ import { loadVoiceModel } from '../voices/voice-models.js';
 import { exchangeToSmf } from '../record/exchange-smf.js';
 import { noteSequenceOf, readSmf } from '../record/smf-read.js';
 import { renderExchange } from './drum-grid.js';
+import { renderWav } from '../synth/render-wav.js';
+import { SYNTH_SCHEMA } from '../synth/synth-config.js';
 import { errorMessage } from '../util/error-message.js';
 
-export const RESPOND_USAGE = 'antiphon respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N] [--groove learned|call|off]';
+export const RESPOND_USAGE = 'antiphon respond CALL.mid -o OUT.mid [--model NAME|DIR] [--temperature T] [--bars N] [--beam N] [--seed N] [--groove learned|call|off] [--wav OUT.wav]';
 
 /** A command-line value that is not what the option takes. */
 export class BadOption extends Error {
@@ -38,7 +40,7 @@ export async function respondCommand(args: readonly string[], log: Logger, out: 
     options: {
       output: { type: 'string', short: 'o' }, model: { type: 'string' }, temperature: { type: 'string' },
       bars: { type: 'string' }, beam: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' }, log: { type: 'string' },
-      groove: { type: 'string' },
+      groove: { type: 'string' }, wav: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -67,6 +69,12 @@ export async function respondCommand(args: readonly string[], log: Logger, out: 
     if (loaded.placeholder) out('NOTE: no trained model found; this response comes from an UNTRAINED placeholder model.');
     out(renderExchange(exchange, (p) => loaded.generator.classOf(p)));
     out(`wrote ${output}`);
+    if (values.wav !== undefined) {
+      // The box's own synth settings: the same soundfont and rate the built-in sound plays.
+      const synth = SYNTH_SCHEMA.parse({});
+      await renderWav({ command: synth.command, soundfont: synth.soundfont, midiFile: output, wavFile: values.wav, sampleRate: synth.sample_rate, gain: synth.gain });
+      out(`wrote ${values.wav}`);
+    }
     return 0;
   } catch (e) {
     process.stderr.write(`antiphon respond: ${errorMessage(e)}\n`);

@@ -144,9 +144,19 @@ async function onLink(netns: LinkNetns, peer: AbletonLinkSession, generating: bo
   }
   const joinedMs = performance.now() - joinStart;
   const readings: LinkSample[] = [];
+  const boxReadings: LinkSample[] = [];
+  box.onSample((s) => boxReadings.push(s));
   const phase: { at: number; err: number }[] = [];
+  const raw: { at: number; err: number }[] = [];
   peer.onSample((s) => {
     readings.push(s);
+    // Link itself: the box helper's newest reading, extrapolated to the peer's, no fitting.
+    const mine = boxReadings.at(-1);
+    if (mine) {
+      const beat = mine.beat + ((s.atMs - mine.atMs) * mine.tempo) / 60_000;
+      const shift = Math.round((beat - s.beat) / 4) * 4;
+      if (mine.tempo === s.tempo || Math.abs(mine.tempo - s.tempo) < 0.01) raw.push({ at: s.atMs, err: ((s.beat + shift - beat) * 60_000) / mine.tempo });
+    }
     const line = r.service.link?.clock.timeline;
     if (!line) return;
     // Beat counts differ by whole bars between peers; phase is what is shared.
@@ -171,6 +181,7 @@ async function onLink(netns: LinkNetns, peer: AbletonLinkSession, generating: bo
   const steady = bridge.filter((b) => !around(b.a)).map((b) => b.err);
   return [
     row(`phase: box Link timeline vs peer ${label}`, phase.filter((p) => !around(p.at)).map((p) => p.err)),
+    row(`Link itself: box helper's raw reading vs peer ${label}`, raw.filter((p) => !around(p.at)).map((p) => p.err)),
     row(`phase, readings during the tempo change ${label}`, phase.filter((p) => around(p.at)).map((p) => p.err)),
     row(`bridge: MIDI clock at the pty vs Link ticks ${label}`, steady),
     row(`bridge, ticks during the tempo change ${label}`, bridge.filter((b) => around(b.a)).map((b) => b.err)),

@@ -79,7 +79,8 @@ export class Pca9685Led implements LedSink {
   set(level: number): void {
     this.#wanted = Math.min(1, Math.max(0, level));
     if (!this.link.up) this.#written = undefined; // rewrite everything once the chip is back
-    this.#busy ??= this.#pump();
+    // finally() runs as a microtask, after the assignment, even when the pump has nothing to do.
+    this.#busy ??= this.#pump().finally(() => (this.#busy = undefined));
   }
 
   async readBack(): Promise<number> {
@@ -88,18 +89,14 @@ export class Pca9685Led implements LedSink {
   }
 
   async #pump(): Promise<void> {
-    try {
-      while (this.#wanted !== undefined && this.#wanted !== this.#written) {
-        const level = this.#wanted;
-        const done = await this.link.run(async () => {
-          await this.chip.setLevel(this.channel, level);
-          return true;
-        });
-        if (!done) return; // the link logged it; the next set after recovery writes again
-        this.#written = level;
-      }
-    } finally {
-      this.#busy = undefined;
+    while (this.#wanted !== undefined && this.#wanted !== this.#written) {
+      const level = this.#wanted;
+      const done = await this.link.run(async () => {
+        await this.chip.setLevel(this.channel, level);
+        return true;
+      });
+      if (!done) return; // the link logged it; the next set after recovery writes again
+      this.#written = level;
     }
   }
 }

@@ -19,7 +19,7 @@ const exchange = (turns: { voice: string; startBar: number; bars: number }[]): B
   kind: 'exchange',
   exchange: { id: 1, mode: 'chain', tempo: 120, stepsPerBar: 16, call: { source: 'human', startBar: 0, bars: 2, endReason: 'silence', notes: [], events: new Uint16Array() }, turns: turns.map((t) => ({ ...t, model: 'm', notes: [], events: new Uint16Array(), temperature: 1, logLikelihood: { total: 0, perStep: 0 }, primerLogLikelihood: { total: 0, perStep: 0 }, slippedBars: 0 })) } as unknown as Exchange,
 });
-const problem = (code: BoxProblem['code'], level: BoxProblem['level'] = 'error'): BoxEvent => ({ kind: 'problem', problem: { code, level, message: 'x', atMs: 0 } });
+const problem = (code: BoxProblem['code'], level: BoxProblem['level'] = 'error', atMs = 0): BoxEvent => ({ kind: 'problem', problem: { code, level, message: 'x', atMs } });
 
 describe('LedState', () => {
   it('shows listening, recording and each voice answering in its own bars', () => {
@@ -76,7 +76,7 @@ describe('LedState', () => {
     s.event(problem('model'), 0);
     expect(s.problemAt(9_999)?.code).toBe('model');
     expect(s.problemAt(10_000)).toBeUndefined();
-    s.event(problem('recording', 'warning'), 20_000);
+    s.event(problem('recording', 'warning', 20_000), 20_000);
     expect(s.levels(20_000).get('err')).toBe(0.6); // a warning: dimmer
     expect(s.problemAt(22_000)).toBeUndefined(); // and shorter
   });

@@ -74,8 +74,10 @@ export class LedState {
         break;
       case 'problem': {
         const show = e.problem.level === 'error' ? this.timings.errorShowMs : this.timings.errorShowMs / 5;
+        // Timed from the problem itself, so one reported before the panel started shows too.
+        const at = Math.min(nowMs, e.problem.atMs);
         const same = this.#problem?.problem.code === e.problem.code;
-        this.#problem = { problem: e.problem, sinceMs: same && this.#problem ? this.#problem.sinceMs : nowMs, untilMs: nowMs + show };
+        this.#problem = { problem: e.problem, sinceMs: same && this.#problem ? this.#problem.sinceMs : at, untilMs: at + show };
         break;
       }
       default:

@@ -6,7 +6,7 @@ export interface PotFilterSettings {
   readonly deadBand: number;
 }
 
-export const DEFAULT_POT_FILTER: PotFilterSettings = { smoothing: 0.3, deadBand: 0.006 };
+export const DEFAULT_POT_FILTER: PotFilterSettings = { smoothing: 0.5, deadBand: 0.006 };
 
 /**
  * Smoothing plus a dead band: ADC noise on a still pot never reaches a parameter, yet the

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { ClockOutputThread } from '../clock/clock-output-thread.js';
 import { Priority, type Scheduler } from '../clock/scheduler.js';
-import { ticks } from '../clock/units.js';
+import { TICKS_PER_STEP, ms, ticks } from '../clock/units.js';
+import { TICKS_PER_BEAT, barTick, beatAt, beatsPerBar } from '../perform/bars.js';
 import { CcMap } from '../control/cc-map.js';
 import { isParameterCommand, type BoxCommand } from '../control/commands.js';
 import { ParameterCommandError, ParameterStore, type ParameterChange } from '../control/parameter-store.js';
@@ -266,9 +267,9 @@ export class Box implements BoxBus {
    */
   #exchangeConfirmed(x: Exchange): void {
     const view = this.clock.timeline;
-    const downbeat = (x.turns[0]?.startBar ?? 0) * view.stepsPerBar * 6;
+    const downbeat = barTick(x.turns[0]?.startBar ?? 0, view.stepsPerBar);
     const { scheduler } = this.#parts;
-    scheduler.callAt(Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + 3))), () => {
+    scheduler.callAt(Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + TICKS_PER_STEP / 2))), () => {
       void this.#recorder.record(x).then((file) => file === undefined && this.#problem('warning', 'recording', `exchange ${x.id} could not be recorded`));
       this.#emit({ kind: 'exchange', exchange: x });
       this.#core?.exchanged(x);
@@ -278,12 +279,11 @@ export class Box implements BoxBus {
   /** A beat event on every beat of the timeline, at its own time: LEDs and playheads follow it. */
   #beatsFrom(fromMs: number): void {
     const view = this.clock.timeline;
-    const beatTicks = (view.stepsPerBar / 4) * 6;
-    const next = Math.floor(view.tickAt(fromMs as never) / beatTicks + 1e-9) + 1;
-    this.#parts.scheduler.callAt(view.timeOfTick(ticks(next * beatTicks)), (at) => {
+    const next = beatAt(view.tickAt(ms(fromMs))) + 1;
+    this.#parts.scheduler.callAt(view.timeOfTick(ticks(next * TICKS_PER_BEAT)), (at) => {
       if (this.#stopped) return;
-      const beatsPerBar = view.stepsPerBar / 4;
-      this.#emit({ kind: 'beat', bar: Math.floor(next / beatsPerBar), beat: next % beatsPerBar, atMs: at });
+      const perBar = beatsPerBar(view.stepsPerBar);
+      this.#emit({ kind: 'beat', bar: Math.floor(next / perBar), beat: next % perBar, atMs: at });
       const tempo = view.tempo();
       if (Math.abs(tempo - this.#state.clock.tempo) >= 0.5) this.#emit({ kind: 'clock', clock: this.#clockStatus() });
       this.#beatsFrom(at);

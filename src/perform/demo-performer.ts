@@ -1,10 +1,9 @@
 import type { Scheduler } from '../clock/scheduler.js';
 import { Priority } from '../clock/scheduler.js';
-import { ms } from '../clock/units.js';
 import type { Exchange, TimelineView } from './engine-types.js';
 import { DEMO_CALLS } from './demo-call.js';
 import type { PerformanceSession } from './session.js';
-import { barTime } from './turn.js';
+import { barTime, nextBarAfter } from './bars.js';
 
 const TAG = 'demo-performer';
 
@@ -31,8 +30,7 @@ export class DemoPerformer {
   start(leadBars = 1): void {
     this.#running = true;
     const now = this.scheduler.nowMs();
-    const barTicks = this.view.stepsPerBar * 6;
-    const bar = Math.floor(this.view.tickAt(ms(now)) / barTicks) + 1 + leadBars - 1;
+    const bar = nextBarAfter(now, this.view) + leadBars - 1;
     this.#playCall(bar);
   }
 

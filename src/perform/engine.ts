@@ -6,7 +6,7 @@ import type { GenerationResult } from './generator-port.js';
 import { callFeelGroove, type Groove } from '../groove/groove.js';
 import { DEFAULT_PARAMS, type PerformParams, type VoiceSettings } from './params.js';
 import { nextDraftId, ResponsePipeline, type ExchangeDraft, type ModelInfo } from './response-pipeline.js';
-import { barTime } from './turn.js';
+import { barTime, nextBarAfter } from './bars.js';
 
 /** A control gesture: a button, a pad, a CC or the panel, already decoded. */
 export type Control =
@@ -229,8 +229,7 @@ export class PerformanceEngine {
 
   /** Index of the first bar line strictly after `now`. */
   #nextBar(now: number): number {
-    const tick = this.#view.tickAt(now as Milliseconds);
-    return Math.floor(tick / (this.#view.stepsPerBar * TICKS_PER_STEP) + 1e-9) + 1;
+    return nextBarAfter(now, this.#view);
   }
 
   #stateChange(now: Milliseconds): EngineAction[] {

@@ -4,7 +4,8 @@ import type { EngineAction, EngineStats, Exchange, RecordedTurn, TimelineView } 
 import type { GenerationResult, GeneratorState, ResponseGenerator } from './generator-port.js';
 import { gridGroove, gridHitsOf, playFeel, type Groove } from '../groove/groove.js';
 import type { PerformParams } from './params.js';
-import { barSpan, barTime, hitsPerBar, recordedNotes, repeatTurn, scheduleHits, sendsOf, silenceTurn, type Turn } from './turn.js';
+import { barTime } from './bars.js';
+import { barSpan, hitsPerBar, recordedNotes, repeatTurn, scheduleHits, sendsOf, silenceTurn, type Turn } from './turn.js';
 
 /** What the engine needs to know about a model (the generator itself lives in the shell). */
 export type ModelInfo = Pick<ResponseGenerator, 'name' | 'classOf' | 'classPitches'> & {

@@ -1,7 +1,7 @@
 import type { Scheduler } from '../clock/scheduler.js';
 import { Priority } from '../clock/scheduler.js';
 import type { Milliseconds } from '../clock/units.js';
-import { TICKS_PER_STEP, ms, ticks } from '../clock/units.js';
+import { ms, ticks } from '../clock/units.js';
 import type { MidiMessage } from '../midi/message.js';
 import type { Control, PerformanceEngine } from './engine.js';
 import type { EngineAction, EngineState, Exchange, TimelineView } from './engine-types.js';
@@ -178,6 +178,3 @@ export class UnknownModel extends Error {
   }
 }
 
-/** Bars of the timeline as wall time, for logs. */
-export const barMs = (view: TimelineView): number =>
-  view.timeOfTick(ticks(view.stepsPerBar * TICKS_PER_STEP)) - view.timeOfTick(ticks(0));

@@ -1,5 +1,6 @@
 import type { Milliseconds, Ticks } from '../clock/units.js';
 import { TICKS_PER_STEP, ticks } from '../clock/units.js';
+import { barTick, barTime, ticksPerBar } from './bars.js';
 import type { EngineAction, RecordedNote, TimelineView } from './engine-types.js';
 import type { FeltHit } from '../groove/groove.js';
 
@@ -31,10 +32,10 @@ export interface Turn {
  * deadline the slip rule guarantees.
  */
 export function scheduleHits(hits: readonly FeltHit[], startBar: number, view: TimelineView, gateSteps: number): ScheduledNote[] {
-  const barTick = startBar * view.stepsPerBar * TICKS_PER_STEP;
+  const firstTick = barTick(startBar, view.stepsPerBar);
   return hits
     .map((h) => {
-      const tick = ticks(Math.max(barTick, barTick + (h.step + h.offsetSteps) * TICKS_PER_STEP));
+      const tick = ticks(Math.max(firstTick, firstTick + (h.step + h.offsetSteps) * TICKS_PER_STEP));
       const offTick = ticks(tick + gateSteps * TICKS_PER_STEP);
       return { pitch: h.pitch, velocity: h.velocity, tick, offTick, onMs: view.timeOfTick(tick), offMs: view.timeOfTick(offTick) };
     })
@@ -80,7 +81,7 @@ export function silenceTurn(turn: Turn, nowMs: Milliseconds): EngineAction[] {
 
 /** The turn moved to a later bar (loop-the-response repeats). */
 export function repeatTurn(turn: Turn, tag: string, view: TimelineView): Turn {
-  const shiftTicks = turn.bars * view.stepsPerBar * TICKS_PER_STEP;
+  const shiftTicks = turn.bars * ticksPerBar(view.stepsPerBar);
   const notes = turn.notes.map((n) => {
     const tick = ticks(n.tick + shiftTicks);
     const offTick = ticks(n.offTick + shiftTicks);
@@ -90,9 +91,6 @@ export function repeatTurn(turn: Turn, tag: string, view: TimelineView): Turn {
   return { ...turn, tag, startBar, notes, ...barSpan(startBar, turn.bars, view) };
 }
 
-export function barTime(bar: number, view: TimelineView): Milliseconds {
-  return view.timeOfTick(ticks(bar * view.stepsPerBar * TICKS_PER_STEP));
-}
 
 export function barSpan(startBar: number, bars: number, view: TimelineView): { startMs: Milliseconds; endMs: Milliseconds } {
   return { startMs: barTime(startBar, view), endMs: barTime(startBar + bars, view) };

@@ -9,6 +9,7 @@ import type { ParameterState, ParameterValues } from '../control/parameter-store
 import { GLOBAL_PARAMETERS, VOICE_PARAMETERS, type ParameterValue } from '../control/parameters.js';
 import { WEB_SCHEMA } from '../web/web-config.js';
 import { PUSH2_SCHEMA } from '../push2/config.js';
+import { PANEL_SCHEMA } from '../panel/panel-config.js';
 import { errorMessage } from '../util/error-message.js';
 
 const role = z.string().refine(isRole, { message: `expected ${ROLE_HELP}` }).transform((r) => r as Role);
@@ -90,6 +91,7 @@ export const SECTION_SCHEMAS = {
   perform: PERFORM_SCHEMA,
   web: WEB_SCHEMA,
   push2: PUSH2_SCHEMA,
+  panel: PANEL_SCHEMA,
 } as const;
 
 type Sections = typeof SECTION_SCHEMAS;

@@ -1,9 +1,9 @@
 /**
  * What a device does in the box. `human` is the input the performer plays; `response` is
  * where the models' answers go by default; `voice:<name>` routes one model voice; `clock-in`
- * and `clock-out` carry MIDI clock; `thru` echoes the human's hits.
+ * and `clock-out` carry MIDI clock; `thru` echoes the human's hits; `synth` is the built-in sound.
  */
-export const ROLE_NAMES = ['human', 'response', 'clock-in', 'clock-out', 'thru'] as const;
+export const ROLE_NAMES = ['human', 'response', 'clock-in', 'clock-out', 'thru', 'synth'] as const;
 
 export type Role = (typeof ROLE_NAMES)[number] | `voice:${string}`;
 

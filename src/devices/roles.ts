@@ -10,6 +10,11 @@ export interface RolePin {
   readonly roles: readonly Role[];
 }
 
+/** The ALSA sequencer client name the box's FluidSynth takes (src/synth starts it with this name). */
+export const BUILT_IN_SYNTH_CLIENT = 'FluidSynth';
+
+const isBuiltInSynth = (d: FoundDevice): boolean => d.description.clientName === BUILT_IN_SYNTH_CLIENT;
+
 const matchesPin = (d: FoundDevice, pin: RolePin): boolean =>
   d.identity.includes(pin.match) || d.description.clientName.includes(pin.match);
 
@@ -48,8 +53,15 @@ export class RoleBook {
     if (!configured('response')) {
       const human = connected.find((d) => roles.get(d.identity)?.includes('human'));
       const hasOutput = (d: FoundDevice): boolean => d.profile?.outputPort(d.description) !== undefined;
-      const target = human && hasOutput(human) ? human : free.find(hasOutput);
+      const target = human && hasOutput(human) ? human : free.find((d) => hasOutput(d) && !isBuiltInSynth(d));
       if (target) give(target, 'response');
+    }
+    // The built-in synth plays the answers and the human's hits too, unless the config sends
+    // those elsewhere; a synth the config names does what its pin says.
+    for (const d of free.filter(isBuiltInSynth)) {
+      give(d, 'synth');
+      if (!configured('response')) give(d, 'response');
+      if (!configured('thru')) give(d, 'thru');
     }
     return roles;
   }

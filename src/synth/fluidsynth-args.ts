@@ -1,7 +1,8 @@
+import { BUILT_IN_SYNTH_CLIENT } from '../devices/roles.js';
 import type { SynthConfig } from './synth-config.js';
 
-/** The ALSA sequencer client name FluidSynth takes (`-p`): the device layer finds the synth by it. */
-export const SYNTH_CLIENT = 'FluidSynth';
+/** The ALSA sequencer client name FluidSynth takes (`-p`): the role book finds the synth by it. */
+export const SYNTH_CLIENT = BUILT_IN_SYNTH_CLIENT;
 
 /**
  * FluidSynth as the box runs it: ALSA audio on the configured hardware device, the ALSA

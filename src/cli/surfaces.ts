@@ -3,6 +3,7 @@ import type { Config } from '../system/config.js';
 import type { Logger } from '../system/log.js';
 import { WebSurface } from '../web/web-surface.js';
 import { openPush2Surfaces } from '../push2/open.js';
+import { openPanelSurfaces } from '../panel/open.js';
 
 /**
  * The composition root for control surfaces: the only place that picks real ones. Each
@@ -11,5 +12,5 @@ import { openPush2Surfaces } from '../push2/open.js';
  */
 export function openSurfaces(config: Config, log: Logger): BoxSurface[] {
   void log;
-  return [...(config.web.enabled ? [new WebSurface(config.web)] : []), ...openPush2Surfaces(config.push2)];
+  return [...(config.web.enabled ? [new WebSurface(config.web)] : []), ...openPush2Surfaces(config.push2), ...openPanelSurfaces(config)];
 }

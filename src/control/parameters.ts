@@ -95,6 +95,11 @@ export const PARAMETERS: readonly Parameter[] = [
   { kind: 'number', name: 'beam', label: 'Beam width', short: 'Beam', scope: 'voice', help: '1 samples; more searches for the likeliest answer.', min: 1, max: 16, default: 1, step: 1, integer: true, unit: '', cc: 'direct', decimals: 0 },
   { kind: 'text', name: 'role', label: 'Output', short: 'Output', scope: 'voice', help: 'Where this voice plays: response (the pad\'s port and DIN) or voice:NAME for its own device.', default: 'response', check: isRole, checkHelp: ROLE_HELP },
   { kind: 'number', name: 'channel', label: 'MIDI channel', short: 'Channel', scope: 'voice', help: 'Channel this voice plays on, 1-16 as printed on gear.', min: 1, max: 16, default: 10, step: 1, integer: true, unit: '', cc: 'direct', decimals: 0 },
+  // The built-in synth (src/synth): levels as GM controllers 0-127, a GM drum kit per voice.
+  { kind: 'number', name: 'synth_volume', label: 'Synth volume', short: 'SynthVol', scope: 'global', help: 'Loudness of the built-in synth (MIDI volume, 0-127).', min: 0, max: 127, default: 100, step: 1, integer: true, unit: '', decimals: 0 },
+  { kind: 'number', name: 'reverb', label: 'Synth reverb', short: 'Reverb', scope: 'global', help: "The built-in synth's reverb send; 0 turns the reverb off.", min: 0, max: 127, default: 30, step: 1, integer: true, unit: '', decimals: 0, special: { 0: 'off' } },
+  { kind: 'number', name: 'chorus', label: 'Synth chorus', short: 'Chorus', scope: 'global', help: "The built-in synth's chorus send; 0 turns the chorus off.", min: 0, max: 127, default: 0, step: 1, integer: true, unit: '', decimals: 0, special: { 0: 'off' } },
+  { kind: 'choice', name: 'kit', label: 'Synth kit', short: 'Kit', scope: 'voice', help: 'The General MIDI drum kit this voice plays on the built-in synth.', options: ['standard', 'room', 'power', 'electronic', 'tr-808', 'jazz', 'brush', 'orchestra'], default: 'standard' },
 ];
 
 const BY_NAME = new Map(PARAMETERS.map((p) => [p.name, p]));

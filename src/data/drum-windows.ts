@@ -1,20 +1,14 @@
 import type { DrumPitchMap } from '../model/encoding/drum-pitch-maps.js';
 import type { NoteSequence, QuantizedNote } from '../music/note-sequence.js';
 import { quantizeNoteSequence, stepsPerBarOf, STEPS_PER_QUARTER } from '../music/quantize.js';
+import type { FeltHit } from '../groove/groove.js';
 import type { SkippedFile } from './import-errors.js';
 
 /** The drum models' binary counter means 16th/8th/quarter/half/bar only on 16-step bars. */
 export const SUPPORTED_STEPS_PER_BAR = 16;
 
-/** One hit kept with its feel, for the groove tables. */
-export interface DrumHit {
-  /** Step within the window. */
-  readonly step: number;
-  readonly drumClass: number;
-  readonly velocity: number;
-  /** Human offset from the grid, in steps (-0.5..0.5; positive = behind the beat). */
-  readonly offsetSteps: number;
-}
+/** One hit kept with its feel (step within the window), for the groove tables: a felt hit without its pitch. */
+export type DrumHit = Omit<FeltHit, 'pitch'>;
 
 /** A bar-aligned stretch of drumming: the unit a model trains and is evaluated on. */
 export interface DrumWindow {

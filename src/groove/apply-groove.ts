@@ -1,5 +1,5 @@
 import { SeededRandom } from '../util/seeded-random.js';
-import type { QuantizedNote } from '../music/note-sequence.js';
+import type { FeltHit, GridHit } from './groove.js';
 import type { GrooveCell, GrooveTable } from './groove-table.js';
 
 /** How generated hits get their feel. `off` plays the grid at one velocity, as Magenta does. */
@@ -8,26 +8,21 @@ export type GrooveMode = { readonly kind: 'off'; readonly velocity: number } | {
 /** Human timing never pushes a hit to the neighbouring 16th. */
 const MAX_OFFSET_STEPS = 0.45;
 
-export interface GroovedHit {
-  readonly note: QuantizedNote;
-  readonly drumClass: number;
-}
-
 /**
  * Gives generated hits velocity and micro-timing drawn from the learned table for their drum
  * and bar position (seeded: the same seed gives the same performance). `amount` scales the
  * timing deviations (1 = as the drummers played, 0 = on the grid).
- * `positionOf` maps a note's step to its position in the bar (0..15).
+ * `positionOf` maps a hit's step to its position in the bar (0..15).
  */
-export function applyGroove(hits: readonly GroovedHit[], mode: GrooveMode, positionOf: (step: number) => number = (s) => ((s % 16) + 16) % 16): QuantizedNote[] {
-  if (mode.kind === 'off') return hits.map(({ note }) => ({ ...note, velocity: mode.velocity, offsetSteps: 0 }));
+export function applyGroove(hits: readonly GridHit[], mode: GrooveMode, positionOf: (step: number) => number = (s) => ((s % 16) + 16) % 16): FeltHit[] {
+  if (mode.kind === 'off') return hits.map((hit) => ({ ...hit, velocity: mode.velocity, offsetSteps: 0 }));
   const gauss = gaussian(mode.seed);
   const amount = mode.amount ?? 1;
-  return hits.map(({ note, drumClass }) => {
-    const cell = cellFor(mode.table, drumClass, positionOf(note.startStep));
+  return hits.map((hit) => {
+    const cell = cellFor(mode.table, hit.drumClass, positionOf(hit.step));
     const velocity = Math.round(clamp(cell.velocityMean + cell.velocityStd * gauss(), 1, 127));
     const offset = clamp(amount * (cell.offsetMean + cell.offsetStd * gauss()), -MAX_OFFSET_STEPS, MAX_OFFSET_STEPS);
-    return { ...note, velocity, offsetSteps: offset };
+    return { ...hit, velocity, offsetSteps: offset };
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DrumWindow } from '../data/drum-windows.js';
-import type { QuantizedNote } from '../music/note-sequence.js';
+import type { GridHit } from './groove.js';
 import { applyGroove, cellFor } from './apply-groove.js';
 import { GrooveTableError, validateGrooveTable } from './groove-table.js';
 import { learnGroove } from './learn-groove.js';
@@ -16,7 +16,7 @@ function playedWindows(): DrumWindow[] {
   return [{ file: 'x.mid', startStep: 0, events: new Uint16Array(640), hits }];
 }
 
-const note = (step: number, pitch = 38): QuantizedNote => ({ pitch, velocity: 100, startStep: step, endStep: step + 1, offsetSteps: 0, isDrum: true });
+const hit = (step: number, pitch = 38): GridHit => ({ step, pitch, drumClass: 1 });
 
 describe('groove', () => {
   it('learns velocity and timing per drum and bar position', () => {
@@ -38,7 +38,7 @@ describe('groove', () => {
 
   it('applies the feel: backbeats loud and late, ghosts soft, same seed same result', () => {
     const table = learnGroove(playedWindows());
-    const hits = Array.from({ length: 200 }, (_, i) => ({ note: note(i % 2 === 0 ? 4 : 7), drumClass: 1 }));
+    const hits = Array.from({ length: 200 }, (_, i) => hit(i % 2 === 0 ? 4 : 7));
     const a = applyGroove(hits, { kind: 'learned', table, seed: 7 });
     const b = applyGroove(hits, { kind: 'learned', table, seed: 7 });
     const c = applyGroove(hits, { kind: 'learned', table, seed: 8 });
@@ -59,13 +59,13 @@ describe('groove', () => {
   });
 
   it('off: every hit on the grid at one velocity', () => {
-    const out = applyGroove([{ note: note(4), drumClass: 1 }], { kind: 'off', velocity: 96 });
-    expect(out).toEqual([{ ...note(4), velocity: 96, offsetSteps: 0 }]);
+    const out = applyGroove([hit(4)], { kind: 'off', velocity: 96 });
+    expect(out).toEqual([{ ...hit(4), velocity: 96, offsetSteps: 0 }]);
   });
 
   it('amount 0 keeps velocities but removes timing', () => {
     const table = learnGroove(playedWindows());
-    const out = applyGroove([{ note: note(4), drumClass: 1 }], { kind: 'learned', table, seed: 1, amount: 0 });
+    const out = applyGroove([hit(4)], { kind: 'learned', table, seed: 1, amount: 0 });
     expect(out[0]?.offsetSteps).toBe(0);
     expect(out[0]?.velocity).toBeGreaterThan(90);
   });

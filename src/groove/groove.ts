@@ -1,3 +1,4 @@
+import { applyGroove } from './apply-groove.js';
 import type { PlacedHit } from '../perform/call-capture.js';
 
 /** A generated hit on the grid, before it gets a feel. */
@@ -26,7 +27,7 @@ export interface Groove {
 /** Groove switched off: the answer plays on the grid, every hit at one velocity. */
 export const gridGroove: Groove = {
   name: 'off',
-  apply: (hits) => hits.map((h) => ({ ...h, velocity: GRID_VELOCITY, offsetSteps: 0 })),
+  apply: (hits) => applyGroove(hits, { kind: 'off', velocity: GRID_VELOCITY }),
 };
 const GRID_VELOCITY = 100;
 

@@ -10,16 +10,7 @@ export function learnedGroove(table: GrooveTable, seed: number, amount = 1): Gro
   let draws = 0;
   return {
     name: 'learned',
-    apply(hits, _call, _classOf, stepsPerBar) {
-      const grooved = applyGroove(
-        hits.map((h) => ({ drumClass: h.drumClass, note: { pitch: h.pitch, velocity: 0, startStep: h.step, endStep: h.step + 1, offsetSteps: 0, isDrum: true } })),
-        { kind: 'learned', table, seed: seed + 7919 * ++draws, amount },
-        (s) => ((s % stepsPerBar) + stepsPerBar) % stepsPerBar,
-      );
-      return grooved.map((n, i) => {
-        const h = hits[i];
-        return { step: n.startStep, pitch: n.pitch, drumClass: h?.drumClass ?? 0, velocity: n.velocity, offsetSteps: n.offsetSteps };
-      });
-    },
+    apply: (hits, _call, _classOf, stepsPerBar) =>
+      applyGroove(hits, { kind: 'learned', table, seed: seed + 7919 * ++draws, amount }, (s) => ((s % stepsPerBar) + stepsPerBar) % stepsPerBar),
   };
 }

@@ -5,7 +5,13 @@ import { DisplayLinkError, checkFrame, type DisplayLink, type DisplayOpener } fr
 /** Push 2's USB identity and its display's interface and bulk OUT endpoint (number 1 = 0x01). */
 export const PUSH2_DISPLAY = { vendorId: 0x2982, productId: 0x1967, interface: 0, endpoint: 1 } as const;
 
+interface WebUsbEndpoint {
+  readonly endpointNumber: number;
+  readonly direction: string;
+  readonly type: string;
+}
 interface WebUsbDevice {
+  readonly configuration?: { readonly interfaces: readonly { readonly interfaceNumber: number; readonly alternate: { readonly endpoints: readonly WebUsbEndpoint[] } }[] } | null;
   open(): Promise<void>;
   close(): Promise<void>;
   claimInterface(n: number): Promise<void>;
@@ -31,7 +37,11 @@ const describe = (e: unknown): string => (e instanceof Error ? e.message : Strin
 export class UsbDisplayLink implements DisplayLink {
   #busy = false;
 
-  constructor(private readonly device: WebUsbDevice) {}
+  constructor(
+    private readonly device: WebUsbDevice,
+    /** The bulk OUT endpoint's number: 1 on Push 2 (read from its descriptors). */
+    readonly endpoint: number = PUSH2_DISPLAY.endpoint,
+  ) {}
 
   async send(frame: Uint8Array): Promise<void> {
     checkFrame(frame);
@@ -39,7 +49,7 @@ export class UsbDisplayLink implements DisplayLink {
     this.#busy = true;
     try {
       for (const part of [FRAME_HEADER, frame]) {
-        const r = await this.device.transferOut(PUSH2_DISPLAY.endpoint, part);
+        const r = await this.device.transferOut(this.endpoint, part);
         if (r.status !== 'ok' || r.bytesWritten !== part.length) throw new DisplayLinkError(`display transfer ${r.status}: ${r.bytesWritten} of ${part.length} bytes`);
       }
     } catch (e) {
@@ -72,6 +82,15 @@ export class UsbDisplayOpener implements DisplayOpener {
       await device.close().catch(() => undefined);
       throw new DisplayLinkError(`cannot open Push 2's display interface: ${describe(e)}`);
     }
-    return new UsbDisplayLink(device);
+    return new UsbDisplayLink(device, bulkOutOf(device));
   }
+}
+
+/**
+ * The bulk OUT endpoint of the display interface as the descriptors say: 0x01 on Push 2; a
+ * stand-in gadget (the hw-sim VM's) gets whichever number its controller hands out.
+ */
+function bulkOutOf(device: WebUsbDevice): number {
+  const iface = device.configuration?.interfaces.find((i) => i.interfaceNumber === PUSH2_DISPLAY.interface);
+  return iface?.alternate.endpoints.find((e) => e.direction === 'out' && e.type === 'bulk')?.endpointNumber ?? PUSH2_DISPLAY.endpoint;
 }

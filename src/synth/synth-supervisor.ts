@@ -12,6 +12,8 @@ export interface SynthSupervisorOptions {
   /** The process ended unasked, or could not start; `retryMs` is when the next try is. */
   readonly failed: (why: string, retryMs: number) => void;
   readonly message?: (line: string) => void;
+  /** Why the synth cannot start now (its sound card is absent), checked before each start. */
+  readonly precheck?: () => string | undefined;
 }
 
 const FIRST_RETRY_MS = 500;
@@ -64,6 +66,8 @@ export class SynthSupervisor {
   #spawn(): void {
     this.#retry = undefined;
     if (this.#stopped) return;
+    const missing = this.o.precheck?.();
+    if (missing !== undefined) return this.#again(missing);
     const child = this.o.spawn(this.o.command, this.o.args);
     this.#starts++;
     this.#child = child;
@@ -73,12 +77,15 @@ export class SynthSupervisor {
       if (this.#child === child) this.#child = undefined;
       if (this.#stopped) return;
       if (this.o.now() - this.#startedAt >= HEALTHY_AFTER_MS) this.#retryMs = FIRST_RETRY_MS;
-      const delay = this.#retryMs;
-      this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
-      const why = e.error === 'ENOENT' ? `${this.o.command} is not installed (apt-get install fluidsynth)` : e.error ? `${this.o.command} could not start: ${e.error}` : `${this.o.command} exited (${e.signal ?? `code ${e.code ?? '?'}`})`;
-      this.o.failed(why, delay);
-      this.#retry = this.o.timers.after(delay, () => this.#spawn());
+      this.#again(e.error === 'ENOENT' ? `${this.o.command} is not installed (apt-get install fluidsynth)` : e.error ? `${this.o.command} could not start: ${e.error}` : `${this.o.command} exited (${e.signal ?? `code ${e.code ?? '?'}`})`);
     });
     if (child.pid !== undefined) this.o.started(child);
+  }
+
+  #again(why: string): void {
+    const delay = this.#retryMs;
+    this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
+    this.o.failed(why, delay);
+    this.#retry = this.o.timers.after(delay, () => this.#spawn());
   }
 }

@@ -10,9 +10,9 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function boxWithSynth(o: { missing?: () => boolean } = {}) {
+async function boxWithSynth(o: { missing?: () => boolean; noCard?: () => boolean } = {}) {
   const spawner = simulatedSpawner(o);
-  const synth = new SynthSurface(SYNTH_SCHEMA.parse({}), spawner.spawn);
+  const synth = new SynthSurface(SYNTH_SCHEMA.parse({}), spawner.spawn, (device) => (o.noCard?.() ? `no sound card 0 for ${device}` : undefined));
   sim = await startSimBox({ surfaces: [synth] });
   return { sim, synth, started: spawner.started };
 }
@@ -73,6 +73,18 @@ describe('the built-in synth surface (simulated FluidSynth, virtual time)', () =
     await sim.run(4000);
     expect(started).toHaveLength(5);
     expect(started[4]?.lines.length).toBeGreaterThan(0);
+  });
+
+  it('does not start FluidSynth while its sound card is absent, says so once, and starts when it appears', async () => {
+    let noCard = true;
+    const { sim, started } = await boxWithSynth({ noCard: () => noCard });
+    await sim.run(8000);
+    expect(started).toHaveLength(0);
+    expect(sim.box.snapshot().problems.filter((p) => p.message.startsWith('built-in synth'))).toHaveLength(1);
+    expect(sim.box.snapshot().problems.at(-1)?.message).toBe('built-in synth: no sound card 0 for hw:0; retrying in 1 s');
+    noCard = false;
+    await sim.run(8000);
+    expect(started).toHaveLength(1);
   });
 
   it('stops the synth with the box and does not restart it', async () => {

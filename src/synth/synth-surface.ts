@@ -1,5 +1,6 @@
 import type { BoxSurface, SurfaceContext } from '../box/surface.js';
 import { liveArgs } from './fluidsynth-args.js';
+import { missingSoundCard } from './sound-card.js';
 import { changedCommands, synthCommands } from './synth-commands.js';
 import type { SynthConfig } from './synth-config.js';
 import { spawnSynth, type SynthSpawner } from './synth-process.js';
@@ -20,9 +21,13 @@ export class SynthSurface implements BoxSurface {
   #unsubscribe: (() => void) | undefined;
   #sent = new Map<string, string>();
 
+  #reported: string | undefined;
+
   constructor(
     private readonly config: SynthConfig,
     private readonly spawner: SynthSpawner = spawnSynth,
+    /** Why the sound card cannot be used now (tests: a stand-in for /proc/asound). */
+    private readonly soundCard: (device: string) => string | undefined = missingSoundCard,
   ) {}
 
   get supervisor(): SynthSupervisor | undefined {
@@ -32,14 +37,18 @@ export class SynthSurface implements BoxSurface {
   start(ctx: SurfaceContext): void {
     const supervisor = new SynthSupervisor({
       command: this.config.command, args: liveArgs(this.config), spawn: this.spawner, timers: ctx.timers, now: ctx.now,
+      precheck: () => this.soundCard(this.config.audio_device),
       started: (child) => {
+        this.#reported = undefined;
         ctx.log.info({ pid: child.pid, device: this.config.audio_device, periodSize: this.config.period_size, periods: this.config.periods, rate: this.config.sample_rate }, 'synth started');
         this.#sent = new Map();
         this.#sync(ctx);
       },
       failed: (why, retryMs) => {
-        ctx.log.error({ retryMs }, `synth: ${why}; restarting`);
-        ctx.report?.('error', 'device', `built-in synth: ${why}; retrying in ${Math.round(retryMs / 1000)} s`);
+        // The log gets every try; the bus (panel, page) each new reason once, not every 30 s.
+        ctx.log.warn({ retryMs }, `synth: ${why}; trying again`);
+        if (why !== this.#reported) ctx.report?.('error', 'device', `built-in synth: ${why}; retrying in ${Math.round(retryMs / 1000)} s`);
+        this.#reported = why;
       },
       message: (line) => {
         // FluidSynth's stderr: underruns and ALSA errors belong in the log, its banner does not.

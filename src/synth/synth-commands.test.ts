@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { defaultGlobals, defaultVoice } from '../control/parameter-store.js';
+import { parameterNamed } from '../control/parameters.js';
+import { changedCommands, KIT_NAMES, synthCommands } from './synth-commands.js';
+
+describe('synthCommands', () => {
+  it('knows every kit the registry offers', () => {
+    const kit = parameterNamed('kit');
+    expect(kit?.kind === 'choice' && kit.options).toEqual(KIT_NAMES);
+  });
+
+  it('gives each voice\'s channel its kit, the first voice winning a shared channel, and every other channel the standard kit', () => {
+    const state = {
+      global: defaultGlobals(),
+      voices: [
+        { name: 'A', values: { ...defaultVoice(), channel: 10, kit: 'brush' } },
+        { name: 'B', values: { ...defaultVoice(), channel: 10, kit: 'power' } },
+        { name: 'C', values: { ...defaultVoice(), channel: 11, kit: 'tr-808' } },
+      ],
+    };
+    const c = synthCommands(state);
+    expect(c.get('kit:9')).toBe('select 9 1 128 40');
+    expect(c.get('kit:10')).toBe('select 10 1 128 25');
+    expect(c.get('kit:0')).toBe('select 0 1 128 0');
+    expect(c.size).toBe(2 + 16 * 4);
+  });
+
+  it('turns an effect unit off at level 0 and sends only what changed', () => {
+    const a = synthCommands({ global: { ...defaultGlobals(), reverb: 40, chorus: 0 }, voices: [] });
+    const b = synthCommands({ global: { ...defaultGlobals(), reverb: 0, chorus: 0 }, voices: [] });
+    expect(a.get('reverb')).toBe('reverb on');
+    expect(a.get('chorus')).toBe('chorus off');
+    const changed = changedCommands(a, b);
+    expect(changed[0]).toBe('reverb off');
+    expect(changed).toHaveLength(17);
+    expect(changedCommands(new Map(), a)).toHaveLength(a.size);
+  });
+});

@@ -10,6 +10,7 @@ import { GLOBAL_PARAMETERS, VOICE_PARAMETERS, type ParameterValue } from '../con
 import { WEB_SCHEMA } from '../web/web-config.js';
 import { PUSH2_SCHEMA } from '../push2/config.js';
 import { PANEL_SCHEMA } from '../panel/panel-config.js';
+import { SYNTH_SCHEMA } from '../synth/synth-config.js';
 import { errorMessage } from '../util/error-message.js';
 
 const role = z.string().refine(isRole, { message: `expected ${ROLE_HELP}` }).transform((r) => r as Role);
@@ -91,6 +92,7 @@ export const SECTION_SCHEMAS = {
   perform: PERFORM_SCHEMA,
   web: WEB_SCHEMA,
   push2: PUSH2_SCHEMA,
+  synth: SYNTH_SCHEMA,
   panel: PANEL_SCHEMA,
 } as const;
 

@@ -4,6 +4,7 @@ import type { Logger } from '../system/log.js';
 import { WebSurface } from '../web/web-surface.js';
 import { openPush2Surfaces } from '../push2/open.js';
 import { openPanelSurfaces } from '../panel/open.js';
+import { SynthSurface } from '../synth/synth-surface.js';
 
 /**
  * The composition root for control surfaces: the only place that picks real ones. Each
@@ -12,5 +13,5 @@ import { openPanelSurfaces } from '../panel/open.js';
  */
 export function openSurfaces(config: Config, log: Logger): BoxSurface[] {
   void log;
-  return [...(config.web.enabled ? [new WebSurface(config.web)] : []), ...openPush2Surfaces(config.push2), ...openPanelSurfaces(config)];
+  return [...(config.web.enabled ? [new WebSurface(config.web)] : []), ...openPush2Surfaces(config.push2), ...openPanelSurfaces(config), ...(config.synth.enabled ? [new SynthSurface(config.synth)] : [])];
 }

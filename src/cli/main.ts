@@ -4,14 +4,10 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../system/config.js';
 import { createLogger } from '../system/log.js';
 import { openHardware } from '../system/hardware.js';
-import { devicesCommand } from './devices-command.js';
-import { monitorCommand } from './monitor-command.js';
-import { runBox } from './box.js';
-import { runModelCommand } from './model-command.js';
-import { trainCommand } from './train-command.js';
-import { evalCommand } from './eval-command.js';
-import { respondCommand } from './respond-command.js';
-import { push2Command } from '../push2/snapshot-command.js';
+import { errorMessage } from '../util/error-message.js';
+
+// Each command is loaded when it runs: the box on stage never pays for training's tfjs,
+// the evaluator or Push 2's renderer in start-up time or memory.
 
 const USAGE = `antiphon <command> [options]
 
@@ -41,10 +37,10 @@ const CONFIG_PLACES = ['/boot/firmware/antiphon.toml', '/boot/antiphon.toml', 'a
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // Offline model tools need neither config nor hardware.
-  if (command === 'model') return runModelCommand(rest);
-  if (command === 'train') return trainCommand(rest);
-  if (command === 'eval') return evalCommand(rest);
-  if (command === 'push2') return push2Command(rest);
+  if (command === 'model') return (await import('./model-command.js')).runModelCommand(rest);
+  if (command === 'train') return (await import('./train-command.js')).trainCommand(rest);
+  if (command === 'eval') return (await import('./eval-command.js')).evalCommand(rest);
+  if (command === 'push2') return (await import('../push2/snapshot-command.js')).push2Command(rest);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -66,14 +62,14 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': {
       const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
-      return runBox(openHardware(), config, log, { configProblems: problems, ...(runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }) }, out);
+      return (await import('./box.js')).runBox(openHardware(), config, log, { configProblems: problems, ...(runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }) }, out);
     }
     case 'respond':
-      return respondCommand(rest, log, out);
+      return (await import('./respond-command.js')).respondCommand(rest, log, out);
     case 'devices':
-      return devicesCommand(openHardware(), out);
+      return (await import('./devices-command.js')).devicesCommand(openHardware(), out);
     case 'monitor':
-      return monitorCommand(openHardware(), log, config.devices.poll_ms, out);
+      return (await import('./monitor-command.js')).monitorCommand(openHardware(), log, config.devices.poll_ms, out);
     case undefined:
     case 'help':
     case '--help':
@@ -93,7 +89,7 @@ process.on('uncaughtException', (e) => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    process.stderr.write(`antiphon: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`antiphon: ${e instanceof Error && e.stack ? e.stack : errorMessage(e)}\n`);
     process.exit(1);
   },
 );

@@ -90,6 +90,7 @@ describe('answer quality metrics', () => {
     expect(s.perDrum[1]?.f1).toBeCloseTo(16 / 20, 12);
     expect(s.perDrum[2]?.f1).toBeCloseTo(30 / 46, 12);
     expect(s.perDrum[2]?.hitsPerExchange).toBe(8);
+    expect(s.perDrum[8]?.f1).toBeNaN(); // no ride in answer or truth
   });
 
   it('repeats a bar', () => {

@@ -135,7 +135,7 @@ export interface AnswerSummary {
   readonly f1RepeatLast: number;
   readonly novelShare: number;
   readonly keepsBackbone: number;
-  /** Per drum: pooled F1 against the truth, and hits per exchange. */
+  /** Per drum: pooled F1 against the truth (NaN when neither plays it), and hits per exchange. */
   readonly perDrum: readonly { readonly f1: number; readonly hitsPerExchange: number }[];
 }
 
@@ -155,7 +155,7 @@ export function summarize(scores: readonly ExchangeScore[]): AnswerSummary {
       answer += d?.answer ?? 0;
       truth += d?.truth ?? 0;
     }
-    return { f1: answer + truth === 0 ? 1 : (2 * shared) / (answer + truth), hitsPerExchange: answer / n };
+    return { f1: answer + truth === 0 ? Number.NaN : (2 * shared) / (answer + truth), hitsPerExchange: answer / n };
   });
   return {
     exchanges: scores.length,

@@ -32,7 +32,7 @@ export function formatAnswerTable(columns: readonly Column[]): string {
   DRUMS.forEach((drum, i) => {
     lines.push(`| ${drum} | ${columns.map((c) => {
       const d = c.summary.perDrum[i];
-      return d ? `${d.f1.toFixed(2)} (${d.hitsPerExchange.toFixed(1)})` : '-';
+      return d ? `${Number.isNaN(d.f1) ? '-' : d.f1.toFixed(2)} (${d.hitsPerExchange.toFixed(1)})` : '-';
     }).join(' | ')} |`);
   });
   return `${lines.join('\n')}\n`;

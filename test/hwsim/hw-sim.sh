@@ -36,7 +36,7 @@ case "$REPO" in /tmp/*|/run/*) die "the repo ($REPO) is under /tmp or /run, whic
 
 # Everything used on the host *and* inside the guest (the guest runs the host's userland).
 HOST_PACKAGES=(qemu-system-x86 busybox-static kmod cpio xz-utils gcc make libc6-dev python3
-  alsa-utils i2c-tools gpiod usbutils udev libasound2)
+  alsa-utils i2c-tools gpiod usbutils udev libasound2 fluidsynth timgm6mb-soundfont)
 
 APT_UPDATED=0
 apt_update_once() {

@@ -47,7 +47,8 @@ async function boxWithPush(config: Record<string, unknown> = {}) {
   return { s, surface, opener, sent, client, user, plug };
 }
 
-const padLights = (sent: readonly Sent[]): Sent[] => sent.filter((m) => ((m.bytes[0] ?? 0) & 0xf0) === 0x90 && (m.bytes[1] ?? 0) >= 36 && (m.bytes[1] ?? 0) <= 99);
+/** Pad LED messages: note-ons on the animation channels the surface uses (0 static, 8 pulse); the answer's own notes go out on channel 10. */
+const padLights = (sent: readonly Sent[]): Sent[] => sent.filter((m) => (m.bytes[0] === 0x90 || m.bytes[0] === 0x98) && (m.bytes[1] ?? 0) >= 36 && (m.bytes[1] ?? 0) <= 99);
 const startsWith = (bytes: readonly number[], head: readonly number[]): boolean => head.every((b, i) => bytes[i] === b);
 
 describe('Push 2 surface on a whole box (virtual time)', () => {

@@ -1,0 +1,128 @@
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Output } from '@julusian/midi';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nodeTimers } from '../../src/clock/timers.js';
+import { liveArgs, SYNTH_CLIENT } from '../../src/synth/fluidsynth-args.js';
+import { SYNTH_SCHEMA } from '../../src/synth/synth-config.js';
+import { spawnSynth } from '../../src/synth/synth-process.js';
+import { SynthSupervisor } from '../../src/synth/synth-supervisor.js';
+import { ServiceProcess } from './service-process.js';
+import { findSeqClient } from './support/alsa-seq.js';
+import { loadModule } from './support/kmod.js';
+import { sleep, waitFor } from './support/wait.js';
+import { LOOPBACK_PLAYBACK, monoMs, onsetAfter, rmsBetween, startCapture } from './synth-capture.js';
+
+/**
+ * The built-in sound on a real kernel: snd-aloop is the sound card, FluidSynth runs with the
+ * box's own arguments on its playback side, and arecord records the capture side. Under TCG
+ * emulation the synthesis thread competes with an emulated CPU, so the latency figures here
+ * are an upper bound, not the Pi's (the bound below is a beat, as in perform-e2e).
+ */
+const EMULATED_LATENCY_BOUND_MS = 500;
+const SILENCE = 0.002;
+const cleanups: (() => unknown)[] = [];
+const out = process.env.HWSIM_OUT ?? tmpdir();
+const note = (line: string): void => {
+  console.log(line);
+  appendFileSync(join(out, 'synth-figures.txt'), `${line}\n`);
+};
+
+beforeAll(async () => {
+  await loadModule('snd-seq');
+  await loadModule('snd-aloop');
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function synthPort(): { send(bytes: number[]): void; close(): void } {
+  const output = new Output();
+  let index = -1;
+  for (let i = 0; i < output.getPortCount(); i++) if (output.getPortName(i).startsWith(`${SYNTH_CLIENT}:`)) index = i;
+  if (index < 0) throw new Error(`no ${SYNTH_CLIENT} port among ${Array.from({ length: output.getPortCount() }, (_, i) => output.getPortName(i)).join(', ')}`);
+  output.openPort(index);
+  return { send: (b) => output.sendMessage(b), close: () => output.closePort() };
+}
+
+describe('FluidSynth as the box runs it, on snd-aloop', () => {
+  it('sounds a note sent over the ALSA sequencer; latency at 128 and 256 frames per period', async () => {
+    for (const period of [128, 256]) {
+      const messages: string[] = [];
+      const capture = await startCapture(join(mkdtempSync(join(out, 'synth-')), `period-${period}.wav`), 12);
+      const supervisor = new SynthSupervisor({
+        command: 'fluidsynth', args: liveArgs({ ...SYNTH_SCHEMA.parse({}), audio_device: LOOPBACK_PLAYBACK, period_size: period }), spawn: spawnSynth,
+        timers: nodeTimers, now: monoMs, started: () => undefined, failed: (why) => messages.push(`failed: ${why}`), message: (l) => messages.push(l),
+      });
+      supervisor.start();
+      cleanups.push(() => supervisor.stop());
+      await waitFor(() => findSeqClient(SYNTH_CLIENT), { what: `the ${SYNTH_CLIENT} sequencer client`, timeoutMs: 60_000 });
+      await sleep(1500);
+      const port = synthPort();
+      const sent: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        sent.push(monoMs());
+        port.send([0x99, 36, 127]);
+        await sleep(400);
+        port.send([0x89, 36, 0]);
+        await sleep(200);
+      }
+      port.close();
+      const wav = await capture.finish();
+      supervisor.stop();
+      const latencies = sent.map((t) => {
+        const at = t - capture.startMonoMs;
+        const onset = onsetAfter(wav, at - 50, at + EMULATED_LATENCY_BOUND_MS);
+        return onset === undefined ? Infinity : onset - at;
+      });
+      const sorted = [...latencies].sort((a, b) => a - b);
+      note(`synth latency, period ${period} x 2 at 48 kHz (TCG VM): note to sound p50 ${sorted[4]?.toFixed(1)} ms, max ${sorted[7]?.toFixed(1)} ms; synth said: ${messages.filter((m) => /underrun|xrun|fail|error/i.test(m)).length} error/underrun lines`);
+      expect(messages.filter((m) => m.startsWith('failed'))).toEqual([]);
+      for (const l of latencies) expect(l).toBeLessThan(EMULATED_LATENCY_BOUND_MS);
+      for (const l of latencies) expect(l).toBeGreaterThan(-20);
+      // Before the first note: silence (nothing else plays into the card).
+      expect(rmsBetween(wav, 0, (sent[0] ?? 0) - capture.startMonoMs - 50)).toBeLessThan(SILENCE);
+    }
+  }, 240_000);
+
+  it('the box plays its answers through it, and survives the synth being killed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'antiphon-synth-'));
+    const svc = await ServiceProcess.start(
+      ['[devices]', 'ignore = ["f_midi"]', '[web]', 'enabled = false', '[din]', 'enabled = false', '[synth]', `audio_device = "${LOOPBACK_PLAYBACK}"`,
+        '[data]', `dir = "${dataDir}"`, '[perform]', 'tempo_bpm = 120', 'seed = 7'].join('\n'),
+      [], 180_000,
+    );
+    cleanups.push(() => svc.stop());
+    const started = svc.records.find((r) => r.msg === 'antiphon started');
+    const songZero = Number(started?.songZeroMonoMs);
+    const barMs = 2000;
+    const first = await svc.waitForLog((r) => r.msg === 'synth started', 'the synth to start', 60_000);
+    await svc.waitForLog((r) => r.msg === 'device roles' && Array.isArray(r.roles) && r.roles.includes('synth'), 'the synth to get its roles', 60_000);
+
+    /** Records through the next answer and checks it sounded from its bar line on. */
+    const answerSounds = async (label: string): Promise<void> => {
+      const capture = await startCapture(join(dataDir, `${label}.wav`), 30);
+      const from = svc.records.length;
+      const { record } = await svc.waitForLog((r) => r.msg === 'response', `an answer (${label})`, 25_000, from);
+      const answerAt = songZero + Number(record.startBar) * barMs - capture.startMonoMs;
+      const answerEnd = answerAt + Number(record.bars) * barMs;
+      const wav = await capture.finish();
+      expect(answerAt, 'the answer starts after recording began').toBeGreaterThan(0);
+      expect(answerEnd, 'the answer ends within the recording').toBeLessThan((wav.samples.length / wav.sampleRate) * 1000);
+      const onset = onsetAfter(wav, answerAt - 50, answerEnd);
+      note(`box answer (${label}): bar line at ${answerAt.toFixed(0)} ms into the recording, first sound ${onset === undefined ? 'none' : `${(onset - answerAt).toFixed(1)} ms after it`}, RMS ${rmsBetween(wav, answerAt, answerEnd).toFixed(4)}`);
+      expect(onset).toBeDefined();
+      expect((onset ?? 0) - answerAt).toBeLessThan(barMs);
+      expect(rmsBetween(wav, answerAt, answerEnd)).toBeGreaterThan(SILENCE);
+    };
+    await answerSounds('before-kill');
+
+    process.kill(Number(first.record.pid), 'SIGKILL');
+    const again = await svc.waitForLog((r) => r.msg === 'synth started' && r.pid !== first.record.pid, 'the synth to be restarted', 30_000, first.index + 1);
+    expect(svc.records.some((r) => typeof r.msg === 'string' && r.msg.startsWith('synth: fluidsynth exited (SIGKILL)'))).toBe(true);
+    expect(again.record.pid).not.toBe(first.record.pid);
+    await answerSounds('after-kill');
+    expect(svc.exitCode).toBeUndefined();
+  }, 400_000);
+});

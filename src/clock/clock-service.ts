@@ -190,7 +190,6 @@ export class ClockService {
     this.scheduler.cancel(WATCHDOG_TAG);
     if (this.link?.usable) {
       // Link outranks the internal master: the song goes on at the session's tempo and phase.
-      this.current = 'link';
       this.useLink();
       return;
     }

@@ -31,7 +31,8 @@ export type LinkChange =
  * A Link session as the box sees it. Commands are fire-and-forget (the real session runs in
  * a helper process); their effect shows in later samples. Contract:
  * - samples arrive every few milliseconds while enabled, in time order, never while disabled;
- * - a tempo or playing command shows in the samples within 100 ms, and reaches peers;
+ * - a tempo or playing command shows in the samples, and reaches peers, well within a beat
+ *   (500 ms: Link itself takes a few ms on a quiet LAN);
  * - with start/stop sync on, play state is shared with peers; off, it is local;
  * - `onChange` fires once per change seen in the samples (tempo, peer count, play state);
  * - after `dispose` resolves no listener is called again and nothing is left running;

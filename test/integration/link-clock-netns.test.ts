@@ -52,10 +52,12 @@ describe('the box on a real Link session (abletonlink, in a network namespace)',
     await sleep(600);
     const session = await netns.start({ tempo: 120 });
     scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
-    const din = { id: 'din', log: [] as { at: number; byte: number }[], send(b: Uint8Array) { this.log.push({ at: hrtimeClock.nowMs(), byte: b[0] ?? 0 }); return true; } };
+    // DIN out as the scheduler dispatches it: each status byte with the time it was due.
     const dinTimes: { at: number; byte: number }[] = [];
+    let lastByte = 0;
+    const din = { id: 'din', send: (bytes: Uint8Array) => ((lastByte = bytes[0] ?? 0), true) };
+    scheduler.onDispatch((report) => dinTimes.push({ at: report.scheduledMs, byte: lastByte }));
     const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => [din], link: { session, startStopSync: true } });
-    scheduler.onDispatch((r) => dinTimes.push({ at: r.scheduledMs, byte: din.log.at(-1)?.byte ?? 0 }));
     const view = masterClockTimeline(service, () => hrtimeClock.nowMs());
     const t0 = performance.now();
     service.begin();
@@ -94,14 +96,14 @@ describe('the box on a real Link session (abletonlink, in a network namespace)',
     const { peer, service } = await join();
     await eventually(() => service.link?.clock.peers === 1, 'peer found', 2000);
     expect(service.setPlaying(true)).toBe(true);
-    await eventually(() => peer.latest()?.playing === true, 'peer started by the box', 200);
-    await eventually(() => service.transport.running, 'box running', 200);
+    await eventually(() => peer.latest()?.playing === true, 'peer started by the box', 500);
+    await eventually(() => service.transport.running, 'box running', 500);
     peer.setPlaying(false);
-    await eventually(() => !service.transport.running, 'box stopped by the peer', 200);
+    await eventually(() => !service.transport.running, 'box stopped by the peer', 500);
     peer.setPlaying(true);
-    await eventually(() => service.transport.running, 'box started by the peer', 200);
+    await eventually(() => service.transport.running, 'box started by the peer', 500);
     expect(service.setPlaying(false)).toBe(true);
-    await eventually(() => peer.latest()?.playing === false, 'peer stopped by the box', 200);
+    await eventually(() => peer.latest()?.playing === false, 'peer stopped by the box', 500);
   });
 
   it('keeps the last tempo, in phase, when the peer leaves mid-answer', async () => {

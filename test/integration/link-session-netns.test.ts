@@ -6,10 +6,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 linkSessionContract('abletonlink in a network namespace', async () => {
   const netns = createLinkNetns();
-  const peer = await netns.start();
-  // Link keeps the older session when two meet (ghost time counts from the Link object's
-  // creation; under 500 ms apart the choice is random): the peer is older, as Live is.
-  await sleep(600);
-  const box = await netns.start();
+  const [box, peer] = await Promise.all([netns.start(), netns.start()]);
   return { box, peer, nowMs: () => hrtimeClock.nowMs(), wait: sleep, dispose: () => netns.dispose() };
 });

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import { CLOCK_OUTPUT_THREAD_SOURCE } from './clock-output-thread-source.js';
+import { MessageChannel, type Worker } from 'node:worker_threads';
+import { startWorker } from '../system/start-worker.js';
+import type { FromOutputThread, OutputThreadData, OutputThreadStats, ToOutputThread } from './output-thread-protocol.js';
 import { latenessSummary, type LatenessSummary } from './lateness-histogram.js';
 import type { TickGrid } from './midi-out.js';
 
@@ -20,21 +21,7 @@ export interface ClockOutputThreadOptions {
   readonly priority?: number;
 }
 
-export interface ClockOutputThreadStats {
-  readonly sent: number;
-  readonly maxLateMs: number;
-  /** Writes that returned before their time (should stay 0: the contract says never early). */
-  readonly early: number;
-  readonly pending: number;
-}
-
-type ThreadEvent =
-  | { kind: 'priority'; ok: boolean; detail: string }
-  | { kind: 'error'; dest: number; code: string }
-  | { kind: 'opened'; dest: number }
-  | ({ kind: 'stats' } & ClockOutputThreadStats)
-  | { kind: 'ready' }
-  | { kind: 'stopped' };
+export type ClockOutputThreadStats = OutputThreadStats;
 
 /** Lateness bins of 10 us up to 100 ms; the last bin holds everything later. */
 const BIN_MS = 0.01;
@@ -65,23 +52,21 @@ export class ClockOutputThread {
   constructor(options: ClockOutputThreadOptions = {}) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(CLOCK_OUTPUT_THREAD_SOURCE, {
-      eval: true,
-      workerData: {
-        signal: this.signal.buffer,
-        histogram: this.histogram.buffer,
-        binMs: BIN_MS,
-        port: channel.port2,
-        spinMs: options.spinMs ?? 0,
-        drainGuardMs: options.drainGuardMs ?? 2,
-        realtime: options.realtime ?? false,
-        priority: options.priority ?? 50,
-        midiModule: resolveMidiModule(),
-      },
-      transferList: [channel.port2],
-    });
-    this.worker.on('message', (event: ThreadEvent) => this.onEvent(event));
-    this.online = new Promise((resolve) => this.worker.on('message', (e: ThreadEvent) => e.kind === 'ready' && resolve()));
+    const data: OutputThreadData = {
+      signal: this.signal.buffer as SharedArrayBuffer,
+      histogram: this.histogram.buffer as SharedArrayBuffer,
+      binMs: BIN_MS,
+      port: channel.port2,
+      spinMs: options.spinMs ?? 0,
+      drainGuardMs: options.drainGuardMs ?? 2,
+      realtime: options.realtime ?? false,
+      priority: options.priority ?? 50,
+      midiModule: resolveMidiModule(),
+    };
+    // From sources, the compiled thread when it is built: a TypeScript loader in the thread costs seconds under emulation.
+    this.worker = startWorker(import.meta.url, './clock-output-worker', { workerData: data, transferList: [channel.port2], fromSources: 'auto' });
+    this.worker.on('message', (event: FromOutputThread) => this.onEvent(event));
+    this.online = new Promise((resolve) => this.worker.on('message', (e: FromOutputThread) => e.kind === 'ready' && resolve()));
   }
 
   /**
@@ -166,14 +151,14 @@ export class ClockOutputThread {
     this.port.close();
   }
 
-  private post(message: object, force = false): void {
+  private post(message: ToOutputThread, force = false): void {
     if (this.stopped && !force) return;
     this.port.postMessage(message);
     Atomics.add(this.signal, 0, 1);
     Atomics.notify(this.signal, 0);
   }
 
-  private onEvent(event: ThreadEvent): void {
+  private onEvent(event: FromOutputThread): void {
     if (event.kind === 'error') for (const listen of [...this.errorListeners]) listen(event.dest, event.code);
     if (event.kind === 'opened') this.openedListeners.get(event.dest)?.();
     if (event.kind === 'opened' || event.kind === 'error') this.openedListeners.delete(event.dest);

@@ -15,14 +15,16 @@ describe('hrtimeClock', () => {
   });
 
   it('is right in a fresh thread too, where one naive offset read was 0.5-0.9 ms off', async () => {
-    // The clock output thread's own offset code is the same bracket search, checked here in a worker.
-    const { CLOCK_OUTPUT_THREAD_SOURCE } = await import('./clock-output-thread-source.js');
-    const offsetCode = /let offset = 0;[\s\S]*?\n}\n/.exec(CLOCK_OUTPUT_THREAD_SOURCE)?.[0] ?? 'throw new Error("no offset code")';
-    const code = `${offsetCode}
+    // The clock output thread measures its offset with this same function, in its own thread.
+    const api = import.meta.resolve('tsx/esm/api');
+    const timeSource = new URL('./time-source.ts', import.meta.url).href;
+    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(timeSource)}); }).then(({ measurePerformanceOffsetMs }) => {
+      const offset = measurePerformanceOffsetMs();
       const before = Number(process.hrtime.bigint()) / 1e6;
       const now = performance.now() + offset;
       const after = Number(process.hrtime.bigint()) / 1e6;
-      require('node:worker_threads').parentPort.postMessage(Math.max(before - now, now - after));`;
+      require('node:worker_threads').parentPort.postMessage(Math.max(before - now, now - after));
+    });`;
     const error = await new Promise<number>((resolve, reject) => new Worker(code, { eval: true }).once('message', resolve).once('error', reject));
     expect(error).toBeLessThan(0.05);
   });

@@ -1,14 +1,16 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { statSync } from 'node:fs';
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface StartWorkerOptions extends Omit<WorkerOptions, 'eval'> {
   /**
    * Run from sources (tests, `tsx`), how the worker's own module is loaded: through tsx's
    * loader (the default), or the compiled one under dist/ (`npm run build` first), where a
-   * TypeScript loader inside the thread would cost seconds (the emulated hw-sim VM).
+   * TypeScript loader inside the thread would cost seconds (the emulated hw-sim VM); `auto`
+   * takes the compiled one when it is there and not older than its source.
    */
-  readonly fromSources?: 'tsx' | 'dist';
+  readonly fromSources?: 'tsx' | 'dist' | 'auto';
 }
 
 const SRC_ROOT = new URL('../', import.meta.url);
@@ -23,11 +25,18 @@ export function startWorker(fromUrl: string, entry: string, options: StartWorker
   const { fromSources = 'tsx', ...workerOptions } = options;
   if (!fromUrl.endsWith('.ts')) return new Worker(new URL(`${entry}.js`, fromUrl), workerOptions);
   const source = new URL(`${entry}.ts`, fromUrl);
-  if (fromSources === 'dist') {
-    const rel = relative(fileURLToPath(SRC_ROOT), fileURLToPath(source)).replace(/\.ts$/, '.js');
-    return new Worker(new URL(rel, DIST_ROOT), workerOptions);
-  }
+  const compiled = new URL(relative(fileURLToPath(SRC_ROOT), fileURLToPath(source)).replace(/\.ts$/, '.js'), DIST_ROOT);
+  if (fromSources === 'dist' || (fromSources === 'auto' && isFresh(compiled, source))) return new Worker(compiled, workerOptions);
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}); })`;
   return new Worker(boot, { ...workerOptions, eval: true });
+}
+
+/** True when `compiled` exists and was built after `source` last changed. */
+function isFresh(compiled: URL, source: URL): boolean {
+  try {
+    return statSync(compiled).mtimeMs >= statSync(source).mtimeMs;
+  } catch {
+    return false;
+  }
 }

@@ -15,6 +15,7 @@ commands:
   start                 run the box (what \`npm start\` runs)
   devices               list MIDI ports and USB MIDI devices with identities and profiles
   monitor               print incoming MIDI, decoded and timestamped
+  panel                 the knob/button/LED panel's live state, for checking its wiring; see \`antiphon panel --help\`
   model info DIR        a model's architecture, parameter count, bytes and pitch map
   model quantize IN OUT --dtype uint8|uint16|float16
                         write a quantised copy of a model in the same format
@@ -70,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./devices-command.js')).devicesCommand(openHardware(), out);
     case 'monitor':
       return (await import('./monitor-command.js')).monitorCommand(openHardware(), log, config.devices.poll_ms, out);
+    case 'panel':
+      return (await import('../panel/panel-command.js')).panelCommand(rest, config, log, out);
     case undefined:
     case 'help':
     case '--help':

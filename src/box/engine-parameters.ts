@@ -15,6 +15,8 @@ export function voiceSettings(name: string, v: ParameterValues): VoiceSettings {
     topK: num(v, 'top_k'),
     topP: num(v, 'top_p'),
     beamSize: num(v, 'beam'),
+    profileWeight: num(v, 'profile'),
+    densityWeight: num(v, 'density'),
   };
 }
 
@@ -73,5 +75,5 @@ export function engineControl(change: ParameterChange, params: PerformParams): C
 
 /** The inverse of voiceSettings, so one changed value can be merged. */
 function voiceValues(v: VoiceSettings): ParameterValues {
-  return { model: v.model, channel: v.channel + 1, temperature: v.temperature, top_k: v.topK, top_p: v.topP, beam: v.beamSize };
+  return { model: v.model, channel: v.channel + 1, temperature: v.temperature, top_k: v.topK, top_p: v.topP, beam: v.beamSize, profile: v.profileWeight, density: v.densityWeight };
 }

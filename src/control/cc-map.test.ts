@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SAMPLING } from '../perform/generator-port.js';
 import { DEFAULT_CC_MAP } from '../system/config.js';
 import { CcMap, parseCcTarget } from './cc-map.js';
 import { ParameterStore } from './parameter-store.js';
@@ -49,7 +50,7 @@ describe('CC map (Magenta\'s interface controls, through the registry)', () => {
     const b = m.commandFor(cc(20, 127));
     expect(b).toEqual({ kind: 'position', param: 'temperature', voice: 'B', position: 1, source: 'cc' });
     expect(s.apply(b as ParameterCommand)).toMatchObject({ voice: 'B', value: 2 });
-    expect(s.get('temperature', 'A')).toBe(1);
+    expect(s.get('temperature', 'A')).toBe(DEFAULT_SAMPLING.temperature);
     expect(s.apply(m.commandFor(cc(109, 0)) as ParameterCommand)).toMatchObject({ voice: 'A' });
   });
 

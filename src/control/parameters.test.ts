@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { DEFAULT_SAMPLING } from '../perform/generator-port.js';
 import { DEFAULT_CC_MAP, resolveConfig } from '../system/config.js';
 import { parseCcTarget } from './cc-map.js';
 import { checkValue, formatValue, nudgeValue, positionOf, valueAtPosition } from './parameter-math.js';
@@ -85,13 +86,13 @@ describe('config, key by key', () => {
     expect(problems).toEqual([{ file: 'antiphon.toml', path: 'perform.tempo_bpm', message: expect.stringContaining('number') as string }]);
     expect(config.perform.parameters.global['tempo_bpm']).toBe(120);
     expect(config.perform.parameters.global['mode']).toBe('chain');
-    expect(config.perform.parameters.voices.map((v) => [v.name, v.values['temperature'], v.values['channel']])).toEqual([['A', 1, 10], ['B', 1.5, 11]]);
+    expect(config.perform.parameters.voices.map((v) => [v.name, v.values['temperature'], v.values['channel']])).toEqual([['A', DEFAULT_SAMPLING.temperature, 10], ['B', 1.5, 11]]);
   });
 
   it('a bad value inside one voice falls back for that key; a voice without a name is dropped and named', () => {
     const { config, problems } = resolveConfig({ perform: { voices: [{ name: 'A', temperature: 7, beam: 4 }, { model: 'x' }] } }, 'a.toml');
     expect(problems.map((p) => p.path)).toEqual(['perform.voices.0.temperature', 'perform.voices.1']);
-    expect(config.perform.parameters.voices.map((v) => [v.name, v.values['temperature'], v.values['beam']])).toEqual([['A', 1, 4]]);
+    expect(config.perform.parameters.voices.map((v) => [v.name, v.values['temperature'], v.values['beam']])).toEqual([['A', DEFAULT_SAMPLING.temperature, 4]]);
   });
 
   it('duplicate voice names and unknown CC targets are refused with their path', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_SAMPLING } from '../perform/generator-port.js';
 import { ROLE_HELP, isRole } from './roles.js';
 
 /**
@@ -89,10 +90,12 @@ export const PARAMETERS: readonly Parameter[] = [
   { kind: 'number', name: 'safety_ms', label: 'Safety margin', short: 'Safety', scope: 'global', help: 'An answer is committed at least this long before its bar line.', min: 0, max: 500, default: 30, step: 5, integer: false, unit: 'ms', decimals: 0 },
   { kind: 'number', name: 'gate_steps', label: 'Note length', short: 'Gate', scope: 'global', help: 'Length of a generated hit, in 16ths.', min: 0.125, max: 4, default: 0.5, step: 0.125, integer: false, unit: '16ths', decimals: 3 },
   { kind: 'choice', name: 'model', label: 'Model', short: 'Model', scope: 'voice', help: 'Which loaded model plays this voice.', options: 'models', default: 'default' },
-  { kind: 'number', name: 'temperature', label: 'Temperature', short: 'Temp', scope: 'voice', help: 'Low: safe, repetitive answers; high: wild ones.', min: 0.1, max: 2, default: 1, step: 0.05, integer: false, unit: '', decimals: 2 },
-  { kind: 'number', name: 'top_k', label: 'Top-k', short: 'TopK', scope: 'voice', help: 'Sample only from the k likeliest steps; 0 = off.', min: 0, max: 64, default: 0, step: 1, integer: true, unit: '', decimals: 0, special: { 0: 'off' } },
-  { kind: 'number', name: 'top_p', label: 'Top-p', short: 'TopP', scope: 'voice', help: 'Sample from the likeliest steps that hold this much probability; 1 = off.', min: 0.05, max: 1, default: 1, step: 0.05, integer: false, unit: '', decimals: 2, special: { 1: 'off' } },
-  { kind: 'number', name: 'beam', label: 'Beam width', short: 'Beam', scope: 'voice', help: '1 samples; more searches for the likeliest answer.', min: 1, max: 16, default: 1, step: 1, integer: true, unit: '', cc: 'direct', decimals: 0 },
+  { kind: 'number', name: 'temperature', label: 'Temperature', short: 'Temp', scope: 'voice', help: 'Low: safe, repetitive answers; high: wild ones.', min: 0.1, max: 2, default: DEFAULT_SAMPLING.temperature, step: 0.05, integer: false, unit: '', decimals: 2 },
+  { kind: 'number', name: 'top_k', label: 'Top-k', short: 'TopK', scope: 'voice', help: 'Sample only from the k likeliest steps; 0 = off.', min: 0, max: 64, default: DEFAULT_SAMPLING.topK, step: 1, integer: true, unit: '', decimals: 0, special: { 0: 'off' } },
+  { kind: 'number', name: 'top_p', label: 'Top-p', short: 'TopP', scope: 'voice', help: 'Sample from the likeliest steps that hold this much probability; 1 = off.', min: 0.05, max: 1, default: DEFAULT_SAMPLING.topP, step: 0.05, integer: false, unit: '', decimals: 2, special: { 1: 'off' } },
+  { kind: 'number', name: 'profile', label: 'Call profile', short: 'Profile', scope: 'voice', help: "How strongly the answer keeps where in the bar the call hit each drum; 0 = off.", min: 0, max: 3, default: DEFAULT_SAMPLING.profileWeight, step: 0.05, integer: false, unit: '', decimals: 2, special: { 0: 'off' } },
+  { kind: 'number', name: 'density', label: 'Density guard', short: 'Density', scope: 'voice', help: "How strongly the answer keeps the call's number of hits; 0 = off.", min: 0, max: 20, default: DEFAULT_SAMPLING.densityWeight, step: 0.5, integer: false, unit: '', decimals: 1, special: { 0: 'off' } },
+  { kind: 'number', name: 'beam', label: 'Beam width', short: 'Beam', scope: 'voice', help: '1 samples; more searches for the likeliest answer.', min: 1, max: 16, default: DEFAULT_SAMPLING.beamSize, step: 1, integer: true, unit: '', cc: 'direct', decimals: 0 },
   { kind: 'text', name: 'role', label: 'Output', short: 'Output', scope: 'voice', help: 'Where this voice plays: response (the pad\'s port and DIN) or voice:NAME for its own device.', default: 'response', check: isRole, checkHelp: ROLE_HELP },
   { kind: 'number', name: 'channel', label: 'MIDI channel', short: 'Channel', scope: 'voice', help: 'Channel this voice plays on, 1-16 as printed on gear.', min: 1, max: 16, default: 10, step: 1, integer: true, unit: '', cc: 'direct', decimals: 0 },
   // The built-in synth (src/synth): levels as GM controllers 0-127, a GM drum kit per voice.

@@ -16,6 +16,9 @@ export interface VoiceSettings {
   /** Sample from the likeliest events holding this much probability; 1 = off. */
   readonly topP: number;
   readonly beamSize: number;
+  /** Answer shaping: the call's bar-position profile as a prior, and a pull toward its density (0 = off). */
+  readonly profileWeight: number;
+  readonly densityWeight: number;
 }
 
 /** Guard for loop mode, so two models cannot talk each other into a wall of noise or silence. */
@@ -61,6 +64,7 @@ export interface PerformParams {
   readonly voices: readonly VoiceSettings[];
 }
 
+/** Plain sampling at temperature 1, as Magenta samples: tests and offline tools. The box's own voice defaults are the registry's (measured: DEFAULT_SAMPLING). */
 export const DEFAULT_VOICE: VoiceSettings = {
   name: 'A',
   model: 'default',
@@ -69,6 +73,8 @@ export const DEFAULT_VOICE: VoiceSettings = {
   topK: 0,
   topP: 1,
   beamSize: 1,
+  profileWeight: 0,
+  densityWeight: 0,
 };
 
 export const DEFAULT_PARAMS: PerformParams = {

@@ -105,7 +105,7 @@ export class ResponsePipeline {
     this.#pending.set(id, pending);
     const state = p.carryState ? this.#state.get(voice.name) : undefined;
     const steps = pending.bars * this.ctx.view.stepsPerBar;
-    const request = { primer: pending.primer, steps, temperature: pending.temperature, beamSize: voice.beamSize, topK: voice.topK, topP: voice.topP, seed: p.seed * 1_000_003 + id, ...(state ? { state } : {}) };
+    const request = { primer: pending.primer, steps, temperature: pending.temperature, beamSize: voice.beamSize, topK: voice.topK, topP: voice.topP, profileWeight: voice.profileWeight, densityWeight: voice.densityWeight, seed: p.seed * 1_000_003 + id, ...(state ? { state } : {}) };
     return [{ kind: 'generate', id, model: voice.model, request }];
   }
 

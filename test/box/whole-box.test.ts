@@ -142,6 +142,22 @@ describe('the whole box on virtual time', () => {
     expect([...sounding.values()].every((n) => n === 0)).toBe(true);
   });
 
+  it("a voice's sampling and shaping settings reach its model: the same call and seed answer differently with the call profile on", async () => {
+    const answerTo = async (profile: number): Promise<string> => {
+      const s = await startSimBox({ seed: 9, config: { perform: { tempo_bpm: 120, voices: [{ name: 'A', profile, density: 0 }] } } });
+      const { client } = await plugPad(s);
+      await playCall(s, client);
+      await s.run(4 * BAR_MS);
+      const x = s.events.find((e) => e.kind === 'exchange');
+      await s.box.stop();
+      return x?.kind === 'exchange' ? [...(x.exchange.turns[0]?.events ?? [])].join(',') : 'no answer';
+    };
+    const plain = await answerTo(0);
+    expect(plain).not.toBe('no answer');
+    expect(await answerTo(0)).toBe(plain);
+    expect(await answerTo(3)).not.toBe(plain);
+  });
+
   it('reports a bad command on the bus and keeps playing', async () => {
     sim = await startSimBox();
     sim.box.dispatch({ kind: 'set', param: 'temperature', value: 9, source: 'test' });

@@ -65,7 +65,7 @@ export class DisplayLoop {
     this.#timer = undefined;
     const link = this.#link;
     this.#link = undefined;
-    await link?.close();
+    await link?.close().catch(() => undefined);
   }
 
   get connected(): boolean {

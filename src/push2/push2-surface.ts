@@ -87,7 +87,7 @@ export class Push2Surface implements BoxSurface {
       this.#device = push;
       return;
     }
-    if (this.#device) void this.#detach();
+    if (this.#device) void this.#detach().catch((e: unknown) => ctx.log.warn({ err: (e as Error).message }, 'Push 2: closing after unplug failed'));
     if (push) this.#attach(ctx, push);
   }
 

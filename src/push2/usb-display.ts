@@ -59,9 +59,18 @@ export class UsbDisplayLink implements DisplayLink {
     }
   }
 
+  /** Never throws: a device that is gone is closed already (`usb` may throw InvalidArg then, even synchronously). */
   async close(): Promise<void> {
-    await this.device.releaseInterface(PUSH2_DISPLAY.interface).catch(() => undefined);
-    await this.device.close().catch(() => undefined);
+    try {
+      await this.device.releaseInterface(PUSH2_DISPLAY.interface);
+    } catch {
+      // gone or never claimed
+    }
+    try {
+      await this.device.close();
+    } catch {
+      // gone
+    }
   }
 }
 

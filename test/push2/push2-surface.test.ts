@@ -110,9 +110,10 @@ describe('Push 2 surface on a whole box (virtual time)', () => {
 
   it('turns an encoder into a parameter change on the bus, and a page button moves the encoders', async () => {
     const { s, user } = await boxWithPush();
+    const before = Number(s.box.snapshot().parameters.voices[0]?.values['temperature']);
     s.backend.feed(user, [0xb0, 71, 3]);
     await s.run(10);
-    expect(s.box.snapshot().parameters.voices[0]?.values['temperature']).toBeCloseTo(1.15);
+    expect(s.box.snapshot().parameters.voices[0]?.values['temperature']).toBeCloseTo(before + 0.15);
     s.backend.feed(user, [0xb0, 22, 127]);
     s.backend.feed(user, [0xb0, 78, 5]); // page 3, encoder 8: volume
     await s.run(10);

@@ -5,6 +5,10 @@ import type { LinkClock, LinkTransportEvent } from './link-clock.js';
 
 /** A steer that would move the next tick by less than this (ms) is not worth a regrid. */
 const STEER_EPSILON_MS = 0.002;
+/** Ticks over which MIDI clock glides back onto Link's grid after the grid moved (one beat). */
+const GLIDE_TICKS = 24;
+/** A move of the grid (in ticks) from which MIDI clock glides instead of taking it in one interval. */
+const GLIDE_FROM_TICKS = 0.1;
 
 /**
  * Turns Link into MIDI clock: the master clock keeps sending F8 (and Start/Stop) to the
@@ -16,6 +20,8 @@ const STEER_EPSILON_MS = 0.002;
 export class LinkBridge {
   private shift = 0;
   private active = false;
+  /** While gliding: the clock index at which MIDI clock is back on Link's grid. */
+  private glideUntil: number | undefined;
   /** A song start on a Link tick the master has not reached yet. */
   private pendingStart: number | undefined;
 
@@ -44,6 +50,7 @@ export class LinkBridge {
   detach(): void {
     this.active = false;
     this.pendingStart = undefined;
+    this.glideUntil = undefined;
   }
 
   /** Call after every Link sample: moves the master's future ticks onto the fitted grid. */
@@ -58,19 +65,40 @@ export class LinkBridge {
     const committed = this.master.lastCommitted;
     const current = this.master.grid;
     if (!committed || !current) return;
-    const period = line.periodMs;
     const next = committed.index + 1;
-    let grid = this.shifted(line);
-    const gap = grid.timeOfTick(ticks(next)) - committed.timeMs;
-    if (gap < 0.5 * period || gap > 1.5 * period) {
-      // Link's grid jumped: renumber so the next clock is the grid's next one after the committed.
-      this.shift = line.nextTickAtOrAfter(ms(committed.timeMs + 0.5 * period)) - next;
-      grid = this.shifted(line);
-    }
+    const grid = this.gridFrom(line, committed);
     const moved = Math.abs(grid.timeOfTick(ticks(next)) - current.timeOfTick(ticks(next)));
     if (moved > STEER_EPSILON_MS || grid.periodMs !== current.periodMs) this.master.steer(grid);
     this.startIfDue();
   }
+
+  /**
+   * The grid for the ticks after the committed one. Link's grid moves when a peer's tempo
+   * change arrives (it took effect at the peer a few tens of ms ago) or a session merges:
+   * MIDI clock then glides onto it over a beat, every tick counted, so receivers keep Link's
+   * bars; a move of more than half a beat renumbers instead (a tick more or less).
+   */
+  private gridFrom(line: TickTimeline, committed: { readonly index: number; readonly timeMs: number }): TickTimeline {
+    const period = line.periodMs;
+    const next = committed.index + 1;
+    const onGrid = this.shifted(line);
+    const gliding = this.glideUntil !== undefined && next <= this.glideUntil;
+    const offTicks = Math.abs((onGrid.timeOfTick(ticks(next)) - committed.timeMs) / period - 1);
+    if (!gliding && offTicks <= GLIDE_FROM_TICKS) {
+      this.glideUntil = undefined;
+      return onGrid;
+    }
+    const target = this.glideUntil !== undefined && gliding ? this.glideUntil : next + GLIDE_TICKS - 1;
+    const glide = (onGrid.timeOfTick(ticks(target)) - committed.timeMs) / (target - committed.index);
+    if (glide > 0.5 * period && glide < 1.5 * period) {
+      this.glideUntil = target;
+      return TickTimeline.fromPeriod(ticks(committed.index), ms(committed.timeMs), ms(glide));
+    }
+    this.glideUntil = undefined;
+    this.shift = line.nextTickAtOrAfter(ms(committed.timeMs + 0.5 * period)) - next;
+    return this.shifted(line);
+  }
+
 
   private shifted(line: TickTimeline): TickTimeline {
     return TickTimeline.fromPeriod(ticks(line.anchorTick - this.shift), line.anchorTimeMs, line.periodMs);

@@ -98,6 +98,17 @@ export class SimulatedLinkSession implements LinkSession {
     else this.own = retempo(this.own, now, checked);
   }
 
+  /**
+   * A tempo change that took effect `lateMs` ago, as a remote peer's does by the time Link
+   * hears of it (Link sends state at most every 50 ms): the grid moves under the listener.
+   */
+  setTempoHeardLate(tempo: Bpm, lateMs: number): void {
+    const checked = checkedBpm(tempo, 'Link tempo');
+    const at = this.now() - lateMs;
+    if (this.on && this.network.timeline) this.network.timeline = retempo(this.network.timeline, at, checked);
+    else this.own = retempo(this.own, at, checked);
+  }
+
   setQuantum(beats: number): void {
     if (!(beats > 0)) throw new RangeError(`Link quantum must be positive, got ${beats}`);
     this.quantum = beats;

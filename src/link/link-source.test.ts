@@ -123,4 +123,32 @@ describe('Link as the box clock (simulated session)', () => {
     expect(service.transport.tempo).toBeCloseTo(97, 9);
     expect(view.timeOfTick(ticks(nextBar + 4 * bar))).toBeCloseTo(promised, 6);
   });
+
+  it('glides MIDI clock onto the new grid over a beat when a tempo change is heard late, losing no tick', () => {
+    const { service, peer, din, wakeup, clock } = rig();
+    peer.setPlaying(true);
+    wakeup.advanceBy(3000);
+    const changeAt = clock.nowMs();
+    const before = peer.sampleNow();
+    peer.setTempoHeardLate(bpm(131), 50);
+    wakeup.advanceBy(3000);
+    expect(service.transport.tempo).toBeCloseTo(131, 9);
+    // Ticks sent before the box heard of the change were on the old grid (unavoidable); from
+    // the next uncommitted one on, a gentle glide: each interval within 5% of a Link tick.
+    const f8 = din.timesOf(0xf8).filter((t) => t > changeAt + 2 * msPerTick(bpm(97)));
+    const beats = f8.map((t) => peerBeat(peer, t) * 24);
+    for (let i = 1; i < beats.length; i++) expect(Math.abs((beats[i] ?? 0) - (beats[i - 1] ?? 0) - 1)).toBeLessThan(0.05);
+    // A beat after the change, back exactly on Link's ticks.
+    const settled = f8.filter((t) => t > changeAt + 60_000 / 131 + 50);
+    expect(settled.length).toBeGreaterThan(100);
+    for (const t of settled) expect(offGrid(peerBeat(peer, t) * 24)).toBeLessThan(1e-6);
+    // No tick lost or doubled: from the Start (a bar line of the old timeline) to the last F8
+    // (on the new one; Link keeps the beat count across the pivot) the F8s number Link's ticks.
+    const start = din.timesOf(0xfa)[0] ?? NaN;
+    const last = f8.at(-1) ?? NaN;
+    const startTick = (before.beat + ((start - before.atMs) * before.tempo) / 60_000) * 24;
+    expect(offGrid(startTick / 96)).toBeLessThan(1e-6);
+    const counted = din.timesOf(0xf8).filter((t) => t >= start && t <= last).length - 1;
+    expect(Math.round(peerBeat(peer, last) * 24 - startTick)).toBe(counted);
+  });
 });

@@ -34,10 +34,19 @@ function elfMachine(file: string): string {
   return ELF_MACHINES[machine] ?? `e_machine ${machine}`;
 }
 
+/**
+ * Requires an addon; returns the .node files it loaded that belong to it or to one of its
+ * own dependencies (usb's platform package, onoff's epoll), not to a loader shared with
+ * another addon.
+ */
 function load(name: string): { exports: Record<string, unknown>; native: string[] } {
+  const pkg = require(`${name}/package.json`) as { dependencies?: object; optionalDependencies?: object };
+  const owners = [name, ...Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })];
   const path = require.resolve(name);
   const exports = require(name) as Record<string, unknown>;
-  const native = nativeFilesUnder(require.cache[path] as LoadedModule | undefined).map((f) => relative(process.cwd(), f));
+  const native = nativeFilesUnder(require.cache[path] as LoadedModule | undefined)
+    .filter((f) => owners.some((o) => f.includes(`/node_modules/${o}/`)))
+    .map((f) => relative(process.cwd(), f));
   return { exports, native };
 }
 

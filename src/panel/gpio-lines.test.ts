@@ -8,7 +8,7 @@ import { SimGpio } from './gpio-sim.js';
 
 gpioLinesContract('simulator', async () => {
   const gpio = new SimGpio({ label: 'pinctrl-bcm2711', base: 512 });
-  return { gpio, base: 512, pins: [17, 27, 10], drive: async (pin, level) => gpio.drive(pin, level), sense: async (pin) => gpio.level(pin), dispose: async () => undefined };
+  return { gpio, base: 512, pins: [17, 27, 10], missingPin: 40, drive: async (pin, level) => gpio.drive(pin, level), sense: async (pin) => gpio.level(pin), dispose: async () => undefined };
 });
 
 describe('findChipBase', () => {

@@ -7,7 +7,10 @@ export class SimGpio implements GpioLines {
   readonly #watchers = new Map<number, (v: 0 | 1) => void>();
   readonly #opened = new Set<number>();
 
-  constructor(readonly chip = { label: 'pinctrl-bcm2711', base: 512 }) {}
+  constructor(
+    readonly chip = { label: 'pinctrl-bcm2711', base: 512 },
+    private readonly lines = 28,
+  ) {}
 
   input(pin: number, onChange: (value: 0 | 1) => void): GpioLine {
     this.#claim(pin);
@@ -41,6 +44,7 @@ export class SimGpio implements GpioLines {
   }
 
   #claim(pin: number): void {
+    if (!Number.isInteger(pin) || pin < 0 || pin >= this.lines) throw new GpioError(`GPIO ${pin} (line ${this.chip.base + pin} of ${this.chip.label}): no such line`);
     if (this.#opened.has(pin)) throw new GpioError(`GPIO ${pin} (line ${this.chip.base + pin}): already in use`);
     this.#opened.add(pin);
   }

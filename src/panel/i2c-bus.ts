@@ -40,8 +40,9 @@ export const swap16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xf
 
 /** The reason behind an errno from the i2c-dev driver. */
 export function failureOf(code: string | undefined): I2CFailure {
-  // An absent chip NAKs its address: ENXIO on most adapters, EREMOTEIO on the Pi's, EIO on some.
-  if (code === 'ENXIO' || code === 'EREMOTEIO' || code === 'EIO' || code === 'ETIMEDOUT' || code === 'EAGAIN') return 'no-answer';
-  if (code === 'ENOENT' || code === 'ENODEV') return 'no-bus';
+  // An absent chip NAKs its address: ENXIO on most adapters, EREMOTEIO on the Pi's, EIO on
+  // some, ENODEV on i2c-stub (the hw-sim VM's). A missing adapter is a missing /dev/i2c-N.
+  if (code === 'ENXIO' || code === 'EREMOTEIO' || code === 'EIO' || code === 'ETIMEDOUT' || code === 'EAGAIN' || code === 'ENODEV') return 'no-answer';
+  if (code === 'ENOENT') return 'no-bus';
   return 'other';
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { parameterNamed } from '../control/parameters.js';
 import { resolveConfig } from '../system/config.js';
 import { EV_KEY, EV_REL, eventPacket } from './evdev-records.js';
 import { SimGpio } from './gpio-sim.js';
@@ -30,7 +31,8 @@ describe('antiphon panel', () => {
     expect(await running).toBe(0);
     const screen = out.at(-1) ?? '';
     expect(screen).toContain(`devices: ${DEV}`);
-    expect(screen).toMatch(/enc1 +Temp A +count +2 .*temperature@A = 1\.10 +\| shift: top_k@A = off/);
+    const t = (Number(parameterNamed('temperature')?.default) + 0.1).toFixed(2);
+    expect(screen).toMatch(new RegExp(`enc1 +Temp A +count +2 .*temperature@A = ${t} +\\| shift: top_k@A = off`));
     expect(screen).toMatch(/panic +panic +DOWN/);
     expect(screen).toMatch(/LEDs: listening [●◐○] +beat [●○]/);
   });

@@ -11,10 +11,12 @@ import { SimI2CBus } from './i2c-sim.js';
 import { SimInputSource } from './input-source.js';
 import { PANEL_SCHEMA } from './panel-config.js';
 import { PanelSurface, SETTINGS_FILE } from './panel-surface.js';
+import { parameterNamed } from '../control/parameters.js';
 
 const PAD = { clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } } as const;
 const DEV = 'platform-antiphon-keys-event';
 const VOICES = [{ name: 'A' }, { name: 'B' }];
+const T0 = Number(parameterNamed('temperature')?.default); // the registry's default temperature
 
 interface Rig {
   sim: SimBox;
@@ -57,14 +59,14 @@ describe('the panel on a whole box, on virtual time', () => {
     const r = (rig = await startRig());
     turn(r, 0, 1, 1000);
     const change = r.sim.events.filter((e) => e.kind === 'parameter').at(-1);
-    expect(change?.kind === 'parameter' && [change.change.param, change.change.voice, change.change.value, change.source]).toEqual(['temperature', 'A', 1.05, 'panel']);
+    expect(change?.kind === 'parameter' && [change.change.param, change.change.voice, change.change.value, change.source]).toEqual(['temperature', 'A', T0 + 0.05, 'panel']);
     for (let i = 1; i <= 10; i++) turn(r, 0, -1, 5000 + i * 10); // a fast flick down
-    expect(Number(voiceValue(r, 'A', 'temperature'))).toBeLessThan(0.5);
+    expect(Number(voiceValue(r, 'A', 'temperature'))).toBeLessThan(T0 - 0.5); // ten detents, far more than ten steps
     turn(r, 1, 2, 9000); // enc2 drives voice B
-    expect(voiceValue(r, 'B', 'temperature')).toBeCloseTo(1.1, 6);
+    expect(voiceValue(r, 'B', 'temperature')).toBeCloseTo(T0 + 0.1, 6);
     key(r, 256, true); // enc1's push
     key(r, 256, false);
-    expect(voiceValue(r, 'A', 'temperature')).toBe(1);
+    expect(voiceValue(r, 'A', 'temperature')).toBe(T0);
   });
 
   it('shift gives every knob its second parameter', async () => {
@@ -74,7 +76,7 @@ describe('the panel on a whole box, on virtual time', () => {
     key(r, 265, false);
     turn(r, 0, 1, 3000);
     expect(voiceValue(r, 'A', 'top_k')).toBe(3);
-    expect(voiceValue(r, 'A', 'temperature')).toBeCloseTo(1.05, 6);
+    expect(voiceValue(r, 'A', 'temperature')).toBeCloseTo(T0 + 0.05, 6);
   });
 
   it('mode cycles on a press and goes back to answer on a long-press; mutate double-press loops the answer', async () => {
@@ -123,7 +125,7 @@ describe('the panel on a whole box, on virtual time', () => {
     await r.sim.run(10);
     turn(r, 1, 1, r.sim.clock.nowMs()); // touch enc2: temperature of voice B
     key(r, 264, false);
-    expect(voiceValue(r, 'B', 'temperature')).toBe(1); // the touch chose, it did not turn
+    expect(voiceValue(r, 'B', 'temperature')).toBe(T0); // the touch chose, it did not turn
     r.sim.backend.feed(`${client}:0:input`, [0xb0, 21, 127]);
     await r.sim.run(10);
     expect(voiceValue(r, 'B', 'temperature')).toBe(2);
@@ -134,7 +136,7 @@ describe('the panel on a whole box, on virtual time', () => {
 
     const again = (rig = await startRig(r.dataDir));
     expect(voiceValue(again, 'B', 'temperature')).toBe(2);
-    expect(voiceValue(again, 'A', 'temperature')).toBeCloseTo(0.8, 6);
+    expect(voiceValue(again, 'A', 'temperature')).toBeCloseTo(T0 - 0.2, 6);
     expect(again.sim.events.filter((e) => e.kind === 'parameter').every((e) => e.kind === 'parameter' && e.source === 'settings')).toBe(true);
     const pad = again.sim.plug(PAD);
     await again.sim.run(300);
@@ -150,9 +152,9 @@ describe('the panel on a whole box, on virtual time', () => {
     const problem = r.sim.box.snapshot().problems.find((p) => p.code === 'settings');
     expect(problem?.level).toBe('error');
     expect(problem?.message).toMatch(/panel-settings\.json: not JSON/);
-    expect(voiceValue(r, 'A', 'temperature')).toBe(1);
+    expect(voiceValue(r, 'A', 'temperature')).toBe(T0);
     turn(r, 0, 1, 1000); // and the panel works
-    expect(voiceValue(r, 'A', 'temperature')).toBeCloseTo(1.05, 6);
+    expect(voiceValue(r, 'A', 'temperature')).toBeCloseTo(T0 + 0.05, 6);
     // The error LED (GPIO 12) blinks the settings pattern: five blinks, then a pause.
     const lit: boolean[] = [];
     for (let t = 0; t < cycleMs(BLINKS_PER_CODE.settings); t += 25) {
@@ -196,7 +198,7 @@ describe('the panel on a whole box, on virtual time', () => {
     r.bus.unplug(0x48); // the ADC goes: logged once, the panel plays on
     await r.sim.run(1000);
     turn(r, 0, 1, r.sim.clock.nowMs());
-    expect(voiceValue(r, 'A', 'temperature')).toBeCloseTo(1.05, 6);
+    expect(voiceValue(r, 'A', 'temperature')).toBeCloseTo(T0 + 0.05, 6);
     expect(r.sim.logs.filter((l) => String(l['msg']).includes('does not answer'))).toHaveLength(1);
     expect(r.panel.status().chips.find((c) => c.name.startsWith('ADS1115'))?.up).toBe(false);
   });

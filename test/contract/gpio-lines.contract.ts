@@ -8,6 +8,8 @@ export interface GpioHarness {
   readonly base: number;
   /** Pins the harness can drive / read. */
   readonly pins: readonly [number, number, number];
+  /** A pin number the chip does not have. */
+  readonly missingPin: number;
   /** Sets the level the app reads on an input (active-low already applied). */
   drive(pin: number, level: 0 | 1): Promise<void>;
   /** Reads what the app drives on an output, from outside. */
@@ -62,9 +64,8 @@ export function gpioLinesContract(name: string, makeHarness: () => Promise<GpioH
     });
 
     it('refuses a pin it cannot open, naming pin and line', () => {
-      h.gpio.input(h.pins[1], () => undefined);
-      expect(() => h.gpio.input(h.pins[1], () => undefined)).toThrow(GpioError);
-      expect(() => h.gpio.input(h.pins[1], () => undefined)).toThrow(new RegExp(`GPIO ${h.pins[1]} \\(line ${h.base + h.pins[1]}`));
+      expect(() => h.gpio.input(h.missingPin, () => undefined)).toThrow(GpioError);
+      expect(() => h.gpio.output(h.missingPin)).toThrow(new RegExp(`GPIO ${h.missingPin} \\(line ${h.base + h.missingPin}`));
     });
 
     it('closes idempotently', () => {

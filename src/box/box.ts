@@ -61,7 +61,7 @@ export class Box implements BoxBus {
   readonly #inputListeners = new Set<(d: ConnectedDevice, t: TimedMidiMessage) => void>();
   readonly #deviceListeners = new Set<() => void>();
   #surfaces: readonly BoxSurface[] = [];
-  readonly #threads: ClockOutputThread[] = [];
+  readonly #threads: { readonly name: string; readonly thread: ClockOutputThread }[] = [];
   readonly #outputs: NoteOutputs;
   readonly #recorder: ExchangeRecorder;
   #state: BoxSnapshot;
@@ -113,7 +113,7 @@ export class Box implements BoxBus {
   async start(): Promise<void> {
     const { hardware, log, config, scheduler } = this.#parts;
     for (const p of this.#parts.configProblems ?? []) this.#problem('warning', 'config', `${p.path}: ${p.message}`);
-    await Promise.all(this.#threads.map((t) => t.ready()));
+    await Promise.all(this.#threads.map((t) => t.thread.ready()));
     this.devices.start();
     for (const m of hardware.missing) log.warn({ missing: m }, 'hardware unavailable, continuing without it');
     this.#voices = await loadVoices(this.#state.models, this.#parts.loadModel, this.#parts.seed, (name, error) => this.#problem('error', 'model', `model '${name}': ${error}`));
@@ -145,6 +145,11 @@ export class Box implements BoxBus {
   /** The drum class of `pitch` under `model` (-1 when unknown): for printing grids. */
   classOf(model: string, pitch: number): number {
     return this.#voices?.infos.get(model)?.classOf(pitch) ?? -1;
+  }
+
+  /** The output threads (DIN, USB), by name: the watchdog pings them. */
+  get outputThreads(): readonly { readonly name: string; readonly thread: ClockOutputThread }[] {
+    return this.#threads;
   }
 
   /** Generations in flight: a harness on virtual time lets them finish before time moves on. */
@@ -201,7 +206,7 @@ export class Box implements BoxBus {
     const sendTiming = this.#outputs.timing();
     this.#parts.scheduler.cancel('box-beat');
     // The threads write the panic's note-offs before they exit, and DIN's fd closes after that.
-    const threadsDone = Promise.all(this.#threads.map((t) => t.dispose())).then(() => this.#outputs.closeAll());
+    const threadsDone = Promise.all(this.#threads.map((t) => t.thread.dispose())).then(() => this.#outputs.closeAll());
     await Promise.all([this.#recorder.flush(), threadsDone.then(() => this.clock.stop())]);
     this.devices.stop();
     this.#voices?.dispose();
@@ -218,7 +223,7 @@ export class Box implements BoxBus {
     const thread = new ClockOutputThread({ realtime: true });
     const log = this.#parts.log;
     thread.onPriority((ok, detail) => (ok ? log.info({ thread: name }, 'output thread runs SCHED_FIFO') : log.warn({ thread: name, detail }, 'output thread stays at normal priority')));
-    this.#threads.push(thread);
+    this.#threads.push({ name, thread });
     return thread;
   }
 

@@ -10,6 +10,7 @@ import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
 import { renderExchange } from './drum-grid.js';
 import { openSurfaces } from './surfaces.js';
+import { serveSystemd } from './systemd-service.js';
 
 export interface BoxOptions {
   /** Stop after this many ms (tests, demos); undefined runs until SIGINT/SIGTERM. */
@@ -47,18 +48,23 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     }
   });
   await box.start();
+  const service = serveSystemd(box, log);
+  await service.ready();
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = (): void => {
+    const stop = async (): Promise<void> => {
       if (stopping) return;
       stopping = true;
-      void box.stop().then(() => {
-        scheduler.dispose();
-        resolve(0);
-      });
+      // Note-offs on every output first, so systemd hears STOPPING only once nothing hangs.
+      box.dispatch({ kind: 'panic', source: 'cli' });
+      await service.stopping();
+      service.dispose();
+      await box.stop();
+      scheduler.dispose();
+      resolve(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (opts.runForMs !== undefined) scheduler.callAt(ms(scheduler.nowMs() + opts.runForMs), stop, 0, 'box-stop');
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    if (opts.runForMs !== undefined) scheduler.callAt(ms(scheduler.nowMs() + opts.runForMs), () => void stop(), 0, 'box-stop');
   });
 }

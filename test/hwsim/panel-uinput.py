@@ -2,7 +2,8 @@
 """A uinput event device for the panel suite: the kernel's own /dev/input stand-in for the
 rotary-encoder and gpio-keys drivers (see panel.test.ts for why). Creates a device with the
 reference panel's axes (REL_X..REL_RX) and keys (BTN_0..BTN_9), prints its /dev/input/eventN,
-then reads "type code value" lines from stdin and writes each as an event plus a SYN_REPORT.
+then reads "type code value" lines from stdin and writes each as one event (SYN_REPORTs
+included, as the caller gives them), answering "ok" for each.
 EOF on stdin destroys the device (an unplug)."""
 import fcntl, os, struct, sys, time
 
@@ -49,7 +50,6 @@ for line in sys.stdin:
     if len(parts) != 3:
         continue
     emit(int(parts[0]), int(parts[1]), int(parts[2]))
-    emit(EV_SYN, 0, 0)
     print("ok", flush=True)
 
 fcntl.ioctl(fd, UI_DEV_DESTROY)

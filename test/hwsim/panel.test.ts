@@ -1,0 +1,228 @@
+/**
+ * The panel on real kernel devices in the hw-sim VM.
+ *
+ * Encoders and buttons: Debian's amd64 6.1 kernel (the VM's) has gpio_keys but no
+ * rotary_encoder module, and neither driver can be bound to gpio-sim lines from user space on
+ * x86 (no device tree to overlay; a platform device with a GPIO lookup table needs a kernel
+ * module of our own). So a uinput device stands in as the real /dev/input source: the reader
+ * under test (non-blocking file, epoll, the kernel's record layout and timestamps) is the
+ * box's own. gpio-sim drives the onoff fallback instead, through the real sysfs GPIO
+ * interface with a non-zero chip base; i2c-stub plays the ADS1115 and the PCA9685.
+ */
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gpioLinesContract } from '../contract/gpio-lines.contract.js';
+import { i2cBusContract } from '../contract/i2c-bus.contract.js';
+import { panelInputContract } from '../contract/panel-input.contract.js';
+import { startSimBox } from '../support/sim-box.js';
+import { parameterNamed } from '../../src/control/parameters.js';
+import { nodeTimers } from '../../src/clock/timers.js';
+import { Ads1115 } from '../../src/panel/ads1115.js';
+import { EV_REL, eventPacket } from '../../src/panel/evdev-records.js';
+import { EvdevInputSource } from '../../src/panel/evdev-source.js';
+import { OnoffGpio } from '../../src/panel/gpio-onoff.js';
+import { NodeI2CBus } from '../../src/panel/i2c-node.js';
+import { PANEL_SCHEMA } from '../../src/panel/panel-config.js';
+import { PanelSurface } from '../../src/panel/panel-surface.js';
+import { Pca9685 } from '../../src/panel/pca9685.js';
+import { removeLinkDir, UinputDevice } from './panel-devices.js';
+import { createGpioSim, type GpioSimChip } from './support/gpio-sim.js';
+import { loadI2cStub } from './support/i2c-stub.js';
+import { runTool, unloadModule } from './support/kmod.js';
+import { waitFor } from './support/wait.js';
+
+const SIM_LABEL = 'antiphon-panel-sim';
+const T0 = Number(parameterNamed('temperature')?.default);
+const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+const i2cget = async (bus: number, reg: number, word = false): Promise<number> => Number((await runTool('i2cget', ['-y', String(bus), '0x48', hex(reg), ...(word ? ['w'] : [])])).trim());
+
+describe('panel input: a real kernel event device (uinput)', () => {
+  const devices = new Map<string, UinputDevice>();
+  let dir = '';
+  panelInputContract(
+    'evdev on /dev/input (uinput in the VM kernel)',
+    async () => {
+      dir = mkdtempSync('/tmp/panel-by-path-');
+      const source = new EvdevInputSource({ dir, prefix: 'platform-antiphon-', timers: nodeTimers, rescanMs: 60_000 });
+      return {
+        source,
+        plug: async (name) => void devices.set(name, await UinputDevice.create(dir, name)),
+        write: async (name, events) => devices.get(name)?.write(events),
+        unplug: async (name) => {
+          await devices.get(name)?.destroy();
+          devices.delete(name);
+        },
+        dispose: async () => {
+          for (const d of devices.values()) await d.destroy();
+          devices.clear();
+          removeLinkDir(dir);
+        },
+      };
+    },
+    ['platform-antiphon-keys-event', 'platform-antiphon-enc1-event'],
+  );
+});
+
+describe('panel GPIO fallback: onoff on gpio-sim lines', () => {
+  let chip: GpioSimChip | undefined;
+  gpioLinesContract('onoff over sysfs on a gpio-sim chip', async () => {
+    chip = await createGpioSim('antiphon-panel', SIM_LABEL, 28);
+    // Released buttons: lines pulled up (active-low reads 0).
+    for (const pin of [17, 27]) chip.setPull(pin, 'pull-up');
+    const c = chip;
+    return {
+      gpio: new OnoffGpio('/sys/class/gpio', ['pinctrl-bcm2711', SIM_LABEL]),
+      base: c.sysfsBase,
+      pins: [17, 27, 10],
+      missingPin: 40,
+      drive: async (pin, level) => c.setPull(pin, level === 1 ? 'pull-down' : 'pull-up'),
+      sense: async (pin) => c.value(pin),
+      dispose: async () => c.remove(),
+    };
+  });
+
+  it('drives the box through the fallback: a turn and a press reach the bus, the error LED lights its gpio-sim line', async () => {
+    const sim_ = await createGpioSim('antiphon-panel-box', SIM_LABEL, 28);
+    const config = PANEL_SCHEMA.parse({ input: 'gpio', gpio_chip_labels: [SIM_LABEL], ads1115_address: 0, pca9685_address: 0, leds: [{ id: 'error', show: 'error', pin: 12 }] });
+    for (const pin of [...config.encoders.flatMap((e) => [e.a, e.b, e.push]), ...config.buttons.map((b) => b.pin)]) if (pin !== undefined) sim_.setPull(pin, 'pull-up');
+    const gpio = new OnoffGpio(config.gpio_dir, config.gpio_chip_labels);
+    expect(gpio.chip.base).toBe(sim_.sysfsBase);
+    expect(gpio.chip.base).toBeGreaterThan(0);
+    const dataDir = mkdtempSync('/tmp/panel-gpio-');
+    const panel = new PanelSurface({ config, dataDir, hardware: () => ({ gpio, ledsDir: '/nonexistent', missing: [] }) });
+    const sim = await startSimBox({ config: { data: { dir: dataDir }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 150));
+    try {
+      // One detent forward on enc1 (A = GPIO17, B = GPIO27; active-low, so "on" is pulled down).
+      for (const [pin, pull] of [[17, 'pull-down'], [27, 'pull-down'], [17, 'pull-up'], [27, 'pull-up']] as const) {
+        sim_.setPull(pin, pull);
+        await pause();
+      }
+      const temperature = (): number => Number(sim.box.snapshot().parameters.voices[0]?.values['temperature']);
+      await waitFor(() => Math.abs(temperature() - (T0 + 0.05)) < 1e-9, { what: `temperature ${T0 + 0.05} (is ${temperature()})` });
+      sim_.setPull(7, 'pull-down'); // panic
+      await pause();
+      sim_.setPull(7, 'pull-up');
+      await waitFor(() => sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel'), { what: 'panic from the panel' });
+      sim.box.dispatch({ kind: 'set', param: 'nonexistent', value: 1, source: 'test' }); // a problem: the error LED blinks
+      await waitFor(async () => (await sim.run(25), sim_.value(12) === 1), { what: 'the error LED on GPIO12 lit' });
+      await waitFor(async () => (await sim.run(25), sim_.value(12) === 0), { what: 'the error LED on GPIO12 blinking off' });
+    } finally {
+      await sim.box.stop();
+      sim_.remove();
+    }
+  });
+});
+
+describe('panel I2C on i2c-stub', () => {
+  let bus = 0;
+  beforeAll(async () => {
+    bus = await loadI2cStub();
+  });
+
+  i2cBusContract('i2c-bus on /dev/i2c-N (i2c-stub)', async () => {
+    const n = await loadI2cStub();
+    return { bus: new NodeI2CBus(n), present: 0x48, absent: 0x49, missingBus: () => new NodeI2CBus(250), dispose: async () => undefined };
+  });
+
+  it('reads the ADS1115 conversion the test writes, big-endian, and sends its config big-endian', async () => {
+    const i2c = new NodeI2CBus(bus);
+    // The chip would send 0x1234 MSB first; i2c-stub's word holds the wire order, low byte first.
+    await runTool('i2cset', ['-y', String(bus), '0x48', '0x00', '0x3412', 'w']);
+    const adc = new Ads1115(i2c, 0x48, async () => undefined);
+    expect(await adc.read(2)).toBe(0x1234);
+    expect(await i2cget(bus, 0x01, true)).toBe(0xe3e3); // 0xE3E3 both ways round: check the bytes
+    expect(await i2cget(bus, 0x01)).toBe(0xe3); // first byte on the wire: the MSB of 0xE3E3
+    await runTool('i2cset', ['-y', String(bus), '0x48', '0x00', '0x00c0', 'w']); // -16384 from the chip
+    expect(await adc.read(0)).toBe(-16384);
+    expect(await i2cget(bus, 0x01)).toBe(0xc3); // AIN0's config MSB
+    await i2c.close();
+  });
+
+  it('writes the PCA9685 set-up and channel registers, read back over i2c-dev', async () => {
+    const i2c = new NodeI2CBus(bus);
+    const pwm = new Pca9685(i2c, 0x48); // i2c-stub has one address: the PCA9685 borrows it here
+    await pwm.init(1000);
+    expect([await i2cget(bus, 0x00), await i2cget(bus, 0xfe), await i2cget(bus, 0x01)]).toEqual([0x20, 5, 0x04]);
+    await pwm.setLevel(2, 1);
+    await pwm.setLevel(3, 0.5);
+    const ch = async (n: number): Promise<number[]> => Promise.all([0, 1, 2, 3].map((i) => i2cget(bus, 0x06 + 4 * n + i)));
+    expect(await ch(2)).toEqual([0, 0x10, 0, 0]);
+    expect(await ch(3)).toEqual([0, 0, 1024 & 0xff, 1024 >> 8]);
+    expect(await pwm.readLevel(3)).toBeCloseTo(0.5, 2);
+    await i2c.close();
+  });
+});
+
+describe('the box in the VM with the panel on kernel devices', () => {
+  let dir = '';
+  let bus = 0;
+  beforeAll(async () => {
+    dir = mkdtempSync('/tmp/panel-box-');
+    bus = await loadI2cStub();
+  });
+  afterAll(() => removeLinkDir(dir));
+
+  it('a knob turn on /dev/input changes a voice temperature; the LEDs on the PCA9685 follow listening and answering', async () => {
+    const enc = await UinputDevice.create(join(dir, 'by-path'), 'platform-antiphon-enc1-event');
+    const i2c = new NodeI2CBus(bus);
+    const config = PANEL_SCHEMA.parse({
+      evdev_dir: join(dir, 'by-path'), ads1115_address: 0, pca9685_address: 0x48, i2c_bus: bus,
+      leds: [{ id: 'listening', show: 'listening', pca9685: 0 }, { id: 'answer_a', show: 'answering', voice: 'A', pca9685: 1 }],
+    });
+    const panel = new PanelSurface({ config, dataDir: join(dir, 'data'), hardware: () => ({ input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }), i2c, ledsDir: '/nonexistent', missing: [] }) });
+    const sim = await startSimBox({ config: { data: { dir: join(dir, 'data') }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    try {
+      await enc.write(eventPacket(EV_REL, 0, 1, 0));
+      const temperature = (): unknown => sim.box.snapshot().parameters.voices[0]?.values['temperature'];
+      await waitFor(() => Math.abs(Number(temperature()) - (T0 + 0.05)) < 1e-9, { what: `temperature ${T0 + 0.05} (is ${String(temperature())})` });
+      expect(sim.events.some((e) => e.kind === 'parameter' && e.source === 'panel')).toBe(true);
+
+      const channelOn = async (n: number): Promise<boolean> => (await i2cget(bus, 0x06 + 4 * n + 1)) === 0x10;
+      const pad = sim.plug({ clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } });
+      await sim.run(300);
+      for (let step = 0; step < 8; step++) {
+        sim.backend.feed(`${pad}:0:input`, [0x99, 36, 100]);
+        await sim.run(125);
+      }
+      expect(sim.box.snapshot().engine).toBe('listening');
+      await waitFor(() => channelOn(0), { what: 'the listening LED (PCA9685 channel 0) on', timeoutMs: 30_000 });
+      for (let i = 0; i < 80 && !sim.events.some((e) => e.kind === 'exchange'); i++) await sim.run(100);
+      expect(sim.box.snapshot().engine).toBe('responding');
+      await waitFor(() => channelOn(1), { what: 'the answering-A LED (PCA9685 channel 1) on', timeoutMs: 30_000 });
+      expect(await channelOn(0)).toBe(false);
+    } finally {
+      await sim.box.stop();
+      await enc.destroy();
+    }
+  });
+
+  it('with i2c-stub removed the ADS1115 is logged once and the box plays on; loaded again, it answers', async () => {
+    await unloadModule('i2c-stub');
+    const enc = await UinputDevice.create(join(dir, 'by-path'), 'platform-antiphon-enc1-event');
+    const config = PANEL_SCHEMA.parse({ evdev_dir: join(dir, 'by-path'), ads1115_address: 0x48, pca9685_address: 0, i2c_bus: bus, retry_ms: 500, leds: [] });
+    const i2c = new NodeI2CBus(bus);
+    const panel = new PanelSurface({ config, dataDir: join(dir, 'data2'), hardware: () => ({ input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }), i2c, ledsDir: '/nonexistent', missing: [] }) });
+    const sim = await startSimBox({ config: { data: { dir: join(dir, 'data2') }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    try {
+      await sim.run(3000);
+      const beats = sim.events.filter((e) => e.kind === 'beat').length;
+      expect(beats).toBeGreaterThanOrEqual(5); // the box plays on
+      expect(sim.logs.filter((l) => String(l['msg']).includes('does not answer'))).toHaveLength(1);
+      await enc.write(eventPacket(EV_REL, 0, 1, 0));
+      await waitFor(() => Math.abs(Number(sim.box.snapshot().parameters.voices[0]?.values['temperature']) - (T0 + 0.05)) < 1e-9, { what: 'the knob still works' });
+      expect(await loadI2cStub()).toBe(bus);
+      for (let i = 0; i < 40 && !panel.status().chips[0]?.up; i++) {
+        await sim.run(100);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(panel.status().chips[0]?.up).toBe(true);
+      expect(sim.logs.some((l) => String(l['msg']).includes('answers again'))).toBe(true);
+    } finally {
+      await sim.box.stop();
+      await enc.destroy();
+    }
+  });
+});
+

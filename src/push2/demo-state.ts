@@ -48,10 +48,14 @@ export function demoExchange(): Exchange {
 export function demoSnapshot(overrides: Partial<BoxSnapshot> = {}): BoxSnapshot {
   return {
     parameters: {
-      global: { ...defaultGlobals(), mode: 'chain', response_bars: 2 },
+      // Every value a page shows is pinned, so a changed registry default leaves the goldens alone.
+      global: {
+        ...defaultGlobals(), mode: 'chain', response_bars: 2, min_call_bars: 1, max_call_bars: 8, silence_bars: 1, loop_response: false, carry_state: true,
+        groove: 'learned', gate_steps: 0.5, volume: 100, tempo_bpm: 120, swing: 50, loop_min_hits_per_bar: 2, loop_max_hits_per_bar: 40, loop_retries: 2, safety_ms: 30,
+      },
       voices: [
-        { name: 'A', values: { ...defaultVoice(), temperature: 0.9 } },
-        { name: 'B', values: { ...defaultVoice(), temperature: 1.25, top_p: 0.9 } },
+        { name: 'A', values: { ...defaultVoice(), model: 'default', temperature: 0.9, top_k: 0, top_p: 1, beam: 1, channel: 10 } },
+        { name: 'B', values: { ...defaultVoice(), model: 'default', temperature: 1.25, top_k: 0, top_p: 0.9, beam: 1, channel: 10 } },
       ],
     },
     engine: 'idle',

@@ -34,9 +34,9 @@ export function systemdNotifierContract(name: string, makeHarness: () => Promise
       expect(h.received()).toEqual([['READY=1']]);
     });
 
-    it('keeps a status with line breaks in one STATUS field', async () => {
-      await h.notifier.status('error:\nmodel A\r\nmissing');
-      expect(h.received()).toEqual([['STATUS=error: model A missing']]);
+    it('keeps a status with line breaks and control characters in one STATUS field', async () => {
+      await h.notifier.status('error:\nmodel A\r\nmissing\u0000\tnow');
+      expect(h.received()).toEqual([['STATUS=error: model A missing now']]);
     });
 
     it('sends WATCHDOG=1 and EXTEND_TIMEOUT_USEC in microseconds', async () => {

@@ -13,7 +13,7 @@ export interface SystemdNotifier {
   readonly watchdogIntervalMs: number | undefined;
   /** READY=1, once devices are scanned and the models are loaded. */
   ready(): Promise<void>;
-  /** STATUS=text, shown by `systemctl status`. Newlines become spaces (one line, one field). */
+  /** STATUS=text, shown by `systemctl status`. Line breaks and control characters become spaces. */
   status(text: string): Promise<void>;
   /** STOPPING=1, when shutdown starts (after the panic note-offs). */
   stopping(): Promise<void>;
@@ -26,9 +26,13 @@ export interface SystemdNotifier {
 /** One sd_notify datagram's assignments, e.g. `['READY=1', 'STATUS=listening']`. */
 export type NotifyMessage = readonly string[];
 
-/** Turns a status text into one STATUS= assignment (sd_notify splits fields on newlines). */
+/**
+ * Turns a status text into one STATUS= assignment: sd_notify splits fields on newlines, and a
+ * NUL or other control character cannot travel in a command-line argument, so each run of
+ * them becomes one space.
+ */
 export function statusAssignment(text: string): string {
-  return `STATUS=${text.replace(/[\r\n]+/g, ' ').trim()}`;
+  return `STATUS=${text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()}`;
 }
 
 /** EXTEND_TIMEOUT_USEC= for a duration in ms (whole microseconds, at least 1 ms). */

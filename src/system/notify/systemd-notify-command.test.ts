@@ -71,6 +71,20 @@ describe('CommandNotifier', () => {
       ['info', { failedSends: 2 }],
     ]);
   });
+
+  it('counts a send that throws as a failure and goes on with the next message', async () => {
+    const log = recordingLog();
+    const sent: NotifyMessage[] = [];
+    const send = (_socket: string, message: NotifyMessage): Promise<SendOutcome> => {
+      sent.push(message);
+      if (message[0] === 'READY=1') throw new Error('bad argument');
+      return Promise.resolve({ ok: true });
+    };
+    const n = new CommandNotifier({ socketPath: '/x', watchdogIntervalMs: undefined, send, log });
+    await Promise.all([n.ready(), n.stopping()]);
+    expect(sent).toEqual([['READY=1'], ['STOPPING=1']]);
+    expect(log.lines[0]?.fields).toEqual({ reason: 'sending READY=1 threw: bad argument', message: 'READY=1' });
+  });
 });
 
 describe('systemdNotifyCommand', () => {

@@ -116,11 +116,20 @@ export class CommandNotifier implements SystemdNotifier {
     try {
       // Taken off the queue before sending: a ping asked for during this send is a new one.
       for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
-        this.#report(await this.#send(this.#socketPath, next.message), next.message);
+        this.#report(await this.#sendSafely(next.message), next.message);
         for (const done of next.waiters) done();
       }
     } finally {
       this.#pumping = false;
+    }
+  }
+
+  /** A send that throws or rejects (against its contract) counts as a failed send. */
+  async #sendSafely(message: NotifyMessage): Promise<SendOutcome> {
+    try {
+      return await this.#send(this.#socketPath, message);
+    } catch (error) {
+      return { ok: false, reason: `sending ${message.join(' ')} threw: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 

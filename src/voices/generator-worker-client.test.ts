@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { openModel } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
 import { WorkerGenerator } from './generator-worker-client.js';
+import { GeneratorWorkerHost } from './generator-worker-host.js';
+
+const primer = Uint16Array.from({ length: 32 }, (_, i) => (i % 4 === 0 ? 1 : i % 2 === 0 ? 4 : 0));
+const request = { primer, steps: 16, temperature: 0.9, beamSize: 1, seed: 11 };
 
 describe('generator in a worker thread', () => {
   it('gives the same events and log-likelihoods as inline generation, and carries state by handle', async () => {
@@ -9,19 +13,74 @@ describe('generator in a worker thread', () => {
     const worker = await WorkerGenerator.start('w', source);
     const inline = new MusicRnnGenerator('i', await openModel(source));
     try {
-      const primer = Uint16Array.from({ length: 32 }, (_, i) => (i % 4 === 0 ? 1 : i % 2 === 0 ? 4 : 0));
-      const req = { primer, steps: 16, temperature: 0.9, beamSize: 1, seed: 11 };
-      const [w1, i1] = [await worker.generate(req), await inline.generate(req)];
+      const [w1, i1] = [await worker.generate(request), await inline.generate(request)];
       expect([...w1.events]).toEqual([...i1.events]);
       expect(w1.logLikelihood.total).toBeCloseTo(i1.logLikelihood.total, 6);
       expect(w1.primerLogLikelihood.perStep).toHaveLength(31);
       expect(worker.classOf(36)).toBe(0);
       expect(worker.classPitches[1]).toBe(38);
-      const [w2, i2] = [await worker.generate({ ...req, state: w1.state }), await inline.generate({ ...req, state: i1.state })];
+      const [w2, i2] = [await worker.generate({ ...request, state: w1.state }), await inline.generate({ ...request, state: i1.state })];
       expect([...w2.events]).toEqual([...i2.events]);
       expect(w2.primerLogLikelihood.perStep).toHaveLength(32);
     } finally {
       worker.dispose();
+    }
+  }, 30_000);
+
+  it('serves two models from one worker, each answering as it does alone, and warms each up after it loads', async () => {
+    const host = new GeneratorWorkerHost();
+    const warm: string[] = [];
+    const [a, b] = await Promise.all([
+      WorkerGenerator.start('a', { kind: 'placeholder', seed: 4 }, () => warm.push('a'), host),
+      WorkerGenerator.start('b', { kind: 'placeholder', seed: 9 }, () => warm.push('b'), host),
+    ]);
+    try {
+      const [ia, ib] = [new MusicRnnGenerator('a', await openModel({ kind: 'placeholder', seed: 4 })), new MusicRnnGenerator('b', await openModel({ kind: 'placeholder', seed: 9 }))];
+      const [ra, rb] = await Promise.all([a.generate(request), b.generate(request)]);
+      expect(ra.logLikelihood.total).toBeCloseTo((await ia.generate(request)).logLikelihood.total, 6);
+      expect(rb.logLikelihood.total).toBeCloseTo((await ib.generate(request)).logLikelihood.total, 6);
+      // The warm-ups ran before these requests (they were queued first), each reported once.
+      expect(warm.sort()).toEqual(['a', 'b']);
+      expect(a.warmMsPerStep).toBeGreaterThan(0);
+      const memory = await host.memory();
+      expect(memory.models).toBe(2);
+      expect(memory.heapUsed).toBeGreaterThan(0);
+      expect(memory.wasm).toBeGreaterThan(0);
+      a.dispose();
+      expect((await host.memory()).models).toBe(1);
+      expect(host.closed).toBe(false);
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+    expect(host.closed).toBe(true);
+  }, 30_000);
+
+  it('fails the requests in flight when the worker dies, then serves every model again from a new worker', async () => {
+    const host = new GeneratorWorkerHost();
+    const a = await WorkerGenerator.start('a', { kind: 'placeholder', seed: 4 }, undefined, host);
+    try {
+      const first = await a.generate(request);
+      // Long enough (a beam over many steps) to be still running when the worker is ended.
+      const inFlight = a.generate({ ...request, steps: 1024, beamSize: 8 });
+      await host.worker.terminate();
+      await expect(inFlight).rejects.toThrow(/model 'a' worker: exited/);
+      // The carried state belonged to the dead worker: the request starts fresh, and succeeds.
+      const again = await a.generate({ ...request, state: first.state });
+      expect([...again.events]).toEqual([...first.events]);
+    } finally {
+      a.dispose();
+    }
+  }, 30_000);
+
+  it('reports a model that cannot be loaded, naming it, and keeps serving the others', async () => {
+    const host = new GeneratorWorkerHost();
+    const a = await WorkerGenerator.start('a', { kind: 'placeholder', seed: 4 }, undefined, host);
+    try {
+      await expect(WorkerGenerator.start('missing', { kind: 'dir', dir: '/nonexistent/model' }, undefined, host)).rejects.toThrow(/model 'missing' worker: .*config\.json/);
+      expect((await a.generate(request)).events.length).toBeGreaterThan(0);
+    } finally {
+      a.dispose();
     }
   }, 30_000);
 });

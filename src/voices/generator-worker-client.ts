@@ -1,107 +1,88 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../system/start-worker.js';
 import type { GenerationRequest, GenerationResult, GeneratorState, ResponseGenerator } from '../perform/generator-port.js';
 import type { ModelSource } from './model-source.js';
-import type { WorkerReply, WorkerRequest } from './generator-worker-protocol.js';
+import type { IsolateMemory, WorkerGenerationRequest } from './generator-worker-protocol.js';
+import { GeneratorWorkerHost } from './generator-worker-host.js';
+
+export { GeneratorWorkerError } from './generator-worker-host.js';
 
 interface HandleState extends GeneratorState {
   readonly worker: Worker;
   readonly handle: number;
 }
 
-/** The generator worker died or could not load its model. */
-export class GeneratorWorkerError extends Error {
-  override readonly name = 'GeneratorWorkerError';
-  constructor(
-    readonly model: string,
-    message: string,
-  ) {
-    super(`model '${model}' worker: ${message}`);
-  }
+let shared: GeneratorWorkerHost | undefined;
+
+/** The box's one generator worker, started with its first model. */
+function sharedHost(): GeneratorWorkerHost {
+  if (!shared || shared.closed) shared = new GeneratorWorkerHost();
+  return shared;
+}
+
+/** Heap figures of the shared generator worker, or undefined when no model is loaded. */
+export async function generatorWorkerMemory(): Promise<IsolateMemory | undefined> {
+  return shared && !shared.closed ? shared.memory() : undefined;
 }
 
 /**
- * A model voice running in its own worker thread: the main thread (clock, scheduler, MIDI)
- * never waits for inference. A worker that dies fails the requests in flight (the engine
- * logs them and keeps playing) and is started again on the next request.
+ * A model voice run in the generator worker thread: the main thread (clock, scheduler,
+ * MIDI) never waits for inference. Every model of the box shares that one worker.
  */
 export class WorkerGenerator implements ResponseGenerator {
-  #worker: Worker;
-  #nextId = 1;
   #disposed = false;
-  readonly #pending = new Map<number, { resolve: (r: GenerationResult) => void; reject: (e: Error) => void }>();
   /** Inference time inside the worker for the last generation (without message passing). */
   lastComputeMs = 0;
+  /** Warm generation cost per step, measured in the worker just after the model loads (undefined until then). */
+  warmMsPerStep: number | undefined;
 
   private constructor(
     readonly name: string,
-    private readonly source: ModelSource,
-    worker: Worker,
+    private readonly host: GeneratorWorkerHost,
+    private readonly model: number,
     readonly classPitches: readonly number[],
     private readonly classOfPitch: readonly number[],
-    /** Warm generation cost per step (fed or generated), measured in the worker at start. */
-    readonly warmMsPerStep: number,
-  ) {
-    this.#worker = worker;
-    this.#listen(worker);
-  }
+  ) {}
 
-  static async start(name: string, source: ModelSource): Promise<WorkerGenerator> {
-    const worker = startWorker(import.meta.url, './generator-worker-thread', { workerData: { name, source } });
-    const ready = await firstReply(worker, name);
-    return new WorkerGenerator(name, source, worker, ready.classPitches, ready.classOfPitch, ready.msPerStep);
+  /**
+   * Loads `source` into the shared worker (or `host`). Resolves once the model can answer:
+   * its warm-up runs after that and reports through `onWarm`.
+   */
+  static async start(name: string, source: ModelSource, onWarm?: (msPerStep: number) => void, host: GeneratorWorkerHost = sharedHost()): Promise<WorkerGenerator> {
+    // The warm-up may report before or after this resolves.
+    const made: { generator?: WorkerGenerator; warm?: number } = {};
+    const { model, info } = await host.load(name, source, (msPerStep) => {
+      made.warm = msPerStep;
+      if (made.generator) made.generator.warmMsPerStep = msPerStep;
+      onWarm?.(msPerStep);
+    });
+    const generator = new WorkerGenerator(name, host, model, info.classPitches, info.classOfPitch);
+    generator.warmMsPerStep = made.warm;
+    made.generator = generator;
+    return generator;
   }
 
   classOf(pitch: number): number {
     return this.classOfPitch[pitch] ?? -1;
   }
 
-  generate(request: GenerationRequest): Promise<GenerationResult> {
-    const id = this.#nextId++;
+  async generate(request: GenerationRequest): Promise<GenerationResult> {
     const carried = request.state as HandleState | undefined;
-    const stateHandle = carried && carried.worker === this.#worker ? carried.handle : undefined;
-    const message: WorkerRequest = {
-      type: 'generate', id,
-      request: { ...samplingOf(request), primer: request.primer, steps: request.steps, seed: request.seed, ...(stateHandle === undefined ? {} : { stateHandle }) },
-    };
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage(message);
-    });
+    const stateHandle = carried && carried.worker === this.host.worker ? carried.handle : undefined;
+    const r = await this.host.generate(this.model, { ...samplingOf(request), primer: request.primer, steps: request.steps, seed: request.seed, ...(stateHandle === undefined ? {} : { stateHandle }) });
+    this.lastComputeMs = r.computeMs;
+    const state: HandleState = { kind: 'generator-state', worker: r.worker, handle: r.stateHandle };
+    return { events: r.events, logLikelihood: r.logLikelihood, primerLogLikelihood: r.primerLogLikelihood, state };
   }
 
   dispose(): void {
+    if (this.#disposed) return;
     this.#disposed = true;
-    void this.#worker.terminate();
-  }
-
-  #listen(worker: Worker): void {
-    worker.on('message', (m: WorkerReply) => {
-      if (m.type !== 'result' && m.type !== 'failed') return;
-      const p = this.#pending.get(m.id);
-      this.#pending.delete(m.id);
-      if (!p) return;
-      if (m.type === 'failed') return p.reject(new GeneratorWorkerError(this.name, m.message));
-      this.lastComputeMs = m.computeMs;
-      const state: HandleState = { kind: 'generator-state', worker, handle: m.stateHandle };
-      p.resolve({ events: m.events, logLikelihood: m.logLikelihood, primerLogLikelihood: m.primerLogLikelihood, state });
-    });
-    worker.on('error', (e) => this.#fail(worker, e.message));
-    worker.on('exit', (code) => this.#fail(worker, `exited with code ${code}`));
-  }
-
-  #fail(worker: Worker, why: string): void {
-    if (worker !== this.#worker || this.#disposed) return;
-    for (const p of this.#pending.values()) p.reject(new GeneratorWorkerError(this.name, why));
-    this.#pending.clear();
-    // Start again for the next request; its model load happens off the main thread too.
-    this.#worker = startWorker(import.meta.url, './generator-worker-thread', { workerData: { name: this.name, source: this.source } });
-    this.#listen(this.#worker);
+    this.host.unload(this.model);
   }
 }
 
 /** The sampling fields a request sets, and only those (a worker message is structured-cloned). */
-function samplingOf(r: GenerationRequest): Omit<WorkerRequest['request'], 'primer' | 'steps' | 'seed' | 'stateHandle'> {
+function samplingOf(r: GenerationRequest): Omit<WorkerGenerationRequest, 'primer' | 'steps' | 'seed' | 'stateHandle'> {
   const { temperature, beamSize, topK, topP, profileWeight, densityWeight } = r;
   return {
     temperature, beamSize,
@@ -110,16 +91,4 @@ function samplingOf(r: GenerationRequest): Omit<WorkerRequest['request'], 'prime
     ...(profileWeight === undefined ? {} : { profileWeight }),
     ...(densityWeight === undefined ? {} : { densityWeight }),
   };
-}
-
-function firstReply(worker: Worker, name: string): Promise<Extract<WorkerReply, { type: 'ready' }>> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: WorkerReply): void => {
-      worker.off('message', onMessage);
-      if (m.type === 'ready') resolve(m);
-      else reject(new GeneratorWorkerError(name, m.type === 'error' ? m.message : 'unexpected first message'));
-    };
-    worker.on('message', onMessage);
-    worker.once('error', (e) => reject(new GeneratorWorkerError(name, e.message)));
-  });
 }

@@ -1,27 +1,44 @@
 import type { LogLikelihood } from '../perform/generator-port.js';
+import type { ModelSource } from './model-source.js';
 
-/** Main thread to generator worker. */
-export interface WorkerRequest {
-  readonly type: 'generate';
-  readonly id: number;
-  readonly request: {
-    readonly primer: Uint16Array;
-    readonly steps: number;
-    readonly temperature: number;
-    readonly beamSize: number;
-    readonly topK?: number;
-    readonly topP?: number;
-    readonly profileWeight?: number;
-    readonly densityWeight?: number;
-    readonly seed: number;
-    readonly stateHandle?: number;
-  };
+/** A generation request as it crosses to the worker (structured-cloned). */
+export interface WorkerGenerationRequest {
+  readonly primer: Uint16Array;
+  readonly steps: number;
+  readonly temperature: number;
+  readonly beamSize: number;
+  readonly topK?: number;
+  readonly topP?: number;
+  readonly profileWeight?: number;
+  readonly densityWeight?: number;
+  readonly seed: number;
+  readonly stateHandle?: number;
 }
+
+/** One isolate's memory, as V8 reports it inside that isolate (bytes). */
+export interface IsolateMemory {
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  /** ArrayBuffers and other memory V8 knows of outside its heap (WebAssembly memory included). */
+  readonly external: number;
+  /** Bytes reserved for the models' WebAssembly kernel memories (untouched pages are not resident). */
+  readonly wasm: number;
+  readonly models: number;
+}
+
+/** Main thread to the generator worker. `model` numbers a loaded model within the worker. */
+export type WorkerRequest =
+  | { readonly type: 'load'; readonly model: number; readonly name: string; readonly source: ModelSource }
+  | { readonly type: 'unload'; readonly model: number }
+  | { readonly type: 'generate'; readonly model: number; readonly id: number; readonly request: WorkerGenerationRequest }
+  | { readonly type: 'memory'; readonly id: number };
 
 /** Generator worker to main thread. */
 export type WorkerReply =
-  | { readonly type: 'ready'; readonly classPitches: number[]; readonly classOfPitch: number[]; readonly parameters: number; readonly msPerStep: number }
-  | { readonly type: 'error'; readonly message: string }
+  | { readonly type: 'loaded'; readonly model: number; readonly classPitches: number[]; readonly classOfPitch: number[]; readonly parameters: number }
+  | { readonly type: 'load-failed'; readonly model: number; readonly message: string }
+  /** Sent after `loaded`, once throwaway generations have warmed the model up (JIT, WebAssembly tier-up). */
+  | { readonly type: 'warm'; readonly model: number; readonly msPerStep: number }
   | {
       readonly type: 'result';
       readonly id: number;
@@ -31,4 +48,5 @@ export type WorkerReply =
       readonly stateHandle: number;
       readonly computeMs: number;
     }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'memory'; readonly id: number; readonly memory: IsolateMemory };

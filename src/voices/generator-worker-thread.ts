@@ -1,54 +1,89 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort } from 'node:worker_threads';
 import type { GeneratorState } from '../perform/generator-port.js';
+import { wasmCapacityFor } from '../model/network/wasm/wasm-kernels.js';
 import { openModel, type ModelSource } from './model-source.js';
 import { MusicRnnGenerator } from './music-rnn-generator.js';
 import type { WorkerReply, WorkerRequest } from './generator-worker-protocol.js';
 import { errorMessage } from '../util/error-message.js';
 
 /**
- * Worker thread that owns one model: inference here never holds up the main thread, where
- * the scheduler sends clock ticks and notes. Carried states stay here, named by handles.
+ * The one worker thread that owns every model of the box: inference here never holds up
+ * the main thread, where the scheduler sends clock ticks and notes. One isolate for all
+ * models, not one each: an isolate with the model code costs ~30 MB (bench:memory).
+ * Carried states stay here, named by handles.
  */
-const MAX_STATES = 32;
+const MAX_STATES_PER_MODEL = 32;
 
-async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) return;
-  const { name, source } = workerData as { name: string; source: ModelSource };
-  const post = (m: WorkerReply): void => port.postMessage(m);
+interface Served {
+  readonly generator: MusicRnnGenerator;
+  readonly states: Map<number, GeneratorState>;
+}
+
+const port = parentPort;
+const models = new Map<number, Served>();
+/** Loads still reading their checkpoint: a request for one waits for it (after a restart). */
+const loading = new Map<number, Promise<void>>();
+let nextHandle = 1;
+const post = (m: WorkerReply): void => port?.postMessage(m);
+
+async function load(model: number, name: string, source: ModelSource): Promise<void> {
   let generator: MusicRnnGenerator;
   try {
     generator = new MusicRnnGenerator(name, await openModel(source));
   } catch (e) {
-    post({ type: 'error', message: errorMessage(e) });
+    post({ type: 'load-failed', model, message: errorMessage(e) });
     return;
   }
+  dropFloatWeights(generator);
+  models.set(model, { generator, states: new Map() });
   const map = generator.model.drumMap;
-  post({ type: 'ready', classPitches: [...generator.classPitches], classOfPitch: map ? [...map.classOfPitch] : [], parameters: generator.model.arch.parameterCount, msPerStep: warmUp(generator) });
-  const states = new Map<number, GeneratorState>();
-  let nextHandle = 1;
-  port.on('message', (m: WorkerRequest) => {
-    if (m.type !== 'generate') return;
-    try {
-      const { stateHandle, ...rest } = m.request;
-      const state = stateHandle === undefined ? undefined : states.get(stateHandle);
-      const t0 = performance.now();
-      const r = generator.generateNow({ ...rest, ...(state ? { state } : {}) });
-      const handle = nextHandle++;
-      states.set(handle, r.state);
-      // Oldest first: a Map iterates in insertion order.
-      for (const key of states.keys()) if (states.size > MAX_STATES) states.delete(key);
-      post({ type: 'result', id: m.id, events: r.events, logLikelihood: r.logLikelihood, primerLogLikelihood: r.primerLogLikelihood, stateHandle: handle, computeMs: performance.now() - t0 });
-    } catch (e) {
-      post({ type: 'failed', id: m.id, message: errorMessage(e) });
-    }
+  post({ type: 'loaded', model, classPitches: [...generator.classPitches], classOfPitch: map ? [...map.classOfPitch] : [], parameters: generator.model.arch.parameterCount });
+  // After 'loaded', so the box is ready without waiting for it: a request that arrives
+  // meanwhile waits behind it, and the engine starts from a conservative estimate.
+  setImmediate(() => {
+    if (models.get(model)?.generator === generator) post({ type: 'warm', model, msPerStep: warmUp(generator) });
   });
 }
 
 /**
+ * The checkpoint's float32 copy of every weight (4 bytes a parameter) is only read while
+ * the network packs its kernels; the kernels keep their own (8-bit) copy and the biases
+ * they reference. Dropping the map frees the rest for the collector.
+ */
+function dropFloatWeights(generator: MusicRnnGenerator): void {
+  const tensors = generator.model.checkpoint.tensors;
+  if (tensors instanceof Map) tensors.clear();
+}
+
+function generate(m: Extract<WorkerRequest, { type: 'generate' }>): void {
+  const served = models.get(m.model);
+  if (!served) return post({ type: 'failed', id: m.id, message: `model ${m.model} is not loaded in this worker` });
+  try {
+    const { stateHandle, ...rest } = m.request;
+    const state = stateHandle === undefined ? undefined : served.states.get(stateHandle);
+    const t0 = performance.now();
+    const r = served.generator.generateNow({ ...rest, ...(state ? { state } : {}) });
+    const handle = nextHandle++;
+    served.states.set(handle, r.state);
+    // Oldest first: a Map iterates in insertion order.
+    for (const key of served.states.keys()) if (served.states.size > MAX_STATES_PER_MODEL) served.states.delete(key);
+    post({ type: 'result', id: m.id, events: r.events, logLikelihood: r.logLikelihood, primerLogLikelihood: r.primerLogLikelihood, stateHandle: handle, computeMs: performance.now() - t0 });
+  } catch (e) {
+    post({ type: 'failed', id: m.id, message: errorMessage(e) });
+  }
+}
+
+function memory(id: number): void {
+  const h = getHeapStatistics();
+  let wasm = 0;
+  for (const { generator } of models.values()) wasm += Math.ceil(wasmCapacityFor(generator.model.arch.parameterCount, 'int8') / 65536) * 65536;
+  post({ type: 'memory', id, memory: { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, wasm, models: models.size } });
+}
+
+/**
  * Runs a few throwaway exchanges so the first real one does not pay for JIT and WebAssembly
- * tier-up (seconds on a slow core), and returns the warm cost per step, which the engine
- * uses as its first estimate of when to decide.
+ * tier-up (seconds on a slow core), and returns the warm cost per step.
  */
 function warmUp(generator: MusicRnnGenerator): number {
   const primer = Uint16Array.from({ length: 32 }, (_, i) => (i % 4 === 0 ? 1 : 4));
@@ -61,4 +96,14 @@ function warmUp(generator: MusicRnnGenerator): number {
   return msPerStep;
 }
 
-void main();
+port?.on('message', (m: WorkerRequest) => {
+  if (m.type === 'load') {
+    const done = load(m.model, m.name, m.source).finally(() => loading.delete(m.model));
+    loading.set(m.model, done);
+  } else if (m.type === 'unload') models.delete(m.model);
+  else if (m.type === 'generate') {
+    const pending = loading.get(m.model);
+    if (pending) void pending.then(() => generate(m));
+    else generate(m);
+  } else memory(m.id);
+});

@@ -5,8 +5,7 @@ import { validateGrooveTable } from '../groove/groove-table.js';
 import type { ResponseGenerator } from '../perform/generator-port.js';
 import type { Groove } from '../groove/groove.js';
 import { learnedGroove } from '../groove/learned-groove.js';
-import { openModel, type ModelSource } from './model-source.js';
-import { MusicRnnGenerator } from './music-rnn-generator.js';
+import type { ModelSource } from './model-source.js';
 import { WorkerGenerator } from './generator-worker-client.js';
 import { errorMessage } from '../util/error-message.js';
 
@@ -20,7 +19,10 @@ export interface LoadedVoiceModel {
   readonly source: string;
   /** True when no trained model was found and seeded random weights stand in. */
   readonly placeholder: boolean;
-  /** Warm generation cost per step, when measured (worker models measure it at start). */
+  /**
+   * Warm generation cost per step, when measured before the load resolved (inline models
+   * never are; worker models measure it just after, off the start-up path, and log it).
+   */
   readonly msPerStep: number | undefined;
 }
 
@@ -62,9 +64,15 @@ export async function loadVoiceModel(name: string, log: ModelLog, seed = 1, thre
   if (placeholder) log.warn({ model: name, looked: [name, SHIPPED_MODELS_DIR] }, 'no trained model found: using an UNTRAINED placeholder (random weights)');
   const source: ModelSource = dir === undefined ? { kind: 'placeholder', seed } : { kind: 'dir', dir };
   const label = placeholder ? `${name} (untrained placeholder)` : name;
-  const generator = thread === 'worker' ? await WorkerGenerator.start(label, source) : new MusicRnnGenerator(label, await openModel(source));
+  const generator = thread === 'worker' ? await WorkerGenerator.start(label, source, (warmMsPerStep) => log.info({ model: name, warmMsPerStep }, 'model warm')) : await inlineGenerator(label, source);
   const groove = dir === undefined ? undefined : readGroove(dir, seed, log);
   const msPerStep = generator instanceof WorkerGenerator ? generator.warmMsPerStep : undefined;
-  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel', warmMsPerStep: msPerStep }, 'model loaded');
+  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel' }, 'model loaded');
   return { generator, groove, source: dir ?? 'untrained placeholder', placeholder, msPerStep };
+}
+
+/** The model in this thread: loaded only when asked for, so the box's main isolate never holds the model code. */
+async function inlineGenerator(label: string, source: ModelSource): Promise<ResponseGenerator> {
+  const [{ MusicRnnGenerator }, { openModel }] = await Promise.all([import('./music-rnn-generator.js'), import('./model-source.js')]);
+  return new MusicRnnGenerator(label, await openModel(source));
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { ClockOutputThread } from '../clock/clock-output-thread.js';
 import { Priority, type Scheduler } from '../clock/scheduler.js';
-import { TICKS_PER_STEP, ms, ticks } from '../clock/units.js';
-import { TICKS_PER_BEAT, barTick, beatAt, beatsPerBar } from '../perform/bars.js';
+import { TICKS_PER_STEP, ticks } from '../clock/units.js';
+import { barTick } from '../perform/bars.js';
 import { CcMap } from '../control/cc-map.js';
 import { isParameterCommand, type BoxCommand } from '../control/commands.js';
 import { ParameterCommandError, ParameterStore, type ParameterChange } from '../control/parameter-store.js';
@@ -16,7 +16,8 @@ import type { Config } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
 import { BoxClock } from './box-clock.js';
-import { reduceSnapshot } from './box-state.js';
+import { BusState } from './bus-state.js';
+import { startBeats, stopBeats } from './beat-events.js';
 import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot, ClockStatus } from './bus-types.js';
 import { routeInput, type InputRules } from './input-router.js';
 import { loadVoices, type LoadedVoices, type ModelLoader } from './voices.js';
@@ -24,7 +25,6 @@ import { PerformanceCore } from './performance-core.js';
 import { NoteOutputs } from './note-outputs.js';
 import { surfaceContext, startSurfaces, stopSurfaces } from './surfaces.js';
 import type { BoxSurface } from './surface.js';
-import { errorMessage } from '../util/error-message.js';
 
 /** The engine state as Magenta's interface reports it on the state CC. */
 const STATE_CC = { idle: 0, listening: 1, responding: 2 } as const;
@@ -57,14 +57,13 @@ export class Box implements BoxBus {
   readonly #parts: BoxParts;
   readonly #params: ParameterStore;
   readonly #rules: InputRules;
-  readonly #listeners = new Set<(e: BoxEvent) => void>();
   readonly #inputListeners = new Set<(d: ConnectedDevice, t: TimedMidiMessage) => void>();
   readonly #deviceListeners = new Set<() => void>();
   #surfaces: readonly BoxSurface[] = [];
   readonly #threads: { readonly name: string; readonly thread: ClockOutputThread }[] = [];
   readonly #outputs: NoteOutputs;
   readonly #recorder: ExchangeRecorder;
-  #state: BoxSnapshot;
+  readonly #bus: BusState;
   #core: PerformanceCore | undefined;
   #voices: LoadedVoices | undefined;
   #stopped = false;
@@ -99,14 +98,14 @@ export class Box implements BoxBus {
     });
     this.#outputs = new NoteOutputs({ scheduler, log, roleOf: (voice) => this.#roleOf(voice), usbThread, dinThread, clock: this.clock, devices: () => this.devices.manager.devices(), sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source) });
     this.#recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: perform.recordings_max_mb * 1024 * 1024, log });
+    this.#bus = new BusState({
+      parameters: this.#params.state, engine: 'idle', stats: { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 },
+      clock: this.#clockStatus(), devices: [], models, call: [], lastExchange: undefined, generation: { lastMs: undefined, msPerStep: undefined }, slips: 0, problems: [], demo: false,
+    }, log, () => scheduler.nowMs());
     // The pad's own state light: Magenta's interface reports the engine state on a CC.
     const stateOut = this.#rules.cc.stateOut;
     if (stateOut !== undefined)
       this.subscribe((e) => e.kind === 'engine' && this.#outputs.sendToRole('human', { type: 'controlChange', channel: 0, controller: stateOut, value: STATE_CC[e.state] }, 'engine'));
-    this.#state = {
-      parameters: this.#params.state, engine: 'idle', stats: { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 },
-      clock: this.#clockStatus(), devices: [], models, call: [], lastExchange: undefined, generation: { lastMs: undefined, msPerStep: undefined }, slips: 0, problems: [], demo: false,
-    };
   }
 
   /** Opens devices and the clock, loads the models and starts listening. Resolves when the box can play. */
@@ -116,7 +115,7 @@ export class Box implements BoxBus {
     await Promise.all(this.#threads.map((t) => t.thread.ready()));
     this.devices.start();
     for (const m of hardware.missing) log.warn({ missing: m }, 'hardware unavailable, continuing without it');
-    this.#voices = await loadVoices(this.#state.models, this.#parts.loadModel, this.#parts.seed, (name, error) => this.#problem('error', 'model', `model '${name}': ${error}`));
+    this.#voices = await loadVoices(this.#bus.snapshot.models, this.#parts.loadModel, this.#parts.seed, (name, error) => this.#problem('error', 'model', `model '${name}': ${error}`));
     await this.clock.start();
     this.clock.service.onSourceChange(() => this.#emit({ kind: 'clock', clock: this.#clockStatus() }));
     this.clock.onTimelineJump((why) => {
@@ -129,10 +128,15 @@ export class Box implements BoxBus {
       emit: (e) => this.#emit(e),
       onExchange: (x) => this.#exchangeConfirmed(x),
     });
-    this.#beatsFrom(scheduler.nowMs());
+    startBeats(scheduler, this.clock.timeline, scheduler.nowMs(), (bar, beat, atMs) => {
+      if (this.#stopped) return;
+      this.#emit({ kind: 'beat', bar, beat, atMs });
+      // A followed clock drifts in tempo: say so when it has moved by half a BPM.
+      if (Math.abs(this.clock.timeline.tempo() - this.#bus.snapshot.clock.tempo) >= 0.5) this.#emit({ kind: 'clock', clock: this.#clockStatus() });
+    });
     this.#emitDevices();
     const view = this.clock.timeline;
-    log.info({ tempo: view.tempo(), clockSource: this.clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: this.#params.get('mode'), voices: this.#state.parameters.voices.map((v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`), seed: this.#parts.seed, songZeroMonoMs: view.timeOfTick(ticks(0)) }, 'antiphon started');
+    log.info({ tempo: view.tempo(), clockSource: this.clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: this.#params.get('mode'), voices: this.#bus.snapshot.parameters.voices.map((v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`), seed: this.#parts.seed, songZeroMonoMs: view.timeOfTick(ticks(0))}, 'antiphon started');
     if (!this.#hasHuman()) this.#setDemo(true);
     const ctx = surfaceContext({
       bus: this, scheduler, timers: hardware.timers, log, devices: () => this.devices.manager.devices(),
@@ -186,12 +190,12 @@ export class Box implements BoxBus {
 
   snapshot(): BoxSnapshot {
     const stats = this.#core?.stats;
-    return stats ? { ...this.#state, stats: { ...stats } } : this.#state;
+    const s = this.#bus.snapshot;
+    return stats ? { ...s, stats: { ...stats } } : s;
   }
 
   subscribe(listener: (event: BoxEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#bus.subscribe(listener);
   }
 
   /** Panic (note-offs on every output), then closes everything. Recordings in flight are finished first. */
@@ -204,7 +208,7 @@ export class Box implements BoxBus {
     this.#core?.stop();
     this.devices.manager.releaseAll();
     const sendTiming = this.#outputs.timing();
-    this.#parts.scheduler.cancel('box-beat');
+    stopBeats(this.#parts.scheduler);
     // The threads write the panic's note-offs before they exit, and DIN's fd closes after that.
     const threadsDone = Promise.all(this.#threads.map((t) => t.thread.dispose())).then(() => this.#outputs.closeAll());
     await Promise.all([this.#recorder.flush(), threadsDone.then(() => this.clock.stop())]);
@@ -241,7 +245,7 @@ export class Box implements BoxBus {
         else this.clock.sendToDin('thru', r.message);
       } else if (r.kind === 'command') this.dispatch(r.command);
       else if (r.kind === 'hit' && this.#core) {
-        if (this.#state.demo && from === 'din') this.#setDemo(false);
+        if (this.#bus.snapshot.demo && from === 'din') this.#setDemo(false);
         const at = Math.min(this.#parts.scheduler.nowMs(), atMs);
         this.#emit({ kind: 'hit', hit: { pitch: r.pitch, velocity: r.velocity, atMs: at } });
         this.#core.hit(r.pitch, r.velocity, at);
@@ -252,7 +256,7 @@ export class Box implements BoxBus {
   #rolesChanged(device: ConnectedDevice): void {
     this.#emitDevices();
     for (const listen of this.#deviceListeners) listen();
-    if (this.#state.demo && device.roles.includes('human')) this.#setDemo(false);
+    if (this.#bus.snapshot.demo && device.roles.includes('human')) this.#setDemo(false);
   }
 
   #hasHuman(): boolean {
@@ -260,7 +264,7 @@ export class Box implements BoxBus {
   }
 
   #setDemo(on: boolean): void {
-    if (this.#state.demo === on || !this.#core) return;
+    if (this.#bus.snapshot.demo === on || !this.#core) return;
     if (on) this.#core.startDemo();
     else this.#core.stopDemo();
     this.#emit({ kind: 'demo', on });
@@ -281,20 +285,6 @@ export class Box implements BoxBus {
     }, Priority.note, 'exchange-report');
   }
 
-  /** A beat event on every beat of the timeline, at its own time: LEDs and playheads follow it. */
-  #beatsFrom(fromMs: number): void {
-    const view = this.clock.timeline;
-    const next = beatAt(view.tickAt(ms(fromMs))) + 1;
-    this.#parts.scheduler.callAt(view.timeOfTick(ticks(next * TICKS_PER_BEAT)), (at) => {
-      if (this.#stopped) return;
-      const perBar = beatsPerBar(view.stepsPerBar);
-      this.#emit({ kind: 'beat', bar: Math.floor(next / perBar), beat: next % perBar, atMs: at });
-      const tempo = view.tempo();
-      if (Math.abs(tempo - this.#state.clock.tempo) >= 0.5) this.#emit({ kind: 'clock', clock: this.#clockStatus() });
-      this.#beatsFrom(at);
-    }, Priority.clock, 'box-beat');
-  }
-
   #clockStatus(): ClockStatus {
     const service = this.clock.service;
     const source = service.source;
@@ -307,19 +297,10 @@ export class Box implements BoxBus {
   }
 
   #problem(level: BoxProblem['level'], code: BoxProblem['code'], message: string): void {
-    (level === 'error' ? this.#parts.log.error.bind(this.#parts.log) : this.#parts.log.warn.bind(this.#parts.log))({ code }, message);
-    this.#emit({ kind: 'problem', problem: { level, code, message, atMs: this.#parts.scheduler.nowMs() } });
+    this.#bus.problem(level, code, message);
   }
 
   #emit(event: BoxEvent): void {
-    this.#state = reduceSnapshot(this.#state, event);
-    for (const listen of this.#listeners) {
-      try {
-        listen(event);
-      } catch (e) {
-        // A display that throws must not stop the music or the other subscribers.
-        this.#parts.log.error({ err: errorMessage(e), event: event.kind }, 'bus subscriber failed');
-      }
-    }
+    this.#bus.emit(event);
   }
 }

@@ -112,6 +112,13 @@ async function displayLoop(): Promise<void> {
   console.log(`\ndisplay loop, ${LOOP_MS / 1000} s, state changing all the time, transfer to: ${where}`);
   const idle = await loopRun('nothing running (reference)', undefined, opener);
   const worker = new WorkerFrameRenderer();
+  const trips: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t0 = performance.now();
+    await worker.render(demoDisplayState(demoSnapshot(), i % 4));
+    if (i >= 10) trips.push(performance.now() - t0);
+  }
+  console.log(line('worker round trip (state in, frame back)', trips));
   const threaded = await loopRun('renderer in a worker (the box)', worker, opener);
   await worker.dispose();
   const inline = await loopRun('renderer inline (reference)', new InlineFrameRenderer(), opener);

@@ -39,6 +39,7 @@ export class DisplayLoop {
   #busy = false;
   #dirty = true;
   #lastFrameAt = -Infinity;
+  #lastStartAt = -Infinity;
   #nextOpenAt = 0;
   #failing = false;
   #stopped = false;
@@ -50,7 +51,9 @@ export class DisplayLoop {
 
   start(): void {
     this.#stopped = false;
-    this.#timer ??= this.o.timers.every(Math.max(1, Math.floor(1000 / this.o.maxFps)), () => void this.#tick());
+    // A short poll, and frames spaced by start time: a frame that took most of its slot does
+    // not make the next one wait for a whole extra period.
+    this.#timer ??= this.o.timers.every(Math.max(1, Math.min(10, Math.floor(1000 / this.o.maxFps / 3))), () => void this.#tick());
   }
 
   /** The state changed: a frame goes out at the next tick. */
@@ -74,9 +77,10 @@ export class DisplayLoop {
 
   async #tick(): Promise<void> {
     const now = this.o.now();
-    if (this.#busy || this.#stopped) return;
+    if (this.#busy || this.#stopped || now - this.#lastStartAt < 1000 / this.o.maxFps) return;
     if (!this.#dirty && now - this.#lastFrameAt < (this.o.refreshMs ?? 500)) return;
     this.#busy = true;
+    this.#lastStartAt = now;
     try {
       const link = await this.#ensureLink(now);
       if (!link) return;

@@ -97,6 +97,46 @@ async function floodUntilDropped(bus: ReturnType<typeof fakeBus>, web: WebSurfac
   return { exchanges, bytes: exchanges * size, ms: performance.now() - t0, rssMax };
 }
 
+/**
+ * Note to screen: a hit published on the bus, to the page's first animation frame after its
+ * message arrives, in headless Chromium on this machine (both sides read the same wall clock).
+ */
+async function noteToScreen(): Promise<string> {
+  const bus = fakeBus();
+  const web = new WebSurface({ enabled: true, port: 0, bind: '127.0.0.1' });
+  await web.start(context(bus));
+  // Loaded here, not at the top: playwright-core alone adds ~80 MiB of RSS to the figures above.
+  const { launchChromium } = await import('../test/web/chromium.js');
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${web.port ?? 0}/`);
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { seen: number[]; EventSource: new (u: string) => { onmessage: (e: { data: string }) => void }; requestAnimationFrame(f: () => void): void };
+      g.seen = [];
+      new g.EventSource('/events').onmessage = (e) => {
+        if (JSON.parse(e.data).kind === 'hit') g.requestAnimationFrame(() => g.seen.push(Date.now()));
+      };
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    bus.emit({ kind: 'beat', bar: 1, beat: 0, atMs: performance.now() });
+    const sent: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      sent.push(Date.now());
+      bus.emit({ kind: 'hit', hit: { pitch: 36, velocity: 100, atMs: performance.now() } });
+      await new Promise((r) => setTimeout(r, 97));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const seen = await page.evaluate(() => (globalThis as unknown as { seen: number[] }).seen);
+    const delays = seen.map((t, i) => t - (sent[i] ?? t)).sort((a, b) => a - b);
+    const at = (q: number): number => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
+    return `note to screen (bus event to the page's next frame, ${delays.length} of ${sent.length} hits): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${delays.at(-1) ?? NaN} ms (25 ms batching window)`;
+  } finally {
+    await browser.close();
+    await web.stop();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`bench:web — ${TICKS} ticks at ${TEMPO} BPM (${msPerTick(bpm(TEMPO)).toFixed(3)} ms/tick); ${WATCHERS} watchers, the last one stalled; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(tableHeader);
@@ -132,6 +172,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
   }
   await web.stop();
+  console.log(await noteToScreen());
 }
 
 await main();

@@ -71,8 +71,12 @@ for g in audio dialout i2c gpio input plugdev; do
 done
 [ -L "$R/etc/systemd/system/multi-user.target.wants/antiphon.service" ] || die "antiphon.service is not enabled"
 in_root systemd-analyze verify /usr/lib/systemd/system/antiphon.service >&2 || die "the installed unit does not verify"
-# Every native addon loads under the root's own Node, as the service user.
-in_root runuser -u antiphon -- node -e "
+# Every native addon loads under the Node the service runs (the bundled one with
+# --bundle-node, else the root's own), as the service user.
+node=/usr/bin/node
+[ -x "$R/usr/lib/antiphon/node/bin/node" ] && node=/usr/lib/antiphon/node/bin/node
+grep -q "^ExecStart=$node " "$R/usr/lib/systemd/system/antiphon.service" || die "the unit does not run $node"
+in_root runuser -u antiphon -- "$node" -e "
   const dir = '/usr/lib/antiphon/node_modules/';
   const failed = [];
   for (const name of ['@julusian/midi', 'usb', 'serialport', 'i2c-bus']) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClockNotRunning, MasterClock } from './master-clock.js';
+import type { TickGeneratingOut, TickGrid } from './midi-out.js';
 import { RecordingOut, virtualScheduler } from './testing.js';
 import { TickTimeline } from './tick-timeline.js';
 import { bpm, ms, msPerTick, steps, ticks } from './units.js';
@@ -160,4 +161,54 @@ describe('MasterClock with ticks committed ahead', () => {
     expect(clock.transport.position).toBe(times.length - 24);
     expect(() => clock.startAt(3)).toThrow(RangeError);
   });
+
+  it('gives a tick-generating output (DIN on its thread) every tick across a tempo change and a steer', () => {
+    const v = virtualScheduler(0);
+    const thread = new GeneratorOut();
+    const clock = new MasterClock(v.scheduler, { tempo: bpm(120), outputs: () => [thread] });
+    const p = msPerTick(bpm(120));
+    clock.run(0);
+    v.wakeup.advanceTo(2.5 * p);
+    thread.sendUntil(2.5 * p); // ticks 0-2 out; tick 3 committed, not yet sent
+    clock.setTempo(150);
+    v.wakeup.advanceTo(10.5 * p);
+    thread.sendUntil(10.5 * p);
+    clock.steer(TickTimeline.fromPeriod(ticks(0), ms(0.2), ms(p * 0.8)));
+    v.wakeup.advanceTo(30 * p);
+    thread.sendUntil(30 * p);
+    expect(thread.sent.map((t) => t.index)).toEqual(thread.sent.map((_, i) => i));
+    expect(thread.sent[3]?.atMs).toBeCloseTo(3 * p, 9);
+    expect((thread.sent[4]?.atMs ?? 0) - (thread.sent[3]?.atMs ?? 0)).toBeCloseTo(msPerTick(bpm(150)), 9);
+  });
 });
+
+/** A clock thread's tick generator, as ClockOutputThread's worker behaves: never re-sends a tick. */
+class GeneratorOut implements TickGeneratingOut {
+  readonly id = 'din-thread';
+  readonly sent: { index: number; atMs: number }[] = [];
+  private grid: TickGrid | undefined;
+  private next = 0;
+  send(): boolean {
+    return true;
+  }
+  sendAt(): boolean {
+    return true;
+  }
+  cancel(): void {
+    // nothing queued
+  }
+  followGrid(grid: TickGrid, fromTick: number): void {
+    this.next = this.grid ? Math.max(fromTick, this.next) : fromTick;
+    this.grid = grid;
+  }
+  stopTicks(): void {
+    this.grid = undefined;
+  }
+  sendUntil(nowMs: number): void {
+    const g = this.grid;
+    if (!g) return;
+    for (let at = g.anchorTimeMs + (this.next - g.anchorTick) * g.periodMs; at <= nowMs; at = g.anchorTimeMs + (this.next - g.anchorTick) * g.periodMs) {
+      this.sent.push({ index: this.next++, atMs: at });
+    }
+  }
+}

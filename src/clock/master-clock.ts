@@ -160,7 +160,7 @@ export class MasterClock {
     if (!this.timeline) return;
     this.state = T.withTempo(this.state, checkedBpm(grid.tempo, 'steered master clock tempo'));
     this.timeline = grid;
-    this.regrid(this.committedIndex + 1);
+    this.regrid(this.nextIndex);
   }
 
   stop(): void {
@@ -195,15 +195,15 @@ export class MasterClock {
     this.state = T.withTempo(this.state, checked);
     if (!this.timeline) return;
     this.timeline = this.timeline.withTempo(checked, ticks(this.committedIndex));
-    this.regrid(this.committedIndex + 1);
+    this.regrid(this.nextIndex);
   }
 
   /**
    * Call when the clock outputs changed (a port plugged, the DIN UART reopened on a new fd):
-   * tick-generating outputs get the grid again from the next uncommitted tick.
+   * tick-generating outputs get the grid again from the next tick not yet sent.
    */
   refreshOutputs(): void {
-    this.regrid(this.committedIndex + 1);
+    this.regrid(this.nextIndex);
   }
 
   /** Tap tempo at a monotonic time; returns the tempo it set, if any. */
@@ -269,6 +269,9 @@ export class MasterClock {
   /**
    * Gives every tick-generating output the current grid from `fromTick` on; picks up ones
    * plugged in since and stops ones that left. They always send clock, stopped or not.
+   * A grid change passes the next tick not yet sent, not the next uncommitted one: a
+   * generator sends committed ticks itself, and a later `fromTick` would skip them (one F8
+   * lost per tempo change). The pivot is the committed tick, which keeps its time.
    */
   private regrid(fromTick: number): void {
     const timeline = this.timeline;

@@ -164,10 +164,13 @@ function handle(msg: ToOutputThread): void {
     case 'move':
       move(msg.ids, msg.ats);
       break;
-    case 'grid':
+    case 'grid': {
+      // A tick this output already sent is not sent again: the main thread may not know yet that it went.
+      const old = grids.find((g) => g.id === msg.id && g.dest === msg.dest);
       grids = grids.filter((g) => g.id !== msg.id);
-      grids.push({ id: msg.id, dest: msg.dest, anchorTick: msg.anchorTick, anchorTime: msg.anchorTime, period: msg.period, next: msg.from });
+      grids.push({ id: msg.id, dest: msg.dest, anchorTick: msg.anchorTick, anchorTime: msg.anchorTime, period: msg.period, next: Math.max(msg.from, old?.next ?? msg.from) });
       break;
+    }
     case 'grid-stop':
       grids = grids.filter((g) => g.id !== msg.id);
       break;

@@ -67,8 +67,9 @@ export class LinkBridge {
     if (!committed || !current) return;
     const next = committed.index + 1;
     const grid = this.gridFrom(line, committed);
-    const moved = Math.abs(grid.timeOfTick(ticks(next)) - current.timeOfTick(ticks(next)));
-    if (moved > STEER_EPSILON_MS || grid.periodMs !== current.periodMs) this.master.steer(grid);
+    // Compared a beat ahead too, so a period change counts only when it adds up to something.
+    const moved = (tick: number): number => Math.abs(grid.timeOfTick(ticks(tick)) - current.timeOfTick(ticks(tick)));
+    if (moved(next) > STEER_EPSILON_MS || moved(next + GLIDE_TICKS) > STEER_EPSILON_MS) this.master.steer(grid);
     this.startIfDue();
   }
 

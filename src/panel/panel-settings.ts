@@ -9,12 +9,16 @@ import { readSettings, targetKey, writeSettingsAtomic } from './settings-store.j
 const SAVE_DELAY_MS = 2000;
 
 /**
- * Keeps panel-settings.json in step with the box: restores learned CCs and parameter values
- * at start (as `set` commands with source 'settings'), saves after changes and at stop.
+ * Keeps panel-settings.json in step with the box: restores learned CCs and the parameter
+ * values changed at run time (as `set` commands with source 'settings'), saves after changes
+ * and at stop. Values never touched at run time are not saved, so antiphon.toml stays in charge
+ * of them.
  * A corrupt file is reported on the bus (code 'settings') and the box starts from its config.
  */
 export class PanelSettingsKeeper {
   readonly #learned = new Map<number, CcTarget>();
+  /** Parameters changed while running (`param` or `param@voice`): only these are saved, so an edit to antiphon.toml still counts for the rest. */
+  readonly #touched = new Set<string>();
   #timer: TimerHandle | undefined;
   #writing: Promise<void> = Promise.resolve();
   #dirty = false;
@@ -46,6 +50,7 @@ export class PanelSettingsKeeper {
       const p = parameterNamed(param);
       if (!p) return void ctx.log.info({ param }, 'settings: parameter no longer exists; skipped');
       if (!checkValue(p, value, models).ok) return void ctx.log.info({ param, voice, value }, 'settings: value no longer valid (a model removed?); skipped');
+      this.#touched.add(voice === undefined ? param : `${param}@${voice}`);
       ctx.bus.dispatch({ kind: 'set', param, ...(voice === undefined ? {} : { voice }), value, source: 'settings' });
     };
     for (const [param, value] of Object.entries(read.settings.parameters.global)) if (snap.parameters.global[param] !== value) restore(param, value);
@@ -57,7 +62,9 @@ export class PanelSettingsKeeper {
     ctx.log.info({ file: this.file, learned: read.settings.learned.map((l) => `${l.controller}->${targetKey(l.target)}`) }, 'panel settings restored');
   }
 
-  changed(): void {
+  /** A parameter changed at run time (panel, CC, page, Push 2): saved from now on. */
+  changed(change?: { readonly param: string; readonly voice?: string | undefined }): void {
+    if (change) this.#touched.add(change.voice === undefined ? change.param : `${change.param}@${change.voice}`);
     this.#dirty = true;
     this.#timer?.cancel();
     this.#timer = this.ctx.timers.after(SAVE_DELAY_MS, () => void this.#save());
@@ -77,7 +84,12 @@ export class PanelSettingsKeeper {
 
   #save(): Promise<void> {
     this.#dirty = false;
-    const settings = { learned: [...this.#learned].map(([controller, target]) => ({ controller, target })), parameters: this.ctx.bus.snapshot().parameters };
+    const now = this.ctx.bus.snapshot().parameters;
+    const touched = this.#touched;
+    const pick = (values: Readonly<Record<string, ParameterValue>>, voice?: string): Record<string, ParameterValue> =>
+      Object.fromEntries(Object.entries(values).filter(([p]) => touched.has(voice === undefined ? p : `${p}@${voice}`)));
+    const parameters = { global: pick(now.global), voices: now.voices.map((v) => ({ name: v.name, values: pick(v.values, v.name) })).filter((v) => Object.keys(v.values).length > 0) };
+    const settings = { learned: [...this.#learned].map(([controller, target]) => ({ controller, target })), parameters };
     this.#writing = this.#writing
       .then(() => writeSettingsAtomic(this.file, settings))
       .then(() => void this.saves++)

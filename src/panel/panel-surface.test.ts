@@ -131,8 +131,10 @@ describe('the panel on a whole box, on virtual time', () => {
     expect(voiceValue(r, 'B', 'temperature')).toBe(2);
     turn(r, 0, -4, r.sim.clock.nowMs());
     await r.sim.box.stop();
-    const saved = JSON.parse(readFileSync(join(r.dataDir, SETTINGS_FILE), 'utf8')) as { learned: unknown };
+    const saved = JSON.parse(readFileSync(join(r.dataDir, SETTINGS_FILE), 'utf8')) as { learned: unknown; parameters: unknown };
     expect(saved.learned).toEqual([{ controller: 21, target: 'temperature@B' }]);
+    // Only what changed at run time: antiphon.toml stays in charge of the rest.
+    expect(saved.parameters).toEqual({ global: {}, voices: [{ name: 'A', values: { temperature: T0 - 0.2 } }, { name: 'B', values: { temperature: 2 } }] });
 
     const again = (rig = await startRig(r.dataDir));
     expect(voiceValue(again, 'B', 'temperature')).toBe(2);

@@ -155,7 +155,7 @@ export class PanelSurface implements BoxSurface {
     this.#leds?.event(e);
     if (e.kind === 'parameter') {
       this.#controller?.parameterChanged(e.change, e.source);
-      if (e.source !== 'settings') this.#settings?.changed();
+      if (e.source !== 'settings') this.#settings?.changed(e.change);
     }
     if (e.kind === 'command' && 'param' in e.command && (e.command.source === 'web' || e.command.source === 'push2')) {
       this.#controller?.parameterChosen({ param: e.command.param, ...(e.command.voice === undefined ? {} : { voice: e.command.voice }) });

@@ -19,7 +19,7 @@ import { BoxClock } from './box-clock.js';
 import { BusState } from './bus-state.js';
 import { startBeats, stopBeats } from './beat-events.js';
 import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot, ClockStatus } from './bus-types.js';
-import { routeInput, type InputRules } from './input-router.js';
+import { routeInput, type InputRules, type InputSource } from './input-router.js';
 import { loadVoices, type LoadedVoices, type ModelLoader } from './voices.js';
 import { PerformanceCore } from './performance-core.js';
 import { NoteOutputs } from './note-outputs.js';
@@ -78,7 +78,7 @@ export class Box implements BoxBus {
     const usbThread = parts.outputThreads === 'realtime' && hardware.backend.kind === 'alsa' ? this.#thread('usb') : undefined;
     const dinThread = parts.outputThreads === 'realtime' && config.din.enabled ? this.#thread('din') : undefined;
     this.devices = new DeviceService({
-      ...hardware, roles: new RoleBook(config.devices.roles), pollMs: config.devices.poll_ms, ignore: config.devices.ignore, log,
+      ...hardware, roles: new RoleBook(config.devices.roles, (d) => this.#surfaceOwns(d.profile?.id)), pollMs: config.devices.poll_ms, ignore: config.devices.ignore, log,
       listener: {
         message: (d, t) => this.#deviceInput(d, t),
         attached: (d) => this.#outputs.attach(d),
@@ -94,7 +94,7 @@ export class Box implements BoxBus {
       scheduler, ...(dinThread ? { clockThread: dinThread } : {}), threadedUsbOut: (d) => this.#outputs.clockOut(d), clock: config.clock, din: config.din,
       tempoBpm: Number(this.#params.get('tempo_bpm')), devices: () => this.devices.manager.devices(), serial: hardware.serial, log,
       toSchedulerMs: parts.inputToSchedulerMs,
-      onDinHuman: (t) => this.#input(['human'], t.message, t.timeMs, 'din'),
+      onDinHuman: (t) => this.#input({ roles: ['human'], ccMapped: true }, t.message, t.timeMs, 'din'),
     });
     this.#outputs = new NoteOutputs({ scheduler, log, roleOf: (voice) => this.#roleOf(voice), usbThread, dinThread, clock: this.clock, devices: () => this.devices.manager.devices(), sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source) });
     this.#recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: perform.recordings_max_mb * 1024 * 1024, log });
@@ -232,13 +232,23 @@ export class Box implements BoxBus {
   }
 
   #deviceInput(device: ConnectedDevice, timed: TimedMidiMessage): void {
-    if (!this.clock.deviceMessage(device, timed)) this.#input(device.roles, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
+    const profile = device.found.profile;
+    const source = { roles: device.roles, ccMapped: !this.#surfaceOwns(profile?.id), ...(profile ? { padNotes: profile.padNotes } : {}) };
+    if (!this.clock.deviceMessage(device, timed)) this.#input(source, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
     for (const listen of this.#inputListeners) listen(device, timed);
   }
 
-  /** One message from a device (or DIN) with its roles, at a time on the scheduler's clock. */
-  #input(roles: ConnectedDevice['roles'], message: MidiMessage, atMs: number, from: string): void {
-    for (const r of routeInput(roles, message, this.#rules)) {
+  /**
+   * True for a device whose controls and lights a surface owns: Push 2 while its surface
+   * runs (its buttons are not Magenta's CCs, and it draws the answers instead of playing them).
+   */
+  #surfaceOwns(profileId: string | undefined): boolean {
+    return profileId === 'push2' && this.#parts.config.push2.enabled;
+  }
+
+  /** One message from a device (or DIN), at a time on the scheduler's clock. */
+  #input(source: InputSource, message: MidiMessage, atMs: number, from: string): void {
+    for (const r of routeInput(source, message, this.#rules)) {
       if (r.kind === 'thru') {
         // The device layer echoes a USB human's notes to USB thru itself (it tracks them for unplug).
         if (from === 'din') this.devices.manager.sendToRole('thru', r.message, from);

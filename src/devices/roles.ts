@@ -26,7 +26,14 @@ const matchesPin = (d: FoundDevice, pin: RolePin): boolean =>
 export class RoleBook {
   #humanOwner: string | undefined;
 
-  constructor(private readonly pins: readonly RolePin[] = []) {}
+  /**
+   * `drawsAnswers`: devices a surface draws the answers on (Push 2's pad lights): they do not
+   * get `response` by default, since notes sent to them would only fight that drawing.
+   */
+  constructor(
+    private readonly pins: readonly RolePin[] = [],
+    private readonly drawsAnswers: (d: FoundDevice) => boolean = () => false,
+  ) {}
 
   /** Roles per device identity for the devices connected now, in plug order. */
   assign(connected: readonly FoundDevice[]): Map<string, Role[]> {
@@ -53,7 +60,7 @@ export class RoleBook {
     if (!configured('response')) {
       const human = connected.find((d) => roles.get(d.identity)?.includes('human'));
       const hasOutput = (d: FoundDevice): boolean => d.profile?.outputPort(d.description) !== undefined;
-      const target = human && hasOutput(human) ? human : free.find((d) => hasOutput(d) && !isBuiltInSynth(d));
+      const target = human && hasOutput(human) && !this.drawsAnswers(human) ? human : free.find((d) => hasOutput(d) && !isBuiltInSynth(d) && !this.drawsAnswers(d));
       if (target) give(target, 'response');
     }
     // The built-in synth plays the answers and the human's hits too, unless the config sends

@@ -158,6 +158,21 @@ describe('the whole box on virtual time', () => {
     expect(await answerTo(3)).not.toBe(plain);
   });
 
+  it('Push 2 with its surface on: its buttons are not Magenta CCs, its encoder touches are not hits, and it draws the answers instead of getting them as notes', async () => {
+    sim = await startSimBox({ config: { push2: { send_clock: false } } });
+    const push = sim.plug({ clientName: 'Ableton Push 2', inputs: ['Ableton Push 2 Live Port', 'Ableton Push 2 User Port'], outputs: ['Ableton Push 2 Live Port', 'Ableton Push 2 User Port'], usb: { vendorId: 0x2982, productId: 0x1967, serial: 'P2', busPath: '1-4' } });
+    await sim.run(500);
+    expect(sim.box.snapshot().devices.map((d) => d.roles)).toEqual([['human']]);
+    const user = `${push}:1:input`;
+    sim.backend.feed(user, [0xb0, 103, 127]); // upper-row button 2: CC 103, Magenta's panic
+    sim.backend.feed(user, [0x90, 0, 127]); // touching encoder 1: note 0
+    await sim.run(3 * BAR_MS);
+    expect(sim.events.filter((e) => e.kind === 'command' || e.kind === 'hit')).toEqual([]);
+    sim.backend.feed(user, [0x90, 36, 100]); // a pad
+    await sim.run(10);
+    expect(sim.events.some((e) => e.kind === 'hit')).toBe(true);
+  });
+
   it('reports a bad command on the bus and keeps playing', async () => {
     sim = await startSimBox();
     sim.box.dispatch({ kind: 'set', param: 'temperature', value: 9, source: 'test' });

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { GenerationRequest, GenerationResult, GeneratorState, ResponseGenerator } from '../perform/generator-port.js';
 import type { ModelSource } from './model-source.js';
 import type { IsolateMemory, WorkerGenerationRequest } from './generator-worker-protocol.js';
-import { GeneratorWorkerHost } from './generator-worker-host.js';
+import { GeneratorWorkerHost, type LoadedModelInfo } from './generator-worker-host.js';
 
 export { GeneratorWorkerError } from './generator-worker-host.js';
 
@@ -41,6 +41,8 @@ export class WorkerGenerator implements ResponseGenerator {
     private readonly model: number,
     readonly classPitches: readonly number[],
     private readonly classOfPitch: readonly number[],
+    /** Where the load's time went, as the worker measured it (ms). */
+    readonly loadTiming: LoadedModelInfo['timing'],
   ) {}
 
   /**
@@ -55,7 +57,7 @@ export class WorkerGenerator implements ResponseGenerator {
       if (made.generator) made.generator.warmMsPerStep = msPerStep;
       onWarm?.(msPerStep);
     });
-    const generator = new WorkerGenerator(name, host, model, info.classPitches, info.classOfPitch);
+    const generator = new WorkerGenerator(name, host, model, info.classPitches, info.classOfPitch, info.timing);
     generator.warmMsPerStep = made.warm;
     made.generator = generator;
     return generator;

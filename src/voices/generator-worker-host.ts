@@ -29,6 +29,11 @@ export interface LoadedModelInfo {
   readonly classPitches: readonly number[];
   readonly classOfPitch: readonly number[];
   readonly parameters: number;
+  /**
+   * Where the load's time went: the worker's own start (isolate and modules, measured for
+   * the first model a worker loads, 0 for the others) and reading and packing the model.
+   */
+  readonly timing: { readonly workerStartMs: number; readonly readAndPackMs: number };
 }
 
 /** A generation's result as it comes back, with the worker it ran in (carried states live there). */
@@ -56,6 +61,8 @@ export class GeneratorWorkerHost {
   #nextModel = 1;
   #nextId = 1;
   #closed = false;
+  /** When the current worker was started (performance.now()), until its first model loaded. */
+  #startedAt: number | undefined;
   readonly #models = new Map<number, Hosted>();
   readonly #loads = new Map<number, Waiter<LoadedModelInfo>>();
   readonly #pending = new Map<number, Waiter<HostedResult>>();
@@ -120,6 +127,7 @@ export class GeneratorWorkerHost {
   }
 
   #start(): Worker {
+    this.#startedAt = performance.now();
     const worker = startWorker(import.meta.url, './generator-worker-thread', { resourceLimits: GENERATOR_WORKER_LIMITS });
     worker.on('message', (m: WorkerReply) => this.#reply(m));
     worker.on('error', (e) => this.#died(worker, e.message));
@@ -131,7 +139,12 @@ export class GeneratorWorkerHost {
     if (m.type === 'loaded' || m.type === 'load-failed') {
       const w = this.#loads.get(m.model);
       this.#loads.delete(m.model);
-      if (m.type === 'loaded') w?.resolve(m);
+      if (m.type === 'loaded') {
+        const sinceStart = this.#startedAt === undefined ? m.readAndPackMs : performance.now() - this.#startedAt;
+        this.#startedAt = undefined;
+        const { classPitches, classOfPitch, parameters, readAndPackMs } = m;
+        w?.resolve({ classPitches, classOfPitch, parameters, timing: { workerStartMs: Math.max(0, sinceStart - readAndPackMs), readAndPackMs } });
+      }
       else w?.reject(new GeneratorWorkerError(w.model, m.message));
     } else if (m.type === 'warm') this.#models.get(m.model)?.onWarm(m.msPerStep);
     else if (m.type === 'memory') {

@@ -35,7 +35,15 @@ export type WorkerRequest =
 
 /** Generator worker to main thread. */
 export type WorkerReply =
-  | { readonly type: 'loaded'; readonly model: number; readonly classPitches: number[]; readonly classOfPitch: number[]; readonly parameters: number }
+  | {
+      readonly type: 'loaded';
+      readonly model: number;
+      readonly classPitches: number[];
+      readonly classOfPitch: number[];
+      readonly parameters: number;
+      /** Time spent reading the checkpoint and packing its kernels. */
+      readonly readAndPackMs: number;
+    }
   | { readonly type: 'load-failed'; readonly model: number; readonly message: string }
   /** Sent after `loaded`, once throwaway generations have warmed the model up (JIT, WebAssembly tier-up). */
   | { readonly type: 'warm'; readonly model: number; readonly msPerStep: number }

@@ -1,4 +1,5 @@
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import type { GeneratorState } from '../perform/generator-port.js';
 import { wasmCapacityFor } from '../model/network/wasm/wasm-kernels.js';
@@ -29,6 +30,7 @@ const post = (m: WorkerReply): void => port?.postMessage(m);
 
 async function load(model: number, name: string, source: ModelSource): Promise<void> {
   let generator: MusicRnnGenerator;
+  const t0 = performance.now();
   try {
     generator = new MusicRnnGenerator(name, await openModel(source));
   } catch (e) {
@@ -36,9 +38,10 @@ async function load(model: number, name: string, source: ModelSource): Promise<v
     return;
   }
   dropFloatWeights(generator);
+  collectGarbage();
   models.set(model, { generator, states: new Map() });
   const map = generator.model.drumMap;
-  post({ type: 'loaded', model, classPitches: [...generator.classPitches], classOfPitch: map ? [...map.classOfPitch] : [], parameters: generator.model.arch.parameterCount });
+  post({ type: 'loaded', model, classPitches: [...generator.classPitches], classOfPitch: map ? [...map.classOfPitch] : [], parameters: generator.model.arch.parameterCount, readAndPackMs: performance.now() - t0 });
   // After 'loaded', so the box is ready without waiting for it: a request that arrives
   // meanwhile waits behind it, and the engine starts from a conservative estimate.
   setImmediate(() => {
@@ -54,6 +57,17 @@ async function load(model: number, name: string, source: ModelSource): Promise<v
 function dropFloatWeights(generator: MusicRnnGenerator): void {
   const tensors = generator.model.checkpoint.tensors;
   if (tensors instanceof Map) tensors.clear();
+}
+
+/**
+ * A full collection now, once per load: the checkpoint's float copies are tens of MB of old
+ * space that V8 would otherwise keep (and keep resident) until some later allocation
+ * pressure, which inference alone never builds. The flag only adds `gc` to contexts made
+ * after it, such as the one asked for it here.
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 function generate(m: Extract<WorkerRequest, { type: 'generate' }>): void {

@@ -64,12 +64,15 @@ export async function loadVoiceModel(name: string, log: ModelLog, seed = 1, thre
   if (placeholder) log.warn({ model: name, looked: [name, SHIPPED_MODELS_DIR] }, 'no trained model found: using an UNTRAINED placeholder (random weights)');
   const source: ModelSource = dir === undefined ? { kind: 'placeholder', seed } : { kind: 'dir', dir };
   const label = placeholder ? `${name} (untrained placeholder)` : name;
+  const t0 = performance.now();
   const generator = thread === 'worker' ? await WorkerGenerator.start(label, source, (warmMsPerStep) => log.info({ model: name, warmMsPerStep }, 'model warm')) : await inlineGenerator(label, source);
   const groove = dir === undefined ? undefined : readGroove(dir, seed, log);
   const msPerStep = generator instanceof WorkerGenerator ? generator.warmMsPerStep : undefined;
-  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel' }, 'model loaded');
+  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel', loadMs: round1(performance.now() - t0), ...(generator instanceof WorkerGenerator ? { inWorkerMs: { start: round1(generator.loadTiming.workerStartMs), readAndPack: round1(generator.loadTiming.readAndPackMs) } } : {}) }, 'model loaded');
   return { generator, groove, source: dir ?? 'untrained placeholder', placeholder, msPerStep };
 }
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 /** The model in this thread: loaded only when asked for, so the box's main isolate never holds the model code. */
 async function inlineGenerator(label: string, source: ModelSource): Promise<ResponseGenerator> {

@@ -5,6 +5,7 @@ import { ms } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
 import { Box } from '../box/box.js';
 import { loadVoiceModel } from '../voices/voice-models.js';
+import { generatorWorkerMemory } from '../voices/generator-worker-client.js';
 import type { Config, ConfigProblem } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
@@ -24,6 +25,8 @@ export interface BoxOptions {
  * plugged in takes over as the human.
  */
 export async function runBox(hw: Hardware, config: Config, log: Logger, opts: BoxOptions, out: (line: string) => void): Promise<number> {
+  // performance.now() counts from the process's start: node itself, the CLI's modules, the config and the hardware so far.
+  const enteredMs = performance.now();
   const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock));
   // The device layer stamps input with performance.now(); the scheduler runs on hrtime.
   const toSchedulerMs = hrtimeClock.nowMs() - performance.now();
@@ -47,14 +50,20 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
       } else out('*** LIVE: a pad is the human; the demo has stopped. ***');
     }
   });
+  const constructedMs = performance.now();
   await box.start();
   const service = serveSystemd(box, log);
   await service.ready();
+  const readyMs = performance.now();
+  log.info({ readyMs: round1(readyMs), phases: { untilBox: round1(enteredMs), assemble: round1(constructedMs - enteredMs), start: round1(readyMs - constructedMs) } }, 'startup');
+  void logMemory(log, 'start');
   return new Promise((resolve) => {
     let stopping = false;
     const stop = async (): Promise<void> => {
       if (stopping) return;
       stopping = true;
+      // The figures after playing, unless the worker is busy with a long generation: stopping does not wait for them.
+      await Promise.race([logMemory(log, 'stop'), new Promise((r) => setTimeout(r, 200))]);
       // Note-offs on every output first, so systemd hears STOPPING only once nothing hangs.
       box.dispatch({ kind: 'panic', source: 'cli' });
       await service.stopping();
@@ -67,4 +76,23 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     process.once('SIGTERM', () => void stop());
     if (opts.runForMs !== undefined) scheduler.callAt(ms(scheduler.nowMs() + opts.runForMs), () => void stop(), 0, 'box-stop');
   });
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+const mb = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
+
+/**
+ * One 'memory' line: the process's RSS and each isolate's heap as V8 reports it inside that
+ * isolate (main here, the generator worker by one message). RSS cannot be split per thread;
+ * bench:memory attributes it by starting the parts one at a time. Off the timing path: one
+ * call now and one at stop.
+ */
+async function logMemory(log: Logger, at: 'start' | 'stop'): Promise<void> {
+  const m = process.memoryUsage();
+  const worker = await generatorWorkerMemory().catch(() => undefined);
+  log.info({
+    at, rssMb: mb(m.rss),
+    mainHeapMb: { used: mb(m.heapUsed), total: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) },
+    ...(worker ? { modelWorkerHeapMb: { used: mb(worker.heapUsed), total: mb(worker.heapTotal), external: mb(worker.external), wasmReserved: mb(worker.wasm), models: worker.models } } : {}),
+  }, 'memory');
 }

@@ -101,10 +101,12 @@ describe('panel GPIO fallback: onoff on gpio-sim lines', () => {
       }
       const temperature = (): number => Number(sim.box.snapshot().parameters.voices[0]?.values['temperature']);
       await waitFor(() => Math.abs(temperature() - (T0 + 0.05)) < 1e-9, { what: `temperature ${T0 + 0.05} (is ${temperature()})` });
-      sim_.setPull(7, 'pull-down'); // panic
+      // Panic: the debounce and the gestures run on the box's clock, virtual here, so time moves on with them.
+      sim_.setPull(7, 'pull-down');
       await pause();
+      await sim.run(50);
       sim_.setPull(7, 'pull-up');
-      await waitFor(() => sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel'), { what: 'panic from the panel' });
+      await waitFor(async () => (await sim.run(20), sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel')), { what: 'panic from the panel' });
       sim.box.dispatch({ kind: 'set', param: 'nonexistent', value: 1, source: 'test' }); // a problem: the error LED blinks
       await waitFor(async () => (await sim.run(25), sim_.value(12) === 1), { what: 'the error LED on GPIO12 lit' });
       await waitFor(async () => (await sim.run(25), sim_.value(12) === 0), { what: 'the error LED on GPIO12 blinking off' });

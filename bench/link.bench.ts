@@ -89,6 +89,15 @@ function nearest(samples: readonly LinkSample[], atMs: number): LinkSample | und
   return samples[lo];
 }
 
+/** Link ticks from the first arrival to the last, each read off the peer reading of its time, counted inclusively. */
+function linkTicksSpanned(readings: readonly LinkSample[], arrivals: readonly number[]): number {
+  const tickOf = (at: number): number => {
+    const s = nearest(readings, at);
+    return s ? (s.beat + ((at - s.atMs) * s.tempo) / 60_000) * 24 : NaN;
+  };
+  return Math.round(tickOf(arrivals.at(-1) ?? NaN) - tickOf(arrivals[0] ?? NaN)) + 1;
+}
+
 interface Rig {
   readonly service: ClockService;
   readonly scheduler: Scheduler;
@@ -187,6 +196,7 @@ async function onLink(netns: LinkNetns, peer: AbletonLinkSession, generating: bo
     row(`bridge: MIDI clock at the pty vs Link ticks ${label}`, steady),
     row(`bridge, ticks during the change and glide ${label}`, bridge.filter((b) => around(b.a)).map((b) => b.err)),
     ratioRow(label, steady, referenceErrors),
+    `  F8s at the pty ${arrivals.length} for ${linkTicksSpanned(readings, arrivals)} Link ticks spanned (equal: none lost or doubled)`,
     `  joined in ${joinedMs.toFixed(0)} ms; tempo ${FIRST_TEMPO} -> ${SECOND_TEMPO} reached the box in ${tempoLatency.toFixed(1)} ms; tempo error after ${tempoError.toExponential(2)} BPM`,
     ...(work ? [`  (generation alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step)`] : []),
   ];

@@ -29,14 +29,19 @@ export async function loadVoices(names: readonly string[], load: ModelLoader, se
   const infos = new Map<string, ModelInfo>();
   let placeholder = false;
   let slowest = 0;
-  for (const name of names) {
-    let loaded: LoadedVoiceModel;
-    try {
-      loaded = await load(name, seed);
-    } catch (e) {
-      failed(name, errorMessage(e));
-      loaded = await load(name, seed, true);
-    }
+  // All at once: the worker reads one checkpoint while the next is on its way.
+  const all = await Promise.all(
+    names.map(async (name): Promise<LoadedVoiceModel> => {
+      try {
+        return await load(name, seed);
+      } catch (e) {
+        failed(name, errorMessage(e));
+        return load(name, seed, true);
+      }
+    }),
+  );
+  for (const [i, loaded] of all.entries()) {
+    const name = names[i] ?? '';
     placeholder ||= loaded.placeholder;
     slowest = Math.max(slowest, loaded.msPerStep ?? 0);
     const g = loaded.generator;

@@ -67,6 +67,8 @@ export class Box implements BoxBus {
   #core: PerformanceCore | undefined;
   #voices: LoadedVoices | undefined;
   #stopped = false;
+  /** What each start-up phase took (ms, in the order they ran; models load alongside the first two): for the 'startup' log line and bench:startup. */
+  readonly startupMs: Record<string, number> = {};
 
   constructor(parts: BoxParts) {
     this.#parts = parts;
@@ -112,11 +114,22 @@ export class Box implements BoxBus {
   async start(): Promise<void> {
     const { hardware, log, config, scheduler } = this.#parts;
     for (const p of this.#parts.configProblems ?? []) this.#problem('warning', 'config', `${p.path}: ${p.message}`);
+    let phaseStart = performance.now();
+    const phase = (name: string): void => {
+      this.startupMs[name] = Math.round((performance.now() - phaseStart) * 10) / 10;
+      phaseStart = performance.now();
+    };
+    // The models load in their worker while the output threads come up and the devices open.
+    const voices = loadVoices(this.#bus.snapshot.models, this.#parts.loadModel, this.#parts.seed, (name, error) => this.#problem('error', 'model', `model '${name}': ${error}`));
     await Promise.all(this.#threads.map((t) => t.thread.ready()));
+    phase('outputThreads');
     this.devices.start();
     for (const m of hardware.missing) log.warn({ missing: m }, 'hardware unavailable, continuing without it');
-    this.#voices = await loadVoices(this.#bus.snapshot.models, this.#parts.loadModel, this.#parts.seed, (name, error) => this.#problem('error', 'model', `model '${name}': ${error}`));
+    phase('devices');
+    this.#voices = await voices;
+    phase('modelsAfterThat');
     await this.clock.start();
+    phase('clock');
     this.clock.service.onSourceChange(() => this.#emit({ kind: 'clock', clock: this.#clockStatus() }));
     this.clock.onTimelineJump((why) => {
       log.info({ why }, 'song timeline jumped; engine reset');

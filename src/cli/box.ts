@@ -55,7 +55,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   const service = serveSystemd(box, log);
   await service.ready();
   const readyMs = performance.now();
-  log.info({ readyMs: round1(readyMs), phases: { untilBox: round1(enteredMs), assemble: round1(constructedMs - enteredMs), start: round1(readyMs - constructedMs) } }, 'startup');
+  log.info({ readyMs: round1(readyMs), phases: { untilBox: round1(enteredMs), assemble: round1(constructedMs - enteredMs), start: round1(readyMs - constructedMs), ...box.startupMs } }, 'startup');
   void logMemory(log, 'start');
   return new Promise((resolve) => {
     let stopping = false;

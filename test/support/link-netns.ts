@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AbletonLinkSession, resolveAbletonLink, type AbletonLinkOptions } from '../../src/link/ableton-link-session.js';
+import { ensureDebianPackages } from '../synth/debian-packages.js';
 
 /**
  * A network namespace of our own for Link tests: only loopback, up, with the multicast route
@@ -17,15 +18,20 @@ export interface LinkNetns {
 
 let counter = 0;
 
+/**
+ * The optional package must be installed and built for these tests. npm drops an optional
+ * dependency whose build failed (no g++, make or python3), so say exactly that.
+ */
 export function requireBuiltAbletonLink(): void {
   const entry = resolveAbletonLink();
   const addon = join(dirname(entry), 'build', 'Release', 'abletonlink.node');
-  if (!existsSync(addon)) throw new Error(`abletonlink is installed but not built (${addon} is missing): run npm install with g++, make and python3 present`);
+  if (!existsSync(addon)) throw new Error(`abletonlink is installed but not built (${addon} is missing): install g++, make and python3, then npm rebuild abletonlink`);
 }
 
 export function createLinkNetns(): LinkNetns {
   requireBuiltAbletonLink();
   if (process.getuid?.() !== 0) throw new Error('Link tests make a network namespace and need root (CI runs as root)');
+  ensureDebianPackages('/usr/sbin/ip', ['iproute2']);
   const name = `antiphon-link-${process.pid}-${++counter}`;
   const ip = (...args: string[]): void => {
     try {

@@ -1,15 +1,19 @@
 /**
  * The panel on real kernel devices in the hw-sim VM.
  *
- * Encoders and buttons: Debian's amd64 6.1 kernel (the VM's) has gpio_keys but no
- * rotary_encoder module, and neither driver can be bound to gpio-sim lines from user space on
- * x86 (no device tree to overlay; a platform device with a GPIO lookup table needs a kernel
- * module of our own). So a uinput device stands in as the real /dev/input source: the reader
- * under test (non-blocking file, epoll, the kernel's record layout and timestamps) is the
- * box's own. gpio-sim drives the onoff fallback instead, through the real sysfs GPIO
- * interface with a non-zero chip base; i2c-stub plays the ADS1115 and the PCA9685.
+ * Buttons and LEDs: x86 has no device tree to overlay, so a small module of ours
+ * (panel-oot/, built here against the VM kernel's headers) registers the kernel's own
+ * gpio-keys and leds-gpio drivers on gpio-sim lines, as the overlay does on a Pi.
+ * Encoders: Debian's amd64 6.1 kernel has no rotary_encoder module (its arm64 kernel has), and
+ * its source is not kept after hw-sim.sh prepare, so a uinput device stands in as the real
+ * /dev/input source for turns: the reader under test (non-blocking file, epoll, the kernel's
+ * record layout and timestamps) is the box's own. gpio-sim also drives the onoff fallback
+ * through the real sysfs GPIO interface with a non-zero chip base; i2c-stub plays the ADS1115
+ * and the PCA9685.
  */
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpioLinesContract } from '../contract/gpio-lines.contract.js';
@@ -21,6 +25,7 @@ import { nodeTimers } from '../../src/clock/timers.js';
 import { Ads1115 } from '../../src/panel/ads1115.js';
 import { EV_REL, eventPacket } from '../../src/panel/evdev-records.js';
 import { EvdevInputSource } from '../../src/panel/evdev-source.js';
+import { SysfsLed } from '../../src/panel/led-sinks.js';
 import { OnoffGpio } from '../../src/panel/gpio-onoff.js';
 import { NodeI2CBus } from '../../src/panel/i2c-node.js';
 import { PANEL_SCHEMA } from '../../src/panel/panel-config.js';
@@ -29,7 +34,7 @@ import { Pca9685 } from '../../src/panel/pca9685.js';
 import { removeLinkDir, UinputDevice } from './panel-devices.js';
 import { createGpioSim, type GpioSimChip } from './support/gpio-sim.js';
 import { loadI2cStub } from './support/i2c-stub.js';
-import { runTool, unloadModule } from './support/kmod.js';
+import { loadModule, runTool, unloadModule } from './support/kmod.js';
 import { waitFor } from './support/wait.js';
 
 const SIM_LABEL = 'antiphon-panel-sim';
@@ -113,6 +118,53 @@ describe('panel GPIO fallback: onoff on gpio-sim lines', () => {
     } finally {
       await sim.box.stop();
       sim_.remove();
+    }
+  });
+});
+
+/** Builds test/hwsim/panel-oot against the VM kernel's headers (hw-sim.sh prepare unpacked them). */
+function buildPanelSimModule(): string {
+  const kver = process.env['HWSIM_KVER'] ?? '';
+  const headers = join(process.env['HWSIM_CACHE_ROOT'] ?? join(homedir(), '.cache', 'antiphon-hwsim'), kver, 'hdr', 'usr', 'src', `linux-headers-${kver}`);
+  const out = mkdtempSync('/tmp/panel-oot-');
+  cpSync(join(import.meta.dirname, 'panel-oot'), out, { recursive: true });
+  execFileSync('make', ['-s', '-C', headers, `M=${out}`, 'modules'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  return join(out, 'antiphon_panel_sim.ko');
+}
+
+describe("the kernel's gpio-keys and gpio-leds drivers on gpio-sim lines", () => {
+  it('a button press on gpio-keys reaches the box as a panic; gpio-leds LEDs light their gpio-sim lines', async () => {
+    const chip = await createGpioSim('antiphon-panel-kdrv', SIM_LABEL, 28);
+    for (const pin of [7, 9]) chip.setPull(pin, 'pull-up');
+    const ko = buildPanelSimModule();
+    await loadModule('gpio_keys');
+    await loadModule('leds_gpio');
+    await runTool('insmod', [ko, `base=${chip.sysfsBase}`, 'leds=10,12', 'names=antiphon:listening,antiphon:error', 'keys=7,9', 'codes=263,265']);
+    const keysDev = '/dev/input/by-path/platform-gpio-keys-event';
+    await waitFor(() => existsSync(keysDev) && existsSync('/sys/class/leds/antiphon:error'), { what: `${keysDev} and /sys/class/leds/antiphon:error`, timeoutMs: 30_000 });
+    const led = new SysfsLed('error', '/sys/class/leds', 'antiphon:error');
+    led.set(1);
+    expect(chip.value(12)).toBe(1);
+    led.set(0);
+    expect(chip.value(12)).toBe(0);
+
+    const dataDir = mkdtempSync('/tmp/panel-kdrv-');
+    const config = PANEL_SCHEMA.parse({ evdev_prefix: 'platform-gpio-keys', ads1115_address: 0, pca9685_address: 0, leds: [{ id: 'listening', show: 'listening', pin: 10 }, { id: 'error', show: 'error', pin: 12 }] });
+    const panel = new PanelSurface({ config, dataDir, hardware: () => ({ input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }), ledsDir: config.leds_dir, missing: [] }) });
+    const sim = await startSimBox({ config: { data: { dir: dataDir }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    try {
+      expect(panel.status().inputDevices).toEqual(['platform-gpio-keys-event']);
+      chip.setPull(7, 'pull-down'); // panic, through gpio-keys and /dev/input
+      await waitFor(async () => (await sim.run(20), panel.status().readings.buttons.get('panic') === true), { what: 'panic held, read from gpio-keys' });
+      chip.setPull(7, 'pull-up');
+      await waitFor(async () => (await sim.run(20), sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel')), { what: 'panic from gpio-keys' });
+      sim.box.dispatch({ kind: 'set', param: 'nonexistent', value: 1, source: 'test' }); // a problem: the error LED blinks
+      await waitFor(async () => (await sim.run(25), chip.value(12) === 1), { what: 'the error LED (gpio-leds, GPIO12) lit' });
+      await waitFor(async () => (await sim.run(25), chip.value(12) === 0), { what: 'the error LED blinking off' });
+    } finally {
+      await sim.box.stop();
+      await runTool('rmmod', ['antiphon_panel_sim']);
+      chip.remove();
     }
   });
 });

@@ -18,7 +18,9 @@
 # binary does not load under the target Node (no prebuilt for ARCH: i2c-bus, epoll) is built
 # with node-gyp. Last, in the `runtime` root (what the box has), every addon the box uses is
 # required and must load its .node. Set ANTIPHON_ARCH_REBUILD="pkg other" to build named
-# packages from source even when a prebuilt binary loads.
+# packages from source even when a prebuilt binary (or a kept build) would do. Builds are
+# kept in ${ANTIPHON_ARM_CACHE:-$HOME/.cache/antiphon-arm}/addons/ARCH/, per package version
+# and build-root recipe.
 set -Eeuo pipefail
 trap 'echo "arch: ERROR: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO of node-modules.sh" >&2' ERR
 . "$(dirname "$0")/common.sh"
@@ -91,15 +93,29 @@ if [ ${#GYP[@]} -gt 0 ]; then
   done < <(load_check "$RUNTIME_ROOT" "${GYP[@]}")
 fi
 
+# Built addons are kept per architecture, package version and build-root recipe, so a new
+# package-lock.json (or the .deb's production install) does not compile them again.
 if [ ${#TO_BUILD[@]} -gt 0 ]; then
-  BUILD_ROOT=$("$ARCH_SCRIPTS/root.sh" "$ARCH" build)
+  BUILD_ROOT=""
+  build_hash=$(arch_recipe_hash "$ARCH" build)
   for dir in "${TO_BUILD[@]}"; do
+    version=$(node -p 'require(process.argv[1]).version' "$OUT/node_modules/$dir/package.json")
+    kept=$ARM_CACHE/addons/$ARCH/${dir//\//+}@$version-$build_hash
+    if [ -d "$kept/Release" ] && [[ " ${ANTIPHON_ARCH_REBUILD:-} " != *" $dir "* ]]; then
+      mkdir -p "$OUT/node_modules/$dir/build"
+      cp -a "$kept/Release" "$OUT/node_modules/$dir/build/"
+      arch_log "$dir $version: reusing the $ARCH build kept in $kept"
+      continue
+    fi
+    [ -n "$BUILD_ROOT" ] || BUILD_ROOT=$("$ARCH_SCRIPTS/root.sh" "$ARCH" build)
     t0=$(now_s)
     # Debian's node-gyp builds against the root's own Node headers (/usr/include/nodejs): no download.
     arch_in_root "$BUILD_ROOT" "/out/node_modules/$dir" "node-gyp rebuild --jobs=2 >/tmp/gyp.log 2>&1 || { tail -40 /tmp/gyp.log; exit 1; }" "$OUT:/out" >&2 \
       || arch_die "node-gyp could not build $dir for $ARCH"
     rm -rf "$OUT/node_modules/$dir/build/Release/obj.target" "$OUT/node_modules/$dir/build/Release/.deps"
-    arch_log "built $dir for $ARCH in $(elapsed_s "$t0" "$(now_s)")s"
+    rm -rf "$kept"; mkdir -p "$kept"
+    cp -a "$OUT/node_modules/$dir/build/Release" "$kept/"
+    arch_log "built $dir $version for $ARCH in $(elapsed_s "$t0" "$(now_s)")s"
   done
 fi
 

@@ -40,6 +40,14 @@ export const spawnSynth: SynthSpawner = (command, args) => {
     write: (line) => void (!exited && child.stdin.writable && child.stdin.write(`${line}\n`)),
     onExit: (l) => void exitListeners.push(l),
     onMessage: (l) => void messages.push(l),
-    kill: () => void child.kill('SIGTERM'),
+    kill: () => {
+      // Its shell ends with its stdin; SIGTERM for the rest, SIGKILL if it lingers. Unref'd,
+      // so a box that is stopping never waits on its synth.
+      child.stdin.end();
+      child.kill('SIGTERM');
+      setTimeout(() => !exited && child.kill('SIGKILL'), 2000).unref();
+      child.unref();
+      (child.stderr as unknown as { unref?: () => void }).unref?.();
+    },
   };
 };

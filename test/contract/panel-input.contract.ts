@@ -58,7 +58,9 @@ export function panelInputContract(name: string, makeHarness: () => Promise<Inpu
       for (let from = 0; from < sent.length; from += from === 0 ? 7 : 30) {
         const to = from === 0 ? 7 : Math.min(sent.length, from + 30);
         await h.write(first, sent.slice(from, to));
-        await eventually(() => got.length >= to, `${to} events (have ${got.length})`);
+        // A kernel passes a packet on at its SYN_REPORT, so only whole packets need be there yet.
+        const whole = to - (to % 2);
+        await eventually(() => got.length >= whole, `${whole} events (have ${got.length})`);
       }
       expect(got.map((g) => [g.event.type, g.event.code, g.event.value])).toEqual(sent.map((e) => [e.type, e.code, e.value]));
       expect(got.every((g) => g.device === first)).toBe(true);

@@ -11,7 +11,6 @@
  * through the real sysfs GPIO interface with a non-zero chip base; i2c-stub plays the ADS1115
  * and the PCA9685.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -122,21 +121,25 @@ describe('panel GPIO fallback: onoff on gpio-sim lines', () => {
   });
 });
 
-/** Builds test/hwsim/panel-oot against the VM kernel's headers (hw-sim.sh prepare unpacked them). */
-function buildPanelSimModule(): string {
+/** Builds test/hwsim/panel-oot against the VM kernel's headers (hw-sim.sh prepare unpacked them); minutes under TCG. */
+async function buildPanelSimModule(): Promise<string> {
   const kver = process.env['HWSIM_KVER'] ?? '';
   const headers = join(process.env['HWSIM_CACHE_ROOT'] ?? join(homedir(), '.cache', 'antiphon-hwsim'), kver, 'hdr', 'usr', 'src', `linux-headers-${kver}`);
   const out = mkdtempSync('/tmp/panel-oot-');
   cpSync(join(import.meta.dirname, 'panel-oot'), out, { recursive: true });
-  execFileSync('make', ['-s', '-C', headers, `M=${out}`, 'modules'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  await runTool('make', ['-s', '-C', headers, `M=${out}`, 'modules']);
   return join(out, 'antiphon_panel_sim.ko');
 }
 
 describe("the kernel's gpio-keys and gpio-leds drivers on gpio-sim lines", () => {
+  let ko = '';
+  beforeAll(async () => {
+    ko = await buildPanelSimModule();
+  }, 900_000);
+
   it('a button press on gpio-keys reaches the box as a panic; gpio-leds LEDs light their gpio-sim lines', async () => {
     const chip = await createGpioSim('antiphon-panel-kdrv', SIM_LABEL, 28);
     for (const pin of [7, 9]) chip.setPull(pin, 'pull-up');
-    const ko = buildPanelSimModule();
     await loadModule('gpio_keys');
     await loadModule('leds_gpio');
     await runTool('insmod', [ko, `base=${chip.sysfsBase}`, 'leds=10,12', 'names=antiphon:listening,antiphon:error', 'keys=7,9', 'codes=263,265']);
@@ -166,7 +169,7 @@ describe("the kernel's gpio-keys and gpio-leds drivers on gpio-sim lines", () =>
       await runTool('rmmod', ['antiphon_panel_sim']);
       chip.remove();
     }
-  });
+  }, 300_000);
 });
 
 describe('panel I2C on i2c-stub', () => {

@@ -55,7 +55,10 @@ wait_for '[ "$(prop NRestarts)" -gt "$restarts" ]' 60 || fail "no restart within
 put sigstop_to_restart_s "$(since "$t0")"
 wait_for '[ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" != "$pid" ]' 180 || fail "not active again after the restart"
 put sigstop_to_ready_again_s "$(since "$t0")"
-journalctl -u antiphon --no-pager | grep -q 'Watchdog timeout' || fail "the journal shows no watchdog timeout"
+timeout_at=$(journalctl -u antiphon --no-pager -o short-monotonic | grep -m1 'Watchdog timeout' | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+[ -n "$timeout_at" ] || fail "the journal shows no watchdog timeout"
+# systemd's own timestamp of the timeout, against the uptime at SIGSTOP: at most WatchdogSec.
+put sigstop_to_watchdog_timeout_s "$(awk -v a="$t0" -v b="$timeout_at" 'BEGIN { printf "%.1f", b - a }')"
 put sigstop_result "watchdog restart"
 
 say "a hung worker thread: the box stops petting and says which check failed"

@@ -134,7 +134,7 @@ describe('the panel on a whole box, on virtual time', () => {
     const saved = JSON.parse(readFileSync(join(r.dataDir, SETTINGS_FILE), 'utf8')) as { learned: unknown; parameters: unknown };
     expect(saved.learned).toEqual([{ controller: 21, target: 'temperature@B' }]);
     // Only what changed at run time: antiphon.toml stays in charge of the rest.
-    expect(saved.parameters).toEqual({ global: {}, voices: [{ name: 'A', values: { temperature: T0 - 0.2 } }, { name: 'B', values: { temperature: 2 } }] });
+    expect(saved.parameters).toEqual({ global: {}, voices: [{ name: 'A', values: { temperature: expect.closeTo(T0 - 0.2, 9) } }, { name: 'B', values: { temperature: 2 } }] });
 
     const again = (rig = await startRig(r.dataDir));
     expect(voiceValue(again, 'B', 'temperature')).toBe(2);

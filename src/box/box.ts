@@ -74,7 +74,8 @@ export class Box implements BoxBus {
     this.#parts = parts;
     const { config, hardware, scheduler, log } = parts;
     const perform = config.perform;
-    const models = [...new Set([...perform.models, ...perform.parameters.voices.map((v) => String(v.values['model']))])];
+    // The voices' models, and whatever else the model knob may step to: nothing is loaded twice or for nothing.
+    const models = [...new Set([...perform.parameters.voices.map((v) => String(v.values['model'])), ...perform.models])];
     this.#params = new ParameterStore(perform.parameters, { models });
     this.#rules = { cc: new CcMap(perform.cc), endCallNote: perform.end_call_note };
     const usbThread = parts.outputThreads === 'realtime' && hardware.backend.kind === 'alsa' ? this.#thread('usb') : undefined;
@@ -156,8 +157,15 @@ export class Box implements BoxBus {
       inputListeners: this.#inputListeners, deviceListeners: this.#deviceListeners, learn: (c, t) => this.#rules.cc.learn(c, t),
       report: (level, code, message) => this.#problem(level, code, message),
     });
-    this.#surfaces = await startSurfaces(this.#parts.surfaces ?? [], ctx, (name, error) => this.#problem('error', 'device', `${name}: ${error}`));
+    // The first bar needs none of the surfaces (page, panel, Push 2, synth): the box is ready
+    // to play now, and they come up behind it.
+    this.surfacesStarted = startSurfaces(this.#parts.surfaces ?? [], ctx, (name, error) => this.#problem('error', 'device', `${name}: ${error}`)).then((started) => {
+      this.#surfaces = started;
+    });
   }
+
+  /** Resolves once every surface has started (or failed and been reported); `start` does not wait for it. */
+  surfacesStarted: Promise<void> = Promise.resolve();
 
   /** The drum class of `pitch` under `model` (-1 when unknown): for printing grids. */
   classOf(model: string, pitch: number): number {
@@ -214,6 +222,7 @@ export class Box implements BoxBus {
   /** Panic (note-offs on every output), then closes everything. Recordings in flight are finished first. */
   async stop(): Promise<{ recordings: number; recordingFailures: number; sendTiming: object }> {
     if (this.#stopped) return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming: {} };
+    await this.surfacesStarted;
     await stopSurfaces(this.#surfaces, this.#parts.log);
     this.#stopped = true;
     this.#setDemo(false);

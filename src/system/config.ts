@@ -33,8 +33,8 @@ const PERFORM_SCHEMA = z
     ...parameterShape(GLOBAL_PARAMETERS),
     /** Unset: a new seed every boot. */
     seed: z.number().int().optional(),
-    /** Models a model knob steps through (names under models/ or folders). */
-    models: z.array(z.string().min(1)).min(1).default(['default']),
+    /** Models a model knob steps through besides the voices' own (names under models/ or folders); all are loaded at start. */
+    models: z.array(z.string().min(1)).default([]),
     voices: z
       .array(z.object({ name: z.string().min(1), ...parameterShape(VOICE_PARAMETERS) }).strict())
       .min(1)

@@ -65,6 +65,7 @@ export async function startSimBox(o: SimBoxOptions = {}) {
   const events: BoxEvent[] = [];
   if (o.keepEvents !== false) box.subscribe((e) => events.push(e));
   await box.start();
+  await box.surfacesStarted;
   /**
    * Moves virtual time on by `ms` in slices (5 ms unless asked), letting each slice's promises
    * (a generation) settle before time moves again: a generation takes no virtual time.

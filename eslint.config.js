@@ -13,7 +13,7 @@ const OUTSIDE_THE_CORE = ['**/devices/**', '**/system/**', '**/cli/**', '**/box/
 // ESLint reads the default export of its config: the one place a default export is needed.
 // eslint-disable-next-line no-restricted-syntax
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'os-image/build/**'] },
   ...tseslint.configs.strict,
   {
     rules: {

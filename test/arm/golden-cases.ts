@@ -6,7 +6,7 @@ import { randomCheckpoint } from '../../src/model/checkpoint/random-checkpoint.j
 import { writeCheckpoint } from '../../src/model/checkpoint/writer.js';
 import { DEMO_CALL_DRIVE, DEMO_CALL_GROOVE, type DemoHit } from '../../src/perform/demo-call.js';
 import type { Exchange } from '../../src/perform/engine-types.js';
-import { SHIPPED_MODELS_DIR } from '../../src/perform/voice-models.js';
+import { SHIPPED_MODELS_DIR } from '../../src/voices/voice-models.js';
 import { exchangeToSmf } from '../../src/record/exchange-smf.js';
 
 /** Where the golden calls and answers live (committed; written on x86-64 only). */

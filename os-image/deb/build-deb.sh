@@ -91,6 +91,17 @@ if [ "$BUNDLE" = 1 ]; then
   tar -xzf "$NODE_CACHE/$tgz" -C "$LIB/node" --strip-components=1 package/bin/node package/LICENSE 2>/dev/null \
     || tar -xzf "$NODE_CACHE/$tgz" -C "$LIB/node" --strip-components=1 package/bin/node \
     || die "$tgz has no bin/node"
+  # Debian strips what it ships; a foreign binary needs that architecture's strip.
+  strip_tool=strip
+  [ "$ARCH" = "$(dpkg --print-architecture)" ] || strip_tool=$(dpkg-architecture -a "$ARCH" -qDEB_HOST_GNU_TYPE 2>/dev/null)-strip
+  if command -v "$strip_tool" >/dev/null; then "$strip_tool" --strip-unneeded "$LIB/node/bin/node"
+  else log "warning: $strip_tool is missing (Debian binutils for $ARCH): the bundled node stays unstripped (a lintian error)"; fi
+  # Node links zlib in statically, as every official Node build does: nothing to unbundle.
+  mkdir -p "$STAGE/usr/share/lintian/overrides"
+  printf '# The bundled Node runtime (--bundle-node) links zlib statically, as upstream builds it.
+antiphon: embedded-library zlib [usr/lib/antiphon/node/bin/node]
+' \
+    > "$STAGE/usr/share/lintian/overrides/antiphon"
   NODE_BIN=/usr/lib/antiphon/node/bin/node NODE_DEPENDS=""
 fi
 

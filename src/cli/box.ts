@@ -34,7 +34,7 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     hardware: hw, scheduler, config, log, seed: config.perform.seed ?? randomInt(1, 2 ** 31), outputThreads: 'realtime',
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'worker', placeholder),
     inputToSchedulerMs: (t) => t + toSchedulerMs,
-    surfaces: openSurfaces(config, log),
+    surfaces: openSurfaces(config),
     ...(opts.configProblems ? { configProblems: opts.configProblems } : {}),
   });
   box.subscribe((e) => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ClockOutputThread } from '../clock/clock-output-thread.js';
 import { Priority, type Scheduler } from '../clock/scheduler.js';
 import { TICKS_PER_STEP, ticks } from '../clock/units.js';
-import { barTick } from '../perform/bars.js';
+import { barMs, barTick } from '../perform/bars.js';
 import { CcMap } from '../control/cc-map.js';
 import { isParameterCommand, type BoxCommand } from '../control/commands.js';
 import { ParameterCommandError, ParameterStore, type ParameterChange } from '../control/parameter-store.js';
@@ -150,7 +150,7 @@ export class Box implements BoxBus {
     });
     this.#emitDevices();
     const view = this.clock.timeline;
-    log.info({ tempo: view.tempo(), clockSource: this.clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: this.#params.get('mode'), voices: this.#bus.snapshot.parameters.voices.map((v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`), seed: this.#parts.seed, songZeroMonoMs: view.timeOfTick(ticks(0))}, 'antiphon started');
+    log.info({ tempo: view.tempo(), clockSource: this.clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: this.#params.get('mode'), voices: this.#bus.snapshot.parameters.voices.map((v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`), seed: this.#parts.seed, songZeroMonoMs: view.timeOfTick(ticks(0)), barMs: barMs(view) }, 'antiphon started');
     if (!this.#hasHuman()) this.#setDemo(true);
     const ctx = surfaceContext({
       bus: this, scheduler, timers: hardware.timers, log, devices: () => this.devices.manager.devices(),

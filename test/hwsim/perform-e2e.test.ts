@@ -108,6 +108,8 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   expect(svc.stdout.join('')).not.toContain('DEMO MODE');
   const songZero = Number(started?.songZeroMonoMs);
   const barMs = Number(started?.barMs);
+  // A missing field would make the sleeps below wait forever (Atomics.wait on NaN): fail instead.
+  if (!Number.isFinite(songZero) || !Number.isFinite(barMs)) throw new Error(`'antiphon started' lacks songZeroMonoMs/barMs: ${JSON.stringify(started)}`);
   await svc.waitForLog((r) => r.device === PRODUCT && r.msg === 'device roles' && Array.isArray(r.roles) && r.roles.includes('human'), 'the pad to become the human', 60_000);
   // The pad's side of its one port: written here (non-blocking), read by a blocked worker.
   const path = rawMidiPath((await gadget.gadgetCard()).index, 0);

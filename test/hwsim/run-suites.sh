@@ -21,6 +21,8 @@ t1=$(now)
 mkdir -p "$CACHE_ROOT/out"
 out=$(mktemp -d "$CACHE_ROOT/out/suites.XXXXXX")
 export HWSIM_OUT=$out HWSIM_TIMINGS=$out/timings
+# Twelve suites under an emulated CPU take several minutes; a hang still ends the stage, loudly.
+export HWSIM_TIMEOUT=${HWSIM_TIMEOUT:-2400}
 # The second UART's host end: a loopback cable, so suites can send and receive DIN MIDI,
 # which din-clock.test.ts can also turn into a clock source (peers/din-clock-peer.ts).
 export HWSIM_HOST_PEER=${HWSIM_HOST_PEER:-"$REPO/node_modules/.bin/tsx $HERE/peers/din-clock-peer.ts"}

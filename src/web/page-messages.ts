@@ -1,8 +1,7 @@
 import type { BoxEvent, BoxProblem, BoxSnapshot, ClockStatus, DeviceStatus } from '../box/bus-types.js';
 import { TICKS_PER_STEP } from '../clock/units.js';
 import type { CommandSource } from '../control/commands.js';
-import type { EngineState, EngineStats, Exchange, RecordedNote } from '../perform/engine-types.js';
-import type { ParameterState } from '../control/parameter-store.js';
+import type { EngineState, Exchange, RecordedNote } from '../perform/engine-types.js';
 import type { ParameterValue } from '../control/parameters.js';
 import { drumPitchMap } from '../model/encoding/drum-pitch-maps.js';
 import { describeRegistry, type PageParameter } from './page-registry.js';
@@ -44,20 +43,8 @@ export interface PageExchange {
   readonly turns: readonly PageTurn[];
 }
 
-/** Everything the page shows, as one value: sent first on every connection. */
-export interface PageState {
-  readonly parameters: ParameterState;
-  readonly engine: EngineState;
-  readonly stats: EngineStats;
-  readonly clock: ClockStatus;
-  readonly devices: readonly DeviceStatus[];
-  readonly models: readonly string[];
-  readonly problems: readonly BoxProblem[];
-  readonly demo: boolean;
-  readonly slips: number;
-  readonly generation: BoxSnapshot['generation'];
-  readonly lastExchange: PageExchange | undefined;
-}
+/** Everything the page shows, as one value: sent first on every connection. The bus's snapshot, with the exchange in the page's shape and without the call in progress. */
+export type PageState = Omit<BoxSnapshot, 'call' | 'lastExchange'> & { readonly lastExchange: PageExchange | undefined };
 
 /** What the live stream at /events carries: one JSON object per SSE message, told apart by `kind`. */
 export type PageMessage =

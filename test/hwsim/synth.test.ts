@@ -135,9 +135,12 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
     await answerSounds('before-kill');
 
     process.kill(Number(first.record.pid), 'SIGKILL');
-    const again = await svc.waitForLog((r) => r.msg === 'synth started' && r.pid !== first.record.pid, 'the synth to be restarted', 30_000, first.index + 1);
-    expect(svc.records.some((r) => typeof r.msg === 'string' && r.msg.startsWith('synth: fluidsynth exited (SIGKILL)'))).toBe(true);
+    const exited = await svc.waitForLog((r) => typeof r.msg === 'string' && r.msg.startsWith('synth: fluidsynth exited (SIGKILL)'), 'the box to see the synth die', 30_000, first.index + 1);
+    const again = await svc.waitForLog((r) => r.msg === 'synth started' && r.pid !== first.record.pid, 'the synth to be restarted', 30_000, exited.index + 1);
     expect(again.record.pid).not.toBe(first.record.pid);
+    // The new synth is a new sequencer client: answers sound once the box has opened it. An
+    // answer played before that went to the dead client's port (CI heard only the next one).
+    await svc.waitForLog((r) => r.device === SYNTH_CLIENT && r.msg === 'device attached', 'the box to reopen the restarted synth', 30_000, exited.index + 1);
     await answerSounds('after-kill');
     expect(svc.exitCode).toBeUndefined();
   }, 400_000);

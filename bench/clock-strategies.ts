@@ -13,7 +13,13 @@ export interface StrategyRun {
   readonly due: number[];
   readonly sent: number[];
   /** For strategies that report a lateness histogram instead of each send (ms). */
-  readonly summary?: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number; readonly over1ms?: number };
+  readonly summary?: {
+    readonly count: number;
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+    readonly over1ms?: number;
+  };
 }
 
 export interface StrategyJob {
@@ -31,7 +37,8 @@ export type Strategy = (job: StrategyJob) => Promise<StrategyRun>;
 
 const F8 = Uint8Array.of(0xf8);
 const now = (): number => hrtimeClock.nowMs();
-const due = (t0: number, job: StrategyJob): number[] => Array.from({ length: job.ticks }, (_, n) => t0 + n * job.periodMs);
+const due = (t0: number, job: StrategyJob): number[] =>
+  Array.from({ length: job.ticks }, (_, n) => t0 + n * job.periodMs);
 const writer = (job: StrategyJob): ((bytes: Uint8Array) => void) => job.write ?? ((bytes) => writeSync(job.fd, bytes));
 
 /** Reference: the naive clock, setInterval at the period. Relative timing, so it drifts. */
@@ -84,7 +91,10 @@ export function productMasterClock(spinMs: number): Strategy {
           return true;
         },
       };
-      const clock = new MasterClock(scheduler, { tempo: bpmFromMsPerTick(job.periodMs as never), outputs: () => [out] });
+      const clock = new MasterClock(scheduler, {
+        tempo: bpmFromMsPerTick(job.periodMs as never),
+        outputs: () => [out],
+      });
       const t0 = now() + 20;
       clock.onTick(() => {
         if (sent.length >= job.ticks) {
@@ -120,7 +130,13 @@ export function workerThreadClock(spinMs: number): Strategy {
     new Promise((resolve, reject) => {
       let t0 = 0;
       const worker = new Worker(TS_WORKER, {
-        workerData: tsWorkerData('./clock-tick.worker.ts', { fd: job.fd, periodMs: job.periodMs, ticks: job.ticks, spinMs, realtime: job.realtime }),
+        workerData: tsWorkerData('./clock-tick.worker.ts', {
+          fd: job.fd,
+          periodMs: job.periodMs,
+          ticks: job.ticks,
+          spinMs,
+          realtime: job.realtime,
+        }),
       });
       worker.on('message', (message: 'ready' | Float64Array) => {
         if (message === 'ready') {
@@ -151,7 +167,11 @@ export function productClockThread(spinMs: number, ahead: number): Strategy {
     });
     const out = new ThreadedFdOut('din', () => job.fd, thread);
     const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
-    const clock = new MasterClock(scheduler, { tempo: bpmFromMsPerTick(job.periodMs as never), outputs: () => [out], aheadTicks: ahead });
+    const clock = new MasterClock(scheduler, {
+      tempo: bpmFromMsPerTick(job.periodMs as never),
+      outputs: () => [out],
+      aheadTicks: ahead,
+    });
     await thread.ready();
     const t0 = now() + 20;
     await new Promise<void>((resolve) => {

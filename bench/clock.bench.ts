@@ -9,7 +9,17 @@ import { Worker } from 'node:worker_threads';
 import { raiseThreadToRealtime } from '../src/clock/realtime-thread.js';
 import { NodeSerialPortOpener } from '../src/devices/serial/node-serial-port.js';
 import { bpm, msPerTick } from '../src/clock/units.js';
-import { absoluteSetTimeout, immediatePolling, naiveSetInterval, productClockThread, productMasterClock, workerThreadClock, type Strategy, type StrategyJob, type StrategyRun } from './clock-strategies.js';
+import {
+  absoluteSetTimeout,
+  immediatePolling,
+  naiveSetInterval,
+  productClockThread,
+  productMasterClock,
+  workerThreadClock,
+  type Strategy,
+  type StrategyJob,
+  type StrategyRun,
+} from './clock-strategies.js';
 import { runFollowerBench } from './follower-bench.js';
 import { startPlatformFloor } from './platform-floor.js';
 import { openPtySink } from './pty-sink.js';
@@ -74,8 +84,16 @@ function contention(before: number[], after: number[]): string {
 async function measure(variant: Variant, generating: boolean): Promise<string[]> {
   const cpuBefore = cpuTimes();
   const sink = await openPtySink(REALTIME);
-  const link = variant.viaSerialport ? await new NodeSerialPortOpener().open({ path: sink.path, baudRate: 31250 }) : undefined;
-  const job: StrategyJob = { fd: sink.fd, periodMs: msPerTick(bpm(TEMPO)), ticks: TICKS, realtime: REALTIME, ...(link ? { write: (b: Uint8Array) => void link.write(b) } : {}) };
+  const link = variant.viaSerialport
+    ? await new NodeSerialPortOpener().open({ path: sink.path, baudRate: 31250 })
+    : undefined;
+  const job: StrategyJob = {
+    fd: sink.fd,
+    periodMs: msPerTick(bpm(TEMPO)),
+    ticks: TICKS,
+    realtime: REALTIME,
+    ...(link ? { write: (b: Uint8Array) => void link.write(b) } : {}),
+  };
   const load = generating ? startGeneration() : undefined;
   const ownThread = 'ownThread' in variant.strategy;
   const floor = REALTIME ? startPlatformFloor(job.periodMs, TICKS) : undefined;
@@ -91,18 +109,32 @@ async function measure(variant: Variant, generating: boolean): Promise<string[]>
     run.sent.length > 0
       ? [formatRow(`${label} send`, timingStats(run.due, run.sent))]
       : [summaryRow(`${label} write`, run.summary)];
-  rows.push(arrived.length === run.due.length ? formatRow(`${label} pty`, timingStats(run.due, arrived)) : `${label} pty: ${arrived.length} bytes for ${run.due.length} ticks`);
+  rows.push(
+    arrived.length === run.due.length
+      ? formatRow(`${label} pty`, timingStats(run.due, arrived))
+      : `${label} pty: ${arrived.length} bytes for ${run.due.length} ticks`,
+  );
   const during = contention(cpuBefore, cpuTimes());
   const floorRow = await floor?.finish();
   if (floorRow) rows.push(`  (${floorRow})`);
-  rows.push(work ? `  (generation alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step; ${during})` : `  (${during})`);
+  rows.push(
+    work
+      ? `  (generation alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step; ${during})`
+      : `  (${during})`,
+  );
   return rows;
 }
 
 async function main(): Promise<void> {
   const wanted = process.env.CLOCK_BENCH_STRATEGIES?.split(',');
-  console.log(`bench:clock — ${TICKS} ticks at ${TEMPO} BPM (${msPerTick(bpm(TEMPO)).toFixed(3)} ms/tick); node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${REALTIME ? 'tick thread SCHED_FIFO 50' : 'normal priority'}`);
-  console.log('error = time out minus time due; "send" = at the send call, "pty" = arrival at the pty master (CLOCK_MONOTONIC, other process)');
+  console.log(
+    `bench:clock — ${TICKS} ticks at ${TEMPO} BPM (${msPerTick(bpm(TEMPO)).toFixed(3)} ms/tick); node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${REALTIME ? 'tick thread SCHED_FIFO 50' : 'normal priority'}`,
+  );
+  console.log(
+    'error = time out minus time due; "send" = at the send call, "pty" = arrival at the pty master (CLOCK_MONOTONIC, other process)',
+  );
   console.log(tableHeader);
   for (const variant of variants.filter((_, i) => !wanted || wanted.includes(String(i)))) {
     for (const generating of [false, true]) for (const row of await measure(variant, generating)) console.log(row);

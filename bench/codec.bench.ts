@@ -17,7 +17,6 @@ import { ReferenceMidiDecoder } from '../test/support/reference-midi-decoder.js'
 const streamBytes = 10_000_000;
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 
-
 function randomStream(seed: number): Uint8Array {
   const random = seededRandom(seed);
   const bytes = new Uint8Array(streamBytes);
@@ -36,11 +35,21 @@ function realisticStream(seed: number): Uint8Array {
     const roll = random();
     let message: MidiMessage;
     if (roll < 0.45) {
-      message = { type: 'noteOn', channel: 9, note: drums[Math.floor(random() * drums.length)] ?? 36, velocity: 1 + Math.floor(random() * 127) };
+      message = {
+        type: 'noteOn',
+        channel: 9,
+        note: drums[Math.floor(random() * drums.length)] ?? 36,
+        velocity: 1 + Math.floor(random() * 127),
+      };
     } else if (roll < 0.9) {
       message = { type: 'noteOn', channel: 9, note: drums[Math.floor(random() * drums.length)] ?? 36, velocity: 0 };
     } else if (roll < 0.98) {
-      message = { type: 'controlChange', channel: 0, controller: 71 + Math.floor(random() * 8), value: Math.floor(random() * 128) };
+      message = {
+        type: 'controlChange',
+        channel: 0,
+        controller: 71 + Math.floor(random() * 8),
+        value: Math.floor(random() * 128),
+      };
     } else {
       const args = Array.from({ length: 3 + Math.floor(random() * 8) }, () => Math.floor(random() * 128));
       message = { type: 'sysex', data: Uint8Array.from([0x00, 0x21, 0x1d, 0x01, 0x01, ...args]) };
@@ -114,7 +123,9 @@ function benchStream(name: string, bytes: Uint8Array): void {
   const probe = new MidiStreamDecoder();
   probe.feed(bytes, () => undefined);
   const { bytes: _bytes, messages, ...dropped } = probe.stats;
-  console.log(`\n${name}: ${(bytes.length / 1e6).toFixed(0)} MB, ${String(messages)} messages, dropped ${JSON.stringify(dropped)}`);
+  console.log(
+    `\n${name}: ${(bytes.length / 1e6).toFixed(0)} MB, ${String(messages)} messages, dropped ${JSON.stringify(dropped)}`,
+  );
   for (const chunkSize of [bytes.length, 64, 3]) {
     const chunks = chunked(bytes, chunkSize);
     const label = chunkSize === bytes.length ? 'one chunk' : `${String(chunkSize)}-byte chunks`;
@@ -128,7 +139,9 @@ function benchStream(name: string, bytes: Uint8Array): void {
     console.log(line('MidiStreamDecoder.feed (callback)', feed, bytes.length));
     console.log(line('MidiStreamDecoder.decode (arrays)', arrays, bytes.length));
     console.log(line('reference per-byte decoder', ref, bytes.length));
-    console.log(`  ratio feed/reference: ${(ref.seconds / feed.seconds).toFixed(2)}x, decode/reference: ${(ref.seconds / arrays.seconds).toFixed(2)}x`);
+    console.log(
+      `  ratio feed/reference: ${(ref.seconds / feed.seconds).toFixed(2)}x, decode/reference: ${(ref.seconds / arrays.seconds).toFixed(2)}x`,
+    );
   }
 }
 

@@ -61,7 +61,11 @@ const say = (l = ''): void => {
 };
 
 say(`engine bench: node ${process.version}, ${new Date().toISOString()}; random weights in magenta-js layout`);
-say(`CPU: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+say(
+  `CPU: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 say('latency = per step at batch 1, min over repeated chunks (median in brackets): this machine is shared');
 const targets: string[] = [];
 try {
@@ -82,7 +86,10 @@ try {
     const int8 = ours.latency.int8.minMs;
     const row = (name: string, t: Timing | string | undefined, extra = ''): void => {
       if (typeof t === 'string' || t === undefined) say(`${pad(name, 34)} ${t ?? 'n/a'}`);
-      else say(`${pad(name, 34)} ${ms(t.minMs)} ms (${ms(t.medianMs)})   x${(t.minMs / int8).toFixed(1)} of int8 ${extra}`);
+      else
+        say(
+          `${pad(name, 34)} ${ms(t.minMs)} ms (${ms(t.medianMs)})   x${(t.minMs / int8).toFixed(1)} of int8 ${extra}`,
+        );
     };
     row('ours int8 (WASM SIMD)', ours.latency.int8);
     row('ours float32 (WASM SIMD)', ours.latency.float32);
@@ -92,15 +99,23 @@ try {
     row('tfjs-node', tfNode);
     if (typeof native === 'string') say(`native C probe: ${native}`);
     else {
-      say(`${pad('C probe int8 (gcc -O3 -march=native)', 34)} ${ms(native.int8Ms)} ms          int8 is x${(int8 / native.int8Ms).toFixed(2)} of it`);
-      say(`${pad('C probe float32', 34)} ${ms(native.float32Ms)} ms          float32 is x${(ours.latency.float32.minMs / native.float32Ms).toFixed(2)} of it`);
+      say(
+        `${pad('C probe int8 (gcc -O3 -march=native)', 34)} ${ms(native.int8Ms)} ms          int8 is x${(int8 / native.int8Ms).toFixed(2)} of it`,
+      );
+      say(
+        `${pad('C probe float32', 34)} ${ms(native.float32Ms)} ms          float32 is x${(ours.latency.float32.minMs / native.float32Ms).toFixed(2)} of it`,
+      );
     }
     for (const [engine, m] of Object.entries(ours.memory)) {
-      say(`memory ${pad(engine, 10)} ${(m.weightBytes / 1e6).toFixed(2)} MB of weights in memory (${m.parameters.toLocaleString('en-US')} parameters)`);
+      say(
+        `memory ${pad(engine, 10)} ${(m.weightBytes / 1e6).toFixed(2)} MB of weights in memory (${m.parameters.toLocaleString('en-US')} parameters)`,
+      );
     }
     if (i === 0) {
       const speedup = typeof magenta === 'string' ? NaN : magenta.minMs / int8;
-      targets.push(`drum_kit_rnn: int8 ${speedup.toFixed(0)}x faster than @magenta/music (target >= 50x): ${verdict(speedup >= 50)}`);
+      targets.push(
+        `drum_kit_rnn: int8 ${speedup.toFixed(0)}x faster than @magenta/music (target >= 50x): ${verdict(speedup >= 50)}`,
+      );
       if (typeof native !== 'string') {
         const r = int8 / native.int8Ms;
         targets.push(`drum_kit_rnn: int8 at ${r.toFixed(2)}x the C int8 probe (target <= 3x): ${verdict(r <= 3)}`);
@@ -111,7 +126,9 @@ try {
     for (const [engine, byBatch] of Object.entries(ours.batching ?? {})) {
       const one = byBatch[1] ?? NaN;
       const cells = BATCHES.map((n) => `b${n} ${ms(byBatch[n])}`).join('  ');
-      say(`batched step ${pad(engine, 8)} ms per sequence: ${cells}   (b32 costs x${((byBatch[32] ?? NaN) / one).toFixed(2)} of b1 per sequence)`);
+      say(
+        `batched step ${pad(engine, 8)} ms per sequence: ${cells}   (b32 costs x${((byBatch[32] ?? NaN) / one).toFixed(2)} of b1 per sequence)`,
+      );
     }
     const beams: [string, BeamTiming | undefined][] = [
       ['flat random weights (every branch distinct)', ours.beam],
@@ -120,7 +137,9 @@ try {
     for (const [name, b] of beams) {
       if (b === undefined) continue;
       say(`beam 8x4, 2 bars (32 steps after a 2-bar primer), int8, ${name}:`);
-      say(`    best ${b.best.wallMs.toFixed(1)} ms wall (${b.best.cpuMs.toFixed(1)} ms CPU), median ${b.median.wallMs.toFixed(1)} ms wall, ${b.best.networkSteps} network steps of 1024 branch-steps`);
+      say(
+        `    best ${b.best.wallMs.toFixed(1)} ms wall (${b.best.cpuMs.toFixed(1)} ms CPU), median ${b.median.wallMs.toFixed(1)} ms wall, ${b.best.networkSteps} network steps of 1024 branch-steps`,
+      );
       targets.push(
         `2-bar beam 8x4 at drum_kit_rnn size, ${name}: best ${b.best.wallMs.toFixed(1)} ms wall, ${b.minCpuMs.toFixed(1)} ms CPU ` +
           `(target < 69): wall ${verdict(b.best.wallMs < 69)}, CPU ${verdict(b.minCpuMs < 69)}`,
@@ -129,7 +148,9 @@ try {
     if (ours.kl) {
       say('quantisation, KL(float32 reference || variant) per step over 64 teacher-forced steps:');
       for (const k of ours.kl) {
-        say(`  ${pad(k.name, 58)} mean ${k.meanKl.toExponential(2)}  max ${k.maxKl.toExponential(2)}  argmax agrees ${(100 * k.argmaxAgreement).toFixed(1)}%`);
+        say(
+          `  ${pad(k.name, 58)} mean ${k.meanKl.toExponential(2)}  max ${k.maxKl.toExponential(2)}  argmax agrees ${(100 * k.argmaxAgreement).toFixed(1)}%`,
+        );
       }
     }
   }

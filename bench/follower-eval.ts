@@ -22,7 +22,11 @@ interface Estimate {
   readonly locked: boolean;
 }
 
-function score(stream: readonly SyntheticTick[], tolerancePct: number, step: (tick: SyntheticTick) => Estimate): FollowerResult {
+function score(
+  stream: readonly SyntheticTick[],
+  tolerancePct: number,
+  step: (tick: SyntheticTick) => Estimate,
+): FollowerResult {
   const errors: number[] = [];
   const phase: number[] = [];
   const locked: boolean[] = [];
@@ -31,7 +35,11 @@ function score(stream: readonly SyntheticTick[], tolerancePct: number, step: (ti
     locked.push(estimate.locked);
     errors.push(estimate.tempo === undefined ? Infinity : (Math.abs(estimate.tempo - tick.tempo) / tick.tempo) * 100);
     const next = stream[k + 1];
-    phase.push(next && tick.arrivedMs !== undefined && estimate.nextTickMs !== undefined ? Math.abs(estimate.nextTickMs - next.trueMs) : 0);
+    phase.push(
+      next && tick.arrivedMs !== undefined && estimate.nextTickMs !== undefined
+        ? Math.abs(estimate.nextTickMs - next.trueMs)
+        : 0,
+    );
   });
   const lastBad = errors.reduce((acc, e, i) => (e > tolerancePct ? i : acc), -1);
   const lastUnlocked = locked.reduce((acc, l, i) => (!l ? i : acc), -1);
@@ -48,18 +56,30 @@ function score(stream: readonly SyntheticTick[], tolerancePct: number, step: (ti
 }
 
 /** Scores our ClockFollower against the ground truth. */
-export function evaluateFollower(stream: readonly SyntheticTick[], tolerancePct: number, options: FollowerOptions = {}): FollowerResult {
+export function evaluateFollower(
+  stream: readonly SyntheticTick[],
+  tolerancePct: number,
+  options: FollowerOptions = {},
+): FollowerResult {
   const follower = new ClockFollower(options);
   return score(stream, tolerancePct, (tick) => {
     if (tick.arrivedMs !== undefined) follower.clock(tick.arrivedMs);
     const status = follower.status(tick.arrivedMs ?? tick.trueMs);
     const timeline = status.timeline;
-    return { tempo: status.tempo, nextTickMs: timeline?.timeOfTick(ticks(timeline.anchorTick + 1)), locked: status.state === 'locked' };
+    return {
+      tempo: status.tempo,
+      nextTickMs: timeline?.timeOfTick(ticks(timeline.anchorTick + 1)),
+      locked: status.state === 'locked',
+    };
   });
 }
 
 /** Reference: the common follower, tempo from the mean of the last `n` gaps, phase = last tick. */
-export function evaluateIntervalAverage(stream: readonly SyntheticTick[], tolerancePct: number, n: number): FollowerResult {
+export function evaluateIntervalAverage(
+  stream: readonly SyntheticTick[],
+  tolerancePct: number,
+  n: number,
+): FollowerResult {
   const gaps: number[] = [];
   let last: number | undefined;
   return score(stream, tolerancePct, (tick) => {
@@ -69,6 +89,10 @@ export function evaluateIntervalAverage(stream: readonly SyntheticTick[], tolera
       last = tick.arrivedMs;
     }
     const mean = gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : undefined;
-    return { tempo: mean ? 60_000 / (mean * 24) : undefined, nextTickMs: mean && last !== undefined ? last + mean : undefined, locked: gaps.length >= n };
+    return {
+      tempo: mean ? 60_000 / (mean * 24) : undefined,
+      nextTickMs: mean && last !== undefined ? last + mean : undefined,
+      locked: gaps.length >= n,
+    };
   });
 }

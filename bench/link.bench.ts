@@ -138,10 +138,21 @@ async function reference(generating: boolean): Promise<{ rows: string[]; errors:
   const arrivals = (await r.finish()).slice(4);
   const errors = arrivals.map((a) => a - grid.timeOfTick(ticks(Math.round(grid.tickAt(ms(a))))));
   const label = generating ? '[gen]' : '[idle]';
-  return { errors, rows: [row(`reference: own clock, MIDI clock at the pty ${label}`, errors), ...(work ? [`  (generation alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step)`] : [])] };
+  return {
+    errors,
+    rows: [
+      row(`reference: own clock, MIDI clock at the pty ${label}`, errors),
+      ...(work ? [`  (generation alongside: ${work.steps} steps, ${work.msPerStep.toFixed(2)} ms/step)`] : []),
+    ],
+  };
 }
 
-async function onLink(netns: LinkNetns, peer: AbletonLinkSession, generating: boolean, referenceErrors: readonly number[]): Promise<string[]> {
+async function onLink(
+  netns: LinkNetns,
+  peer: AbletonLinkSession,
+  generating: boolean,
+  referenceErrors: readonly number[],
+): Promise<string[]> {
   peer.setTempo(bpm(FIRST_TEMPO));
   await sleep(100);
   const box = await netns.start({ tempo: 120 });
@@ -164,7 +175,8 @@ async function onLink(netns: LinkNetns, peer: AbletonLinkSession, generating: bo
     if (mine) {
       const beat = mine.beat + ((s.atMs - mine.atMs) * mine.tempo) / 60_000;
       const shift = Math.round((beat - s.beat) / 4) * 4;
-      if (mine.tempo === s.tempo || Math.abs(mine.tempo - s.tempo) < 0.01) raw.push({ at: s.atMs, err: ((s.beat + shift - beat) * 60_000) / mine.tempo });
+      if (mine.tempo === s.tempo || Math.abs(mine.tempo - s.tempo) < 0.01)
+        raw.push({ at: s.atMs, err: ((s.beat + shift - beat) * 60_000) / mine.tempo });
     }
     const line = r.service.link?.clock.timeline;
     if (!line) return;
@@ -185,16 +197,32 @@ async function onLink(netns: LinkNetns, peer: AbletonLinkSession, generating: bo
   const arrivals = (await r.finish()).slice(4);
   await box.dispose();
   // The change and the beat over which MIDI clock glides onto the new grid (see LinkBridge).
-  const around = (t: number): boolean => t >= changedAt && t < changedAt + tempoLatency + 60_000 / SECOND_TEMPO + 2 * msPerTick(bpm(FIRST_TEMPO));
-  const bridge = arrivals.map((a) => ({ a, err: linkTickError(nearest(readings, a) ?? (readings[0] as LinkSample), a) }));
+  const around = (t: number): boolean =>
+    t >= changedAt && t < changedAt + tempoLatency + 60_000 / SECOND_TEMPO + 2 * msPerTick(bpm(FIRST_TEMPO));
+  const bridge = arrivals.map((a) => ({
+    a,
+    err: linkTickError(nearest(readings, a) ?? (readings[0] as LinkSample), a),
+  }));
   const label = generating ? '[gen]' : '[idle]';
   const steady = bridge.filter((b) => !around(b.a)).map((b) => b.err);
   return [
-    row(`phase: box Link timeline vs peer ${label}`, phase.filter((p) => !around(p.at)).map((p) => p.err)),
-    row(`Link itself: box helper's raw reading vs peer ${label}`, raw.filter((p) => !around(p.at)).map((p) => p.err)),
-    row(`phase, readings during the tempo change ${label}`, phase.filter((p) => around(p.at)).map((p) => p.err)),
+    row(
+      `phase: box Link timeline vs peer ${label}`,
+      phase.filter((p) => !around(p.at)).map((p) => p.err),
+    ),
+    row(
+      `Link itself: box helper's raw reading vs peer ${label}`,
+      raw.filter((p) => !around(p.at)).map((p) => p.err),
+    ),
+    row(
+      `phase, readings during the tempo change ${label}`,
+      phase.filter((p) => around(p.at)).map((p) => p.err),
+    ),
     row(`bridge: MIDI clock at the pty vs Link ticks ${label}`, steady),
-    row(`bridge, ticks during the change and glide ${label}`, bridge.filter((b) => around(b.a)).map((b) => b.err)),
+    row(
+      `bridge, ticks during the change and glide ${label}`,
+      bridge.filter((b) => around(b.a)).map((b) => b.err),
+    ),
     ratioRow(label, steady, referenceErrors),
     `  F8s at the pty ${arrivals.length} for ${linkTicksSpanned(readings, arrivals)} Link ticks spanned (equal: none lost or doubled)`,
     `  joined in ${joinedMs.toFixed(0)} ms; tempo ${FIRST_TEMPO} -> ${SECOND_TEMPO} reached the box in ${tempoLatency.toFixed(1)} ms; tempo error after ${tempoError.toExponential(2)} BPM`,
@@ -203,9 +231,13 @@ async function onLink(netns: LinkNetns, peer: AbletonLinkSession, generating: bo
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:link — ${SECONDS} s per run, peer at ${FIRST_TEMPO} then ${SECOND_TEMPO} BPM, in a network namespace; node ${process.version}`);
+  console.log(
+    `bench:link — ${SECONDS} s per run, peer at ${FIRST_TEMPO} then ${SECOND_TEMPO} BPM, in a network namespace; node ${process.version}`,
+  );
   console.log('error = box time minus Link time (ms), absolute; goals: phase p99 <= 0.5 ms, max <= 1 ms');
-  console.log(`${'measure'.padEnd(52)} ${'count'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
+  console.log(
+    `${'measure'.padEnd(52)} ${'count'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`,
+  );
   const netns = createLinkNetns();
   try {
     const peer = await netns.start({ tempo: FIRST_TEMPO });

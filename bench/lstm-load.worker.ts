@@ -11,7 +11,9 @@ import { randomCheckpoint } from '../src/model/checkpoint/random-checkpoint.js';
 import { MusicRnn } from '../src/model/music-rnn.js';
 
 const stopFlag = new Int32Array((workerData as { stop: SharedArrayBuffer }).stop);
-const checkpoint = await readCheckpoint(memorySource(serializeCheckpoint(randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, seed: 7 }))));
+const checkpoint = await readCheckpoint(
+  memorySource(serializeCheckpoint(randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, seed: 7 }))),
+);
 const model = new MusicRnn(checkpoint, { engine: 'int8' });
 const state = model.newState();
 

@@ -17,10 +17,23 @@ const { config, problems } = loadConfig(configFile);
 const log = createLogger(config.log.level, false);
 const now = () => performance.now();
 const backend = new SimMidiBackend(now);
-const pad = backend.plug({ clientName: 'Bench Pad', inputs: ['Bench Pad MIDI 1'], outputs: ['Bench Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'B1', busPath: '1-1' } });
+const pad = backend.plug({
+  clientName: 'Bench Pad',
+  inputs: ['Bench Pad MIDI 1'],
+  outputs: ['Bench Pad MIDI 1'],
+  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'B1', busPath: '1-1' },
+});
 const serial = new SimulatedSerialBus({ nowMs: now });
 serial.plug(config.din.device);
-const hw = { backend, hotplug: new CombinedHotplugSource([]), usb: new SysfsUsbIdentityReader(), serial, now, timers: nodeTimers, missing: [] };
+const hw = {
+  backend,
+  hotplug: new CombinedHotplugSource([]),
+  usb: new SysfsUsbIdentityReader(),
+  serial,
+  now,
+  timers: nodeTimers,
+  missing: [],
+};
 
 // A call: kick and snare on the beats, hats on the 8ths, one bar at the config's tempo; then a bar of rest.
 const bpm = 120;
@@ -36,5 +49,7 @@ setInterval(() => {
   step++;
 }, stepMs).unref();
 
-const code = await runBox(hw, config, log, { configProblems: problems, runForMs: Number(seconds) * 1000 }, (line) => process.stdout.write(`${line}\n`));
+const code = await runBox(hw, config, log, { configProblems: problems, runForMs: Number(seconds) * 1000 }, (line) =>
+  process.stdout.write(`${line}\n`),
+);
 process.exit(code);

@@ -17,11 +17,17 @@ const settle = async () => {
 };
 const stage = async (name, extra = {}) => {
   await settle();
-  process.stdout.write(`${JSON.stringify({ stage: name, rssKb: kb('VmRSS'), threads: kb('Threads'), mainHeapUsed: getHeapStatistics().used_heap_size, ...extra })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ stage: name, rssKb: kb('VmRSS'), threads: kb('Threads'), mainHeapUsed: getHeapStatistics().used_heap_size, ...extra })}\n`,
+  );
 };
 
 await stage('bare node');
-const [{ loadConfig }, { createLogger }] = await Promise.all([import('../dist/system/config.js'), import('../dist/system/log.js'), import('../dist/system/hardware.js')]);
+const [{ loadConfig }, { createLogger }] = await Promise.all([
+  import('../dist/system/config.js'),
+  import('../dist/system/log.js'),
+  import('../dist/system/hardware.js'),
+]);
 createLogger(loadConfig(undefined).config.log.level, false);
 await stage('CLI modules (config, log, hardware)');
 await Promise.all([import('../dist/cli/box.js'), import('../dist/cli/surfaces.js')]);
@@ -34,7 +40,11 @@ const usb = new ClockOutputThread({});
 await usb.ready();
 await stage('USB output thread');
 const { startWorker } = await import('../dist/system/start-worker.js');
-const lister = startWorker(new URL('../dist/devices/alsa-backend.js', import.meta.url).href, './alsa-port-lister.worker', { workerData: { pollMs: 1000 } });
+const lister = startWorker(
+  new URL('../dist/devices/alsa-backend.js', import.meta.url).href,
+  './alsa-port-lister.worker',
+  { workerData: { pollMs: 1000 } },
+);
 const listed = await new Promise((resolve) => {
   lister.once('message', () => resolve('ok'));
   lister.once('error', (e) => resolve(`failed: ${e.message}`));

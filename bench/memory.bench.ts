@@ -29,16 +29,24 @@ const work = mkdtempSync(join(tmpdir(), 'antiphon-memory-'));
 function writeModel(name: string, seed: number): string {
   const dir = join(work, name);
   mkdirSync(dir);
-  const files = serializeCheckpoint(randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, kind: 'drums', seed, gain: 1 }), { dtype: 'uint8' });
+  const files = serializeCheckpoint(
+    randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, kind: 'drums', seed, gain: 1 }),
+    { dtype: 'uint8' },
+  );
   for (const [file, bytes] of files) writeFileSync(join(dir, file), bytes);
   return dir;
 }
 
 function writeConfig(name: string, models: readonly string[]): string {
-  const voices = models.map((m, i) => `[[perform.voices]]\nname = "${String.fromCharCode(65 + i)}"\nmodel = "${m}"\nchannel = ${10 + i}\n`).join('');
+  const voices = models
+    .map((m, i) => `[[perform.voices]]\nname = "${String.fromCharCode(65 + i)}"\nmodel = "${m}"\nchannel = ${10 + i}\n`)
+    .join('');
   const file = join(work, `${name}.toml`);
   // `models` lists exactly the voices' models: the box loads every model the knob can select.
-  writeFileSync(file, `[data]\ndir = "${join(work, 'data')}"\n[perform]\nmode = "chain"\nseed = 3\nmodels = ${JSON.stringify(models)}\n${voices}[din]\ndevice = "/dev/sim-uart"\n`);
+  writeFileSync(
+    file,
+    `[data]\ndir = "${join(work, 'data')}"\n[perform]\nmode = "chain"\nseed = 3\nmodels = ${JSON.stringify(models)}\n${voices}[din]\ndevice = "/dev/sim-uart"\n`,
+  );
   return file;
 }
 
@@ -68,8 +76,12 @@ async function runBox(args: readonly string[]): Promise<BoxRun> {
   }, 50);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
-  const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  if (code !== 0 || !lines.some((l) => l.msg === 'antiphon started')) throw new Error(`box exited ${code} without starting:\n${out.slice(-2000)}`);
+  const lines = out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  if (code !== 0 || !lines.some((l) => l.msg === 'antiphon started'))
+    throw new Error(`box exited ${code} without starting:\n${out.slice(-2000)}`);
   const memory = lines.filter((l) => l.msg === 'memory').at(-1);
   const stopped = lines.find((l) => l.msg === 'antiphon stopped') as { stats?: { exchanges?: number } } | undefined;
   return { peakRssMb: peak / 1024, threads, memory, exchanges: stopped?.stats?.exchanges };
@@ -84,11 +96,17 @@ interface Stage {
 }
 
 async function stages(models: readonly string[]): Promise<Stage[]> {
-  const child = spawn(process.execPath, ['--expose-gc', 'bench/memory-stages.mjs', ...models], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['--expose-gc', 'bench/memory-stages.mjs', ...models], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((resolve) => child.on('exit', resolve));
-  return out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Stage);
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Stage);
 }
 
 const fmt = (x: number): string => x.toFixed(1);
@@ -100,16 +118,28 @@ const families = [
   { name: 'drum_kit_rnn-sized', models: dkr, goalTwo: 150 },
 ] as const;
 
-console.log(`memory bench: the box as npm start assembles it, ${RUN_SECONDS} s each, peak RSS from /proc (VmHWM); node ${process.version}, ${process.arch}`);
+console.log(
+  `memory bench: the box as npm start assembles it, ${RUN_SECONDS} s each, peak RSS from /proc (VmHWM); node ${process.version}, ${process.arch}`,
+);
 try {
   for (const family of families) {
     for (const voices of [1, 2]) {
       const config = writeConfig(`${family.name}-${voices}`, family.models.slice(0, voices));
       for (const devices of ['none', 'simulated'] as const) {
-        const args = devices === 'none' ? ['dist/cli/main.js', 'start', '--config', config, '--run-for', String(RUN_SECONDS), '--log', 'json'] : ['bench/memory-sim-box.mjs', config, String(RUN_SECONDS)];
+        const args =
+          devices === 'none'
+            ? ['dist/cli/main.js', 'start', '--config', config, '--run-for', String(RUN_SECONDS), '--log', 'json']
+            : ['bench/memory-sim-box.mjs', config, String(RUN_SECONDS)];
         const r = await runBox(args);
-        const m = r.memory as { rssMb?: number; mainHeapMb?: { used: number; total: number }; modelWorkerHeapMb?: { used: number; total: number; external: number; wasmReserved: number } } | undefined;
-        const goal = voices === 2 ? ` goal ${family.goalTwo} MB ratio ${(r.peakRssMb / family.goalTwo).toFixed(2)}` : '';
+        const m = r.memory as
+          | {
+              rssMb?: number;
+              mainHeapMb?: { used: number; total: number };
+              modelWorkerHeapMb?: { used: number; total: number; external: number; wasmReserved: number };
+            }
+          | undefined;
+        const goal =
+          voices === 2 ? ` goal ${family.goalTwo} MB ratio ${(r.peakRssMb / family.goalTwo).toFixed(2)}` : '';
         console.log(
           `  ${family.name.padEnd(18)} ${voices} voice${voices > 1 ? 's' : ' '} devices ${devices.padEnd(9)} peak RSS ${fmt(r.peakRssMb).padStart(6)} MB  at stop ${fmt(m?.rssMb ?? 0)} MB  threads ${r.threads}` +
             `  heap main ${m?.mainHeapMb?.used ?? '?'}/${m?.mainHeapMb?.total ?? '?'} MB  model worker ${m?.modelWorkerHeapMb?.used ?? '?'}/${m?.modelWorkerHeapMb?.total ?? '?'} MB` +
@@ -118,16 +148,25 @@ try {
       }
     }
   }
-  console.log('components: RSS growth as each part starts, one at a time, in one process (RSS cannot be split per thread)');
+  console.log(
+    'components: RSS growth as each part starts, one at a time, in one process (RSS cannot be split per thread)',
+  );
   for (const family of families) {
     const s = await stages(family.models.length > 1 ? [family.models[0] ?? '', family.models[1] ?? ''] : []);
     console.log(`  ${family.name}:`);
     let before = 0;
     for (const st of s) {
       const delta = before === 0 ? st.rssKb : st.rssKb - before;
-      const worker = st.worker ? `  (worker heap ${mb(st.worker.heapUsed)} MB, external ${mb(st.worker.external)} MB, wasm reserved ${mb(st.worker.wasm)} MB)` : '';
-      const lister = st.lister && st.lister !== 'ok' ? `  (lister ${st.lister}: no ALSA on this host, its addon could not open the sequencer)` : '';
-      console.log(`    ${st.stage.padEnd(44)} ${before === 0 ? '=' : '+'}${fmt(delta / 1024).padStart(5)} MB  total ${fmt(st.rssKb / 1024).padStart(6)} MB  threads ${st.threads}${worker}${lister}`);
+      const worker = st.worker
+        ? `  (worker heap ${mb(st.worker.heapUsed)} MB, external ${mb(st.worker.external)} MB, wasm reserved ${mb(st.worker.wasm)} MB)`
+        : '';
+      const lister =
+        st.lister && st.lister !== 'ok'
+          ? `  (lister ${st.lister}: no ALSA on this host, its addon could not open the sequencer)`
+          : '';
+      console.log(
+        `    ${st.stage.padEnd(44)} ${before === 0 ? '=' : '+'}${fmt(delta / 1024).padStart(5)} MB  total ${fmt(st.rssKb / 1024).padStart(6)} MB  threads ${st.threads}${worker}${lister}`,
+      );
       before = st.rssKb;
     }
   }

@@ -21,7 +21,9 @@ for (const engine of ['reference', 'float32', 'int8'] as EngineKind[]) {
   results[engine] = best;
 }
 const ref = results.reference ?? NaN;
-console.log(`${dir}: CPU ms per step (best of 5 x ${STEPS} steps; ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()[0]?.toFixed(1)})`);
+console.log(
+  `${dir}: CPU ms per step (best of 5 x ${STEPS} steps; ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()[0]?.toFixed(1)})`,
+);
 for (const [engine, msPerStep] of Object.entries(results)) {
   console.log(`  ${engine.padEnd(10)} ${msPerStep.toFixed(4)} ms/step   x${(ref / msPerStep).toFixed(1)} vs reference`);
 }

@@ -12,7 +12,18 @@
  *     scheduled time. Reference: the same scheduler's own callback lateness for those beats.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,18 +45,48 @@ import { resolveConfig } from '../src/system/config.js';
 const N = Number(process.env['PANEL_BENCH_EVENTS'] ?? 400);
 const log = pino({ level: 'silent' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: readonly number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
-const row = (name: string, xs: readonly number[]): string => `${name.padEnd(52)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50).toFixed(3)} ms  p99 ${pct(xs, 99).toFixed(3)} ms  max ${Math.max(...xs).toFixed(3)} ms`;
+const pct = (xs: readonly number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const row = (name: string, xs: readonly number[]): string =>
+  `${name.padEnd(52)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50).toFixed(3)} ms  p99 ${pct(xs, 99).toFixed(3)} ms  max ${Math.max(...xs).toFixed(3)} ms`;
 
 function context(bus: BenchBus, timers: Timers, now: () => number, at: SurfaceContext['at']): SurfaceContext {
-  return { bus, timers, now, log, devices: () => [], onDeviceMessage: () => () => undefined, onDevicesChanged: () => () => undefined, sendToDevice: () => false, learnCc: () => undefined, at };
+  return {
+    bus,
+    timers,
+    now,
+    log,
+    devices: () => [],
+    onDeviceMessage: () => () => undefined,
+    onDevicesChanged: () => () => undefined,
+    sendToDevice: () => false,
+    learnCc: () => undefined,
+    at,
+  };
 }
 
-async function startPanel(hardware: PanelHardware, ledsDir: string, now: () => number, at: SurfaceContext['at'], timers: Timers = nodeTimers, input: 'evdev' | 'gpio' = 'evdev') {
+async function startPanel(
+  hardware: PanelHardware,
+  ledsDir: string,
+  now: () => number,
+  at: SurfaceContext['at'],
+  timers: Timers = nodeTimers,
+  input: 'evdev' | 'gpio' = 'evdev',
+) {
   const { config } = resolveConfig({}, 'bench.toml');
   const bus = new BenchBus(config.perform.parameters, config.perform.models, now);
-  const panelConfig = PANEL_SCHEMA.parse({ input, ads1115_address: 0, pca9685_address: 0, leds_dir: ledsDir, leds: [{ id: 'beat', show: 'beat', pin: 11 }] });
-  const panel = new PanelSurface({ config: panelConfig, dataDir: mkdtempSync(join(tmpdir(), 'panel-bench-data-')), hardware: () => hardware });
+  const panelConfig = PANEL_SCHEMA.parse({
+    input,
+    ads1115_address: 0,
+    pca9685_address: 0,
+    leds_dir: ledsDir,
+    leds: [{ id: 'beat', show: 'beat', pin: 11 }],
+  });
+  const panel = new PanelSurface({
+    config: panelConfig,
+    dataDir: mkdtempSync(join(tmpdir(), 'panel-bench-data-')),
+    hardware: () => hardware,
+  });
   await panel.start(context(bus, timers, now, at));
   return { bus, panel };
 }
@@ -58,7 +99,12 @@ async function evdevLatency(dir: string): Promise<{ bus: number[]; raw: number[]
   const panelFd = fifo('platform-antiphon-keys-event');
   const rawFd = fifo('raw-event');
   const input = new EvdevInputSource({ dir, prefix: 'platform-antiphon-', timers: nodeTimers });
-  const { bus, panel } = await startPanel({ input, ledsDir: join(dir, 'leds'), missing: [] }, join(dir, 'leds'), () => performance.now(), (atMs, fn) => nodeTimers.after(atMs - performance.now(), fn));
+  const { bus, panel } = await startPanel(
+    { input, ledsDir: join(dir, 'leds'), missing: [] },
+    join(dir, 'leds'),
+    () => performance.now(),
+    (atMs, fn) => nodeTimers.after(atMs - performance.now(), fn),
+  );
   let sentAt = 0;
   let arrived: (() => void) | undefined;
   const busLatency: number[] = [];
@@ -105,10 +151,30 @@ async function gpioLatency(dir: string): Promise<number[]> {
   const gpio = new SimGpio();
   let t0 = 0;
   const out: number[] = [];
-  const { bus, panel } = await startPanel({ gpio, ledsDir: join(dir, 'leds'), missing: [] }, join(dir, 'leds'), () => performance.now(), (atMs, fn) => nodeTimers.after(atMs - performance.now(), fn), nodeTimers, 'gpio');
+  const { bus, panel } = await startPanel(
+    { gpio, ledsDir: join(dir, 'leds'), missing: [] },
+    join(dir, 'leds'),
+    () => performance.now(),
+    (atMs, fn) => nodeTimers.after(atMs - performance.now(), fn),
+    nodeTimers,
+    'gpio',
+  );
   bus.subscribe((e) => e.kind === 'parameter' && out.push(performance.now() - t0));
   for (let i = 0; i < N; i++) {
-    const seq: [number, 0 | 1][] = i % 2 === 0 ? [[17, 1], [27, 1], [17, 0], [27, 0]] : [[27, 1], [17, 1], [27, 0], [17, 0]];
+    const seq: [number, 0 | 1][] =
+      i % 2 === 0
+        ? [
+            [17, 1],
+            [27, 1],
+            [17, 0],
+            [27, 0],
+          ]
+        : [
+            [27, 1],
+            [17, 1],
+            [27, 0],
+            [17, 0],
+          ];
     t0 = performance.now();
     for (const [pin, v] of seq) gpio.drive(pin, v);
     await sleep(2);
@@ -133,11 +199,16 @@ async function beatLed(dir: string): Promise<{ led: number[]; tick: number[] }> 
   const t0 = now() + 50;
   await new Promise<void>((resolve) => {
     for (let i = 0; i < beats; i++) {
-      scheduler.callAt(t0 + i * periodMs, (scheduled) => {
-        tick.push(now() - scheduled);
-        bus.emit({ kind: 'beat', bar: Math.floor(i / 4), beat: i % 4, atMs: scheduled });
-        if (i === beats - 1) resolve();
-      }, Priority.clock, `beat:${i}`);
+      scheduler.callAt(
+        t0 + i * periodMs,
+        (scheduled) => {
+          tick.push(now() - scheduled);
+          bus.emit({ kind: 'beat', bar: Math.floor(i / 4), beat: i % 4, atMs: scheduled });
+          if (i === beats - 1) resolve();
+        },
+        Priority.clock,
+        `beat:${i}`,
+      );
     }
   });
   const led = panel.beatDrawn.map((b) => b.drawnMs - b.scheduledMs);
@@ -157,7 +228,9 @@ async function main(): Promise<void> {
     const ev = await evdevLatency(dir);
     process.stdout.write(`${row('evdev record -> bus parameter event (panel)', ev.bus)}\n`);
     process.stdout.write(`${row('reference: same write -> bare epoll read', ev.raw)}\n`);
-    process.stdout.write(`  ratio p50 panel/raw ${(pct(ev.bus, 50) / pct(ev.raw, 50)).toFixed(2)}x, p99 ${(pct(ev.bus, 99) / pct(ev.raw, 99)).toFixed(2)}x; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs\n`);
+    process.stdout.write(
+      `  ratio p50 panel/raw ${(pct(ev.bus, 50) / pct(ev.raw, 50)).toFixed(2)}x, p99 ${(pct(ev.bus, 99) / pct(ev.raw, 99)).toFixed(2)}x; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} CPUs\n`,
+    );
     const g = await gpioLatency(dir);
     process.stdout.write(`${row('GPIO fallback: 4 quadrature edges -> bus (CPU path)', g)}\n`);
     const b = await beatLed(dir);

@@ -40,13 +40,27 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
 }
 
-function measure(gen: MusicRnnGenerator, callBars: number, responseBars: number, beamSize: number, carry: boolean, runs: number): number[] {
+function measure(
+  gen: MusicRnnGenerator,
+  callBars: number,
+  responseBars: number,
+  beamSize: number,
+  carry: boolean,
+  runs: number,
+): number[] {
   const primer = callEvents(callBars, gen);
   const times: number[] = [];
   let state: GeneratorState | undefined;
   for (let i = -2; i < runs; i++) {
     const t0 = performance.now();
-    const r = gen.generateNow({ primer, steps: responseBars * STEPS_PER_BAR, temperature: 1, beamSize, seed: i + 10, ...(carry && state ? { state } : {}) });
+    const r = gen.generateNow({
+      primer,
+      steps: responseBars * STEPS_PER_BAR,
+      temperature: 1,
+      beamSize,
+      seed: i + 10,
+      ...(carry && state ? { state } : {}),
+    });
     const dt = performance.now() - t0;
     state = r.state;
     if (i >= 0) times.push(dt); // two warm-up runs: JIT and wasm tier-up
@@ -57,10 +71,20 @@ function measure(gen: MusicRnnGenerator, callBars: number, responseBars: number,
 async function models(): Promise<[string, MusicRnnGenerator][]> {
   const out: [string, MusicRnnGenerator][] = [];
   const shipped = resolveModelDir('default');
-  if (shipped) out.push([`shipped ${shipped.split('/').filter(Boolean).at(-1) ?? ''} (int8)`, new MusicRnnGenerator('shipped', await loadMusicRnn(shipped))]);
-  const files = serializeCheckpoint(randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, kind: 'drums', seed: 3 }));
+  if (shipped)
+    out.push([
+      `shipped ${shipped.split('/').filter(Boolean).at(-1) ?? ''} (int8)`,
+      new MusicRnnGenerator('shipped', await loadMusicRnn(shipped)),
+    ]);
+  const files = serializeCheckpoint(
+    randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, kind: 'drums', seed: 3 }),
+  );
   const cp = await readCheckpoint(memorySource(files, 'drum_kit_rnn-sized'));
-  for (const engine of ['int8', 'float32'] as EngineKind[]) out.push([`drum_kit_rnn-sized 3x256+attn (${engine})`, new MusicRnnGenerator(engine, new MusicRnn(cp, { engine }))]);
+  for (const engine of ['int8', 'float32'] as EngineKind[])
+    out.push([
+      `drum_kit_rnn-sized 3x256+attn (${engine})`,
+      new MusicRnnGenerator(engine, new MusicRnn(cp, { engine })),
+    ]);
   return out;
 }
 
@@ -71,7 +95,9 @@ const cases: { call: number; response: number; beam: number; carry: boolean }[] 
   { call: 4, response: 4, beam: 1, carry: true },
   { call: 2, response: 2, beam: 4, carry: true },
 ];
-console.log(`perform bench: response generation per exchange vs bar length (runs=${runs}, median and p90 ms; ratio = p90 / bar)`);
+console.log(
+  `perform bench: response generation per exchange vs bar length (runs=${runs}, median and p90 ms; ratio = p90 / bar)`,
+);
 console.log(`bar: 120 BPM = ${barMs(120).toFixed(0)} ms, 174 BPM = ${barMs(174).toFixed(0)} ms`);
 for (const [name, gen] of await models()) {
   console.log(`\n${name}`);

@@ -11,7 +11,9 @@ export interface PlatformFloor {
 
 export function startPlatformFloor(periodMs: number, ticks: number): PlatformFloor | undefined {
   if (spawnSync('cyclictest', ['--help']).error) return undefined;
-  const child = spawn('cyclictest', ['-m', '-p50', `-i${Math.round(periodMs * 1000)}`, `-l${ticks}`, '-q', '-h20000'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('cyclictest', ['-m', '-p50', `-i${Math.round(periodMs * 1000)}`, `-l${ticks}`, '-q', '-h20000'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let text = '';
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));

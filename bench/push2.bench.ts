@@ -26,9 +26,11 @@ import { startSimBox } from '../test/support/sim-box.js';
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 200);
 const LOOP_MS = Number(process.env.BENCH_LOOP_MS ?? 3000);
 
-const pct = (xs: readonly number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+const pct = (xs: readonly number[], q: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 const ms = (v: number): string => `${v.toFixed(3)} ms`;
-const line = (name: string, xs: readonly number[]): string => `${name.padEnd(40)} p50 ${ms(pct(xs, 0.5)).padStart(11)}  p99 ${ms(pct(xs, 0.99)).padStart(11)}`;
+const line = (name: string, xs: readonly number[]): string =>
+  `${name.padEnd(40)} p50 ${ms(pct(xs, 0.5)).padStart(11)}  p99 ${ms(pct(xs, 0.99)).padStart(11)}`;
 
 /** The straightforward encoder: a DataView per pixel, then XOR as a second pass. */
 function naiveEncode(img: RgbImage): Uint8Array {
@@ -73,14 +75,30 @@ function frameCosts(): void {
   console.log(line('encode (ours)', encode));
   console.log(line('encode (naive reference)', naive));
   console.log(line('copy 327,680 bytes (reference)', copy));
-  console.log(`ratio encode ours / naive: ${(pct(encode, 0.5) / pct(naive, 0.5)).toFixed(2)}   ours / copy: ${(pct(encode, 0.5) / pct(copy, 0.5)).toFixed(1)}`);
+  console.log(
+    `ratio encode ours / naive: ${(pct(encode, 0.5) / pct(naive, 0.5)).toFixed(2)}   ours / copy: ${(pct(encode, 0.5) / pct(copy, 0.5)).toFixed(1)}`,
+  );
 }
 
-async function loopRun(name: string, renderer: FrameRenderer | undefined, opener: DisplayOpener): Promise<{ p99: number; fps: number }> {
+async function loopRun(
+  name: string,
+  renderer: FrameRenderer | undefined,
+  opener: DisplayOpener,
+): Promise<{ p99: number; fps: number }> {
   const lag = monitorEventLoopDelay({ resolution: 1 });
   const log = createLogger('error', false);
   const state = demoDisplayState();
-  const loop = renderer && new DisplayLoop({ timers: nodeTimers, now: () => performance.now(), log, opener, renderer, state: () => state, maxFps: 30 });
+  const loop =
+    renderer &&
+    new DisplayLoop({
+      timers: nodeTimers,
+      now: () => performance.now(),
+      log,
+      opener,
+      renderer,
+      state: () => state,
+      maxFps: 30,
+    });
   const poke = setInterval(() => loop?.invalidate(), 5);
   lag.enable();
   loop?.start();
@@ -91,7 +109,9 @@ async function loopRun(name: string, renderer: FrameRenderer | undefined, opener
   const fps = loop ? loop.frames / (LOOP_MS / 1000) : 0;
   const p99 = lag.percentile(99) / 1e6;
   const t = loop?.lastTiming;
-  console.log(`${name.padEnd(40)} ${fps.toFixed(1).padStart(5)} fps  event-loop delay p99 ${ms(p99).padStart(10)}  max ${ms(lag.max / 1e6).padStart(10)}${t ? `  last frame: render ${ms(t.renderMs)}, encode ${ms(t.encodeMs)}, transfer ${ms(t.transferMs)}` : ''}`);
+  console.log(
+    `${name.padEnd(40)} ${fps.toFixed(1).padStart(5)} fps  event-loop delay p99 ${ms(p99).padStart(10)}  max ${ms(lag.max / 1e6).padStart(10)}${t ? `  last frame: render ${ms(t.renderMs)}, encode ${ms(t.encodeMs)}, transfer ${ms(t.transferMs)}` : ''}`,
+  );
   return { p99, fps };
 }
 
@@ -122,13 +142,24 @@ async function displayLoop(): Promise<void> {
   const threaded = await loopRun('renderer in a worker (the box)', worker, opener);
   await worker.dispose();
   const inline = await loopRun('renderer inline (reference)', new InlineFrameRenderer(), opener);
-  console.log(`ratio event-loop delay p99, worker / idle: ${(threaded.p99 / idle.p99).toFixed(2)}   inline / idle: ${(inline.p99 / idle.p99).toFixed(2)}`);
+  console.log(
+    `ratio event-loop delay p99, worker / idle: ${(threaded.p99 / idle.p99).toFixed(2)}   inline / idle: ${(inline.p99 / idle.p99).toFixed(2)}`,
+  );
 }
 
 async function padLatency(): Promise<void> {
-  const surface = new Push2Surface({ config: PUSH2_SCHEMA.parse({ max_fps: 2 }), opener: new RecordingDisplayOpener(), renderer: () => new InlineFrameRenderer() });
+  const surface = new Push2Surface({
+    config: PUSH2_SCHEMA.parse({ max_fps: 2 }),
+    opener: new RecordingDisplayOpener(),
+    renderer: () => new InlineFrameRenderer(),
+  });
   const s = await startSimBox({ surfaces: [surface], logLevel: 'warn' });
-  const client = s.plug({ clientName: 'Ableton Push 2', inputs: ['Live Port', 'User Port'], outputs: ['Live Port', 'User Port'], usb: { vendorId: 0x2982, productId: 0x1967, serial: 'B', busPath: '1-1' } });
+  const client = s.plug({
+    clientName: 'Ableton Push 2',
+    inputs: ['Live Port', 'User Port'],
+    outputs: ['Live Port', 'User Port'],
+    usb: { vendorId: 0x2982, productId: 0x1967, serial: 'B', busPath: '1-1' },
+  });
   await s.run(500);
   let flashAt = 0;
   let hitAt = 0;
@@ -152,9 +183,15 @@ async function padLatency(): Promise<void> {
   }
   await s.box.stop();
   const us = (v: number): string => `${v.toFixed(1)} µs`;
-  console.log(`\npad light from a hit (${flash.length} hits, wall time from the pad's bytes to the LED message; the box on virtual time)`);
-  console.log(`${'pad lit (LED note-on sent)'.padEnd(40)} p50 ${us(pct(flash, 0.5)).padStart(10)}  p99 ${us(pct(flash, 0.99)).padStart(10)}`);
-  console.log(`${'bus hit event (reference)'.padEnd(40)} p50 ${us(pct(hit, 0.5)).padStart(10)}  p99 ${us(pct(hit, 0.99)).padStart(10)}`);
+  console.log(
+    `\npad light from a hit (${flash.length} hits, wall time from the pad's bytes to the LED message; the box on virtual time)`,
+  );
+  console.log(
+    `${'pad lit (LED note-on sent)'.padEnd(40)} p50 ${us(pct(flash, 0.5)).padStart(10)}  p99 ${us(pct(flash, 0.99)).padStart(10)}`,
+  );
+  console.log(
+    `${'bus hit event (reference)'.padEnd(40)} p50 ${us(pct(hit, 0.5)).padStart(10)}  p99 ${us(pct(hit, 0.99)).padStart(10)}`,
+  );
   console.log(`ratio pad lit / hit event p50: ${(pct(flash, 0.5) / pct(hit, 0.5)).toFixed(2)}`);
 }
 

@@ -12,13 +12,24 @@
 import { parseArgs } from 'node:util';
 import { startSimBox } from '../test/support/sim-box.js';
 
-const { values } = parseArgs({ options: { hours: { type: 'string', default: '24' }, 'replug-min': { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { hours: { type: 'string', default: '24' }, 'replug-min': { type: 'string', default: '3' } },
+});
 const HOURS = Number(values.hours);
 const REPLUG_MS = Number(values['replug-min']) * 60_000;
 const TEMPO = 120;
 const TICK_MS = 60_000 / TEMPO / 24;
-const PAD = { clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } } as const;
-const MODULE = { clientName: 'Sound Module', outputs: ['Sound Module In'], usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' } } as const;
+const PAD = {
+  clientName: 'Drum Pad',
+  inputs: ['Drum Pad MIDI 1'],
+  outputs: ['Drum Pad MIDI 1'],
+  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
+} as const;
+const MODULE = {
+  clientName: 'Sound Module',
+  outputs: ['Sound Module In'],
+  usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' },
+} as const;
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 const memory = (): { rss: number; heap: number } => {
@@ -34,7 +45,12 @@ async function main(): Promise<void> {
     keepEvents: false,
     config: {
       perform: { tempo_bpm: TEMPO, mode: 'loop', seed: 11, voices: [{ name: 'A' }, { name: 'B', channel: 11 }] },
-      devices: { roles: [{ match: 'Sound Module', roles: ['response', 'clock-out'] }, { match: 'Drum Pad', roles: ['human'] }] },
+      devices: {
+        roles: [
+          { match: 'Sound Module', roles: ['response', 'clock-out'] },
+          { match: 'Drum Pad', roles: ['human'] },
+        ],
+      },
     },
   });
   const module = sim.plug(MODULE);
@@ -59,13 +75,16 @@ async function main(): Promise<void> {
       noteOns++;
       sounding.set(key, (sounding.get(key) ?? 0) + 1);
     } else if (kind === 0x80 || kind === 0x90) sounding.delete(key);
-    else if (kind === 0xb0 && (note === 123 || note === 120)) for (const k of [...sounding.keys()]) if (k.startsWith(`${status & 0x0f}/`)) sounding.delete(k);
+    else if (kind === 0xb0 && (note === 123 || note === 120))
+      for (const k of [...sounding.keys()]) if (k.startsWith(`${status & 0x0f}/`)) sounding.delete(k);
   });
   const view = sim.box.clock.timeline;
   const barMs = (4 * 60_000) / TEMPO;
   const playCall = async (client: number): Promise<void> => {
     const barTicks = view.stepsPerBar * 6;
-    const next = view.timeOfTick(((Math.floor(view.tickAt(sim.clock.nowMs() as never) / barTicks) + 1) * barTicks) as never);
+    const next = view.timeOfTick(
+      ((Math.floor(view.tickAt(sim.clock.nowMs() as never) / barTicks) + 1) * barTicks) as never,
+    );
     await sim.run(next - sim.clock.nowMs(), 50);
     for (let step = 0; step < 16; step++) {
       const notes = [42, ...(step % 8 === 0 ? [36] : []), ...(step % 8 === 4 ? [38] : [])];
@@ -110,7 +129,9 @@ async function main(): Promise<void> {
     if (performance.now() - lastReport > 30_000) {
       lastReport = performance.now();
       const m = memory();
-      process.stderr.write(`soak: ${((sim.clock.nowMs() - startMs) / 3600_000).toFixed(2)} h simulated, rss ${mb(m.rss)} MB, heap ${mb(m.heap)} MB\n`);
+      process.stderr.write(
+        `soak: ${((sim.clock.nowMs() - startMs) / 3600_000).toFixed(2)} h simulated, rss ${mb(m.rss)} MB, heap ${mb(m.heap)} MB\n`,
+      );
     }
   }
   const end = memory();
@@ -120,12 +141,22 @@ async function main(): Promise<void> {
   const stuck = [...sounding.values()].reduce((a, b) => a + b, 0);
   const wallS = (performance.now() - wallStart) / 1000;
   const pct = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)}%`;
-  console.log(`soak: ${HOURS} h simulated in loop mode (2 voices, shipped model inline), pad replugged ${replugs} times, ${wallS.toFixed(0)} s wall (${((HOURS * 3600) / wallS).toFixed(0)}x real time)`);
-  console.log(`  memory after warm-up: rss ${mb(warm.rss)} MB, heap ${mb(warm.heap)} MB; at the end: rss ${mb(end.rss)} MB (${pct(warm.rss, end.rss)}), heap ${mb(end.heap)} MB (${pct(warm.heap, end.heap)})  [goal: within ±5%]`);
+  console.log(
+    `soak: ${HOURS} h simulated in loop mode (2 voices, shipped model inline), pad replugged ${replugs} times, ${wallS.toFixed(0)} s wall (${((HOURS * 3600) / wallS).toFixed(0)}x real time)`,
+  );
+  console.log(
+    `  memory after warm-up: rss ${mb(warm.rss)} MB, heap ${mb(warm.heap)} MB; at the end: rss ${mb(end.rss)} MB (${pct(warm.rss, end.rss)}), heap ${mb(end.heap)} MB (${pct(warm.heap, end.heap)})  [goal: within ±5%]`,
+  );
   console.log(`  stuck notes: ${stuck} of ${noteOns} note-ons  [goal: 0]`);
   console.log(`  clock: ${ticks} ticks, max drift from the ideal grid ${maxDrift.toFixed(6)} ms  [goal: 0]`);
-  console.log(`  exchanges ${snapshot.stats.exchanges}, slips ${snapshot.slips}, loop regenerations ${snapshot.stats.loopRegenerations}, reseeds ${snapshot.stats.loopReseeds}, problems ${snapshot.problems.length}`);
-  const ok = stuck === 0 && maxDrift < 1e-6 && Math.abs(end.heap - warm.heap) / warm.heap <= 0.05 && Math.abs(end.rss - warm.rss) / warm.rss <= 0.05;
+  console.log(
+    `  exchanges ${snapshot.stats.exchanges}, slips ${snapshot.slips}, loop regenerations ${snapshot.stats.loopRegenerations}, reseeds ${snapshot.stats.loopReseeds}, problems ${snapshot.problems.length}`,
+  );
+  const ok =
+    stuck === 0 &&
+    maxDrift < 1e-6 &&
+    Math.abs(end.heap - warm.heap) / warm.heap <= 0.05 &&
+    Math.abs(end.rss - warm.rss) / warm.rss <= 0.05;
   console.log(`soak: ${ok ? 'all goals met' : 'GOALS MISSED'}`);
   process.exitCode = ok ? 0 : 1;
 }

@@ -3,7 +3,11 @@
 // the config, the hardware, the box's modules. Plain JavaScript over dist/, like the CLI.
 // usage: node bench/startup-stages.mjs CONFIG
 const t = { nodeBoot: performance.now() };
-const [{ loadConfig }, { createLogger }, { openHardware }] = await Promise.all([import('../dist/system/config.js'), import('../dist/system/log.js'), import('../dist/system/hardware.js')]);
+const [{ loadConfig }, { createLogger }, { openHardware }] = await Promise.all([
+  import('../dist/system/config.js'),
+  import('../dist/system/log.js'),
+  import('../dist/system/hardware.js'),
+]);
 t.cliModules = performance.now();
 const { config } = loadConfig(process.argv[2]);
 createLogger(config.log.level, false);

@@ -20,7 +20,10 @@ const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
 const GOAL_MS = 500;
 const work = mkdtempSync(join(tmpdir(), 'antiphon-startup-'));
 const config = join(work, 'two.toml');
-writeFileSync(config, `[data]\ndir = "${join(work, 'data')}"\n[perform]\nmode = "chain"\nseed = 3\n[[perform.voices]]\nname = "A"\n[[perform.voices]]\nname = "B"\nchannel = 11\n[din]\ndevice = "/dev/sim-uart"\n`);
+writeFileSync(
+  config,
+  `[data]\ndir = "${join(work, 'data')}"\n[perform]\nmode = "chain"\nseed = 3\n[[perform.voices]]\nname = "A"\n[[perform.voices]]\nname = "B"\nchannel = 11\n[din]\ndevice = "/dev/sim-uart"\n`,
+);
 
 type Line = Record<string, unknown>;
 
@@ -49,7 +52,8 @@ function timed(args: readonly string[], until: (l: Line) => boolean): Promise<{ 
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const medianOf = (rows: readonly Record<string, number>[], key: string): number => median(rows.map((r) => r[key] ?? NaN));
+const medianOf = (rows: readonly Record<string, number>[], key: string): number =>
+  median(rows.map((r) => r[key] ?? NaN));
 const f = (x: number): string => x.toFixed(0);
 
 try {
@@ -60,25 +64,54 @@ try {
   const before: Record<string, number>[] = [];
   for (let i = 0; i < RUNS; i++) {
     bare.push((await timed(['-e', '0'], () => false)).ms);
-    const r = await timed(['dist/cli/main.js', 'start', '--config', config, '--run-for', '0.5', '--log', 'json'], (l) => l.msg === 'antiphon started');
+    const r = await timed(
+      ['dist/cli/main.js', 'start', '--config', config, '--run-for', '0.5', '--log', 'json'],
+      (l) => l.msg === 'antiphon started',
+    );
     ready.push(r.ms);
-    const startup = r.lines.find((l) => l.msg === 'startup') as { readyMs: number; phases: Record<string, number> } | undefined;
+    const startup = r.lines.find((l) => l.msg === 'startup') as
+      { readyMs: number; phases: Record<string, number> } | undefined;
     if (startup) box.push({ readyMs: startup.readyMs, ...startup.phases });
-    const loaded = r.lines.find((l) => l.msg === 'model loaded') as { loadMs: number; inWorkerMs?: { start: number; readAndPack: number } } | undefined;
-    if (loaded) model.push({ loadMs: loaded.loadMs, workerStart: loaded.inWorkerMs?.start ?? NaN, readAndPack: loaded.inWorkerMs?.readAndPack ?? NaN });
+    const loaded = r.lines.find((l) => l.msg === 'model loaded') as
+      { loadMs: number; inWorkerMs?: { start: number; readAndPack: number } } | undefined;
+    if (loaded)
+      model.push({
+        loadMs: loaded.loadMs,
+        workerStart: loaded.inWorkerMs?.start ?? NaN,
+        readAndPack: loaded.inWorkerMs?.readAndPack ?? NaN,
+      });
     const s = await timed(['bench/startup-stages.mjs', config], () => false);
     const st = s.lines[0] as Record<string, number> | undefined;
-    if (st) before.push({ node: st.nodeBoot ?? NaN, cliModules: (st.cliModules ?? NaN) - (st.nodeBoot ?? NaN), config: (st.config ?? NaN) - (st.cliModules ?? NaN), hardware: (st.hardware ?? NaN) - (st.config ?? NaN), boxModules: (st.boxModules ?? NaN) - (st.hardware ?? NaN) });
+    if (st)
+      before.push({
+        node: st.nodeBoot ?? NaN,
+        cliModules: (st.cliModules ?? NaN) - (st.nodeBoot ?? NaN),
+        config: (st.config ?? NaN) - (st.cliModules ?? NaN),
+        hardware: (st.hardware ?? NaN) - (st.config ?? NaN),
+        boxModules: (st.boxModules ?? NaN) - (st.hardware ?? NaN),
+      });
   }
   const readyMs = median(ready);
   const bareMs = median(bare);
-  console.log(`startup bench: antiphon start to READY ('antiphon started'), shipped model, two voices, no devices; median of ${RUNS}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${process.arch}`);
-  console.log(`  READY after spawn      ${f(readyMs).padStart(5)} ms   bare node -e 0 ${f(bareMs)} ms   ratio to bare node ${(readyMs / bareMs).toFixed(2)}   goal ${GOAL_MS} ms ratio ${(readyMs / GOAL_MS).toFixed(2)}`);
+  console.log(
+    `startup bench: antiphon start to READY ('antiphon started'), shipped model, two voices, no devices; median of ${RUNS}; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${process.arch}`,
+  );
+  console.log(
+    `  READY after spawn      ${f(readyMs).padStart(5)} ms   bare node -e 0 ${f(bareMs)} ms   ratio to bare node ${(readyMs / bareMs).toFixed(2)}   goal ${GOAL_MS} ms ratio ${(readyMs / GOAL_MS).toFixed(2)}`,
+  );
   console.log(`  in the box's clock     ${f(medianOf(box, 'readyMs')).padStart(5)} ms from process start to READY=1`);
-  console.log(`  before runBox (separate runs of the same steps): node ${f(medianOf(before, 'node'))}, CLI modules ${f(medianOf(before, 'cliModules'))}, config ${f(medianOf(before, 'config'))}, hardware ${f(medianOf(before, 'hardware'))}, box modules ${f(medianOf(before, 'boxModules'))} ms`);
+  console.log(
+    `  before runBox (separate runs of the same steps): node ${f(medianOf(before, 'node'))}, CLI modules ${f(medianOf(before, 'cliModules'))}, config ${f(medianOf(before, 'config'))}, hardware ${f(medianOf(before, 'hardware'))}, box modules ${f(medianOf(before, 'boxModules'))} ms`,
+  );
   const phases = Object.keys(box[0] ?? {}).filter((k) => k !== 'readyMs');
-  console.log(`  box phases: ${phases.map((k) => `${k} ${f(medianOf(box, k))}`).join(', ')} ms (start = outputThreads + devices + modelsAfterThat + clock + engine and notify; models load alongside outputThreads and devices)`);
-  console.log(`  model load (in parallel): ${f(medianOf(model, 'loadMs'))} ms = worker start ${f(medianOf(model, 'workerStart'))} + read and pack ${f(medianOf(model, 'readAndPack'))} (+ messages); warm-up runs after READY`);
+  console.log(
+    `  box phases: ${phases.map((k) => `${k} ${f(medianOf(box, k))}`).join(', ')} ms (start = outputThreads + devices + modelsAfterThat + clock + engine and notify; models load alongside outputThreads and devices)`,
+  );
+  console.log(
+    `  model load (in parallel): ${f(medianOf(model, 'loadMs'))} ms = worker start ${f(medianOf(model, 'workerStart'))} + read and pack ${f(medianOf(model, 'readAndPack'))} (+ messages); warm-up runs after READY`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -26,7 +26,14 @@ export function timingStats(due: readonly number[], actual: readonly number[]): 
     num += dt * ((errors[i] ?? 0) - me);
     den += dt * dt;
   }
-  return { ticks: n, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN, finalError: errors[n - 1] ?? NaN, driftPpm: den > 0 ? (num / den) * 1e6 : 0 };
+  return {
+    ticks: n,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    finalError: errors[n - 1] ?? NaN,
+    driftPpm: den > 0 ? (num / den) * 1e6 : 0,
+  };
 }
 
 export function formatRow(name: string, s: TimingStats): string {

@@ -12,7 +12,10 @@ for (const size of (process.argv[5] ?? '128x2,256x2').split(',')) {
   const net = new DrumNetwork({ layers: Array<number>(layers).fill(units), eventCount: 512, counterBits: 6 });
   const opt = tf.train.adam(1e-3);
   const ids = Array.from({ length: steps }, () =>
-    tf.tensor1d(Array.from({ length: batch }, () => Math.floor(Math.random() * 512)), 'int32'),
+    tf.tensor1d(
+      Array.from({ length: batch }, () => Math.floor(Math.random() * 512)),
+      'int32',
+    ),
   );
   const masks = ids.map(() => tf.ones([batch]) as tf.Tensor1D);
   const run = (): number => {
@@ -27,6 +30,8 @@ for (const size of (process.argv[5] ?? '128x2,256x2').split(',')) {
   let l = 0;
   for (let r = 0; r < reps; r++) l = run();
   const sec = (performance.now() - t0) / 1000 / reps;
-  console.log(`${size} batch ${batch}x${steps}: ${((batch * steps) / sec).toFixed(0)} steps/s (${sec.toFixed(2)} s/batch, loss ${l.toFixed(3)}, tensors ${tf.memory().numTensors})`);
+  console.log(
+    `${size} batch ${batch}x${steps}: ${((batch * steps) / sec).toFixed(0)} steps/s (${sec.toFixed(2)} s/batch, loss ${l.toFixed(3)}, tensors ${tf.memory().numTensors})`,
+  );
   net.dispose();
 }

@@ -28,13 +28,36 @@ const WATCHERS = 20;
 function fakeBus(): BoxBus & { emit(e: BoxEvent): void } {
   const listeners = new Set<(e: BoxEvent) => void>();
   const snapshot: BoxSnapshot = {
-    parameters: { global: defaultGlobals(), voices: [{ name: 'A', values: defaultVoice() }, { name: 'B', values: defaultVoice() }] },
-    engine: 'idle', stats: { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 },
-    clock: { source: 'internal', mode: 'auto', tempo: TEMPO, locked: false }, devices: [], models: ['default'], call: [], lastExchange: undefined,
-    generation: { lastMs: undefined, msPerStep: undefined }, slips: 0, problems: [], demo: false,
+    parameters: {
+      global: defaultGlobals(),
+      voices: [
+        { name: 'A', values: defaultVoice() },
+        { name: 'B', values: defaultVoice() },
+      ],
+    },
+    engine: 'idle',
+    stats: {
+      exchanges: 0,
+      ignoredCalls: 0,
+      slips: 0,
+      slippedBars: 0,
+      cancelledSpeculations: 0,
+      loopRegenerations: 0,
+      loopReseeds: 0,
+    },
+    clock: { source: 'internal', mode: 'auto', tempo: TEMPO, locked: false },
+    devices: [],
+    models: ['default'],
+    call: [],
+    lastExchange: undefined,
+    generation: { lastMs: undefined, msPerStep: undefined },
+    slips: 0,
+    problems: [],
+    demo: false,
   };
   return {
-    dispatch: () => undefined, snapshot: () => snapshot,
+    dispatch: () => undefined,
+    snapshot: () => snapshot,
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
     emit: (e) => listeners.forEach((l) => l(e)),
   };
@@ -42,24 +65,63 @@ function fakeBus(): BoxBus & { emit(e: BoxEvent): void } {
 
 /** A four-bar call answered by two voices, every 16th a hit on three drums: a large exchange. */
 function bigExchange(id: number): Exchange {
-  const notes = Array.from({ length: 64 * 3 }, (_, i) => ({ pitch: [36, 38, 42][i % 3] ?? 36, velocity: 90, tick: ticks(Math.floor(i / 3) * 6), durationTicks: ticks(3) }));
+  const notes = Array.from({ length: 64 * 3 }, (_, i) => ({
+    pitch: [36, 38, 42][i % 3] ?? 36,
+    velocity: 90,
+    tick: ticks(Math.floor(i / 3) * 6),
+    durationTicks: ticks(3),
+  }));
   const ll = { total: -80, perStep: Array.from({ length: 64 }, (_, i) => -1 - (i % 7) / 3) };
-  const turn = (voice: string) => ({ voice, model: 'default', startBar: 4, bars: 4, notes, events: new Uint16Array(64), temperature: 1, logLikelihood: ll, primerLogLikelihood: ll, slippedBars: 0 });
-  return { id, mode: 'chain', tempo: bpm(TEMPO), stepsPerBar: 16, call: { source: 'human', startBar: 0, bars: 4, endReason: 'silence', notes, events: new Uint16Array(64) }, turns: [turn('A'), turn('B')] };
+  const turn = (voice: string) => ({
+    voice,
+    model: 'default',
+    startBar: 4,
+    bars: 4,
+    notes,
+    events: new Uint16Array(64),
+    temperature: 1,
+    logLikelihood: ll,
+    primerLogLikelihood: ll,
+    slippedBars: 0,
+  });
+  return {
+    id,
+    mode: 'chain',
+    tempo: bpm(TEMPO),
+    stepsPerBar: 16,
+    call: { source: 'human', startBar: 0, bars: 4, endReason: 'silence', notes, events: new Uint16Array(64) },
+    turns: [turn('A'), turn('B')],
+  };
 }
 
 function context(bus: BoxBus): SurfaceContext {
   return {
-    bus, timers: nodeTimers, now: () => performance.now(), log: pino({ level: 'warn' }), devices: () => [], onDeviceMessage: () => () => undefined,
-    onDevicesChanged: () => () => undefined, sendToDevice: () => false, learnCc: () => undefined, at: () => ({ cancel: () => undefined }),
+    bus,
+    timers: nodeTimers,
+    now: () => performance.now(),
+    log: pino({ level: 'warn' }),
+    devices: () => [],
+    onDeviceMessage: () => () => undefined,
+    onDevicesChanged: () => () => undefined,
+    sendToDevice: () => false,
+    learnCc: () => undefined,
+    at: () => ({ cancel: () => undefined }),
   };
 }
 
 async function watchers(port: number): Promise<{ child: ChildProcess; closed: number[] }> {
-  const child = spawn(process.execPath, [new URL('./web-watchers.mjs', import.meta.url).pathname, String(port), String(WATCHERS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [new URL('./web-watchers.mjs', import.meta.url).pathname, String(port), String(WATCHERS)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const closed: number[] = [];
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  await new Promise<void>((resolve) => lines.on('line', (l) => (l === 'ready' ? resolve() : l.startsWith('closed') && closed.push(Number(l.split(' ')[1])))));
+  await new Promise<void>((resolve) =>
+    lines.on('line', (l) =>
+      l === 'ready' ? resolve() : l.startsWith('closed') && closed.push(Number(l.split(' ')[1])),
+    ),
+  );
   return { child, closed };
 }
 
@@ -72,7 +134,10 @@ async function tickRun(name: string, strategy: Strategy): Promise<{ row: string;
     return { row: formatRow(name, s), p99: s.p99 };
   }
   const p99 = run.summary?.p99 ?? NaN;
-  return { row: `${name.padEnd(44)} ${String(run.summary?.count ?? 0).padStart(5)} ${(run.summary?.p50 ?? NaN).toFixed(3).padStart(8)} ${p99.toFixed(3).padStart(8)} ${(run.summary?.max ?? NaN).toFixed(3).padStart(8)}`, p99 };
+  return {
+    row: `${name.padEnd(44)} ${String(run.summary?.count ?? 0).padStart(5)} ${(run.summary?.p50 ?? NaN).toFixed(3).padStart(8)} ${p99.toFixed(3).padStart(8)} ${(run.summary?.max ?? NaN).toFixed(3).padStart(8)}`,
+    p99,
+  };
 }
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -82,7 +147,10 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
  * memory it bounds. A paused socket cannot see its own close, so the stalled watcher's drop
  * is the page's count less the readers that saw theirs.
  */
-async function floodUntilDropped(bus: ReturnType<typeof fakeBus>, web: WebSurface): Promise<{ exchanges: number; bytes: number; ms: number; rssMax: number }> {
+async function floodUntilDropped(
+  bus: ReturnType<typeof fakeBus>,
+  web: WebSurface,
+): Promise<{ exchanges: number; bytes: number; ms: number; rssMax: number }> {
   const before = web.dropped;
   const size = JSON.stringify(bigExchange(1)).length;
   const t0 = performance.now();
@@ -112,7 +180,11 @@ async function noteToScreen(): Promise<string> {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${web.port ?? 0}/`);
     await page.evaluate(() => {
-      const g = globalThis as unknown as { seen: number[]; EventSource: new (u: string) => { onmessage: (e: { data: string }) => void }; requestAnimationFrame(f: () => void): void };
+      const g = globalThis as unknown as {
+        seen: number[];
+        EventSource: new (u: string) => { onmessage: (e: { data: string }) => void };
+        requestAnimationFrame(f: () => void): void;
+      };
       g.seen = [];
       new g.EventSource('/events').onmessage = (e) => {
         if (JSON.parse(e.data).kind === 'hit') g.requestAnimationFrame(() => g.seen.push(Date.now()));
@@ -138,9 +210,16 @@ async function noteToScreen(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:web — ${TICKS} ticks at ${TEMPO} BPM (${msPerTick(bpm(TEMPO)).toFixed(3)} ms/tick); ${WATCHERS} watchers, the last one stalled; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench:web — ${TICKS} ticks at ${TEMPO} BPM (${msPerTick(bpm(TEMPO)).toFixed(3)} ms/tick); ${WATCHERS} watchers, the last one stalled; node ${process.version}; load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(tableHeader);
-  const strategies: [string, Strategy][] = [['Scheduler+SpinWakeup (main thread)', productMasterClock(2)], ['ClockOutputThread (output thread)', productClockThread(0, 1)]];
+  const strategies: [string, Strategy][] = [
+    ['Scheduler+SpinWakeup (main thread)', productMasterClock(2)],
+    ['ClockOutputThread (output thread)', productClockThread(0, 1)],
+  ];
   const bus = fakeBus();
   const web = new WebSurface({ enabled: true, port: 0, bind: '127.0.0.1' });
   await web.start(context(bus));
@@ -152,22 +231,30 @@ async function main(): Promise<void> {
     let step = 0;
     let exchanges = 0;
     let rssMax = 0;
-    const feed = setInterval(() => {
-      step++;
-      bus.emit({ kind: 'hit', hit: { pitch: 42, velocity: 90, atMs: performance.now() } });
-      if (step % 4 === 0) bus.emit({ kind: 'beat', bar: Math.floor(step / 16), beat: (step / 4) % 4, atMs: performance.now() });
-      if (step % 64 === 0) bus.emit({ kind: 'exchange', exchange: bigExchange(++exchanges) });
-      rssMax = Math.max(rssMax, process.memoryUsage().rss);
-    }, 60_000 / TEMPO / 4);
+    const feed = setInterval(
+      () => {
+        step++;
+        bus.emit({ kind: 'hit', hit: { pitch: 42, velocity: 90, atMs: performance.now() } });
+        if (step % 4 === 0)
+          bus.emit({ kind: 'beat', bar: Math.floor(step / 16), beat: (step / 4) % 4, atMs: performance.now() });
+        if (step % 64 === 0) bus.emit({ kind: 'exchange', exchange: bigExchange(++exchanges) });
+        rssMax = Math.max(rssMax, process.memoryUsage().rss);
+      },
+      60_000 / TEMPO / 4,
+    );
     const watched = await tickRun(`${name}, ${WATCHERS} watchers`, strategy);
     clearInterval(feed);
     console.log(watched.row);
-    console.log(`  p99 ratio watched/alone ${(watched.p99 / alone.p99).toFixed(2)}; ${step} hits and ${exchanges} exchanges published; RSS ${mib(rssBefore)} before, ${mib(rssMax)} max while watched`);
+    console.log(
+      `  p99 ratio watched/alone ${(watched.p99 / alone.p99).toFixed(2)}; ${step} hits and ${exchanges} exchanges published; RSS ${mib(rssBefore)} before, ${mib(rssMax)} max while watched`,
+    );
     const droppedBefore = web.dropped;
     const flood = await floodUntilDropped(bus, web);
     const readersDropped = closed.length;
     const stalledDropped = web.dropped - droppedBefore - readersDropped;
-    console.log(`  flood: ${flood.exchanges} exchanges (${(flood.bytes / 1e6).toFixed(0)} MB to each watcher) in ${flood.ms.toFixed(0)} ms; stalled watcher dropped: ${stalledDropped === 1 ? 'yes' : 'NO'}; readers dropped: ${readersDropped} of ${WATCHERS - 1}; RSS max ${mib(flood.rssMax)}`);
+    console.log(
+      `  flood: ${flood.exchanges} exchanges (${(flood.bytes / 1e6).toFixed(0)} MB to each watcher) in ${flood.ms.toFixed(0)} ms; stalled watcher dropped: ${stalledDropped === 1 ? 'yes' : 'NO'}; readers dropped: ${readersDropped} of ${WATCHERS - 1}; RSS max ${mib(flood.rssMax)}`,
+    );
     child.kill();
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -7,7 +7,12 @@ export interface Timing {
 }
 
 /** Times `run` (which does `stepsPerRun` steps) until `budgetMs` is spent; per-step figures. */
-export async function timePerStep(run: () => unknown, stepsPerRun: number, budgetMs = 1500, minRuns = 5): Promise<Timing> {
+export async function timePerStep(
+  run: () => unknown,
+  stepsPerRun: number,
+  budgetMs = 1500,
+  minRuns = 5,
+): Promise<Timing> {
   await run(); // warm-up: JIT, caches
   const samples: number[] = [];
   const start = performance.now();
@@ -35,7 +40,9 @@ export const SIZES: readonly ModelSize[] = [
 /** Batch sizes whose per-sequence step time the bench reports. */
 export const BATCHES = [1, 2, 4, 8, 32] as const;
 
-export const PRIMER = [5, 0, 4, 0, 6, 0, 4, 1, 5, 0, 5, 0, 6, 0, 4, 0, 5, 0, 4, 0, 6, 0, 4, 1, 5, 0, 2, 16, 34, 32, 64, 130];
+export const PRIMER = [
+  5, 0, 4, 0, 6, 0, 4, 1, 5, 0, 5, 0, 6, 0, 4, 0, 5, 0, 4, 0, 6, 0, 4, 1, 5, 0, 2, 16, 34, 32, 64, 130,
+];
 
 /** A probe's answer: one JSON line on stdout. */
 export function emit(result: unknown): void {

@@ -13,7 +13,12 @@ const model = await loadOracle(server.url);
 const primer = drumEventsToOracle(PRIMER.slice(0, 2), [36, 38, 42, 46, 45, 48, 50, 49, 51]);
 const steps = 16;
 // magenta-js runs primer + steps - 1 network steps per call.
-const timing = await timePerStep(() => model.continueSequence(primer, steps), primer.totalQuantizedSteps + steps - 1, 4000, 3);
+const timing = await timePerStep(
+  () => model.continueSequence(primer, steps),
+  primer.totalQuantizedSteps + steps - 1,
+  4000,
+  3,
+);
 model.dispose();
 await server.close();
 emit(timing);

@@ -24,9 +24,13 @@ for (const engine of engines) {
   const state = model.newState();
   for (const e of PRIMER) model.feed(state, e);
   let t = 0;
-  latency[engine] = await timePerStep(() => {
-    for (let i = 0; i < 10; i++) model.feed(state, PRIMER[t++ % PRIMER.length] ?? 0);
-  }, 10, engine === 'reference' ? 1500 : 2500);
+  latency[engine] = await timePerStep(
+    () => {
+      for (let i = 0; i < 10; i++) model.feed(state, PRIMER[t++ % PRIMER.length] ?? 0);
+    },
+    10,
+    engine === 'reference' ? 1500 : 2500,
+  );
   memory[engine] = { weightBytes: model.network.weightBytes, parameters: model.arch.parameterCount };
 }
 
@@ -40,11 +44,19 @@ if (withExtras === 'extras') {
   // Same size, sharper weights: per-step max probabilities of 0.4-0.95, as a trained drum model
   // gives (mostly silence or a hat), so sibling branches often draw the same event.
   const sharp = randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, gain: 2, seed: 5 });
-  beamPeaked = timeBeam(new MusicRnn(await readCheckpoint(memorySource(serializeCheckpoint(sharp))), { engine: 'int8' }));
+  beamPeaked = timeBeam(
+    new MusicRnn(await readCheckpoint(memorySource(serializeCheckpoint(sharp))), { engine: 'int8' }),
+  );
   kl = [
     ...(await quantisationKl(checkpoint, 'uniform weights')),
     ...(await quantisationKl(
-      await readCheckpoint(memorySource(serializeCheckpoint(randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, distribution: 'heavy', seed: 6 })))),
+      await readCheckpoint(
+        memorySource(
+          serializeCheckpoint(
+            randomCheckpoint({ layerUnits: [256, 256, 256], attentionLength: 32, distribution: 'heavy', seed: 6 }),
+          ),
+        ),
+      ),
       'heavy-tailed weights',
     )),
   ];
@@ -60,7 +72,11 @@ async function timeBatches(cp: Checkpoint) {
     for (const n of BATCHES) {
       const states = Array.from({ length: n }, () => model.newState());
       const events = states.map((_, b) => PRIMER[b % PRIMER.length] ?? 0);
-      for (const e of PRIMER) model.feedBatch(states, states.map(() => e));
+      for (const e of PRIMER)
+        model.feedBatch(
+          states,
+          states.map(() => e),
+        );
       const t = await timePerStep(() => model.feedBatch(states, events), n, 600);
       (result[engine] as Record<number, number>)[n] = t.minMs;
     }
@@ -73,7 +89,13 @@ function timeBeam(model: MusicRnn) {
   for (let seed = 0; seed < 16; seed++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = beamSearch(model, { events: PRIMER }, 32, { beamSize: 8, branchFactor: 4, stepsPerIteration: 1, temperature: 1, seed });
+    const r = beamSearch(model, { events: PRIMER }, 32, {
+      beamSize: 8,
+      branchFactor: 4,
+      stepsPerIteration: 1,
+      temperature: 1,
+      seed,
+    });
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     runs.push({ wallMs, cpuMs: (cpu.user + cpu.system) / 1000, networkSteps: r.networkSteps });
@@ -88,7 +110,11 @@ async function quantisationKl(checkpoint: Checkpoint, label: string) {
   const sampled = continueEvents(reference, { events: PRIMER }, 32, { temperature: 1, seed: 7 });
   const sequence = [...PRIMER, ...sampled.events];
   const stored = async (dtype: WeightDtype) =>
-    readCheckpoint(memorySource(serializeCheckpoint({ config: checkpoint.rawConfig, tensors: checkpoint.tensors.values() }, { dtype })));
+    readCheckpoint(
+      memorySource(
+        serializeCheckpoint({ config: checkpoint.rawConfig, tensors: checkpoint.tensors.values() }, { dtype }),
+      ),
+    );
   const variants: [string, MusicRnn][] = [
     ['int8 kernels (float32 file)', new MusicRnn(checkpoint, { engine: 'int8' })],
     ['float32 WASM kernels', new MusicRnn(checkpoint, { engine: 'float32' })],

@@ -47,7 +47,10 @@ let window = tf.zeros([at?.length ?? 0, at?.size ?? 0]) as tf.Tensor2D;
 let t = 0;
 async function step(): Promise<void> {
   const out = tf.tidy(() => {
-    const x = tf.concat([tf.oneHot([PRIMER_EVENT(t)], arch.eventDepth).toFloat(), tf.ones([1, arch.auxDepth])], 1) as tf.Tensor2D;
+    const x = tf.concat(
+      [tf.oneHot([PRIMER_EVENT(t)], arch.eventDepth).toFloat(), tf.ones([1, arch.auxDepth])],
+      1,
+    ) as tf.Tensor2D;
     let input: tf.Tensor2D = x;
     if (attn) input = tf.add(tf.matMul(tf.concat([x, read], 1), attn.inK), attn.inB);
     const [nc, nh] = tf.multiRNNCell(cells, input, c, h);
@@ -56,7 +59,13 @@ async function step(): Promise<void> {
     let nextWindow = window;
     if (attn) {
       const features = tf.matMul(window, attn.w);
-      const query = tf.matMul(tf.concat(nc.flatMap((ci, i) => [ci, nh[i] as tf.Tensor2D]), 1), attn.qK);
+      const query = tf.matMul(
+        tf.concat(
+          nc.flatMap((ci, i) => [ci, nh[i] as tf.Tensor2D]),
+          1,
+        ),
+        attn.qK,
+      );
       const scores = tf.sum(tf.mul(attn.v, tf.tanh(tf.add(features, query))), 1);
       nextRead = tf.matMul(tf.softmax(scores).reshape([1, -1]), window) as tf.Tensor2D;
       last = tf.add(tf.matMul(tf.concat([last, nextRead], 1), attn.oK), attn.oB) as tf.Tensor2D;
@@ -72,7 +81,11 @@ async function step(): Promise<void> {
 }
 const PRIMER_EVENT = (i: number): number => (i * 37) % 512;
 
-const timing = await timePerStep(async () => {
-  for (let i = 0; i < 5; i++) await step();
-}, 5, 2000);
+const timing = await timePerStep(
+  async () => {
+    for (let i = 0; i < 5; i++) await step();
+  },
+  5,
+  2000,
+);
 emit({ backend, ...timing });

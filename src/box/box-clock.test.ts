@@ -33,7 +33,8 @@ class RecordingLog {
 
 const F8 = 0xf8;
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const countF8 = (chunks: readonly Uint8Array[]): number => chunks.reduce((n, c) => n + c.filter((b) => b === F8).length, 0);
+const countF8 = (chunks: readonly Uint8Array[]): number =>
+  chunks.reduce((n, c) => n + c.filter((b) => b === F8).length, 0);
 
 interface RigOptions {
   readonly source?: Config['clock']['source'];
@@ -53,8 +54,12 @@ async function rig(o: RigOptions = {}) {
   const dinHuman: TimedMidiMessage[] = [];
   const box: { clock?: BoxClock } = {};
   const manager = new DeviceManager({
-    backend, now,
-    roles: new RoleBook([{ match: 'Drum Machine', roles: ['clock-in'] }, { match: 'Synth', roles: ['clock-out'] }]),
+    backend,
+    now,
+    roles: new RoleBook([
+      { match: 'Drum Machine', roles: ['clock-in'] },
+      { match: 'Synth', roles: ['clock-out'] },
+    ]),
     listener: { message: (d, t) => void box.clock?.deviceMessage(d, t) },
   });
   const master = backend.plug({ clientName: 'Drum Machine', inputs: ['Drum Machine MIDI 1'] });
@@ -64,7 +69,10 @@ async function rig(o: RigOptions = {}) {
     scheduler: v.scheduler,
     clock: { source: o.source ?? 'auto', thru: true, lost_after_ms: 500 },
     din: { enabled: true, device: '/dev/ttyAMA0', roles: ['clock-in', 'clock-out', 'human'], ...o.din },
-    tempoBpm: 120, devices: () => manager.devices(), serial: o.serial ?? bus, log,
+    tempoBpm: 120,
+    devices: () => manager.devices(),
+    serial: o.serial ?? bus,
+    log,
     toSchedulerMs: (t) => t,
     onDinHuman: (t) => dinHuman.push(t),
   });

@@ -61,7 +61,9 @@ export class BoxClock {
   constructor(private readonly o: BoxClockOptions) {
     this.dinRoles = new Set(o.din.enabled ? o.din.roles : []);
     const thread = o.clockThread;
-    const din = o.din.enabled ? new DinMidiPort(o.serial, o.scheduler, o.log, { path: o.din.device, ...(thread ? { thread } : {}) }) : undefined;
+    const din = o.din.enabled
+      ? new DinMidiPort(o.serial, o.scheduler, o.log, { path: o.din.device, ...(thread ? { thread } : {}) })
+      : undefined;
     this.din = din;
     this.dinTicks = din && thread ? new ThreadedFdOut('din', () => din.fd, thread) : undefined;
     this.service = new ClockService(o.scheduler, {
@@ -108,7 +110,8 @@ export class BoxClock {
   /** Routes a USB device's clock message to the ClockService; true if it was one (and is consumed). */
   deviceMessage(device: ConnectedDevice, timed: TimedMidiMessage): boolean {
     if (!isClockMessage(timed.message)) return false;
-    if (device.roles.includes('clock-in')) this.receive({ timeMs: this.o.toSchedulerMs(timed.timeMs), message: timed.message });
+    if (device.roles.includes('clock-in'))
+      this.receive({ timeMs: this.o.toSchedulerMs(timed.timeMs), message: timed.message });
     return true;
   }
 
@@ -124,7 +127,9 @@ export class BoxClock {
     if (!din || !this.dinHas(role)) return undefined;
     const fd = din.fd;
     const thread = this.o.clockThread;
-    return thread && fd !== undefined ? { kind: 'thread', thread, dest: fd } : { kind: 'direct', send: (b) => din.send(b) };
+    return thread && fd !== undefined
+      ? { kind: 'thread', thread, dest: fd }
+      : { kind: 'direct', send: (b) => din.send(b) };
   }
 
   /** The tempo knob: it sets the master's tempo; a followed clock's tempo is the other box's. */
@@ -150,8 +155,15 @@ export class BoxClock {
     const outs: MidiOut[] = this.o
       .devices()
       .filter((d) => d.roles.includes('clock-out') && d.output)
-      .map((d) => (direct ? undefined : this.o.threadedUsbOut?.(d)) ?? { id: d.found.identity, send: (b: Uint8Array) => d.output?.send(b) ?? false });
-    if (this.din && this.dinHas('clock-out')) outs.push(this.dinTicks && this.din.fd !== undefined && !direct ? this.dinTicks : this.din);
+      .map(
+        (d) =>
+          (direct ? undefined : this.o.threadedUsbOut?.(d)) ?? {
+            id: d.found.identity,
+            send: (b: Uint8Array) => d.output?.send(b) ?? false,
+          },
+      );
+    if (this.din && this.dinHas('clock-out'))
+      outs.push(this.dinTicks && this.din.fd !== undefined && !direct ? this.dinTicks : this.din);
     return outs;
   }
 
@@ -167,7 +179,12 @@ export class BoxClock {
     const wasFollowing = this.service.source === 'external';
     this.service.receive(timed);
     const type = timed.message.type;
-    if (wasFollowing && this.service.source === 'external' && (type === 'start' || type === 'continue' || type === 'stop')) this.jump(type);
+    if (
+      wasFollowing &&
+      this.service.source === 'external' &&
+      (type === 'start' || type === 'continue' || type === 'stop')
+    )
+      this.jump(type);
   }
 
   private jump(why: TimelineJump): void {

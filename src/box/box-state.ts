@@ -15,7 +15,10 @@ export function reduceSnapshot(s: BoxSnapshot, e: BoxEvent): BoxSnapshot {
       const parameters =
         voice === undefined
           ? { ...p, global: { ...p.global, [param]: value } }
-          : { ...p, voices: p.voices.map((v) => (v.name === voice ? { ...v, values: { ...v.values, [param]: value } } : v)) };
+          : {
+              ...p,
+              voices: p.voices.map((v) => (v.name === voice ? { ...v, values: { ...v.values, [param]: value } } : v)),
+            };
       return { ...s, parameters };
     }
     case 'engine':

@@ -75,13 +75,20 @@ export class Box implements BoxBus {
     const { config, hardware, scheduler, log } = parts;
     const perform = config.perform;
     // The voices' models, and whatever else the model knob may step to: nothing is loaded twice or for nothing.
-    const models = [...new Set([...perform.parameters.voices.map((v) => String(v.values['model'])), ...perform.models])];
+    const models = [
+      ...new Set([...perform.parameters.voices.map((v) => String(v.values['model'])), ...perform.models]),
+    ];
     this.#params = new ParameterStore(perform.parameters, { models });
     this.#rules = { cc: new CcMap(perform.cc), endCallNote: perform.end_call_note };
-    const usbThread = parts.outputThreads === 'realtime' && hardware.backend.kind === 'alsa' ? this.#thread('usb') : undefined;
+    const usbThread =
+      parts.outputThreads === 'realtime' && hardware.backend.kind === 'alsa' ? this.#thread('usb') : undefined;
     const dinThread = parts.outputThreads === 'realtime' && config.din.enabled ? this.#thread('din') : undefined;
     this.devices = new DeviceService({
-      ...hardware, roles: new RoleBook(config.devices.roles, (d) => this.#surfaceOwns(d.profile?.id)), pollMs: config.devices.poll_ms, ignore: config.devices.ignore, log,
+      ...hardware,
+      roles: new RoleBook(config.devices.roles, (d) => this.#surfaceOwns(d.profile?.id)),
+      pollMs: config.devices.poll_ms,
+      ignore: config.devices.ignore,
+      log,
       listener: {
         message: (d, t) => this.#deviceInput(d, t),
         attached: (d) => this.#outputs.attach(d),
@@ -94,21 +101,71 @@ export class Box implements BoxBus {
       },
     });
     this.clock = new BoxClock({
-      scheduler, ...(dinThread ? { clockThread: dinThread } : {}), threadedUsbOut: (d) => this.#outputs.clockOut(d), clock: config.clock, din: config.din,
-      tempoBpm: Number(this.#params.get('tempo_bpm')), devices: () => this.devices.manager.devices(), serial: hardware.serial, log,
+      scheduler,
+      ...(dinThread ? { clockThread: dinThread } : {}),
+      threadedUsbOut: (d) => this.#outputs.clockOut(d),
+      clock: config.clock,
+      din: config.din,
+      tempoBpm: Number(this.#params.get('tempo_bpm')),
+      devices: () => this.devices.manager.devices(),
+      serial: hardware.serial,
+      log,
       toSchedulerMs: parts.inputToSchedulerMs,
       onDinHuman: (t) => this.#input({ roles: ['human'], ccMapped: true }, t.message, t.timeMs, 'din'),
     });
-    this.#outputs = new NoteOutputs({ scheduler, log, roleOf: (voice) => this.#roleOf(voice), usbThread, dinThread, clock: this.clock, devices: () => this.devices.manager.devices(), sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source) });
-    this.#recorder = new ExchangeRecorder({ dir: join(config.data.dir, 'recordings'), maxBytes: perform.recordings_max_mb * 1024 * 1024, log });
-    this.#bus = new BusState({
-      parameters: this.#params.state, engine: 'idle', stats: { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 },
-      clock: this.#clockStatus(), devices: [], models, call: [], lastExchange: undefined, generation: { lastMs: undefined, msPerStep: undefined }, slips: 0, problems: [], demo: false,
-    }, log, () => scheduler.nowMs());
+    this.#outputs = new NoteOutputs({
+      scheduler,
+      log,
+      roleOf: (voice) => this.#roleOf(voice),
+      usbThread,
+      dinThread,
+      clock: this.clock,
+      devices: () => this.devices.manager.devices(),
+      sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source),
+    });
+    this.#recorder = new ExchangeRecorder({
+      dir: join(config.data.dir, 'recordings'),
+      maxBytes: perform.recordings_max_mb * 1024 * 1024,
+      log,
+    });
+    this.#bus = new BusState(
+      {
+        parameters: this.#params.state,
+        engine: 'idle',
+        stats: {
+          exchanges: 0,
+          ignoredCalls: 0,
+          slips: 0,
+          slippedBars: 0,
+          cancelledSpeculations: 0,
+          loopRegenerations: 0,
+          loopReseeds: 0,
+        },
+        clock: this.#clockStatus(),
+        devices: [],
+        models,
+        call: [],
+        lastExchange: undefined,
+        generation: { lastMs: undefined, msPerStep: undefined },
+        slips: 0,
+        problems: [],
+        demo: false,
+      },
+      log,
+      () => scheduler.nowMs(),
+    );
     // The pad's own state light: Magenta's interface reports the engine state on a CC.
     const stateOut = this.#rules.cc.stateOut;
     if (stateOut !== undefined)
-      this.subscribe((e) => e.kind === 'engine' && this.#outputs.sendToRole('human', { type: 'controlChange', channel: 0, controller: stateOut, value: STATE_CC[e.state] }, 'engine'));
+      this.subscribe(
+        (e) =>
+          e.kind === 'engine' &&
+          this.#outputs.sendToRole(
+            'human',
+            { type: 'controlChange', channel: 0, controller: stateOut, value: STATE_CC[e.state] },
+            'engine',
+          ),
+      );
   }
 
   /** Opens devices and the clock, loads the models and starts listening. Resolves when the box can play. */
@@ -121,7 +178,9 @@ export class Box implements BoxBus {
       phaseStart = performance.now();
     };
     // The models load in their worker while the output threads come up and the devices open.
-    const voices = loadVoices(this.#bus.snapshot.models, this.#parts.loadModel, this.#parts.seed, (name, error) => this.#problem('error', 'model', `model '${name}': ${error}`));
+    const voices = loadVoices(this.#bus.snapshot.models, this.#parts.loadModel, this.#parts.seed, (name, error) =>
+      this.#problem('error', 'model', `model '${name}': ${error}`),
+    );
     await Promise.all(this.#threads.map((t) => t.thread.ready()));
     phase('outputThreads');
     this.devices.start();
@@ -137,7 +196,13 @@ export class Box implements BoxBus {
       this.#core?.control({ kind: 'panic' });
     });
     this.#core = new PerformanceCore({
-      scheduler, view: this.clock.timeline, voices: this.#voices, params: this.#params.state, seed: this.#parts.seed, log, notes: this.#outputs.sink,
+      scheduler,
+      view: this.clock.timeline,
+      voices: this.#voices,
+      params: this.#params.state,
+      seed: this.#parts.seed,
+      log,
+      notes: this.#outputs.sink,
       send: (message, voice) => this.#outputs.sendToRole(this.#roleOf(voice), message, `voice:${voice}`),
       emit: (e) => this.#emit(e),
       onExchange: (x) => this.#exchangeConfirmed(x),
@@ -146,20 +211,43 @@ export class Box implements BoxBus {
       if (this.#stopped) return;
       this.#emit({ kind: 'beat', bar, beat, atMs });
       // A followed clock drifts in tempo: say so when it has moved by half a BPM.
-      if (Math.abs(this.clock.timeline.tempo() - this.#bus.snapshot.clock.tempo) >= 0.5) this.#emit({ kind: 'clock', clock: this.#clockStatus() });
+      if (Math.abs(this.clock.timeline.tempo() - this.#bus.snapshot.clock.tempo) >= 0.5)
+        this.#emit({ kind: 'clock', clock: this.#clockStatus() });
     });
     this.#emitDevices();
     const view = this.clock.timeline;
-    log.info({ tempo: view.tempo(), clockSource: this.clock.service.source, din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off', mode: this.#params.get('mode'), voices: this.#bus.snapshot.parameters.voices.map((v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`), seed: this.#parts.seed, songZeroMonoMs: view.timeOfTick(ticks(0)), barMs: barMs(view) }, 'antiphon started');
+    log.info(
+      {
+        tempo: view.tempo(),
+        clockSource: this.clock.service.source,
+        din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off',
+        mode: this.#params.get('mode'),
+        voices: this.#bus.snapshot.parameters.voices.map(
+          (v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`,
+        ),
+        seed: this.#parts.seed,
+        songZeroMonoMs: view.timeOfTick(ticks(0)),
+        barMs: barMs(view),
+      },
+      'antiphon started',
+    );
     if (!this.#hasHuman()) this.#setDemo(true);
     const ctx = surfaceContext({
-      bus: this, scheduler, timers: hardware.timers, log, devices: () => this.devices.manager.devices(),
-      inputListeners: this.#inputListeners, deviceListeners: this.#deviceListeners, learn: (c, t) => this.#rules.cc.learn(c, t),
+      bus: this,
+      scheduler,
+      timers: hardware.timers,
+      log,
+      devices: () => this.devices.manager.devices(),
+      inputListeners: this.#inputListeners,
+      deviceListeners: this.#deviceListeners,
+      learn: (c, t) => this.#rules.cc.learn(c, t),
       report: (level, code, message) => this.#problem(level, code, message),
     });
     // The first bar needs none of the surfaces (page, panel, Push 2, synth): the box is ready
     // to play now, and they come up behind it.
-    this.surfacesStarted = startSurfaces(this.#parts.surfaces ?? [], ctx, (name, error) => this.#problem('error', 'device', `${name}: ${error}`)).then((started) => {
+    this.surfacesStarted = startSurfaces(this.#parts.surfaces ?? [], ctx, (name, error) =>
+      this.#problem('error', 'device', `${name}: ${error}`),
+    ).then((started) => {
       this.#surfaces = started;
     });
   }
@@ -203,7 +291,8 @@ export class Box implements BoxBus {
       return;
     }
     if (!change) return;
-    if (change.param === 'tempo_bpm' && !this.clock.setTempo(Number(change.value))) this.#parts.log.info({ bpm: change.value }, 'tempo ignored: following an external clock');
+    if (change.param === 'tempo_bpm' && !this.clock.setTempo(Number(change.value)))
+      this.#parts.log.info({ bpm: change.value }, 'tempo ignored: following an external clock');
     this.#core?.parameterChanged(change);
     this.#emit({ kind: 'parameter', change, source: command.source });
     if (change.param === 'tempo_bpm') this.#emit({ kind: 'clock', clock: this.#clockStatus() });
@@ -221,7 +310,8 @@ export class Box implements BoxBus {
 
   /** Panic (note-offs on every output), then closes everything. Recordings in flight are finished first. */
   async stop(): Promise<{ recordings: number; recordingFailures: number; sendTiming: object }> {
-    if (this.#stopped) return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming: {} };
+    if (this.#stopped)
+      return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming: {} };
     await this.surfacesStarted;
     await stopSurfaces(this.#surfaces, this.#parts.log);
     this.#stopped = true;
@@ -236,7 +326,15 @@ export class Box implements BoxBus {
     await Promise.all([this.#recorder.flush(), threadsDone.then(() => this.clock.stop())]);
     this.devices.stop();
     this.#voices?.dispose();
-    this.#parts.log.info({ stats: this.#core?.stats, sendTiming, recordings: this.#recorder.written, recordingFailures: this.#recorder.failures }, 'antiphon stopped');
+    this.#parts.log.info(
+      {
+        stats: this.#core?.stats,
+        sendTiming,
+        recordings: this.#recorder.written,
+        recordingFailures: this.#recorder.failures,
+      },
+      'antiphon stopped',
+    );
     return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming };
   }
 
@@ -248,15 +346,24 @@ export class Box implements BoxBus {
   #thread(name: string): ClockOutputThread {
     const thread = new ClockOutputThread({ realtime: true });
     const log = this.#parts.log;
-    thread.onPriority((ok, detail) => (ok ? log.info({ thread: name }, 'output thread runs SCHED_FIFO') : log.warn({ thread: name, detail }, 'output thread stays at normal priority')));
+    thread.onPriority((ok, detail) =>
+      ok
+        ? log.info({ thread: name }, 'output thread runs SCHED_FIFO')
+        : log.warn({ thread: name, detail }, 'output thread stays at normal priority'),
+    );
     this.#threads.push({ name, thread });
     return thread;
   }
 
   #deviceInput(device: ConnectedDevice, timed: TimedMidiMessage): void {
     const profile = device.found.profile;
-    const source = { roles: device.roles, ccMapped: !this.#surfaceOwns(profile?.id), ...(profile ? { padNotes: profile.padNotes } : {}) };
-    if (!this.clock.deviceMessage(device, timed)) this.#input(source, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
+    const source = {
+      roles: device.roles,
+      ccMapped: !this.#surfaceOwns(profile?.id),
+      ...(profile ? { padNotes: profile.padNotes } : {}),
+    };
+    if (!this.clock.deviceMessage(device, timed))
+      this.#input(source, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
     for (const listen of this.#inputListeners) listen(device, timed);
   }
 
@@ -310,21 +417,38 @@ export class Box implements BoxBus {
     const view = this.clock.timeline;
     const downbeat = barTick(x.turns[0]?.startBar ?? 0, view.stepsPerBar);
     const { scheduler } = this.#parts;
-    scheduler.callAt(Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + TICKS_PER_STEP / 2))), () => {
-      void this.#recorder.record(x).then((file) => file === undefined && this.#problem('warning', 'recording', `exchange ${x.id} could not be recorded`));
-      this.#emit({ kind: 'exchange', exchange: x });
-      this.#core?.exchanged(x);
-    }, Priority.note, 'exchange-report');
+    scheduler.callAt(
+      Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + TICKS_PER_STEP / 2))),
+      () => {
+        void this.#recorder
+          .record(x)
+          .then(
+            (file) =>
+              file === undefined && this.#problem('warning', 'recording', `exchange ${x.id} could not be recorded`),
+          );
+        this.#emit({ kind: 'exchange', exchange: x });
+        this.#core?.exchanged(x);
+      },
+      Priority.note,
+      'exchange-report',
+    );
   }
 
   #clockStatus(): ClockStatus {
     const service = this.clock.service;
     const source = service.source;
-    return { source, mode: service.clockMode, tempo: Math.round(this.clock.timeline.tempo() * 10) / 10, locked: source !== 'internal' };
+    return {
+      source,
+      mode: service.clockMode,
+      tempo: Math.round(this.clock.timeline.tempo() * 10) / 10,
+      locked: source !== 'internal',
+    };
   }
 
   #emitDevices(): void {
-    const devices = this.devices.manager.devices().map((d) => ({ identity: d.found.identity, name: d.found.description.clientName, roles: d.roles }));
+    const devices = this.devices.manager
+      .devices()
+      .map((d) => ({ identity: d.found.identity, name: d.found.description.clientName, roles: d.roles }));
     this.#emit({ kind: 'devices', devices });
   }
 

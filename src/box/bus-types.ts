@@ -42,7 +42,13 @@ export type BoxEvent =
   | { readonly kind: 'engine'; readonly state: EngineState }
   | { readonly kind: 'hit'; readonly hit: HitEvent }
   | { readonly kind: 'exchange'; readonly exchange: Exchange }
-  | { readonly kind: 'generated'; readonly voice: string; readonly model: string; readonly steps: number; readonly ms: number }
+  | {
+      readonly kind: 'generated';
+      readonly voice: string;
+      readonly model: string;
+      readonly steps: number;
+      readonly ms: number;
+    }
   | { readonly kind: 'slip'; readonly voice: string; readonly bars: number }
   | { readonly kind: 'beat'; readonly bar: number; readonly beat: number; readonly atMs: number }
   | { readonly kind: 'clock'; readonly clock: ClockStatus }

@@ -38,18 +38,34 @@ export function performParams(state: ParameterState, seed: number): PerformParam
     safetyMs: num(g, 'safety_ms'),
     gateSteps: num(g, 'gate_steps'),
     seed,
-    loopGuard: { ...DEFAULT_PARAMS.loopGuard, minHitsPerBar: num(g, 'loop_min_hits_per_bar'), maxHitsPerBar: num(g, 'loop_max_hits_per_bar'), retries: num(g, 'loop_retries') },
+    loopGuard: {
+      ...DEFAULT_PARAMS.loopGuard,
+      minHitsPerBar: num(g, 'loop_min_hits_per_bar'),
+      maxHitsPerBar: num(g, 'loop_max_hits_per_bar'),
+      retries: num(g, 'loop_retries'),
+    },
     voices: state.voices.map((v) => voiceSettings(v.name, v.values)),
   };
 }
 
 /** Registry names of the engine's global parameters. */
 const GLOBAL_FIELD: Readonly<Record<string, keyof PerformParams>> = {
-  mode: 'mode', min_call_bars: 'minCallBars', max_call_bars: 'maxCallBars', silence_bars: 'silenceBars', response_bars: 'responseBars',
-  carry_state: 'carryState', groove: 'groove', swing: 'swing', volume: 'volume', safety_ms: 'safetyMs', gate_steps: 'gateSteps',
+  mode: 'mode',
+  min_call_bars: 'minCallBars',
+  max_call_bars: 'maxCallBars',
+  silence_bars: 'silenceBars',
+  response_bars: 'responseBars',
+  carry_state: 'carryState',
+  groove: 'groove',
+  swing: 'swing',
+  volume: 'volume',
+  safety_ms: 'safetyMs',
+  gate_steps: 'gateSteps',
 };
 const GUARD_FIELD: Readonly<Record<string, keyof PerformParams['loopGuard']>> = {
-  loop_min_hits_per_bar: 'minHitsPerBar', loop_max_hits_per_bar: 'maxHitsPerBar', loop_retries: 'retries',
+  loop_min_hits_per_bar: 'minHitsPerBar',
+  loop_max_hits_per_bar: 'maxHitsPerBar',
+  loop_retries: 'retries',
 };
 
 /**
@@ -75,5 +91,14 @@ export function engineControl(change: ParameterChange, params: PerformParams): C
 
 /** The inverse of voiceSettings, so one changed value can be merged. */
 function voiceValues(v: VoiceSettings): ParameterValues {
-  return { model: v.model, channel: v.channel + 1, temperature: v.temperature, top_k: v.topK, top_p: v.topP, beam: v.beamSize, profile: v.profileWeight, density: v.densityWeight };
+  return {
+    model: v.model,
+    channel: v.channel + 1,
+    temperature: v.temperature,
+    top_k: v.topK,
+    top_p: v.topP,
+    beam: v.beamSize,
+    profile: v.profileWeight,
+    density: v.densityWeight,
+  };
 }

@@ -9,7 +9,10 @@ const human = { roles: ['human'], ccMapped: true } as const;
 
 describe('input routing by role', () => {
   it("the human's note-ons are hits and are echoed to thru; its note-offs are only echoed", () => {
-    expect(routeInput(human, on(36), rules)).toEqual([{ kind: 'thru', message: on(36) }, { kind: 'hit', pitch: 36, velocity: 100 }]);
+    expect(routeInput(human, on(36), rules)).toEqual([
+      { kind: 'thru', message: on(36) },
+      { kind: 'hit', pitch: 36, velocity: 100 },
+    ]);
     expect(routeInput(human, on(36, 0), rules)).toEqual([{ kind: 'thru', message: on(36, 0) }]);
     expect(routeInput(human, { type: 'noteOff', channel: 9, note: 36, velocity: 0 }, rules)).toHaveLength(1);
   });
@@ -20,7 +23,9 @@ describe('input routing by role', () => {
   });
 
   it('the end-call pad is a command, not a hit', () => {
-    expect(routeInput(human, on(51), rules)).toEqual([{ kind: 'command', command: { kind: 'endCall', source: 'pad' } }]);
+    expect(routeInput(human, on(51), rules)).toEqual([
+      { kind: 'command', command: { kind: 'endCall', source: 'pad' } },
+    ]);
   });
 
   it('clock bytes count only from a clock-in', () => {
@@ -37,7 +42,9 @@ describe('input routing by role', () => {
 
   it('a CC from any device goes through the CC map', () => {
     const cc = { type: 'controlChange', channel: 0, controller: 109, value: 0 } as const;
-    expect(routeInput({ roles: [], ccMapped: true }, cc, rules)).toEqual([{ kind: 'command', command: { kind: 'position', param: 'temperature', position: 0, source: 'cc' } }]);
+    expect(routeInput({ roles: [], ccMapped: true }, cc, rules)).toEqual([
+      { kind: 'command', command: { kind: 'position', param: 'temperature', position: 0, source: 'cc' } },
+    ]);
     expect(routeInput(human, { ...cc, controller: 7 }, rules)).toEqual([]);
   });
 });

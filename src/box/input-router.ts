@@ -40,10 +40,18 @@ export function routeInput(source: InputSource, message: MidiMessage, rules: Inp
     return command ? [{ kind: 'command', command }] : [];
   }
   if (!roles.includes('human')) return [];
-  if ((message.type === 'noteOn' || message.type === 'noteOff') && padNotes && (message.note < padNotes.min || message.note > padNotes.max)) return [];
+  if (
+    (message.type === 'noteOn' || message.type === 'noteOff') &&
+    padNotes &&
+    (message.note < padNotes.min || message.note > padNotes.max)
+  )
+    return [];
   if (message.type === 'noteOn' && message.velocity > 0) {
     if (message.note === rules.endCallNote) return [{ kind: 'command', command: { kind: 'endCall', source: 'pad' } }];
-    return [{ kind: 'thru', message }, { kind: 'hit', pitch: message.note, velocity: message.velocity }];
+    return [
+      { kind: 'thru', message },
+      { kind: 'hit', pitch: message.note, velocity: message.velocity },
+    ];
   }
   if (message.type === 'noteOn' || message.type === 'noteOff') return [{ kind: 'thru', message }];
   return [];

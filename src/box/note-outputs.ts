@@ -33,7 +33,11 @@ export class NoteOutputs {
   constructor(private readonly o: NoteOutputsOptions) {
     this.#usb = new UsbNoteRoutes(o.usbThread, o.log);
     const threads = [o.dinThread, o.usbThread].filter((t): t is ClockOutputThread => t !== undefined);
-    this.sink = new RoutedNoteSink({ scheduler: o.scheduler, routes: (voice) => this.#routes(o.roleOf(voice)), threads: () => threads });
+    this.sink = new RoutedNoteSink({
+      scheduler: o.scheduler,
+      routes: (voice) => this.#routes(o.roleOf(voice)),
+      threads: () => threads,
+    });
   }
 
   attach(device: ConnectedDevice): void {

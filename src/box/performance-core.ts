@@ -36,17 +36,25 @@ export class PerformanceCore {
   constructor(o: PerformanceCoreOptions) {
     const base = performParams(o.params, o.seed);
     // The first decision uses the boot-time measurement (with headroom); later ones learn.
-    const params = o.voices.slowestMsPerStep > 0 ? { ...base, initialMsPerStep: o.voices.slowestMsPerStep * 1.5 } : base;
+    const params =
+      o.voices.slowestMsPerStep > 0 ? { ...base, initialMsPerStep: o.voices.slowestMsPerStep * 1.5 } : base;
     this.#engine = new PerformanceEngine({ view: o.view, models: o.voices.infos, params });
     this.#session = new PerformanceSession({
-      scheduler: o.scheduler, view: o.view, engine: this.#engine, generators: o.voices.generators, log: o.log, notes: o.notes, send: o.send,
+      scheduler: o.scheduler,
+      view: o.view,
+      engine: this.#engine,
+      generators: o.voices.generators,
+      log: o.log,
+      notes: o.notes,
+      send: o.send,
       onExchange: o.onExchange,
       onState: (state) => {
         o.log.info({ state }, 'engine state');
         o.emit({ kind: 'engine', state });
       },
       onSlip: (voice, bars) => o.emit({ kind: 'slip', voice, bars }),
-      onGenerated: ({ model, steps, ms }) => o.emit({ kind: 'generated', voice: this.#voiceOf(model), model, steps, ms }),
+      onGenerated: ({ model, steps, ms }) =>
+        o.emit({ kind: 'generated', voice: this.#voiceOf(model), model, steps, ms }),
     });
     this.#demo = new DemoPerformer(this.#session, o.scheduler, o.view);
     this.#session.start();

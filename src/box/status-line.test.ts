@@ -3,15 +3,38 @@ import type { BoxSnapshot } from './bus-types.js';
 import { statusLine } from './status-line.js';
 
 const base: BoxSnapshot = {
-  parameters: { global: {}, voices: [] }, engine: 'idle', stats: { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 },
-  clock: { source: 'internal', mode: 'auto', tempo: 120, locked: false }, devices: [], models: [], call: [], lastExchange: undefined,
-  generation: { lastMs: undefined, msPerStep: undefined }, slips: 0, problems: [], demo: false,
+  parameters: { global: {}, voices: [] },
+  engine: 'idle',
+  stats: {
+    exchanges: 0,
+    ignoredCalls: 0,
+    slips: 0,
+    slippedBars: 0,
+    cancelledSpeculations: 0,
+    loopRegenerations: 0,
+    loopReseeds: 0,
+  },
+  clock: { source: 'internal', mode: 'auto', tempo: 120, locked: false },
+  devices: [],
+  models: [],
+  call: [],
+  lastExchange: undefined,
+  generation: { lastMs: undefined, msPerStep: undefined },
+  slips: 0,
+  problems: [],
+  demo: false,
 };
 
 describe('the status line systemd shows', () => {
   it('says what the box does and which clock it plays to', () => {
     expect(statusLine(base)).toBe('idle, leading at 120.0 BPM');
-    expect(statusLine({ ...base, engine: 'responding', clock: { ...base.clock, source: 'external', tempo: 98, locked: true } })).toBe('answering, following a MIDI clock at 98.0 BPM');
+    expect(
+      statusLine({
+        ...base,
+        engine: 'responding',
+        clock: { ...base.clock, source: 'external', tempo: 98, locked: true },
+      }),
+    ).toBe('answering, following a MIDI clock at 98.0 BPM');
     expect(statusLine({ ...base, demo: true, engine: 'listening' })).toBe('DEMO (no pad), leading at 120.0 BPM');
   });
 

@@ -8,7 +8,11 @@ import type { BoxSnapshot } from './bus-types.js';
 export function statusLine(s: BoxSnapshot): string {
   const error = [...s.problems].reverse().find((p) => p.level === 'error');
   const clock =
-    s.clock.source === 'external' ? `following a MIDI clock at ${s.clock.tempo.toFixed(1)} BPM` : s.clock.source === 'link' ? `following Link at ${s.clock.tempo.toFixed(1)} BPM` : `leading at ${s.clock.tempo.toFixed(1)} BPM`;
+    s.clock.source === 'external'
+      ? `following a MIDI clock at ${s.clock.tempo.toFixed(1)} BPM`
+      : s.clock.source === 'link'
+        ? `following Link at ${s.clock.tempo.toFixed(1)} BPM`
+        : `leading at ${s.clock.tempo.toFixed(1)} BPM`;
   const activity = s.engine === 'responding' ? 'answering' : s.engine;
   const parts = [s.demo ? 'DEMO (no pad)' : activity, clock];
   return error ? `error: ${error.message}; ${parts.join(', ')}` : parts.join(', ');

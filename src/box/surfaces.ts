@@ -30,7 +30,9 @@ export function surfaceContext(w: SurfaceWiring): SurfaceContext {
     return () => set.delete(l);
   };
   return {
-    bus: w.bus, timers: w.timers, log: w.log,
+    bus: w.bus,
+    timers: w.timers,
+    log: w.log,
     now: () => w.scheduler.nowMs(),
     devices: w.devices,
     onDeviceMessage: (l) => listen(w.inputListeners, l),
@@ -47,7 +49,11 @@ export function surfaceContext(w: SurfaceWiring): SurfaceContext {
 }
 
 /** Starts each surface; one that fails is reported and left out. */
-export async function startSurfaces(surfaces: readonly BoxSurface[], ctx: SurfaceContext, failed: (name: string, error: string) => void): Promise<BoxSurface[]> {
+export async function startSurfaces(
+  surfaces: readonly BoxSurface[],
+  ctx: SurfaceContext,
+  failed: (name: string, error: string) => void,
+): Promise<BoxSurface[]> {
   const started: BoxSurface[] = [];
   for (const s of surfaces) {
     try {

@@ -54,10 +54,15 @@ export class UsbNoteRoutes {
     if (!out) {
       const name = device.found.identity;
       out = new ThreadedAlsaOut(`usb:${key}`, output.port.name, this.thread, (code) =>
-        this.log.warn({ device: name, port: output.port.name, code }, 'USB output thread cannot write this port; its notes go from the main thread'),
+        this.log.warn(
+          { device: name, port: output.port.name, code },
+          'USB output thread cannot write this port; its notes go from the main thread',
+        ),
       );
       this.#outs.set(key, out);
-      void out.opened.then((ok) => ok && this.log.info({ device: name, port: output.port.name }, 'USB output on the output thread'));
+      void out.opened.then(
+        (ok) => ok && this.log.info({ device: name, port: output.port.name }, 'USB output on the output thread'),
+      );
     }
     return out;
   }

@@ -24,7 +24,12 @@ export interface LoadedVoices {
  * Loads every named model. One that fails (a corrupt checkpoint, a missing folder) is
  * reported and replaced by the placeholder, so the box still boots and plays.
  */
-export async function loadVoices(names: readonly string[], load: ModelLoader, seed: number, failed: (name: string, error: string) => void): Promise<LoadedVoices> {
+export async function loadVoices(
+  names: readonly string[],
+  load: ModelLoader,
+  seed: number,
+  failed: (name: string, error: string) => void,
+): Promise<LoadedVoices> {
   const generators = new Map<string, ResponseGenerator>();
   const infos = new Map<string, ModelInfo>();
   let placeholder = false;
@@ -46,10 +51,18 @@ export async function loadVoices(names: readonly string[], load: ModelLoader, se
     slowest = Math.max(slowest, loaded.msPerStep ?? 0);
     const g = loaded.generator;
     generators.set(name, g);
-    infos.set(name, { name: g.name, classOf: (p) => g.classOf(p), classPitches: g.classPitches, ...(loaded.groove ? { groove: loaded.groove } : {}) });
+    infos.set(name, {
+      name: g.name,
+      classOf: (p) => g.classOf(p),
+      classPitches: g.classPitches,
+      ...(loaded.groove ? { groove: loaded.groove } : {}),
+    });
   }
   return {
-    generators, infos, placeholder, slowestMsPerStep: slowest,
+    generators,
+    infos,
+    placeholder,
+    slowestMsPerStep: slowest,
     dispose: () => {
       for (const g of generators.values()) g.dispose();
     },

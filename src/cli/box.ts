@@ -24,14 +24,25 @@ export interface BoxOptions {
  * grids, until SIGINT or SIGTERM. With no pad it runs the labelled demo, and the first pad
  * plugged in takes over as the human.
  */
-export async function runBox(hw: Hardware, config: Config, log: Logger, opts: BoxOptions, out: (line: string) => void): Promise<number> {
+export async function runBox(
+  hw: Hardware,
+  config: Config,
+  log: Logger,
+  opts: BoxOptions,
+  out: (line: string) => void,
+): Promise<number> {
   // performance.now() counts from the process's start: node itself, the CLI's modules, the config and the hardware so far.
   const enteredMs = performance.now();
   const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock));
   // The device layer stamps input with performance.now(); the scheduler runs on hrtime.
   const toSchedulerMs = hrtimeClock.nowMs() - performance.now();
   const box = new Box({
-    hardware: hw, scheduler, config, log, seed: config.perform.seed ?? randomInt(1, 2 ** 31), outputThreads: 'realtime',
+    hardware: hw,
+    scheduler,
+    config,
+    log,
+    seed: config.perform.seed ?? randomInt(1, 2 ** 31),
+    outputThreads: 'realtime',
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'worker', placeholder),
     inputToSchedulerMs: (t) => t + toSchedulerMs,
     surfaces: openSurfaces(config),
@@ -46,7 +57,8 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     } else if (e.kind === 'demo') {
       if (e.on) {
         out('*** DEMO MODE: no drum pad found. A built-in call is answered by the model; plug in a pad to play. ***');
-        if (box.placeholderModel) out('*** DEMO uses an UNTRAINED placeholder model: no trained model is installed under models/. ***');
+        if (box.placeholderModel)
+          out('*** DEMO uses an UNTRAINED placeholder model: no trained model is installed under models/. ***');
       } else out('*** LIVE: a pad is the human; the demo has stopped. ***');
     }
   });
@@ -55,7 +67,18 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
   const service = serveSystemd(box, log);
   await service.ready();
   const readyMs = performance.now();
-  log.info({ readyMs: round1(readyMs), phases: { untilBox: round1(enteredMs), assemble: round1(constructedMs - enteredMs), start: round1(readyMs - constructedMs), ...box.startupMs } }, 'startup');
+  log.info(
+    {
+      readyMs: round1(readyMs),
+      phases: {
+        untilBox: round1(enteredMs),
+        assemble: round1(constructedMs - enteredMs),
+        start: round1(readyMs - constructedMs),
+        ...box.startupMs,
+      },
+    },
+    'startup',
+  );
   void logMemory(log, 'start');
   return new Promise((resolve) => {
     let stopping = false;
@@ -74,7 +97,8 @@ export async function runBox(hw: Hardware, config: Config, log: Logger, opts: Bo
     };
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
-    if (opts.runForMs !== undefined) scheduler.callAt(ms(scheduler.nowMs() + opts.runForMs), () => void stop(), 0, 'box-stop');
+    if (opts.runForMs !== undefined)
+      scheduler.callAt(ms(scheduler.nowMs() + opts.runForMs), () => void stop(), 0, 'box-stop');
   });
 }
 
@@ -90,9 +114,28 @@ const mb = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
 async function logMemory(log: Logger, at: 'start' | 'stop'): Promise<void> {
   const m = process.memoryUsage();
   const worker = await generatorWorkerMemory().catch(() => undefined);
-  log.info({
-    at, rssMb: mb(m.rss),
-    mainHeapMb: { used: mb(m.heapUsed), total: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) },
-    ...(worker ? { modelWorkerHeapMb: { used: mb(worker.heapUsed), total: mb(worker.heapTotal), external: mb(worker.external), wasmReserved: mb(worker.wasm), models: worker.models } } : {}),
-  }, 'memory');
+  log.info(
+    {
+      at,
+      rssMb: mb(m.rss),
+      mainHeapMb: {
+        used: mb(m.heapUsed),
+        total: mb(m.heapTotal),
+        external: mb(m.external),
+        arrayBuffers: mb(m.arrayBuffers),
+      },
+      ...(worker
+        ? {
+            modelWorkerHeapMb: {
+              used: mb(worker.heapUsed),
+              total: mb(worker.heapTotal),
+              external: mb(worker.external),
+              wasmReserved: mb(worker.wasm),
+              models: worker.models,
+            },
+          }
+        : {}),
+    },
+    'memory',
+  );
 }

@@ -19,12 +19,15 @@ export function devicesCommand(hw: Hardware, out: (line: string) => void): numbe
     if (d.profile) {
       const i = d.profile.inputPort(d.description);
       const o = d.profile.outputPort(d.description);
-      out(`    uses      in: ${i === undefined ? '-' : d.description.inputPortNames[i]}, out: ${o === undefined ? '-' : d.description.outputPortNames[o]}`);
+      out(
+        `    uses      in: ${i === undefined ? '-' : d.description.inputPortNames[i]}, out: ${o === undefined ? '-' : d.description.outputPortNames[o]}`,
+      );
     }
   }
   const usbDevices = hw.usb.usbDevices();
   out(`USB devices: ${usbDevices.length}`);
-  for (const u of usbDevices) out(`  ${formatUsbId(u)} ${u.manufacturer ?? ''} ${u.product ?? ''} serial=${u.serial ?? '-'} at ${u.busPath}`);
+  for (const u of usbDevices)
+    out(`  ${formatUsbId(u)} ${u.manufacturer ?? ''} ${u.product ?? ''} serial=${u.serial ?? '-'} at ${u.busPath}`);
   hw.backend.dispose();
   hw.hotplug.dispose();
   return 0;

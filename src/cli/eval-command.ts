@@ -14,14 +14,27 @@ import { parseSetting, SETTING_HELP } from '../eval/answer-settings.js';
 import { errorMessage } from '../util/error-message.js';
 
 const EVAL_OPTIONS = {
-  split: { type: 'string' }, engine: { type: 'string' }, help: { type: 'boolean' },
-  answers: { type: 'boolean' }, setting: { type: 'string', multiple: true }, seed: { type: 'string' },
-  draws: { type: 'string' }, limit: { type: 'string' }, examples: { type: 'string' },
+  split: { type: 'string' },
+  engine: { type: 'string' },
+  help: { type: 'boolean' },
+  answers: { type: 'boolean' },
+  setting: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  draws: { type: 'string' },
+  limit: { type: 'string' },
+  examples: { type: 'string' },
 } as const;
 
 interface EvalFlags {
-  split?: string; engine?: string; help?: boolean; answers?: boolean; setting?: string[];
-  seed?: string; draws?: string; limit?: string; examples?: string;
+  split?: string;
+  engine?: string;
+  help?: boolean;
+  answers?: boolean;
+  setting?: string[];
+  seed?: string;
+  draws?: string;
+  limit?: string;
+  examples?: string;
 }
 
 function integerFlag(flags: EvalFlags, name: 'seed' | 'draws' | 'limit' | 'examples', min: number): number | undefined {
@@ -36,7 +49,8 @@ function integerFlag(flags: EvalFlags, name: 'seed' | 'draws' | 'limit' | 'examp
 function answerOptions(flags: EvalFlags, engine: EngineKind, hasSplit: boolean): AnswerEvalOptions {
   const split = (flags.split ?? (hasSplit ? 'validation' : 'all')) as AnswerEvalOptions['split'];
   return {
-    engine, split,
+    engine,
+    split,
     settings: (flags.setting ?? ['default']).map(parseSetting),
     seed: integerFlag(flags, 'seed', 0) ?? 1,
     draws: integerFlag(flags, 'draws', 1) ?? 1,
@@ -104,7 +118,9 @@ export async function evalCommand(
       return 1;
     });
   }
-  const stray = (['setting', 'seed', 'draws', 'limit', 'examples'] as const).find((k) => parsed.values[k] !== undefined);
+  const stray = (['setting', 'seed', 'draws', 'limit', 'examples'] as const).find(
+    (k) => parsed.values[k] !== undefined,
+  );
   if (stray) {
     err(`--${stray} only applies with --answers\n`);
     return 2;
@@ -140,5 +156,8 @@ export async function evalCommand(
 }
 
 async function hasInfoCsv(dir: string): Promise<boolean> {
-  return readFile(join(dir, 'info.csv')).then(() => true, () => false);
+  return readFile(join(dir, 'info.csv')).then(
+    () => true,
+    () => false,
+  );
 }

@@ -63,7 +63,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': {
       const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
-      return (await import('./box.js')).runBox(openHardware(), config, log, { configProblems: problems, ...(runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }) }, out);
+      return (await import('./box.js')).runBox(
+        openHardware(),
+        config,
+        log,
+        { configProblems: problems, ...(runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }) },
+        out,
+      );
     }
     case 'respond':
       return (await import('./respond-command.js')).respondCommand(rest, log, out);

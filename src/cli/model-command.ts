@@ -74,9 +74,15 @@ export async function runModelCommand(argv: readonly string[], io: CommandOutput
         return 2;
       }
       const { cp } = await load(input);
-      await writeCheckpoint(output, { config: cp.rawConfig, tensors: cp.tensors.values() }, { dtype: dtype as WeightDtype });
+      await writeCheckpoint(
+        output,
+        { config: cp.rawConfig, tensors: cp.tensors.values() },
+        { dtype: dtype as WeightDtype },
+      );
       const { cp: written, arch } = await load(output);
-      io.out(`wrote ${output}: ${dtype}, ${written.storedBytes.toLocaleString('en-US')} bytes, ${arch.parameterCount.toLocaleString('en-US')} parameters`);
+      io.out(
+        `wrote ${output}: ${dtype}, ${written.storedBytes.toLocaleString('en-US')} bytes, ${arch.parameterCount.toLocaleString('en-US')} parameters`,
+      );
       return 0;
     }
     USAGE.forEach((l) => io.err(l));

@@ -5,7 +5,12 @@ import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
 
 /** `antiphon monitor`: every message from every device, decoded, with its time. Runs until Ctrl-C. */
-export function monitorCommand(hw: Hardware, log: Logger, pollMs: number, out: (line: string) => void): Promise<number> {
+export function monitorCommand(
+  hw: Hardware,
+  log: Logger,
+  pollMs: number,
+  out: (line: string) => void,
+): Promise<number> {
   const t0 = performance.now();
   const service = new DeviceService({
     ...hw,
@@ -14,7 +19,9 @@ export function monitorCommand(hw: Hardware, log: Logger, pollMs: number, out: (
     log,
     listener: {
       message: (d, { timeMs, message }) =>
-        out(`${((timeMs - t0) / 1000).toFixed(4).padStart(10)}s  ${d.found.description.clientName.padEnd(24)} ${describeMessage(message)}`),
+        out(
+          `${((timeMs - t0) / 1000).toFixed(4).padStart(10)}s  ${d.found.description.clientName.padEnd(24)} ${describeMessage(message)}`,
+        ),
     },
   });
   service.start();

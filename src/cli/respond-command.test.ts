@@ -14,8 +14,20 @@ const silent = pino({ level: 'silent' });
 
 /** The demo call as a .mid file, as a desktop user would hand it in. */
 function writeCall(dir: string): string {
-  const notes = DEMO_CALL_GROOVE.map((h) => ({ pitch: h.pitch, velocity: h.velocity, tick: ticks((16 + h.bar * 16 + h.step) * TICKS_PER_STEP + h.offsetMs / 20.833), durationTicks: ticks(3) }));
-  const x: Exchange = { id: 0, mode: 'file', tempo: bpm(120), stepsPerBar: 16, call: { source: 'human', startBar: 1, bars: 2, endReason: 'n/a', notes, events: new Uint16Array() }, turns: [] };
+  const notes = DEMO_CALL_GROOVE.map((h) => ({
+    pitch: h.pitch,
+    velocity: h.velocity,
+    tick: ticks((16 + h.bar * 16 + h.step) * TICKS_PER_STEP + h.offsetMs / 20.833),
+    durationTicks: ticks(3),
+  }));
+  const x: Exchange = {
+    id: 0,
+    mode: 'file',
+    tempo: bpm(120),
+    stepsPerBar: 16,
+    call: { source: 'human', startBar: 1, bars: 2, endReason: 'n/a', notes, events: new Uint16Array() },
+    turns: [],
+  };
   const path = join(dir, 'call.mid');
   writeFileSync(path, exchangeToSmf(x));
   return path;
@@ -27,7 +39,11 @@ describe('antiphon respond', () => {
     const call = writeCall(dir);
     const out = join(dir, 'out.mid');
     const lines: string[] = [];
-    const code = await respondCommand([call, '-o', out, '--bars', '1', '--seed', '3', '--temperature', '0.8'], silent, (l) => void lines.push(l));
+    const code = await respondCommand(
+      [call, '-o', out, '--bars', '1', '--seed', '3', '--temperature', '0.8'],
+      silent,
+      (l) => void lines.push(l),
+    );
     expect(code).toBe(0);
     const smf = readSmf(readFileSync(out), out);
     expect(smf.tracks.map((t) => t.name)).toEqual(['antiphon', 'call (human)', 'voice A']);

@@ -11,5 +11,10 @@ import { SynthSurface } from '../synth/synth-surface.js';
  * own business (Push 2 absent: nothing runs, nothing errors).
  */
 export function openSurfaces(config: Config): BoxSurface[] {
-  return [...(config.web.enabled ? [new WebSurface(config.web)] : []), ...openPush2Surfaces(config.push2), ...openPanelSurfaces(config), ...(config.synth.enabled ? [new SynthSurface(config.synth)] : [])];
+  return [
+    ...(config.web.enabled ? [new WebSurface(config.web)] : []),
+    ...openPush2Surfaces(config.push2),
+    ...openPanelSurfaces(config),
+    ...(config.synth.enabled ? [new SynthSurface(config.synth)] : []),
+  ];
 }

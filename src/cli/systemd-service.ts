@@ -16,7 +16,10 @@ const THREAD_ANSWER_MS = 2_000;
  * READY=1 once it can play, WATCHDOG=1 while it is healthy, STOPPING=1 after the panic. Under
  * `npm start` (no $NOTIFY_SOCKET) every call is a no-op.
  */
-export function serveSystemd(box: Box, log: Logger): { ready(): Promise<void>; stopping(): Promise<void>; dispose(): void } {
+export function serveSystemd(
+  box: Box,
+  log: Logger,
+): { ready(): Promise<void>; stopping(): Promise<void>; dispose(): void } {
   const notifier = createSystemdNotifier({ log });
   let status = '';
   const unsubscribe = box.subscribe(() => {
@@ -32,7 +35,15 @@ export function serveSystemd(box: Box, log: Logger): { ready(): Promise<void>; s
     // The thread answers a stats request only from its loop: a stuck thread never does.
     ping: (answered: () => void) => void thread.stats().then(answered),
   }));
-  const watchdog = startWatchdog({ notifier, timers: nodeTimers, clock: hrtimeClock, takeLoopDelayMs: () => loop.takeMaxMs(), maxLoopDelayMs: MAX_LOOP_DELAY_MS, threads, log });
+  const watchdog = startWatchdog({
+    notifier,
+    timers: nodeTimers,
+    clock: hrtimeClock,
+    takeLoopDelayMs: () => loop.takeMaxMs(),
+    maxLoopDelayMs: MAX_LOOP_DELAY_MS,
+    threads,
+    log,
+  });
   return {
     ready: async () => {
       status = statusLine(box.snapshot());

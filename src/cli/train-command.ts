@@ -5,7 +5,12 @@ import { loadDrumDataset } from '../data/drum-dataset.js';
 import { splitOf } from '../data/dataset-split.js';
 import { WHOLE_FILE_WINDOWS } from '../data/drum-windows.js';
 import type { SkippedFile } from '../data/import-errors.js';
-import { DRUM_PITCH_MAPS, drumPitchMap, identifyDrumPitchMap, type DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
+import {
+  DRUM_PITCH_MAPS,
+  drumPitchMap,
+  identifyDrumPitchMap,
+  type DrumPitchMapName,
+} from '../model/encoding/drum-pitch-maps.js';
 import type { ModelConfig } from '../model/checkpoint/config.js';
 import { saveBaselines, trainBernoulliBaseline, trainUnigram } from '../eval/baselines.js';
 import { evaluate } from '../eval/step-predictor.js';
@@ -45,18 +50,44 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --stream            walk whole files, state carried from crop to crop (--crop a multiple of 64)`;
 
 /** `antiphon train`: argv (after the subcommand) in, exit code out. */
-export async function trainCommand(argv: readonly string[], write: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function trainCommand(
+  argv: readonly string[],
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
       args: [...argv],
       options: {
-        midi: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' }, resume: { type: 'boolean' }, 'restart-lr': { type: 'string' },
-        layers: { type: 'string' }, units: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-        lr: { type: 'string' }, crop: { type: 'string' }, dropout: { type: 'string' }, 'locked-dropout': { type: 'boolean' }, ar: { type: 'string' }, tar: { type: 'string' }, seed: { type: 'string' },
-        'weight-drop': { type: 'string' }, 'input-drop': { type: 'string' }, factored: { type: 'boolean' }, 'event-decay': { type: 'string' }, average: { type: 'string' },
-        'max-minutes': { type: 'string' }, 'checkpoint-minutes': { type: 'string' }, map: { type: 'string' },
-        backend: { type: 'string' }, attention: { type: 'boolean' }, stream: { type: 'boolean' }, help: { type: 'boolean' }, finish: { type: 'boolean' },
+        midi: { type: 'string' },
+        out: { type: 'string' },
+        from: { type: 'string' },
+        resume: { type: 'boolean' },
+        'restart-lr': { type: 'string' },
+        layers: { type: 'string' },
+        units: { type: 'string' },
+        epochs: { type: 'string' },
+        batch: { type: 'string' },
+        lr: { type: 'string' },
+        crop: { type: 'string' },
+        dropout: { type: 'string' },
+        'locked-dropout': { type: 'boolean' },
+        ar: { type: 'string' },
+        tar: { type: 'string' },
+        seed: { type: 'string' },
+        'weight-drop': { type: 'string' },
+        'input-drop': { type: 'string' },
+        factored: { type: 'boolean' },
+        'event-decay': { type: 'string' },
+        average: { type: 'string' },
+        'max-minutes': { type: 'string' },
+        'checkpoint-minutes': { type: 'string' },
+        map: { type: 'string' },
+        backend: { type: 'string' },
+        attention: { type: 'boolean' },
+        stream: { type: 'boolean' },
+        help: { type: 'boolean' },
+        finish: { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -87,15 +118,21 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     return r;
   };
   try {
-    if (values.finish && !(await hasTrainState(out))) throw new UsageError(`--finish: no interrupted run in ${out} to finish`);
+    if (values.finish && !(await hasTrainState(out)))
+      throw new UsageError(`--finish: no interrupted run in ${out} to finish`);
     const backend = await selectTrainBackend(values.backend as TrainBackend | undefined);
     write(`tfjs backend: ${backend}\n`);
     const source = typeof values.from === 'string' ? await readCheckpointWeights(values.from) : undefined;
     const initial = source?.weights;
     // A model keeps the pitch map and attention it was trained with; --map applies to new models.
     const pitchMap = source ? mapOfModel(source.config) : ((values.map ?? 'current') as DrumPitchMapName);
-    if (pitchMap !== 'current' && pitchMap !== 'classic') throw new UsageError(`--map must be current or classic, got ${String(values.map)}`);
-    const attentionLength = source ? source.config.attentionLength : values.attention ? MAGENTA_ATTENTION_LENGTH : undefined;
+    if (pitchMap !== 'current' && pitchMap !== 'classic')
+      throw new UsageError(`--map must be current or classic, got ${String(values.map)}`);
+    const attentionLength = source
+      ? source.config.attentionLength
+      : values.attention
+        ? MAGENTA_ATTENTION_LENGTH
+        : undefined;
     const layersFromModel = initial ? layersOf(initial, attentionLength !== undefined) : undefined;
     const units = num('units', DEFAULT_TRAIN_SETTINGS.layers[0] ?? 256);
     const layerCount = num('layers', DEFAULT_TRAIN_SETTINGS.layers.length);
@@ -122,13 +159,18 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
       ...(values.average !== undefined ? { averageDecay: rate('average', 0) } : {}),
     };
     const restartLearningRate = values['restart-lr'] !== undefined ? num('restart-lr', 0) : undefined;
-    if (restartLearningRate !== undefined && !(restartLearningRate > 0)) throw new UsageError(`--restart-lr must be above 0, got ${String(values['restart-lr'])}`);
-    if (values['event-decay'] !== undefined && !settings.factoredEvents) throw new UsageError('--event-decay needs --factored');
+    if (restartLearningRate !== undefined && !(restartLearningRate > 0))
+      throw new UsageError(`--restart-lr must be above 0, got ${String(values['restart-lr'])}`);
+    if (values['event-decay'] !== undefined && !settings.factoredEvents)
+      throw new UsageError('--event-decay needs --factored');
     if (attentionLength !== undefined) {
-      for (const option of ['factored', 'locked-dropout', 'ar', 'tar']) if (values[option] !== undefined) throw new UsageError(`--${option} does not combine with --attention`);
+      for (const option of ['factored', 'locked-dropout', 'ar', 'tar'])
+        if (values[option] !== undefined) throw new UsageError(`--${option} does not combine with --attention`);
     }
     if (settings.streaming && settings.cropSteps % STREAM_CROP_MULTIPLE !== 0) {
-      throw new UsageError(`--stream needs --crop to be a multiple of ${STREAM_CROP_MULTIPLE} (the binary counter's period), got ${settings.cropSteps}`);
+      throw new UsageError(
+        `--stream needs --crop to be a multiple of ${STREAM_CROP_MULTIPLE} (the binary counter's period), got ${settings.cropSteps}`,
+      );
     }
     if (attentionLength !== undefined && settings.layers.length !== 3) {
       throw new UsageError('--attention needs --layers 3: magenta-js loads attention models with exactly three layers');
@@ -136,22 +178,38 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     const map = drumPitchMap(pitchMap);
     const split = await splitOf(midi);
     // Streaming trains on whole files, as they are scored; otherwise on Magenta's windows.
-    const train = await loadDrumDataset(midi, { map, ...(settings.streaming ? WHOLE_FILE_WINDOWS : {}), include: (f) => split(f) === 'train' });
-    const validation = await loadDrumDataset(midi, { map, ...WHOLE_FILE_WINDOWS, include: (f) => split(f) === 'validation' });
+    const train = await loadDrumDataset(midi, {
+      map,
+      ...(settings.streaming ? WHOLE_FILE_WINDOWS : {}),
+      include: (f) => split(f) === 'train',
+    });
+    const validation = await loadDrumDataset(midi, {
+      map,
+      ...WHOLE_FILE_WINDOWS,
+      include: (f) => split(f) === 'validation',
+    });
     await mkdir(out, { recursive: true });
     await reportSkipped(out, [...train.skipped, ...validation.skipped], write);
     const trainEvents = train.windows.map((w) => w.events);
     let valEvents = validation.windows.map((w) => w.events);
     const realValidation = valEvents.length > 0;
     if (!realValidation) {
-      write('no validation files in this folder: validating on the training windows (the figures will flatter the model)\n');
+      write(
+        'no validation files in this folder: validating on the training windows (the figures will flatter the model)\n',
+      );
       valEvents = trainEvents;
     }
     const steps = (ws: readonly Uint16Array[]): number => ws.reduce((s, w) => s + w.length, 0);
-    write(`train: ${train.filesRead} files, ${trainEvents.length} windows, ${steps(trainEvents)} steps; validation: ${validation.filesRead} files, ${steps(valEvents)} steps\n`);
-    const baselines = [evaluate(trainUnigram(trainEvents), valEvents), evaluate(trainBernoulliBaseline(trainEvents), valEvents)];
+    write(
+      `train: ${train.filesRead} files, ${trainEvents.length} windows, ${steps(trainEvents)} steps; validation: ${validation.filesRead} files, ${steps(valEvents)} steps\n`,
+    );
+    const baselines = [
+      evaluate(trainUnigram(trainEvents), valEvents),
+      evaluate(trainBernoulliBaseline(trainEvents), valEvents),
+    ];
     await writeFile(join(out, 'baselines.json'), JSON.stringify(saveBaselines(trainEvents)));
-    for (const b of baselines) write(`baseline ${b.name}: ${b.nllPerStep.toFixed(4)} nats/step, exact ${(100 * b.exactAccuracy).toFixed(1)}%\n`);
+    for (const b of baselines)
+      write(`baseline ${b.name}: ${b.nllPerStep.toFixed(4)} nats/step, exact ${(100 * b.exactAccuracy).toFixed(1)}%\n`);
     const maxMinutes = num('max-minutes', Infinity);
     const started = performance.now();
     const result = await trainDrumModel({
@@ -178,7 +236,10 @@ export async function trainCommand(argv: readonly string[], write: (s: string) =
     }
     // Fitting the temperature on training windows would make the model more confident, not less.
     const calibration = realValidation ? await calibrateExportedModel(out, valEvents) : undefined;
-    if (calibration) write(`calibrated: temperature ${calibration.temperature.toFixed(3)} (validation ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)} nats/step)\n`);
+    if (calibration)
+      write(
+        `calibrated: temperature ${calibration.temperature.toFixed(3)} (validation ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)} nats/step)\n`,
+      );
     else write('not calibrated: no validation files\n');
     await finalReport(out, valEvents, baselines, result.progress, pitchMap, write, calibration);
     result.best.dispose();
@@ -204,7 +265,8 @@ const MAGENTA_ATTENTION_LENGTH = 32;
 
 function layersOf(weights: ReadonlyMap<string, { shape: number[] }>, attention: boolean): number[] {
   const layers: number[] = [];
-  for (let l = 0; weights.has(lstmKernelName(l, attention)); l++) layers.push((weights.get(lstmKernelName(l, attention))?.shape[1] ?? 0) / 4);
+  for (let l = 0; weights.has(lstmKernelName(l, attention)); l++)
+    layers.push((weights.get(lstmKernelName(l, attention))?.shape[1] ?? 0) / 4);
   if (layers.length === 0) throw new UsageError(`--from: no ${lstmKernelName(0, attention)} in the model`);
   return layers;
 }
@@ -213,7 +275,10 @@ function mapOfModel(config: ModelConfig): DrumPitchMapName {
   const dc = config.dataConverter;
   if (dc.type !== 'DrumsOneHotConverter') throw new UsageError('--from: not a drum model');
   const name = identifyDrumPitchMap(dc.args.pitchClasses ?? DRUM_PITCH_MAPS.classic);
-  if (name === 'custom') throw new UsageError('--from: the model uses a custom pitch map; only the classic and current maps can be fine-tuned');
+  if (name === 'custom')
+    throw new UsageError(
+      '--from: the model uses a custom pitch map; only the classic and current maps can be fine-tuned',
+    );
   return name;
 }
 
@@ -221,6 +286,11 @@ async function reportSkipped(out: string, skipped: readonly SkippedFile[], write
   if (skipped.length === 0) return;
   const byReason = new Map<string, number>();
   for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
-  write(`skipped: ${[...byReason].map(([r, n]) => `${n} ${r}`).join(', ')} (each file and why: ${join(out, 'skipped.txt')})\n`);
-  await writeFile(join(out, 'skipped.txt'), skipped.map((s) => `${s.file}\t${s.reason}\t${s.detail}`).join('\n') + '\n');
+  write(
+    `skipped: ${[...byReason].map(([r, n]) => `${n} ${r}`).join(', ')} (each file and why: ${join(out, 'skipped.txt')})\n`,
+  );
+  await writeFile(
+    join(out, 'skipped.txt'),
+    skipped.map((s) => `${s.file}\t${s.reason}\t${s.detail}`).join('\n') + '\n',
+  );
 }

@@ -20,7 +20,20 @@ const OUT = 'models/gmd-drums';
 const COMMON = [
   ...['--midi', '../shared/data/groove', '--out', OUT, '--resume'],
   ...['--layers', '2', '--units', '256', '--factored', '--event-decay', '0.0001'],
-  ...['--batch', '32', '--crop', '64', '--lr', '0.005', '--dropout', '0.4', '--weight-drop', '0.3', '--average', '0.995'],
+  ...[
+    '--batch',
+    '32',
+    '--crop',
+    '64',
+    '--lr',
+    '0.005',
+    '--dropout',
+    '0.4',
+    '--weight-drop',
+    '0.3',
+    '--average',
+    '0.995',
+  ],
 ];
 const PHASES = [
   { epochs: 60, args: [] },

@@ -21,7 +21,21 @@ const PHASES = [
 
 async function run(out: string, extra: string[] = []): Promise<string> {
   const lines: string[] = [];
-  const common = ['--midi', midiDir, '--out', out, '--resume', '--layers', '1', '--units', '8', '--batch', '4', '--crop', '16'];
+  const common = [
+    '--midi',
+    midiDir,
+    '--out',
+    out,
+    '--resume',
+    '--layers',
+    '1',
+    '--units',
+    '8',
+    '--batch',
+    '4',
+    '--crop',
+    '16',
+  ];
   expect(await runTrainPhases(out, common, PHASES, extra, (s) => void lines.push(s))).toBe(0);
   return lines.join('');
 }
@@ -29,23 +43,27 @@ async function run(out: string, extra: string[] = []): Promise<string> {
 const stateOf = async (out: string) => (await loadTrainState(join(out, 'train-state')))?.progress;
 
 describe('runTrainPhases', () => {
-  it('runs each phase after the last, skips the phases already run, and stops where --max-minutes cut it', { timeout: 120_000 }, async () => {
-    const out = await mkdtemp(join(tmpdir(), 'antiphon-phases-'));
-    const cut = await run(out, ['--max-minutes', '0']);
-    expect(cut).toContain('stopped after 0 batches');
-    expect(cut).not.toContain('reopening');
+  it(
+    'runs each phase after the last, skips the phases already run, and stops where --max-minutes cut it',
+    { timeout: 120_000 },
+    async () => {
+      const out = await mkdtemp(join(tmpdir(), 'antiphon-phases-'));
+      const cut = await run(out, ['--max-minutes', '0']);
+      expect(cut).toContain('stopped after 0 batches');
+      expect(cut).not.toContain('reopening');
 
-    const whole = await run(out);
-    expect(whole).toContain('resuming after 0 batches');
-    expect(whole).toContain('reopening: the run had stopped at its epoch cap');
-    expect(whole).toContain('warm restart at learning rate 0.02');
-    const done = await stateOf(out);
-    expect(done?.finished).toBe(true);
-    expect(done?.history.at(-1)?.epoch).toBe(2);
-    expect(done?.settings).toMatchObject({ epochs: 2, activationReg: 1, temporalReg: 1 });
+      const whole = await run(out);
+      expect(whole).toContain('resuming after 0 batches');
+      expect(whole).toContain('reopening: the run had stopped at its epoch cap');
+      expect(whole).toContain('warm restart at learning rate 0.02');
+      const done = await stateOf(out);
+      expect(done?.finished).toBe(true);
+      expect(done?.history.at(-1)?.epoch).toBe(2);
+      expect(done?.settings).toMatchObject({ epochs: 2, activationReg: 1, temporalReg: 1 });
 
-    const again = await run(out);
-    expect(again).toBe('');
-    expect((await stateOf(out))?.batches).toBe(done?.batches);
-  });
+      const again = await run(out);
+      expect(again).toBe('');
+      expect((await stateOf(out))?.batches).toBe(done?.batches);
+    },
+  );
 });

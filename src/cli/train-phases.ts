@@ -15,7 +15,13 @@ export interface TrainPhase {
  * (its cap, or patience); a phase cut short by --max-minutes ends the call, and --finish ends
  * the run in whatever phase it is in.
  */
-export async function runTrainPhases(out: string, common: readonly string[], phases: readonly TrainPhase[], extra: readonly string[], write?: (s: string) => void): Promise<number> {
+export async function runTrainPhases(
+  out: string,
+  common: readonly string[],
+  phases: readonly TrainPhase[],
+  extra: readonly string[],
+  write?: (s: string) => void,
+): Promise<number> {
   for (const phase of phases) {
     if ((await epochsTrained(out)) >= phase.epochs) continue;
     const code = await trainCommand([...common, '--epochs', String(phase.epochs), ...phase.args, ...extra], write);

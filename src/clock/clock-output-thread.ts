@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { startWorker } from '../system/start-worker.js';
-import type { FromOutputThread, OutputThreadData, OutputThreadStats, ToOutputThread } from './output-thread-protocol.js';
+import type {
+  FromOutputThread,
+  OutputThreadData,
+  OutputThreadStats,
+  ToOutputThread,
+} from './output-thread-protocol.js';
 import { latenessSummary, type LatenessSummary } from './lateness-histogram.js';
 import type { TickGrid } from './midi-out.js';
 
@@ -64,9 +69,15 @@ export class ClockOutputThread {
       midiModule: resolveMidiModule(),
     };
     // From sources, the compiled thread when it is built: a TypeScript loader in the thread costs seconds under emulation.
-    this.worker = startWorker(import.meta.url, './clock-output-worker', { workerData: data, transferList: [channel.port2], fromSources: 'auto' });
+    this.worker = startWorker(import.meta.url, './clock-output-worker', {
+      workerData: data,
+      transferList: [channel.port2],
+      fromSources: 'auto',
+    });
     this.worker.on('message', (event: FromOutputThread) => this.onEvent(event));
-    this.online = new Promise((resolve) => this.worker.on('message', (e: FromOutputThread) => e.kind === 'ready' && resolve()));
+    this.online = new Promise((resolve) =>
+      this.worker.on('message', (e: FromOutputThread) => e.kind === 'ready' && resolve()),
+    );
   }
 
   /**
@@ -93,7 +104,15 @@ export class ClockOutputThread {
 
   /** Generate F8 to `dest` on `grid` from `fromTick` on, under `id` (replaces an earlier grid). */
   followGrid(id: string, dest: number, grid: TickGrid, fromTick: number): void {
-    this.post({ kind: 'grid', id, dest, anchorTick: grid.anchorTick, anchorTime: grid.anchorTimeMs, period: grid.periodMs, from: fromTick });
+    this.post({
+      kind: 'grid',
+      id,
+      dest,
+      anchorTick: grid.anchorTick,
+      anchorTime: grid.anchorTimeMs,
+      period: grid.periodMs,
+      from: fromTick,
+    });
   }
 
   stopGrid(id: string): void {
@@ -166,7 +185,8 @@ export class ClockOutputThread {
     if (event.kind === 'stats') {
       const waiters = this.statsWaiters;
       this.statsWaiters = [];
-      for (const resolve of waiters) resolve({ sent: event.sent, maxLateMs: event.maxLateMs, early: event.early, pending: event.pending });
+      for (const resolve of waiters)
+        resolve({ sent: event.sent, maxLateMs: event.maxLateMs, early: event.early, pending: event.pending });
     }
   }
 }

@@ -89,7 +89,8 @@ function becomeRealtime(): void {
   post({ kind: 'priority', ok, detail });
 }
 
-const before = (a: Entry, b: Entry): boolean => (a.at !== b.at ? a.at < b.at : a.priority !== b.priority ? a.priority < b.priority : a.seq < b.seq);
+const before = (a: Entry, b: Entry): boolean =>
+  a.at !== b.at ? a.at < b.at : a.priority !== b.priority ? a.priority < b.priority : a.seq < b.seq;
 
 function insert(item: Entry): void {
   let lo = 0;
@@ -159,7 +160,16 @@ function handle(msg: ToOutputThread): void {
   switch (msg.kind) {
     case 'send':
       // An entry "for now" (at 0) is due when it is taken in: after what was already due before it.
-      insert({ at: msg.at > 0 ? msg.at : now(), immediate: msg.at <= 0, priority: msg.priority, seq: seq++, dest: msg.dest, bytes: msg.dest < 0 ? Buffer.from(msg.bytes) : msg.bytes, tag: msg.tag, id: msg.id });
+      insert({
+        at: msg.at > 0 ? msg.at : now(),
+        immediate: msg.at <= 0,
+        priority: msg.priority,
+        seq: seq++,
+        dest: msg.dest,
+        bytes: msg.dest < 0 ? Buffer.from(msg.bytes) : msg.bytes,
+        tag: msg.tag,
+        id: msg.id,
+      });
       break;
     case 'move':
       move(msg.ids, msg.ats);
@@ -168,7 +178,14 @@ function handle(msg: ToOutputThread): void {
       // A tick this output already sent is not sent again: the main thread may not know yet that it went.
       const old = grids.find((g) => g.id === msg.id && g.dest === msg.dest);
       grids = grids.filter((g) => g.id !== msg.id);
-      grids.push({ id: msg.id, dest: msg.dest, anchorTick: msg.anchorTick, anchorTime: msg.anchorTime, period: msg.period, next: Math.max(msg.from, old?.next ?? msg.from) });
+      grids.push({
+        id: msg.id,
+        dest: msg.dest,
+        anchorTick: msg.anchorTick,
+        anchorTime: msg.anchorTime,
+        period: msg.period,
+        next: Math.max(msg.from, old?.next ?? msg.from),
+      });
       break;
     }
     case 'grid-stop':
@@ -196,7 +213,8 @@ function handle(msg: ToOutputThread): void {
 }
 
 function drain(): void {
-  for (let m = receiveMessageOnPort(data.port); m !== undefined; m = receiveMessageOnPort(data.port)) handle(m.message as ToOutputThread);
+  for (let m = receiveMessageOnPort(data.port); m !== undefined; m = receiveMessageOnPort(data.port))
+    handle(m.message as ToOutputThread);
 }
 
 /** The earliest thing due: a generated tick (priority 1) or the queue's head; `dueGrid` says which. */

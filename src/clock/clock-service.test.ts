@@ -8,7 +8,13 @@ import { bpm, msPerTick } from './units.js';
 function rig(mode: ClockMode, thru = false) {
   const v = virtualScheduler(0);
   const din = new RecordingOut('din', v.clock);
-  const service = new ClockService(v.scheduler, { tempo: bpm(120), outputs: () => [din], mode, thru, follower: { lostAfterMs: 500 } });
+  const service = new ClockService(v.scheduler, {
+    tempo: bpm(120),
+    outputs: () => [din],
+    mode,
+    thru,
+    follower: { lostAfterMs: 500 },
+  });
   const feed = (message: MidiMessage, timeMs: number): void => {
     v.wakeup.advanceTo(timeMs);
     service.receive({ timeMs, message });

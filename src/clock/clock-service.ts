@@ -55,12 +55,21 @@ export class ClockService {
     private readonly scheduler: Scheduler,
     private readonly options: ClockServiceOptions,
   ) {
-    this.master = new MasterClock(scheduler, { tempo: options.tempo, outputs: options.outputs, ...(options.meter ? { meter: options.meter } : {}) });
+    this.master = new MasterClock(scheduler, {
+      tempo: options.tempo,
+      outputs: options.outputs,
+      ...(options.meter ? { meter: options.meter } : {}),
+    });
     this.follower = new ClockFollower({ ...options.follower, ...(options.meter ? { meter: options.meter } : {}) });
     this.mode = options.mode ?? 'auto';
     this.current = this.mode === 'external' ? 'external' : 'internal';
     const { session, ...linkOptions } = options.link ?? {};
-    this.link = session ? new LinkSource(session, this.master, () => scheduler.nowMs(), { ...linkOptions, ...(options.meter ? { meter: options.meter } : {}) }) : undefined;
+    this.link = session
+      ? new LinkSource(session, this.master, () => scheduler.nowMs(), {
+          ...linkOptions,
+          ...(options.meter ? { meter: options.meter } : {}),
+        })
+      : undefined;
     this.link?.onFailure(() => {
       if (this.current !== 'link') return;
       // The master is already ticking on Link's last grid: it simply carries on alone.
@@ -200,7 +209,10 @@ export class ClockService {
       // Ticks the follower freewheeled through count: the song kept going without them.
       const missed = nextTick - timeline.anchorTick - 1;
       const position = ticks(status.transport.position + (status.transport.running ? missed : 0));
-      this.master.takeOver(timeline.timeOfTick(nextTick), status.tempo, { running: status.transport.running, position });
+      this.master.takeOver(timeline.timeOfTick(nextTick), status.tempo, {
+        running: status.transport.running,
+        position,
+      });
     } else {
       this.master.run(now);
     }
@@ -224,5 +236,7 @@ export class ClockService {
 }
 
 function isClockMessage(m: MidiMessage): boolean {
-  return m.type === 'clock' || m.type === 'start' || m.type === 'stop' || m.type === 'continue' || m.type === 'songPosition';
+  return (
+    m.type === 'clock' || m.type === 'start' || m.type === 'stop' || m.type === 'continue' || m.type === 'songPosition'
+  );
 }

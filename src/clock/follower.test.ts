@@ -3,14 +3,19 @@ import { ClockFollower } from './follower.js';
 import { rampTempo, syntheticClock, type SyntheticTick } from './synthetic-clock.js';
 import { steps, ticks } from './units.js';
 
-function feed(follower: ClockFollower, stream: readonly SyntheticTick[]): { tempoErrorPct: number[]; states: string[] } {
+function feed(
+  follower: ClockFollower,
+  stream: readonly SyntheticTick[],
+): { tempoErrorPct: number[]; states: string[] } {
   const tempoErrorPct: number[] = [];
   const states: string[] = [];
   for (const tick of stream) {
     if (tick.arrivedMs !== undefined) follower.clock(tick.arrivedMs);
     const status = follower.status(tick.trueMs);
     states.push(status.state);
-    tempoErrorPct.push(status.tempo === undefined ? Infinity : (Math.abs(status.tempo - tick.tempo) / tick.tempo) * 100);
+    tempoErrorPct.push(
+      status.tempo === undefined ? Infinity : (Math.abs(status.tempo - tick.tempo) / tick.tempo) * 100,
+    );
   }
   return { tempoErrorPct, states };
 }
@@ -42,16 +47,22 @@ describe('ClockFollower', () => {
       if (tick.arrivedMs !== undefined) follower.clock(tick.arrivedMs);
       const timeline = follower.status(tick.trueMs).timeline;
       const next = stream[k + 1];
-      if (k >= beatsTicks(2) && timeline && next) worst = Math.max(worst, Math.abs(timeline.timeOfTick(ticks(timeline.anchorTick + 1)) - next.trueMs));
+      if (k >= beatsTicks(2) && timeline && next)
+        worst = Math.max(worst, Math.abs(timeline.timeOfTick(ticks(timeline.anchorTick + 1)) - next.trueMs));
     });
     expect(worst).toBeLessThan(0.5);
   });
 
   it('follows a tempo ramp (120 -> 140 BPM over 20 s) within 0.6%, and settles within 0.1%', () => {
-    const stream = syntheticClock({ tempoAt: rampTempo(120, 140, 5000, 25000), ticks: beatsTicks(80), jitterMs: 1, seed: 3 });
+    const stream = syntheticClock({
+      tempoAt: rampTempo(120, 140, 5000, 25000),
+      ticks: beatsTicks(80),
+      jitterMs: 1,
+      seed: 3,
+    });
     const run = feed(new ClockFollower(), stream);
     expect(maxOf(run.tempoErrorPct.slice(beatsTicks(2)))).toBeLessThan(0.6);
-    const settled = stream.findIndex((t) => t.trueMs > 25000 + 4 * 60_000 / 140);
+    const settled = stream.findIndex((t) => t.trueMs > 25000 + (4 * 60_000) / 140);
     expect(maxOf(run.tempoErrorPct.slice(settled))).toBeLessThan(0.1);
   });
 
@@ -109,7 +120,11 @@ describe('ClockFollower', () => {
   it('keeps tempo and count through a burst of late ticks (a buffering interface)', () => {
     const stream = syntheticClock({ tempoAt: () => 174, ticks: beatsTicks(8), jitterMs: 1, seed: 6 });
     // Ticks 100..102 held up and delivered together just after tick 102 was due.
-    const burst = stream.map((t) => (t.index >= 100 && t.index <= 102 ? { ...t, arrivedMs: (stream[102]?.trueMs ?? 0) + 0.3 + 0.1 * (t.index - 100) } : t));
+    const burst = stream.map((t) =>
+      t.index >= 100 && t.index <= 102
+        ? { ...t, arrivedMs: (stream[102]?.trueMs ?? 0) + 0.3 + 0.1 * (t.index - 100) }
+        : t,
+    );
     const follower = new ClockFollower();
     follower.start();
     const run = feed(follower, burst);
@@ -118,7 +133,12 @@ describe('ClockFollower', () => {
   });
 
   it('re-locks after an abrupt tempo jump', () => {
-    const stream = syntheticClock({ tempoAt: (t) => (t < 10_000 ? 120 : 140), ticks: beatsTicks(48), jitterMs: 1, seed: 8 });
+    const stream = syntheticClock({
+      tempoAt: (t) => (t < 10_000 ? 120 : 140),
+      ticks: beatsTicks(48),
+      jitterMs: 1,
+      seed: 8,
+    });
     const run = feed(new ClockFollower(), stream);
     const jump = stream.findIndex((t) => t.tempo === 140);
     expect(maxOf(run.tempoErrorPct.slice(jump + beatsTicks(4)))).toBeLessThan(0.1);

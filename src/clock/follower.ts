@@ -205,7 +205,8 @@ export class ClockFollower {
   private rememberLockedPeriod(): void {
     if (this.fit.size < this.o.lockTicks) return;
     const fitted = this.fit.solve(this.lastIndex);
-    if (fitted && fitted.periodMs > 0 && fitted.rmsResidualMs <= this.o.maxLockedResidualMs) this.lockedPeriodMs = fitted.periodMs;
+    if (fitted && fitted.periodMs > 0 && fitted.rmsResidualMs <= this.o.maxLockedResidualMs)
+      this.lockedPeriodMs = fitted.periodMs;
   }
 
   /** Time the given song position is expected, from the current fit. */
@@ -223,7 +224,8 @@ export class ClockFollower {
     if (!timeline) return 'searching';
     if (nowMs - last > this.o.freewheelAfterPeriods * timeline.periodMs) return 'freewheel';
     const fitted = this.fit.solve(this.lastIndex);
-    const locked = this.fit.size >= this.o.lockTicks && fitted !== undefined && fitted.rmsResidualMs <= this.o.maxLockedResidualMs;
+    const locked =
+      this.fit.size >= this.o.lockTicks && fitted !== undefined && fitted.rmsResidualMs <= this.o.maxLockedResidualMs;
     return locked ? 'locked' : 'searching';
   }
 

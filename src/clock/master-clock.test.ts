@@ -137,7 +137,8 @@ describe('MasterClock with ticks committed ahead', () => {
     const times = din.timesOf(0xf8);
     const old = msPerTick(bpm(120));
     for (let i = 1; i <= 7; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeCloseTo(old, 9);
-    for (let i = 8; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeCloseTo(msPerTick(bpm(150)), 9);
+    for (let i = 8; i < times.length; i++)
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeCloseTo(msPerTick(bpm(150)), 9);
     const fa = din.sent.findIndex((s) => s.bytes[0] === 0xfa);
     expect(din.sent[fa + 1]).toEqual({ atMs: times[5], bytes: [0xf8] });
   });
@@ -207,7 +208,11 @@ class GeneratorOut implements TickGeneratingOut {
   sendUntil(nowMs: number): void {
     const g = this.grid;
     if (!g) return;
-    for (let at = g.anchorTimeMs + (this.next - g.anchorTick) * g.periodMs; at <= nowMs; at = g.anchorTimeMs + (this.next - g.anchorTick) * g.periodMs) {
+    for (
+      let at = g.anchorTimeMs + (this.next - g.anchorTick) * g.periodMs;
+      at <= nowMs;
+      at = g.anchorTimeMs + (this.next - g.anchorTick) * g.periodMs
+    ) {
       this.sent.push({ index: this.next++, atMs: at });
     }
   }

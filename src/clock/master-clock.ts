@@ -24,7 +24,11 @@ export interface MasterClockOptions {
 }
 
 /** Called for every tick sent: `index` counts clocks since `run`, `position` is the song's. */
-export type TickListener = (tick: { readonly index: number; readonly timeMs: number; readonly position: Ticks | undefined }) => void;
+export type TickListener = (tick: {
+  readonly index: number;
+  readonly timeMs: number;
+  readonly position: Ticks | undefined;
+}) => void;
 
 const TICK_TAG = 'master-clock';
 
@@ -141,7 +145,8 @@ export class MasterClock {
    */
   startAt(index: number): void {
     const next = this.requireCommittedTime('start');
-    if (!Number.isInteger(index) || index < this.nextIndex) throw new RangeError(`master clock: cannot start at clock ${index}, clock ${this.nextIndex} is next`);
+    if (!Number.isInteger(index) || index < this.nextIndex)
+      throw new RangeError(`master clock: cannot start at clock ${index}, clock ${this.nextIndex} is next`);
     this.state = T.start(this.state);
     this.songStartIndex = index;
     const committed = index === this.nextIndex ? next : this.committedTimes.get(index);
@@ -187,7 +192,8 @@ export class MasterClock {
   locate(position: Steps): void {
     if (this.state.running) return;
     this.state = T.locate(this.state, position);
-    if (this.timeline) this.broadcastAt(this.requireCommittedTime('locate'), songPositionBytes(T.songPositionFor(this.state.position)));
+    if (this.timeline)
+      this.broadcastAt(this.requireCommittedTime('locate'), songPositionBytes(T.songPositionFor(this.state.position)));
   }
 
   setTempo(tempo: number): void {
@@ -250,7 +256,8 @@ export class MasterClock {
         this.broadcastAt(at, START_BYTES);
       }
       if (this.sendsClock) {
-        for (const out of this.options.outputs()) if (!isTickGeneratingOut(out)) this.scheduler.sendAt(out, CLOCK_BYTES, at, Priority.clock, TICK_TAG);
+        for (const out of this.options.outputs())
+          if (!isTickGeneratingOut(out)) this.scheduler.sendAt(out, CLOCK_BYTES, at, Priority.clock, TICK_TAG);
       }
       // Queued after the sends at the same instant and priority, so it runs once they are out.
       this.scheduler.callAt(at, () => this.tickSent(n, at), Priority.clock, TICK_TAG);
@@ -262,7 +269,8 @@ export class MasterClock {
     const timeline = this.timeline;
     if (!timeline || this.options.clockWhileStopped !== false) return;
     for (let n = this.nextIndex; n <= this.committedIndex; n++) {
-      for (const out of this.options.outputs()) this.scheduler.sendAt(out, CLOCK_BYTES, timeline.timeOfTick(ticks(n)), Priority.clock, TICK_TAG);
+      for (const out of this.options.outputs())
+        this.scheduler.sendAt(out, CLOCK_BYTES, timeline.timeOfTick(ticks(n)), Priority.clock, TICK_TAG);
     }
   }
 
@@ -288,7 +296,10 @@ export class MasterClock {
     if (!timeline) return;
     for (const out of this.options.outputs()) {
       if (!isTickGeneratingOut(out) || this.generators.has(out)) continue;
-      out.followGrid({ anchorTick: timeline.anchorTick, anchorTimeMs: timeline.anchorTimeMs, periodMs: timeline.periodMs }, fromTick);
+      out.followGrid(
+        { anchorTick: timeline.anchorTick, anchorTimeMs: timeline.anchorTimeMs, periodMs: timeline.periodMs },
+        fromTick,
+      );
       this.generators.add(out);
     }
   }
@@ -296,7 +307,8 @@ export class MasterClock {
   private tickSent(index: number, timeMs: number): void {
     this.committedTimes.delete(index);
     this.adoptNewGenerators(this.committedIndex + 1);
-    const position = this.state.running && index >= this.songStartIndex ? ticks(index - this.songStartIndex) : undefined;
+    const position =
+      this.state.running && index >= this.songStartIndex ? ticks(index - this.songStartIndex) : undefined;
     this.nextIndex = index + 1;
     this.commitThrough(index + this.ahead);
     for (const listen of this.listeners) listen({ index, timeMs, position });

@@ -18,9 +18,25 @@ export interface OutputThreadData {
 
 /** Main thread to output thread. A destination is a file descriptor (>= 0) or an ALSA output the thread opened (< 0). */
 export type ToOutputThread =
-  | { readonly kind: 'send'; readonly dest: number; readonly bytes: Uint8Array; readonly at: number; readonly priority: number; readonly tag: string | undefined; readonly id: number | undefined }
+  | {
+      readonly kind: 'send';
+      readonly dest: number;
+      readonly bytes: Uint8Array;
+      readonly at: number;
+      readonly priority: number;
+      readonly tag: string | undefined;
+      readonly id: number | undefined;
+    }
   | { readonly kind: 'move'; readonly ids: readonly number[]; readonly ats: readonly number[] }
-  | { readonly kind: 'grid'; readonly id: string; readonly dest: number; readonly anchorTick: number; readonly anchorTime: number; readonly period: number; readonly from: number }
+  | {
+      readonly kind: 'grid';
+      readonly id: string;
+      readonly dest: number;
+      readonly anchorTick: number;
+      readonly anchorTime: number;
+      readonly period: number;
+      readonly from: number;
+    }
   | { readonly kind: 'grid-stop'; readonly id: string }
   | { readonly kind: 'cancel'; readonly tag: string; readonly from: number }
   | { readonly kind: 'open-alsa'; readonly dest: number; readonly name: string }

@@ -22,7 +22,9 @@ describe('raiseThreadToRealtime', () => {
     }
     raised = result.tid;
     expect(policyOf('thread-self')).toBe('1');
-    const others = readdirSync('/proc/self/task').map(Number).filter((tid) => tid !== result.tid);
+    const others = readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((tid) => tid !== result.tid);
     expect(others.length).toBeGreaterThan(0);
     for (const tid of others) expect(policyOf(tid)).toBe('0');
   });

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 
-export type RealtimeResult = { readonly ok: true; readonly tid: number } | { readonly ok: false; readonly reason: string };
+export type RealtimeResult =
+  { readonly ok: true; readonly tid: number } | { readonly ok: false; readonly reason: string };
 
 /**
  * Moves the calling thread (only it: the inference worker keeps its normal priority) to
@@ -19,6 +20,7 @@ export function raiseThreadToRealtime(priority = 50): RealtimeResult {
   }
   const result = spawnSync('chrt', ['-f', '-p', String(priority), String(tid)], { encoding: 'utf8' });
   if (result.error) return { ok: false, reason: `chrt: ${result.error.message}` };
-  if (result.status !== 0) return { ok: false, reason: `chrt exited ${String(result.status)}: ${result.stderr.trim()}` };
+  if (result.status !== 0)
+    return { ok: false, reason: `chrt exited ${String(result.status)}: ${result.stderr.trim()}` };
   return { ok: true, tid };
 }

@@ -82,7 +82,11 @@ export class Scheduler {
     this.armedFor = undefined;
     this.dispatching = true;
     try {
-      for (let head = this.queue.peek(); head !== undefined && head.atMs <= this.clock.nowMs(); head = this.queue.peek()) {
+      for (
+        let head = this.queue.peek();
+        head !== undefined && head.atMs <= this.clock.nowMs();
+        head = this.queue.peek()
+      ) {
         this.queue.pop();
         const entry = head.value;
         if (entry.kind === 'call') {

@@ -25,7 +25,6 @@ export interface SyntheticTick {
   readonly tempo: number;
 }
 
-
 export function syntheticClock(options: SyntheticStreamOptions): SyntheticTick[] {
   const random = seededRandom(options.seed ?? 1);
   const start = options.startMs ?? 0;
@@ -33,7 +32,7 @@ export function syntheticClock(options: SyntheticStreamOptions): SyntheticTick[]
   let t = start;
   for (let index = 0; index < options.ticks; index++) {
     const tempo = options.tempoAt(t - start);
-    const jitter = ((random() * 2 - 1) * (options.jitterMs ?? 0));
+    const jitter = (random() * 2 - 1) * (options.jitterMs ?? 0);
     const dropped = random() < (options.dropRate ?? 0) && index > 0;
     out.push({ index, trueMs: t, arrivedMs: dropped ? undefined : t + jitter, tempo });
     t += 60_000 / (tempo * 24);
@@ -43,5 +42,6 @@ export function syntheticClock(options: SyntheticStreamOptions): SyntheticTick[]
 
 /** A tempo that ramps linearly from `from` to `to` BPM between `startMs` and `endMs`. */
 export function rampTempo(from: number, to: number, startMs: number, endMs: number): (elapsedMs: number) => number {
-  return (elapsed) => (elapsed <= startMs ? from : elapsed >= endMs ? to : from + ((to - from) * (elapsed - startMs)) / (endMs - startMs));
+  return (elapsed) =>
+    elapsed <= startMs ? from : elapsed >= endMs ? to : from + ((to - from) * (elapsed - startMs)) / (endMs - startMs);
 }

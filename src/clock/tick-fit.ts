@@ -95,7 +95,11 @@ export class TickFit {
     // burst also bends the fit, and extrapolating that bend would be wild.
     const quadRms = Math.sqrt(sseQuad / n);
     if (curve !== 0 && Math.abs(curve) > curvatureSigmas * curveSe && quadRms <= MAX_RAMP_RESIDUAL_MS) {
-      return { periodMs: slope + curve * (2 * xe - g), timeMs: ref.time + my + slope * xe + curve * z(xe), rmsResidualMs: Math.sqrt(sseQuad / n) };
+      return {
+        periodMs: slope + curve * (2 * xe - g),
+        timeMs: ref.time + my + slope * xe + curve * z(xe),
+        rmsResidualMs: Math.sqrt(sseQuad / n),
+      };
     }
     return { periodMs: slope, timeMs: ref.time + my + slope * xe, rmsResidualMs: Math.sqrt(sseLine / n) };
   }

@@ -25,7 +25,9 @@ describe('hrtimeClock', () => {
       const after = Number(process.hrtime.bigint()) / 1e6;
       require('node:worker_threads').parentPort.postMessage(Math.max(before - now, now - after));
     });`;
-    const error = await new Promise<number>((resolve, reject) => new Worker(code, { eval: true }).once('message', resolve).once('error', reject));
+    const error = await new Promise<number>((resolve, reject) =>
+      new Worker(code, { eval: true }).once('message', resolve).once('error', reject),
+    );
     expect(error).toBeLessThan(0.05);
   });
 });

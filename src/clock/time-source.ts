@@ -64,4 +64,5 @@ export class VirtualClock implements MonotonicClock {
 }
 
 /** For timestamps taken with performance.now() (the ALSA backend) before they meet the clock. */
-export const monotonicFromPerformanceNow = (performanceMs: number): Milliseconds => ms(performanceMs + performanceOffsetMs);
+export const monotonicFromPerformanceNow = (performanceMs: number): Milliseconds =>
+  ms(performanceMs + performanceOffsetMs);

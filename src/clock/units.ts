@@ -54,8 +54,7 @@ export interface Meter {
 
 export const FOUR_FOUR: Meter = { beatsPerBar: 4, beatUnit: 4 };
 
-export const ticksPerBar = (meter: Meter): Ticks =>
-  ticks((meter.beatsPerBar * TICKS_PER_BEAT * 4) / meter.beatUnit);
+export const ticksPerBar = (meter: Meter): Ticks => ticks((meter.beatsPerBar * TICKS_PER_BEAT * 4) / meter.beatUnit);
 export const barsFromTicks = (t: Ticks, meter: Meter): Bars => bars(t / ticksPerBar(meter));
 export const ticksFromBars = (b: Bars, meter: Meter): Ticks => ticks(b * ticksPerBar(meter));
 

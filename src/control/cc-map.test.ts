@@ -7,7 +7,17 @@ import type { ParameterCommand } from './commands.js';
 
 const cc = (controller: number, value: number) => ({ type: 'controlChange', channel: 0, controller, value }) as const;
 const map = new CcMap(DEFAULT_CC_MAP);
-const store = (models = ['a', 'b']) => new ParameterStore({ global: {}, voices: [{ name: 'A', values: { model: 'a' } }, { name: 'B', values: { model: 'a' } }] }, { models });
+const store = (models = ['a', 'b']) =>
+  new ParameterStore(
+    {
+      global: {},
+      voices: [
+        { name: 'A', values: { model: 'a' } },
+        { name: 'B', values: { model: 'a' } },
+      ],
+    },
+    { models },
+  );
 /** What a CC does to the registry: the changed value, as the store applies it. */
 const valueAfter = (controller: number, value: number, s = store()) => {
   const command = map.commandFor(cc(controller, value));
@@ -15,7 +25,7 @@ const valueAfter = (controller: number, value: number, s = store()) => {
   return s.apply(command as ParameterCommand)?.value;
 };
 
-describe('CC map (Magenta\'s interface controls, through the registry)', () => {
+describe("CC map (Magenta's interface controls, through the registry)", () => {
   it("temperature follows Magenta's curve, 0.1 + v/127 * 1.9", () => {
     expect(valueAfter(109, 0)).toBeCloseTo(0.1);
     expect(valueAfter(109, 64)).toBeCloseTo(0.1 + (64 / 127) * 1.9);

@@ -4,7 +4,11 @@ import { parameterNamed } from './parameters.js';
 
 const BUTTONS = ['end_call', 'panic', 'mutate'] as const;
 type Button = (typeof BUTTONS)[number];
-const BUTTON_COMMAND: Readonly<Record<Button, 'endCall' | 'panic' | 'mutate'>> = { end_call: 'endCall', panic: 'panic', mutate: 'mutate' };
+const BUTTON_COMMAND: Readonly<Record<Button, 'endCall' | 'panic' | 'mutate'>> = {
+  end_call: 'endCall',
+  panic: 'panic',
+  mutate: 'mutate',
+};
 
 /** What one controller number drives. */
 export type CcTarget =
@@ -69,7 +73,8 @@ export class CcMap {
     if (target.kind === 'button') return message.value > 0 ? { kind: target.command, source: 'cc' } : undefined;
     const p = parameterNamed(target.param);
     const address = { param: target.param, ...(target.voice === undefined ? {} : { voice: target.voice }) };
-    if (p?.kind === 'number' && p.cc === 'direct') return { kind: 'set', ...address, value: Math.min(p.max, Math.max(p.min, message.value)), source: 'cc' };
+    if (p?.kind === 'number' && p.cc === 'direct')
+      return { kind: 'set', ...address, value: Math.min(p.max, Math.max(p.min, message.value)), source: 'cc' };
     return { kind: 'position', ...address, position: message.value / 127, source: 'cc' };
   }
 }

@@ -17,7 +17,12 @@ export interface ParameterAddress {
 export type BoxCommand =
   | (ParameterAddress & { readonly kind: 'set'; readonly value: ParameterValue; readonly source: CommandSource })
   | (ParameterAddress & { readonly kind: 'position'; readonly position: number; readonly source: CommandSource })
-  | (ParameterAddress & { readonly kind: 'nudge'; readonly steps: number; readonly fine?: boolean; readonly source: CommandSource })
+  | (ParameterAddress & {
+      readonly kind: 'nudge';
+      readonly steps: number;
+      readonly fine?: boolean;
+      readonly source: CommandSource;
+    })
   | (ParameterAddress & { readonly kind: 'reset'; readonly source: CommandSource })
   | { readonly kind: 'endCall'; readonly source: CommandSource }
   | { readonly kind: 'panic'; readonly source: CommandSource }

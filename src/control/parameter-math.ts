@@ -5,7 +5,8 @@ export interface ParameterContext {
   readonly models: readonly string[];
 }
 
-export type Checked = { readonly ok: true; readonly value: ParameterValue } | { readonly ok: false; readonly error: string };
+export type Checked =
+  { readonly ok: true; readonly value: ParameterValue } | { readonly ok: false; readonly error: string };
 
 export function choicesOf(p: ChoiceParameter, ctx: ParameterContext): readonly string[] {
   return p.options === 'models' ? ctx.models : p.options;
@@ -27,23 +28,33 @@ export function clampNumber(p: NumberParameter, v: number): number {
 export function checkValue(p: Parameter, raw: unknown, ctx: ParameterContext): Checked {
   switch (p.kind) {
     case 'number':
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) return { ok: false, error: `expected a number (${p.min}..${p.max}), got ${JSON.stringify(raw)}` };
+      if (typeof raw !== 'number' || !Number.isFinite(raw))
+        return { ok: false, error: `expected a number (${p.min}..${p.max}), got ${JSON.stringify(raw)}` };
       if (raw < p.min || raw > p.max) return { ok: false, error: `${raw} is outside ${p.min}..${p.max}` };
       if (p.integer && !Number.isInteger(raw)) return { ok: false, error: `expected a whole number, got ${raw}` };
       return { ok: true, value: raw };
     case 'toggle':
-      return typeof raw === 'boolean' ? { ok: true, value: raw } : { ok: false, error: `expected true or false, got ${JSON.stringify(raw)}` };
+      return typeof raw === 'boolean'
+        ? { ok: true, value: raw }
+        : { ok: false, error: `expected true or false, got ${JSON.stringify(raw)}` };
     case 'choice': {
       const options = choicesOf(p, ctx);
-      return typeof raw === 'string' && options.includes(raw) ? { ok: true, value: raw } : { ok: false, error: `expected one of ${options.join(', ')}, got ${JSON.stringify(raw)}` };
+      return typeof raw === 'string' && options.includes(raw)
+        ? { ok: true, value: raw }
+        : { ok: false, error: `expected one of ${options.join(', ')}, got ${JSON.stringify(raw)}` };
     }
     case 'text':
-      return typeof raw === 'string' && p.check(raw) ? { ok: true, value: raw } : { ok: false, error: `expected ${p.checkHelp}, got ${JSON.stringify(raw)}` };
+      return typeof raw === 'string' && p.check(raw)
+        ? { ok: true, value: raw }
+        : { ok: false, error: `expected ${p.checkHelp}, got ${JSON.stringify(raw)}` };
   }
 }
 
 /** The knob's sweep of a number parameter. */
-const sweep = (p: NumberParameter): { lo: number; hi: number } => ({ lo: p.knob?.min ?? p.min, hi: p.knob?.max ?? p.max });
+const sweep = (p: NumberParameter): { lo: number; hi: number } => ({
+  lo: p.knob?.min ?? p.min,
+  hi: p.knob?.max ?? p.max,
+});
 
 /**
  * The value at a knob position 0..1 (a CC, a pot, a fader). Exponential parameters spread
@@ -100,7 +111,13 @@ export function valueFromCc(p: Parameter, cc: number, ctx: ParameterContext): Pa
  * `steps` encoder detents from `value`: a number moves by its step (a tenth of it when
  * fine), a choice moves through its options, a toggle flips on any movement.
  */
-export function nudgeValue(p: Parameter, value: ParameterValue, steps: number, fine: boolean, ctx: ParameterContext): ParameterValue {
+export function nudgeValue(
+  p: Parameter,
+  value: ParameterValue,
+  steps: number,
+  fine: boolean,
+  ctx: ParameterContext,
+): ParameterValue {
   switch (p.kind) {
     case 'number': {
       const step = fine && !p.integer ? p.step / 10 : p.step;
@@ -112,7 +129,9 @@ export function nudgeValue(p: Parameter, value: ParameterValue, steps: number, f
     case 'choice': {
       const options = choicesOf(p, ctx);
       const i = options.indexOf(String(value));
-      return options[clamp(i + Math.sign(steps) * Math.max(1, Math.round(Math.abs(steps))), 0, options.length - 1)] ?? value;
+      return (
+        options[clamp(i + Math.sign(steps) * Math.max(1, Math.round(Math.abs(steps))), 0, options.length - 1)] ?? value
+      );
     }
     case 'text':
       return value;

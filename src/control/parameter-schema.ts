@@ -15,9 +15,14 @@ export function parameterSchema(p: Parameter): z.ZodType {
     case 'toggle':
       return z.boolean().default(p.default);
     case 'choice':
-      return (p.options === 'models' ? z.string().min(1) : z.enum(p.options as [string, ...string[]])).default(p.default);
+      return (p.options === 'models' ? z.string().min(1) : z.enum(p.options as [string, ...string[]])).default(
+        p.default,
+      );
     case 'text':
-      return z.string().refine(p.check, { message: `expected ${p.checkHelp}` }).default(p.default);
+      return z
+        .string()
+        .refine(p.check, { message: `expected ${p.checkHelp}` })
+        .default(p.default);
   }
 }
 

@@ -1,6 +1,12 @@
 import type { ParameterCommand } from './commands.js';
 import { checkValue, nudgeValue, valueAtPosition, type ParameterContext } from './parameter-math.js';
-import { GLOBAL_PARAMETERS, VOICE_PARAMETERS, parameterNamed, type Parameter, type ParameterValue } from './parameters.js';
+import {
+  GLOBAL_PARAMETERS,
+  VOICE_PARAMETERS,
+  parameterNamed,
+  type Parameter,
+  type ParameterValue,
+} from './parameters.js';
 
 export type ParameterValues = Readonly<Record<string, ParameterValue>>;
 
@@ -48,7 +54,10 @@ export class ParameterStore {
   }
 
   get state(): ParameterState {
-    return { global: { ...this.#global }, voices: this.#voices.map((v) => ({ name: v.name, values: { ...v.values } })) };
+    return {
+      global: { ...this.#global },
+      voices: this.#voices.map((v) => ({ name: v.name, values: { ...v.values } })),
+    };
   }
 
   get voiceNames(): readonly string[] {
@@ -86,7 +95,10 @@ export class ParameterStore {
     }
   }
 
-  #slot(param: string, voice: string | undefined): { values: Record<string, ParameterValue>; p: Parameter; voiceName?: string } {
+  #slot(
+    param: string,
+    voice: string | undefined,
+  ): { values: Record<string, ParameterValue>; p: Parameter; voiceName?: string } {
     const p = parameterNamed(param);
     if (!p) throw new ParameterCommandError(`no parameter named '${param}'`);
     if (p.scope === 'global') return { values: this.#global, p };

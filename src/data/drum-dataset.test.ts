@@ -19,13 +19,24 @@ describe('loadDrumDataset', () => {
     await writeFile(join(dir, 'corrupt.mid'), new Uint8Array([0x4d, 0x54, 0x68, 0x64, 0, 0]));
     await writeFile(join(dir, 'piano.mid'), makeMidi([{ hits: [{ tick: 0, pitch: 60, channel: 0 }] }]));
     await writeFile(join(dir, 'short.mid'), makeMidi([{ hits: rockBeat(1) }]));
-    await writeFile(join(dir, 'waltz.mid'), makeMidi([{ meters: [{ tick: 0, numerator: 3, denominator: 4 }], hits: rockBeat(4) }]));
+    await writeFile(
+      join(dir, 'waltz.mid'),
+      makeMidi([{ meters: [{ tick: 0, numerator: 3, denominator: 4 }], hits: rockBeat(4) }]),
+    );
     await writeFile(join(dir, 'notes.txt'), 'not midi');
     const ds = await loadDrumDataset(dir, { map });
     expect(ds.filesRead).toBe(6);
-    expect(ds.windows.map((w) => [w.file, w.events.length])).toEqual([['good.mid', 64], ['sub/also-good.MID', 128]]);
+    expect(ds.windows.map((w) => [w.file, w.events.length])).toEqual([
+      ['good.mid', 64],
+      ['sub/also-good.MID', 128],
+    ]);
     const reasons = Object.fromEntries(ds.skipped.map((s) => [s.file, s.reason]));
-    expect(reasons).toEqual({ 'corrupt.mid': 'corrupt', 'piano.mid': 'no-drums', 'short.mid': 'too-short', 'waltz.mid': 'unsupported-meter' });
+    expect(reasons).toEqual({
+      'corrupt.mid': 'corrupt',
+      'piano.mid': 'no-drums',
+      'short.mid': 'too-short',
+      'waltz.mid': 'unsupported-meter',
+    });
   });
 
   it('reads real Groove MIDI Dataset files with every hit mapped', async () => {

@@ -79,7 +79,11 @@ export function extractDrumWindows(sequence: NoteSequence, file: string, options
     const inSpan = mapped.filter((m) => m.note.startStep >= span.fromStep && m.note.startStep < span.toStep);
     if (inSpan.length === 0) continue;
     if (span.stepsPerBar !== SUPPORTED_STEPS_PER_BAR) {
-      skipped.push({ file, reason: 'unsupported-meter', detail: `${inSpan.length} hits in ${span.label} (bars of ${span.stepsPerBar} steps; models need 16)` });
+      skipped.push({
+        file,
+        reason: 'unsupported-meter',
+        detail: `${inSpan.length} hits in ${span.label} (bars of ${span.stepsPerBar} steps; models need 16)`,
+      });
       continue;
     }
     const bar = span.stepsPerBar;
@@ -140,7 +144,8 @@ function makeWindow(
 
 /** Time-signature spans on the step axis; bars restart at each change, as in the file. */
 function meterSpans(sequence: NoteSequence, totalSteps: number): MeterSpan[] {
-  const changes = sequence.timeSignatures.length > 0 ? sequence.timeSignatures : [{ timeSec: 0, numerator: 4, denominator: 4 }];
+  const changes =
+    sequence.timeSignatures.length > 0 ? sequence.timeSignatures : [{ timeSec: 0, numerator: 4, denominator: 4 }];
   // Quantising the change times as notes puts them on the same tempo-integrated axis as the hits.
   const stepsOf = quantizeNoteSequence({
     ...sequence,

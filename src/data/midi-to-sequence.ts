@@ -67,7 +67,11 @@ export function readDrumSequence(bytes: Uint8Array, file: string, selection: Dru
 /** midi-file reads truncated files without complaint; a cut-off file must not train silently. */
 function checkStructure(midi: MidiData, file: string): void {
   if (midi.tracks.length === 0 || midi.tracks.length !== midi.header.numTracks) {
-    throw new MidiImportError('corrupt', file, `header announces ${midi.header.numTracks} tracks, found ${midi.tracks.length}`);
+    throw new MidiImportError(
+      'corrupt',
+      file,
+      `header announces ${midi.header.numTracks} tracks, found ${midi.tracks.length}`,
+    );
   }
   midi.tracks.forEach((track, i) => {
     if (track[track.length - 1]?.type !== 'endOfTrack') {

@@ -41,7 +41,11 @@ export function samePorts(a: readonly MidiPortInfo[], b: readonly MidiPortInfo[]
  * mid-listing shifts the indices and yields a wrong or empty name: a listing counts only
  * when two in a row agree.
  */
-export function listAlsaPorts(input: PortLister, output: PortLister, sysfs = new SysfsUsbIdentityReader()): MidiPortInfo[] {
+export function listAlsaPorts(
+  input: PortLister,
+  output: PortLister,
+  sysfs = new SysfsUsbIdentityReader(),
+): MidiPortInfo[] {
   let previous = listOnce(input, output);
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = listOnce(input, output);

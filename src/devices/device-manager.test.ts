@@ -16,7 +16,12 @@ interface Harness {
 
 let clockMs = 0;
 
-function setup(usb: Record<string, UsbIdentity> = {}, pins = new RoleBook(), ignore: string[] = [], settleMs = 0): Harness {
+function setup(
+  usb: Record<string, UsbIdentity> = {},
+  pins = new RoleBook(),
+  ignore: string[] = [],
+  settleMs = 0,
+): Harness {
   const backend = new SimMidiBackend(() => 0);
   const log: string[] = [];
   const messages: MidiMessage[] = [];
@@ -84,7 +89,9 @@ describe('DeviceManager', () => {
     const identity = h.manager.devices()[0]?.found.identity;
     h.backend.unplug(pad);
     h.manager.scan();
-    expect(h.manager.devices().map((d) => [d.found.description.clientName, d.roles.join()])).toEqual([['Spare', 'human,response']]);
+    expect(h.manager.devices().map((d) => [d.found.description.clientName, d.roles.join()])).toEqual([
+      ['Spare', 'human,response'],
+    ]);
     h.plug({ clientName: 'Pad', inputs: ['Pad MIDI 1'], outputs: ['Pad MIDI 1'] });
     h.manager.scan();
     const back = h.manager.devices().find((d) => d.found.description.clientName === 'Pad');
@@ -119,7 +126,7 @@ describe('DeviceManager', () => {
     expect(h.messages).toHaveLength(1);
   });
 
-  it('waits for a USB device\'s identity before opening it', () => {
+  it("waits for a USB device's identity before opening it", () => {
     const backend = new SimMidiBackend(() => 0);
     const opened: string[] = [];
     const manager = new DeviceManager({
@@ -162,7 +169,9 @@ describe('DeviceManager', () => {
     const dev = h.manager.devices()[0];
     expect(dev?.found.profile?.id).toBe('push2');
     expect(dev?.input?.port.portIndex).toBe(1);
-    expect(h.backend.drain(`${c}:1:output`).map((b) => [...b])).toEqual([[0xf0, 0x00, 0x21, 0x1d, 0x01, 0x01, 0x0a, 0x01, 0xf7]]);
+    expect(h.backend.drain(`${c}:1:output`).map((b) => [...b])).toEqual([
+      [0xf0, 0x00, 0x21, 0x1d, 0x01, 0x01, 0x0a, 0x01, 0xf7],
+    ]);
     expect(h.backend.drain(`${c}:0:output`)).toEqual([]);
   });
 

@@ -162,7 +162,11 @@ export class DeviceManager {
   #onMessage(dev: MutableDevice, timed: TimedMidiMessage): void {
     const m = timed.message;
     const pads = dev.found.profile?.padNotes;
-    if (dev.roles.includes('human') && (m.type === 'noteOn' || m.type === 'noteOff') && (!pads || (m.note >= pads.min && m.note <= pads.max))) {
+    if (
+      dev.roles.includes('human') &&
+      (m.type === 'noteOn' || m.type === 'noteOff') &&
+      (!pads || (m.note >= pads.min && m.note <= pads.max))
+    ) {
       // Echo the human's hits to thru outputs (a sound module), tracked as this device's notes;
       // notes outside the pads (Push 2's encoder touches) are not hits.
       this.sendToRole('thru', m, dev.found.instanceKey);

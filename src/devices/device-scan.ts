@@ -54,9 +54,7 @@ export function scanDevices(ports: readonly MidiPortInfo[]): FoundDevice[] {
         inputPortNames: inputs.map((p) => stripNumbers(p.name, clientName)),
         outputPortNames: outputs.map((p) => stripNumbers(p.name, clientName)),
       };
-      const baseIdentity = usb
-        ? `usb:${formatUsbId(usb)}:${usb.serial ?? '-'}:${clientName}`
-        : `alsa:${clientName}`;
+      const baseIdentity = usb ? `usb:${formatUsbId(usb)}:${usb.serial ?? '-'}:${clientName}` : `alsa:${clientName}`;
       return {
         instanceKey: String(client),
         baseIdentity,
@@ -71,7 +69,9 @@ export function scanDevices(ports: readonly MidiPortInfo[]): FoundDevice[] {
   for (const d of devices) counts.set(d.baseIdentity, (counts.get(d.baseIdentity) ?? 0) + 1);
   return devices.map(({ baseIdentity, ...d }) => {
     const identity =
-      (counts.get(baseIdentity) ?? 0) > 1 && d.description.usb ? `${baseIdentity}@${d.description.usb.busPath}` : baseIdentity;
+      (counts.get(baseIdentity) ?? 0) > 1 && d.description.usb
+        ? `${baseIdentity}@${d.description.usb.busPath}`
+        : baseIdentity;
     const portIds = [...d.inputs, ...d.outputs].map((p) => p.id).join(',');
     return { ...d, identity, instanceKey: `${d.instanceKey}|${identity}|${portIds}` };
   });

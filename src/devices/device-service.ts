@@ -51,7 +51,10 @@ export class DeviceService {
       now: opts.now,
       listener: {
         attached: (d) => {
-          log.info({ ...label(d), profile: d.found.profile?.id, input: d.input?.port.name, output: d.output?.port.name }, 'device attached');
+          log.info(
+            { ...label(d), profile: d.found.profile?.id, input: d.input?.port.name, output: d.output?.port.name },
+            'device attached',
+          );
           extra.attached?.(d);
         },
         detached: (d, released) => {
@@ -63,7 +66,8 @@ export class DeviceService {
           extra.rolesChanged?.(d);
         },
         message: (d, t) => {
-          if (log.isLevelEnabled('trace')) log.trace({ device: d.found.description.clientName, type: t.message.type }, 'midi in');
+          if (log.isLevelEnabled('trace'))
+            log.trace({ device: d.found.description.clientName, type: t.message.type }, 'midi in');
           extra.message?.(d, t);
         },
         error: (identity, e) => {

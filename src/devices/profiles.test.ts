@@ -42,7 +42,13 @@ describe('device profiles', () => {
   });
 
   it('ignores system clients', () => {
-    expect(profileFor({ clientName: 'Midi Through', inputPortNames: ['Midi Through Port-0'], outputPortNames: ['Midi Through Port-0'] })).toBeUndefined();
+    expect(
+      profileFor({
+        clientName: 'Midi Through',
+        inputPortNames: ['Midi Through Port-0'],
+        outputPortNames: ['Midi Through Port-0'],
+      }),
+    ).toBeUndefined();
   });
 
   it('treats output-only devices as outputs, not pads', () => {

@@ -81,6 +81,9 @@ function userPort(names: readonly string[]): number | undefined {
   return names.length > PUSH2_USER_PORT ? PUSH2_USER_PORT : undefined;
 }
 
-export function profileFor(d: DeviceDescription, profiles: readonly DeviceProfile[] = DEVICE_PROFILES): DeviceProfile | undefined {
+export function profileFor(
+  d: DeviceDescription,
+  profiles: readonly DeviceProfile[] = DEVICE_PROFILES,
+): DeviceProfile | undefined {
   return profiles.find((p) => p.matches(d));
 }

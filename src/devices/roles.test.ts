@@ -6,12 +6,21 @@ import type { UsbIdentity } from './usb-identity.js';
 
 function ports(client: number, clientName: string, inputs: string[], outputs: string[]): MidiPortInfo[] {
   const mk = (dir: 'input' | 'output', names: string[]): MidiPortInfo[] =>
-    names.map((n, i) => ({ id: `${client}:${i}:${dir}`, name: `${clientName}:${n} ${client}:${i}`, clientName, portIndex: i, direction: dir }));
+    names.map((n, i) => ({
+      id: `${client}:${i}:${dir}`,
+      name: `${clientName}:${n} ${client}:${i}`,
+      clientName,
+      portIndex: i,
+      direction: dir,
+    }));
   return [...mk('input', inputs), ...mk('output', outputs)];
 }
 
 /** Attaches to each port the USB identity a backend would report for its client. */
-function withUsb(list: MidiPortInfo[], resolve: (client: number, name: string) => UsbIdentity | undefined): MidiPortInfo[] {
+function withUsb(
+  list: MidiPortInfo[],
+  resolve: (client: number, name: string) => UsbIdentity | undefined,
+): MidiPortInfo[] {
   return list.map((p) => {
     const usb = resolve(Number(p.id.split(':')[0]), p.clientName);
     return usb ? { ...p, usb } : p;
@@ -19,7 +28,9 @@ function withUsb(list: MidiPortInfo[], resolve: (client: number, name: string) =
 }
 
 const usbFor = (serials: Record<string, string | undefined>) => (_client: number, name: string) =>
-  name in serials ? { vendorId: 0x1234, productId: 0x5678, serial: serials[name], busPath: `1-${name.length}` } : undefined;
+  name in serials
+    ? { vendorId: 0x1234, productId: 0x5678, serial: serials[name], busPath: `1-${name.length}` }
+    : undefined;
 
 describe('device identity and roles', () => {
   it('keeps the identity across replug although the ALSA client number changes', () => {
@@ -33,7 +44,12 @@ describe('device identity and roles', () => {
   });
 
   it('tells serial-less twins apart by USB socket', () => {
-    const resolve = (client: number, name: string) => ({ vendorId: 1, productId: 2, busPath: `1-${client}`, ...(name ? {} : {}) });
+    const resolve = (client: number, name: string) => ({
+      vendorId: 1,
+      productId: 2,
+      busPath: `1-${client}`,
+      ...(name ? {} : {}),
+    });
     const found = scanDevices(withUsb([...ports(24, 'Pad', ['p'], []), ...ports(28, 'Pad', ['p'], [])], resolve));
     expect(new Set(found.map((d) => d.identity)).size).toBe(2);
   });
@@ -42,9 +58,13 @@ describe('device identity and roles', () => {
     const book = new RoleBook();
     const resolve = usbFor({ A: 'a', B: 'b' });
     const a = scanDevices(withUsb(ports(24, 'A', ['A in'], ['A out']), resolve));
-    const ab = scanDevices(withUsb([...ports(24, 'A', ['A in'], ['A out']), ...ports(28, 'B', ['B in'], ['B out'])], resolve));
+    const ab = scanDevices(
+      withUsb([...ports(24, 'A', ['A in'], ['A out']), ...ports(28, 'B', ['B in'], ['B out'])], resolve),
+    );
     const bOnly = scanDevices(withUsb(ports(28, 'B', ['B in'], ['B out']), resolve));
-    const replugged = scanDevices(withUsb([...ports(28, 'B', ['B in'], ['B out']), ...ports(32, 'A', ['A in'], ['A out'])], resolve));
+    const replugged = scanDevices(
+      withUsb([...ports(28, 'B', ['B in'], ['B out']), ...ports(32, 'A', ['A in'], ['A out'])], resolve),
+    );
     const idA = a[0]?.identity ?? '';
     const idB = bOnly[0]?.identity ?? '';
     expect(book.assign(a).get(idA)).toEqual(['human', 'response']);
@@ -56,11 +76,20 @@ describe('device identity and roles', () => {
   });
 
   it('applies config pins before defaults', () => {
-    const book = new RoleBook([{ match: 'B', roles: ['human'] }, { match: 'Synth', roles: ['response', 'clock-out'] }]);
-    const found = scanDevices(withUsb(
-      [...ports(24, 'A', ['A in'], ['A out']), ...ports(28, 'B', ['B in'], []), ...ports(32, 'Synth', [], ['Synth in'])],
-      () => undefined,
-    ));
+    const book = new RoleBook([
+      { match: 'B', roles: ['human'] },
+      { match: 'Synth', roles: ['response', 'clock-out'] },
+    ]);
+    const found = scanDevices(
+      withUsb(
+        [
+          ...ports(24, 'A', ['A in'], ['A out']),
+          ...ports(28, 'B', ['B in'], []),
+          ...ports(32, 'Synth', [], ['Synth in']),
+        ],
+        () => undefined,
+      ),
+    );
     const roles = book.assign(found);
     expect(roles.get('alsa:A')).toEqual([]);
     expect(roles.get('alsa:B')).toEqual(['human']);
@@ -68,15 +97,22 @@ describe('device identity and roles', () => {
   });
 
   it('keeps a configured human role for its device instead of handing it to another', () => {
-    const book = new RoleBook([{ match: 'MyPad', roles: ['human'] }, { match: 'Module', roles: ['thru'] }]);
-    const found = scanDevices(withUsb([...ports(24, 'Module', ['in'], ['out']), ...ports(28, 'Other', ['in'], ['out'])], () => undefined));
+    const book = new RoleBook([
+      { match: 'MyPad', roles: ['human'] },
+      { match: 'Module', roles: ['thru'] },
+    ]);
+    const found = scanDevices(
+      withUsb([...ports(24, 'Module', ['in'], ['out']), ...ports(28, 'Other', ['in'], ['out'])], () => undefined),
+    );
     const roles = book.assign(found);
     expect(roles.get('alsa:Module')).toEqual(['thru']);
     expect(roles.get('alsa:Other')).toEqual(['response']);
   });
 
   it('sends the response to another output when the human pad has no output port', () => {
-    const found = scanDevices(withUsb([...ports(24, 'Pad', ['in'], []), ...ports(28, 'Module', [], ['in'])], () => undefined));
+    const found = scanDevices(
+      withUsb([...ports(24, 'Pad', ['in'], []), ...ports(28, 'Module', [], ['in'])], () => undefined),
+    );
     const roles = new RoleBook().assign(found);
     expect(roles.get('alsa:Pad')).toEqual(['human']);
     expect(roles.get('alsa:Module')).toEqual(['response']);

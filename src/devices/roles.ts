@@ -42,7 +42,8 @@ export class RoleBook {
       const list = roles.get(d.identity);
       if (list && !list.includes(role)) list.push(role);
     };
-    for (const d of connected) for (const pin of this.pins) if (matchesPin(d, pin)) for (const r of pin.roles) give(d, r);
+    for (const d of connected)
+      for (const pin of this.pins) if (matchesPin(d, pin)) for (const r of pin.roles) give(d, r);
 
     // A device the config names does exactly what the config says, and a role the config
     // gives to a device waits for that device rather than going to a stand-in.
@@ -60,7 +61,10 @@ export class RoleBook {
     if (!configured('response')) {
       const human = connected.find((d) => roles.get(d.identity)?.includes('human'));
       const hasOutput = (d: FoundDevice): boolean => d.profile?.outputPort(d.description) !== undefined;
-      const target = human && hasOutput(human) && !this.drawsAnswers(human) ? human : free.find((d) => hasOutput(d) && !isBuiltInSynth(d) && !this.drawsAnswers(d));
+      const target =
+        human && hasOutput(human) && !this.drawsAnswers(human)
+          ? human
+          : free.find((d) => hasOutput(d) && !isBuiltInSynth(d) && !this.drawsAnswers(d));
       if (target) give(target, 'response');
     }
     // The built-in synth plays the answers and the human's hits too, unless the config sends

@@ -93,7 +93,9 @@ export class SimMidiBackend implements MidiBackend {
   plug(spec: SimDeviceSpec, intoClient?: number): number {
     const client = intoClient ?? this.#nextClient++;
     const add = (direction: 'input' | 'output', names: readonly string[]): void => {
-      const first = [...this.#ports.values()].filter((p) => p.info.id.startsWith(`${client}:`) && p.info.direction === direction).length;
+      const first = [...this.#ports.values()].filter(
+        (p) => p.info.id.startsWith(`${client}:`) && p.info.direction === direction,
+      ).length;
       names.forEach((portName, i) => {
         const portIndex = first + i;
         const id = `${client}:${portIndex}:${direction}`;

@@ -29,7 +29,7 @@ function fakeRoots(serial: string | undefined, declaresSerial: boolean): SysfsUs
 }
 
 describe('USB identity from sysfs', () => {
-  it('parses /proc/asound/cards and maps a card\'s sequencer client to it by number and name', () => {
+  it("parses /proc/asound/cards and maps a card's sequencer client to it by number and name", () => {
     const cards = parseAsoundCards(CARDS);
     expect(cards.map((c) => [c.number, c.driver, c.shortName])).toEqual([
       [0, 'VirMIDI', 'VirMIDI'],

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { densityWithin, hitF1, keepsBackbone, novelShare, repeatBar, scoreExchange, summarize } from './answer-quality.js';
+import {
+  densityWithin,
+  hitF1,
+  keepsBackbone,
+  novelShare,
+  repeatBar,
+  scoreExchange,
+  summarize,
+} from './answer-quality.js';
 
 const K = 1; // kick
 const S = 2; // snare
@@ -41,7 +49,11 @@ describe('answer quality metrics', () => {
     // 24 * 1.3 = 31.2: 31 hits is inside, 32 outside; 24 * 0.7 = 16.8: 17 inside
     const withExtra = (n: number): Uint16Array => {
       const x = events(ROCK, ROCK);
-      for (let i = 0, added = 0; added < n; i++) if (!((x[i] ?? 0) & O)) { x[i] = (x[i] ?? 0) | O; added++; }
+      for (let i = 0, added = 0; added < n; i++)
+        if (!((x[i] ?? 0) & O)) {
+          x[i] = (x[i] ?? 0) | O;
+          added++;
+        }
       return x;
     };
     expect(densityWithin(withExtra(7), call)).toBe(true);
@@ -50,7 +62,7 @@ describe('answer quality metrics', () => {
     expect(densityWithin(events(ROCK), call)).toBe(true);
   });
 
-  it('novel share is the fraction of the answer\'s hits the copy does not play', () => {
+  it("novel share is the fraction of the answer's hits the copy does not play", () => {
     expect(novelShare(events(ROCK_FILL), events(ROCK))).toBeCloseTo(2 / 13, 12);
     expect(novelShare(events(ROCK), events(ROCK))).toBe(0);
     expect(novelShare(new Uint16Array(16), events(ROCK))).toBe(0);

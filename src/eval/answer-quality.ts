@@ -35,7 +35,11 @@ export function hitF1(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Whether the answer's hits are within ±tolerance of the call's, per step (lengths may differ). */
-export function densityWithin(answer: ArrayLike<number>, call: ArrayLike<number>, tolerance = DENSITY_TOLERANCE): boolean {
+export function densityWithin(
+  answer: ArrayLike<number>,
+  call: ArrayLike<number>,
+  tolerance = DENSITY_TOLERANCE,
+): boolean {
   const callRate = hitCountOf(call) / Math.max(1, call.length);
   const answerRate = hitCountOf(answer) / Math.max(1, answer.length);
   return Math.abs(answerRate - callRate) <= tolerance * callRate + 1e-12;
@@ -105,7 +109,12 @@ export interface ExchangeScore {
   readonly perDrum: readonly { readonly shared: number; readonly answer: number; readonly truth: number }[];
 }
 
-export function scoreExchange(answer: Uint16Array, call: Uint16Array, truth: Uint16Array, stepsPerBar = 16): ExchangeScore {
+export function scoreExchange(
+  answer: Uint16Array,
+  call: Uint16Array,
+  truth: Uint16Array,
+  stepsPerBar = 16,
+): ExchangeScore {
   const callBars = Math.floor(call.length / stepsPerBar);
   const repeatLast = repeatBar(call, Math.max(0, callBars - 1), Math.ceil(answer.length / stepsPerBar), stepsPerBar);
   const perDrum = Array.from({ length: CLASS_COUNT }, (_, c) => {
@@ -144,7 +153,12 @@ export function summarize(scores: readonly ExchangeScore[]): AnswerSummary {
   const mean = (f: (s: ExchangeScore) => number): number => scores.reduce((a, s) => a + f(s), 0) / n;
   const ratios = scores.map((s) => s.densityRatio).sort((a, b) => a - b);
   const mid = ratios.length / 2;
-  const median = ratios.length === 0 ? 0 : ratios.length % 2 === 1 ? (ratios[Math.floor(mid)] ?? 0) : ((ratios[mid - 1] ?? 0) + (ratios[mid] ?? 0)) / 2;
+  const median =
+    ratios.length === 0
+      ? 0
+      : ratios.length % 2 === 1
+        ? (ratios[Math.floor(mid)] ?? 0)
+        : ((ratios[mid - 1] ?? 0) + (ratios[mid] ?? 0)) / 2;
   const perDrum = Array.from({ length: CLASS_COUNT }, (_, c) => {
     let shared = 0;
     let answer = 0;

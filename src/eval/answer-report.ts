@@ -30,10 +30,14 @@ export function formatAnswerTable(columns: readonly Column[]): string {
   for (const [name, f] of rows) lines.push(`| ${name} | ${columns.map((c) => f(c.summary)).join(' | ')} |`);
   lines.push(`| **per drum: F1 vs truth (hits per exchange)** | ${columns.map(() => '').join(' | ')} |`);
   DRUMS.forEach((drum, i) => {
-    lines.push(`| ${drum} | ${columns.map((c) => {
-      const d = c.summary.perDrum[i];
-      return d ? `${Number.isNaN(d.f1) ? '-' : d.f1.toFixed(2)} (${d.hitsPerExchange.toFixed(1)})` : '-';
-    }).join(' | ')} |`);
+    lines.push(
+      `| ${drum} | ${columns
+        .map((c) => {
+          const d = c.summary.perDrum[i];
+          return d ? `${Number.isNaN(d.f1) ? '-' : d.f1.toFixed(2)} (${d.hitsPerExchange.toFixed(1)})` : '-';
+        })
+        .join(' | ')} |`,
+    );
   });
   return `${lines.join('\n')}\n`;
 }
@@ -42,7 +46,13 @@ function notesOf(events: Uint16Array, startBar: number, classPitches: readonly n
   const notes: RecordedNote[] = [];
   events.forEach((e, step) => {
     classPitches.forEach((pitch, c) => {
-      if (e & (1 << c)) notes.push({ pitch, velocity: 100, tick: ((startBar * 16 + step) * TICKS_PER_STEP) as Ticks, durationTicks: (TICKS_PER_STEP / 2) as Ticks });
+      if (e & (1 << c))
+        notes.push({
+          pitch,
+          velocity: 100,
+          tick: ((startBar * 16 + step) * TICKS_PER_STEP) as Ticks,
+          durationTicks: (TICKS_PER_STEP / 2) as Ticks,
+        });
     });
   });
   return notes;
@@ -52,7 +62,14 @@ function notesOf(events: Uint16Array, startBar: number, classPitches: readonly n
  * One call with every setting's answer and the drummer's real continuation under it, as a
  * terminal drum grid. `index` picks the case (same order in every result).
  */
-export function renderExample(results: readonly SettingResult[], truth: Uint16Array, file: string, index: number, classPitches: readonly number[], classOf: (p: number) => number): string {
+export function renderExample(
+  results: readonly SettingResult[],
+  truth: Uint16Array,
+  file: string,
+  index: number,
+  classPitches: readonly number[],
+  classOf: (p: number) => number,
+): string {
   const first = results[0]?.exchanges[index];
   if (!first) return '';
   const turns: RecordedTurn[] = [];
@@ -62,10 +79,22 @@ export function renderExample(results: readonly SettingResult[], truth: Uint16Ar
   }
   const answerStart = first.turns[0]?.startBar ?? first.call.startBar + first.call.bars;
   const truthTurn: RecordedTurn = {
-    voice: 'DRUMMER (truth)', model: 'bars 3-4', startBar: answerStart, bars: truth.length / 16, notes: notesOf(truth, answerStart, classPitches),
-    events: truth, temperature: 0, logLikelihood: { total: 0, perStep: [] }, primerLogLikelihood: { total: 0, perStep: [] }, slippedBars: 0,
+    voice: 'DRUMMER (truth)',
+    model: 'bars 3-4',
+    startBar: answerStart,
+    bars: truth.length / 16,
+    notes: notesOf(truth, answerStart, classPitches),
+    events: truth,
+    temperature: 0,
+    logLikelihood: { total: 0, perStep: [] },
+    primerLogLikelihood: { total: 0, perStep: [] },
+    slippedBars: 0,
   };
   // Every answer is drawn at the same bar, after the call: the grid printer only reads bars.
-  const x: Exchange = { ...first, id: index + 1, turns: [...turns.map((t) => ({ ...t, startBar: answerStart })), truthTurn] };
+  const x: Exchange = {
+    ...first,
+    id: index + 1,
+    turns: [...turns.map((t) => ({ ...t, startBar: answerStart })), truthTurn],
+  };
   return `${file}\n${renderExchange(x, classOf)}`;
 }

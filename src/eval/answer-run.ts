@@ -21,7 +21,8 @@ export function withSampling(generator: ResponseGenerator, sampling: SamplingSet
     name: generator.name,
     classPitches: generator.classPitches,
     classOf: (p) => generator.classOf(p),
-    generate: (request: GenerationRequest) => generator.generate({ ...request, topK, topP, profileWeight, densityWeight }),
+    generate: (request: GenerationRequest) =>
+      generator.generate({ ...request, topK, topP, profileWeight, densityWeight }),
     dispose: () => undefined,
   };
 }
@@ -49,7 +50,12 @@ export function answerSeed(seed: number, caseIndex: number, draw: number, draws:
 }
 
 /** Answers every case with the box's own offline path and scores the answers. */
-export async function runSetting(cases: readonly AnswerCase[], generator: ResponseGenerator, setting: AnswerSetting, options: RunOptions): Promise<SettingResult> {
+export async function runSetting(
+  cases: readonly AnswerCase[],
+  generator: ResponseGenerator,
+  setting: AnswerSetting,
+  options: RunOptions,
+): Promise<SettingResult> {
   const shaped = withSampling(generator, setting.sampling);
   const scores: ExchangeScore[] = [];
   const exchanges: Exchange[] = [];
@@ -58,7 +64,12 @@ export async function runSetting(cases: readonly AnswerCase[], generator: Respon
     for (let d = 0; d < options.draws; d++) {
       const { temperature, beamSize } = setting.sampling;
       const bars = c.truthEvents.length / 16;
-      const x = await respondOffline(c.call, shaped, { temperature, beamSize, bars, seed: answerSeed(options.seed, i, d, options.draws), log: options.log }, c.file);
+      const x = await respondOffline(
+        c.call,
+        shaped,
+        { temperature, beamSize, bars, seed: answerSeed(options.seed, i, d, options.draws), log: options.log },
+        c.file,
+      );
       const answer = x.turns[0]?.events ?? new Uint16Array(c.truthEvents.length);
       if (!sameEvents(x.call.events, c.callEvents)) callMismatches++;
       scores.push(scoreExchange(answer, c.callEvents, c.truthEvents));
@@ -70,7 +81,8 @@ export async function runSetting(cases: readonly AnswerCase[], generator: Respon
 
 /** The simple answers a model must beat, scored the same way. */
 export function baselineSummaries(cases: readonly AnswerCase[]): { label: string; summary: AnswerSummary }[] {
-  const score = (answerOf: (c: AnswerCase) => Uint16Array): AnswerSummary => summarize(cases.map((c) => scoreExchange(answerOf(c), c.callEvents, c.truthEvents)));
+  const score = (answerOf: (c: AnswerCase) => Uint16Array): AnswerSummary =>
+    summarize(cases.map((c) => scoreExchange(answerOf(c), c.callEvents, c.truthEvents)));
   const bars = (c: AnswerCase): number => c.truthEvents.length / 16;
   return [
     { label: 'repeat bar 2', summary: score((c) => repeatBar(c.callEvents, c.callEvents.length / 16 - 1, bars(c))) },

@@ -10,8 +10,20 @@ import { cutAnswerCase, isSkip, loadAnswerSet, type AnswerCase } from './answer-
 const map = drumPitchMap('classic');
 /** 120 qpm: a 16th is 0.125 s, a bar 2 s. */
 const STEP = 0.125;
-const hit = (step: number, pitch: number, offsetSec = 0): SequenceNote => ({ pitch, velocity: 100, startSec: step * STEP + offsetSec, endSec: step * STEP + offsetSec + 0.05, isDrum: true });
-const seq = (notes: SequenceNote[], extra: Partial<NoteSequence> = {}): NoteSequence => ({ notes, tempos: [{ timeSec: 0, qpm: 120 }], timeSignatures: [], totalSec: 20, ...extra });
+const hit = (step: number, pitch: number, offsetSec = 0): SequenceNote => ({
+  pitch,
+  velocity: 100,
+  startSec: step * STEP + offsetSec,
+  endSec: step * STEP + offsetSec + 0.05,
+  isDrum: true,
+});
+const seq = (notes: SequenceNote[], extra: Partial<NoteSequence> = {}): NoteSequence => ({
+  notes,
+  tempos: [{ timeSec: 0, qpm: 120 }],
+  timeSignatures: [],
+  totalSec: 20,
+  ...extra,
+});
 
 /** Kick on every downbeat of bars `from..to-1`, snare on beat 3 of each. */
 function bars(from: number, to: number): SequenceNote[] {
@@ -41,7 +53,7 @@ describe('cutting a file into call and truth', () => {
     expect(c.call.tempos).toEqual([{ timeSec: 0, qpm: 120 }]);
   });
 
-  it('keeps a hit played a hair early on the call\'s first bar line (negative time) and leaves the truth\'s early hit out', () => {
+  it("keeps a hit played a hair early on the call's first bar line (negative time) and leaves the truth's early hit out", () => {
     const c = cut(seq([hit(16, 36, -0.02), ...bars(2, 5), hit(48, 38, -0.03)]));
     expect(c.startBar).toBe(1);
     expect(c.call.notes[0]?.startSec).toBeCloseTo(-0.02, 9);
@@ -57,24 +69,40 @@ describe('cutting a file into call and truth', () => {
     };
     expect(reason(seq(bars(0, 3)))).toMatch(/shorter than 4 bars/);
     expect(reason(seq([...bars(0, 1), ...bars(2, 4)]))).toMatch(/call bar 2 is silent/);
-    expect(reason(seq(bars(0, 4), { timeSignatures: [{ timeSec: 0, numerator: 3, denominator: 4 }] }))).toMatch(/not in 4\/4 \(3\/4/);
-    expect(reason(seq(bars(0, 4), { tempos: [{ timeSec: 0, qpm: 120 }, { timeSec: 5, qpm: 90 }] }))).toMatch(/tempo changes to 90\.0/);
+    expect(reason(seq(bars(0, 4), { timeSignatures: [{ timeSec: 0, numerator: 3, denominator: 4 }] }))).toMatch(
+      /not in 4\/4 \(3\/4/,
+    );
+    expect(
+      reason(
+        seq(bars(0, 4), {
+          tempos: [
+            { timeSec: 0, qpm: 120 },
+            { timeSec: 5, qpm: 90 },
+          ],
+        }),
+      ),
+    ).toMatch(/tempo changes to 90\.0/);
     expect(reason(seq([{ ...hit(0, 36), pitch: 20 }]))).toMatch(/no drum the model knows/);
     expect(reason(seq(bars(0, 4)))).toBe('cut');
   });
 });
 
 describe('loading the answer set of a folder', () => {
-  it('takes the split\'s 4/4 beats from GMD\'s info.csv and leaves fills and other meters out', async () => {
+  it("takes the split's 4/4 beats from GMD's info.csv and leaves fills and other meters out", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'antiphon-answers-'));
     await mkdir(join(dir, 'd1'));
     const beat = makeMidi([{ tempos: [{ tick: 0, qpm: 100 }], hits: rockBeat(5) }]);
     for (const f of ['beat-val.mid', 'fill-val.mid', 'beat-train.mid', 'waltz-val.mid', 'short-val.mid']) {
       await writeFile(join(dir, 'd1', f), f === 'short-val.mid' ? makeMidi([{ hits: rockBeat(2) }]) : beat);
     }
-    const csv = ['drummer,midi_filename,beat_type,time_signature,split',
-      'a,d1/beat-val.mid,beat,4-4,validation', 'a,d1/fill-val.mid,fill,4-4,validation', 'a,d1/beat-train.mid,beat,4-4,train',
-      'a,d1/waltz-val.mid,beat,3-4,validation', 'a,d1/short-val.mid,beat,4-4,validation'].join('\n');
+    const csv = [
+      'drummer,midi_filename,beat_type,time_signature,split',
+      'a,d1/beat-val.mid,beat,4-4,validation',
+      'a,d1/fill-val.mid,fill,4-4,validation',
+      'a,d1/beat-train.mid,beat,4-4,train',
+      'a,d1/waltz-val.mid,beat,3-4,validation',
+      'a,d1/short-val.mid,beat,4-4,validation',
+    ].join('\n');
     await writeFile(join(dir, 'info.csv'), csv);
     const set = await loadAnswerSet(dir, 'validation', { map });
     expect(set.filesRead).toBe(2);

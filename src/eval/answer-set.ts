@@ -44,7 +44,8 @@ export function cutAnswerCase(sequence: NoteSequence, file: string, options: Cut
   const callBars = options.callBars ?? 2;
   const answerBars = options.answerBars ?? 2;
   const meter = sequence.timeSignatures.find((ts) => ts.numerator !== 4 || ts.denominator !== 4);
-  if (meter) return { file, reason: `not in 4/4 (${meter.numerator}/${meter.denominator} at ${meter.timeSec.toFixed(2)} s)` };
+  if (meter)
+    return { file, reason: `not in 4/4 (${meter.numerator}/${meter.denominator} at ${meter.timeSec.toFixed(2)} s)` };
   const qpm = sequence.tempos[0]?.qpm ?? 120;
   const mapped = sequence.notes.filter((n) => (options.map.classOfPitch[n.pitch] ?? -1) >= 0);
   if (mapped.length === 0) return { file, reason: 'no drum the model knows' };
@@ -55,12 +56,15 @@ export function cutAnswerCase(sequence: NoteSequence, file: string, options: Cut
   const end = callEnd + answerBars * STEPS_PER_BAR;
   const secPerStep = 15 / qpm;
   const tempoChange = sequence.tempos.find((t) => t.timeSec < end * secPerStep && Math.abs(t.qpm - qpm) > 1e-6);
-  if (tempoChange) return { file, reason: `tempo changes to ${tempoChange.qpm.toFixed(1)} qpm within the call or answer` };
+  if (tempoChange)
+    return { file, reason: `tempo changes to ${tempoChange.qpm.toFixed(1)} qpm within the call or answer` };
   const lastStep = q.notes[q.notes.length - 1]?.startStep ?? 0;
-  if (lastStep < end - STEPS_PER_BAR) return { file, reason: `shorter than ${callBars + answerBars} bars from the first hit` };
+  if (lastStep < end - STEPS_PER_BAR)
+    return { file, reason: `shorter than ${callBars + answerBars} bars from the first hit` };
   const callEvents = encodeDrumEvents(q, options.map, { fromStep: from, toStep: callEnd }).events;
   for (let b = 0; b < callBars; b++) {
-    if (callEvents.subarray(b * STEPS_PER_BAR, (b + 1) * STEPS_PER_BAR).every((e) => e === 0)) return { file, reason: `call bar ${b + 1} is silent` };
+    if (callEvents.subarray(b * STEPS_PER_BAR, (b + 1) * STEPS_PER_BAR).every((e) => e === 0))
+      return { file, reason: `call bar ${b + 1} is silent` };
   }
   const truthEvents = encodeDrumEvents(q, options.map, { fromStep: callEnd, toStep: end }).events;
   const fromSec = from * secPerStep;
@@ -71,7 +75,12 @@ export function cutAnswerCase(sequence: NoteSequence, file: string, options: Cut
       return step >= from && step < callEnd;
     })
     .map((n) => ({ ...n, startSec: n.startSec - fromSec, endSec: n.endSec - fromSec }));
-  const call: NoteSequence = { notes, tempos: [{ timeSec: 0, qpm }], timeSignatures: [], totalSec: callBars * STEPS_PER_BAR * secPerStep };
+  const call: NoteSequence = {
+    notes,
+    tempos: [{ timeSec: 0, qpm }],
+    timeSignatures: [],
+    totalSec: callBars * STEPS_PER_BAR * secPerStep,
+  };
   return { file, startBar: from / STEPS_PER_BAR, call, callEvents, truthEvents };
 }
 
@@ -89,7 +98,8 @@ async function beatFiles(dir: string): Promise<Map<string, boolean> | undefined>
   const [header, ...rows] = csv.split(/\r?\n/).filter((l) => l.length > 0);
   const cols = header?.split(',') ?? [];
   const [file, beat, meter] = ['midi_filename', 'beat_type', 'time_signature'].map((c) => cols.indexOf(c));
-  if (file === undefined || beat === undefined || meter === undefined || file < 0 || beat < 0 || meter < 0) return undefined;
+  if (file === undefined || beat === undefined || meter === undefined || file < 0 || beat < 0 || meter < 0)
+    return undefined;
   const table = new Map<string, boolean>();
   for (const row of rows) {
     const cells = row.split(',');
@@ -107,10 +117,16 @@ export interface AnswerSet {
 }
 
 /** Every usable case in a folder's split; with GMD's info.csv, only its 4/4 beats (no fills). */
-export async function loadAnswerSet(dir: string, which: 'validation' | 'train' | 'all', options: CutOptions): Promise<AnswerSet> {
+export async function loadAnswerSet(
+  dir: string,
+  which: 'validation' | 'train' | 'all',
+  options: CutOptions,
+): Promise<AnswerSet> {
   const split = await splitOf(dir);
   const beats = await beatFiles(dir);
-  const files = (await listMidiFiles(dir)).filter((f) => (which === 'all' || split(f) === which) && (beats?.get(f) ?? beats === undefined));
+  const files = (await listMidiFiles(dir)).filter(
+    (f) => (which === 'all' || split(f) === which) && (beats?.get(f) ?? beats === undefined),
+  );
   const cases: AnswerCase[] = [];
   const skipped: AnswerSkip[] = [];
   for (const file of files) {

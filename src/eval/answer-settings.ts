@@ -21,7 +21,11 @@ interface Key {
 const KEYS: Readonly<Record<string, Key>> = {
   t: { field: 'temperature', ok: (n) => n > 0 && n <= 5, expected: 'a temperature in (0, 5]' },
   beam: { field: 'beamSize', ok: (n) => Number.isInteger(n) && n >= 1 && n <= 16, expected: 'a beam size 1..16' },
-  topk: { field: 'topK', ok: (n) => Number.isInteger(n) && n >= 0 && n <= 512, expected: 'an integer 0..512 (0 = off)' },
+  topk: {
+    field: 'topK',
+    ok: (n) => Number.isInteger(n) && n >= 0 && n <= 512,
+    expected: 'an integer 0..512 (0 = off)',
+  },
   topp: { field: 'topP', ok: (n) => n > 0 && n <= 1, expected: 'a probability in (0, 1] (1 = off)' },
   profile: { field: 'profileWeight', ok: (n) => n >= 0 && n <= 10, expected: 'a weight 0..10 (0 = off)' },
   density: { field: 'densityWeight', ok: (n) => n >= 0 && n <= 20, expected: 'a weight 0..20 (0 = off)' },
@@ -39,7 +43,8 @@ export function parseSetting(spec: string): AnswerSetting {
   const seen = new Set<string>();
   for (const pair of trimmed.split(',')) {
     const [name, value, extra] = pair.split('=').map((s) => s.trim());
-    if (name === undefined || value === undefined || extra !== undefined || name === '' || value === '') throw new BadSetting(spec, `"${pair}" is not key=value`);
+    if (name === undefined || value === undefined || extra !== undefined || name === '' || value === '')
+      throw new BadSetting(spec, `"${pair}" is not key=value`);
     const key = KEYS[name];
     if (!key) throw new BadSetting(spec, `unknown key "${name}" (known: ${Object.keys(KEYS).join(', ')})`);
     if (seen.has(name)) throw new BadSetting(spec, `"${name}" is given twice`);

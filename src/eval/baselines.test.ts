@@ -4,10 +4,20 @@ import { loadDrumDataset } from '../data/drum-dataset.js';
 import { splitOf } from '../data/dataset-split.js';
 import { WHOLE_FILE_WINDOWS } from '../data/drum-windows.js';
 import { drumPitchMap } from '../model/encoding/drum-pitch-maps.js';
-import { BaselineFileError, loadBaselines, repeatBarAccuracy, saveBaselines, trainBernoulliBaseline, trainUnigram } from './baselines.js';
+import {
+  BaselineFileError,
+  loadBaselines,
+  repeatBarAccuracy,
+  saveBaselines,
+  trainBernoulliBaseline,
+  trainUnigram,
+} from './baselines.js';
 import { evaluate } from './step-predictor.js';
 
-const beat = (bars: number): Uint16Array => Uint16Array.from({ length: bars * 16 }, (_, t) => (t % 8 === 0 ? 0b101 : t % 8 === 4 ? 0b110 : t % 2 === 0 ? 0b100 : 0));
+const beat = (bars: number): Uint16Array =>
+  Uint16Array.from({ length: bars * 16 }, (_, t) =>
+    t % 8 === 0 ? 0b101 : t % 8 === 4 ? 0b110 : t % 2 === 0 ? 0b100 : 0,
+  );
 
 describe('baselines', () => {
   it('unigram: NLL is the entropy of the event frequencies (add-one smoothed)', () => {
@@ -16,7 +26,13 @@ describe('baselines', () => {
     // 128 steps: silence 64, hat 32, kick+hat 16, snare+hat 16; 512 pseudo-counts of 1.
     const p = (n: number): number => (n + 1) / (128 + 512);
     const scored = { silence: 64, hat: 32, kick: 15, snare: 16 }; // step 0 (kick) has no history
-    const expected = -(scored.silence * Math.log(p(64)) + scored.hat * Math.log(p(32)) + scored.kick * Math.log(p(16)) + scored.snare * Math.log(p(16))) / 127;
+    const expected =
+      -(
+        scored.silence * Math.log(p(64)) +
+        scored.hat * Math.log(p(32)) +
+        scored.kick * Math.log(p(16)) +
+        scored.snare * Math.log(p(16))
+      ) / 127;
     expect(f.nllPerStep).toBeCloseTo(expected, 10);
     expect(f.steps).toBe(127);
     expect(f.exactAccuracy).toBeCloseTo(64 / 127, 10); // always guesses silence
@@ -34,7 +50,7 @@ describe('baselines', () => {
     const data = [beat(4)];
     const saved = JSON.parse(JSON.stringify(saveBaselines(data))) as unknown;
     const [uni, bern] = loadBaselines(saved);
-    if (!uni || !bern) throw new Error("two baselines expected");
+    if (!uni || !bern) throw new Error('two baselines expected');
     expect(evaluate(uni, data).nllPerStep).toBeCloseTo(evaluate(trainUnigram(data), data).nllPerStep, 12);
     expect(evaluate(bern, data).nllPerStep).toBeCloseTo(evaluate(trainBernoulliBaseline(data), data).nllPerStep, 12);
     expect(() => loadBaselines({ ...(saved as object), unigram: [1, 2] })).toThrow(BaselineFileError);
@@ -46,7 +62,9 @@ describe('baselines', () => {
     const split = await splitOf(dir);
     const map = drumPitchMap('current');
     const load = async (name: string) =>
-      (await loadDrumDataset(dir, { map, ...WHOLE_FILE_WINDOWS, include: (f) => split(f) === name })).windows.map((w) => w.events);
+      (await loadDrumDataset(dir, { map, ...WHOLE_FILE_WINDOWS, include: (f) => split(f) === name })).windows.map(
+        (w) => w.events,
+      );
     const [train, validation] = [await load('train'), await load('validation')];
     const unigram = evaluate(trainUnigram(train), validation);
     const bernoulli = evaluate(trainBernoulliBaseline(train), validation);

@@ -133,7 +133,12 @@ export interface SavedBaselines {
 
 export function saveBaselines(windows: readonly Uint16Array[]): SavedBaselines {
   const b = countBernoulli(windows);
-  return { version: 1, unigram: [...countUnigram(windows)], bernoulliHits: [...b.hits], bernoulliTotals: [...b.totals] };
+  return {
+    version: 1,
+    unigram: [...countUnigram(windows)],
+    bernoulliHits: [...b.hits],
+    bernoulliTotals: [...b.totals],
+  };
 }
 
 export class BaselineFileError extends Error {
@@ -142,11 +147,16 @@ export class BaselineFileError extends Error {
 
 export function loadBaselines(value: unknown): StepPredictor[] {
   const v = value as Partial<SavedBaselines> | null;
-  const ok = (a: unknown, n: number): a is number[] => Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && x > 0);
-  if (v === null || typeof v !== 'object' || v.version !== 1) throw new BaselineFileError('baselines.json: version must be 1');
-  if (!ok(v.unigram, DRUM_EVENT_COUNT)) throw new BaselineFileError(`baselines.json: unigram must be ${DRUM_EVENT_COUNT} positive counts`);
+  const ok = (a: unknown, n: number): a is number[] =>
+    Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && x > 0);
+  if (v === null || typeof v !== 'object' || v.version !== 1)
+    throw new BaselineFileError('baselines.json: version must be 1');
+  if (!ok(v.unigram, DRUM_EVENT_COUNT))
+    throw new BaselineFileError(`baselines.json: unigram must be ${DRUM_EVENT_COUNT} positive counts`);
   if (!ok(v.bernoulliHits, DRUM_CLASS_COUNT * CONTEXTS) || !ok(v.bernoulliTotals, DRUM_CLASS_COUNT * CONTEXTS)) {
-    throw new BaselineFileError(`baselines.json: bernoulli tables must be ${DRUM_CLASS_COUNT * CONTEXTS} positive counts`);
+    throw new BaselineFileError(
+      `baselines.json: bernoulli tables must be ${DRUM_CLASS_COUNT * CONTEXTS} positive counts`,
+    );
   }
   return [
     unigramFromCounts(Float64Array.from(v.unigram)),

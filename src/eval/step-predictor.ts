@@ -39,5 +39,10 @@ export function evaluate(predictor: StepPredictor, windows: readonly Uint16Array
     }
     steps += scores.logProbs.length;
   }
-  return { name: predictor.name, nllPerStep: steps > 0 ? nll / steps : NaN, exactAccuracy: steps > 0 ? exact / steps : NaN, steps };
+  return {
+    name: predictor.name,
+    nllPerStep: steps > 0 ? nll / steps : NaN,
+    exactAccuracy: steps > 0 ? exact / steps : NaN,
+    steps,
+  };
 }

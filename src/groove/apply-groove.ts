@@ -3,7 +3,9 @@ import type { FeltHit, GridHit } from './groove.js';
 import type { GrooveCell, GrooveTable } from './groove-table.js';
 
 /** How generated hits get their feel. `off` plays the grid at one velocity, as Magenta does. */
-export type GrooveMode = { readonly kind: 'off'; readonly velocity: number } | { readonly kind: 'learned'; readonly table: GrooveTable; readonly seed: number; readonly amount?: number };
+export type GrooveMode =
+  | { readonly kind: 'off'; readonly velocity: number }
+  | { readonly kind: 'learned'; readonly table: GrooveTable; readonly seed: number; readonly amount?: number };
 
 /** Human timing never pushes a hit to the neighbouring 16th. */
 const MAX_OFFSET_STEPS = 0.45;
@@ -14,7 +16,11 @@ const MAX_OFFSET_STEPS = 0.45;
  * timing deviations (1 = as the drummers played, 0 = on the grid).
  * `positionOf` maps a hit's step to its position in the bar (0..15).
  */
-export function applyGroove(hits: readonly GridHit[], mode: GrooveMode, positionOf: (step: number) => number = (s) => ((s % 16) + 16) % 16): FeltHit[] {
+export function applyGroove(
+  hits: readonly GridHit[],
+  mode: GrooveMode,
+  positionOf: (step: number) => number = (s) => ((s % 16) + 16) % 16,
+): FeltHit[] {
   if (mode.kind === 'off') return hits.map((hit) => ({ ...hit, velocity: mode.velocity, offsetSteps: 0 }));
   const gauss = gaussian(mode.seed);
   const amount = mode.amount ?? 1;

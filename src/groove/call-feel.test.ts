@@ -13,7 +13,7 @@ const hits = [
 ];
 
 describe('grooves', () => {
-  it('call feel: answers at the caller\'s velocities and pushes/pulls each 16th as the caller did', () => {
+  it("call feel: answers at the caller's velocities and pushes/pulls each 16th as the caller did", () => {
     // The caller plays hats late on the "e" (step 2 mod 4) and a soft snare.
     const call = [placeHit(36, 110, ticks(0)), placeHit(42, 60, ticks(2 * 6 + 1.5)), placeHit(38, 70, ticks(4 * 6))];
     const felt = callFeelGroove.apply(hits, call, classOf, 16);
@@ -26,9 +26,23 @@ describe('grooves', () => {
   });
 
   it('learned: velocity and timing drawn from the table cell of each drum and position', () => {
-    const cell = (v: number, o: number) => ({ count: 50, velocityMean: v, velocityStd: 0, offsetMean: o, offsetStd: 0 });
-    const cells = Array.from({ length: 9 }, (_, c) => Array.from({ length: 16 }, (_, p) => cell(40 + c * 10 + p, p % 4 === 2 ? 0.2 : -0.05)));
-    const table: GrooveTable = { version: 1, stepsPerBar: 16, cells, classFallback: Array.from({ length: 9 }, () => cell(90, 0)), minCount: 10 };
+    const cell = (v: number, o: number) => ({
+      count: 50,
+      velocityMean: v,
+      velocityStd: 0,
+      offsetMean: o,
+      offsetStd: 0,
+    });
+    const cells = Array.from({ length: 9 }, (_, c) =>
+      Array.from({ length: 16 }, (_, p) => cell(40 + c * 10 + p, p % 4 === 2 ? 0.2 : -0.05)),
+    );
+    const table: GrooveTable = {
+      version: 1,
+      stepsPerBar: 16,
+      cells,
+      classFallback: Array.from({ length: 9 }, () => cell(90, 0)),
+      minCount: 10,
+    };
     const felt = learnedGroove(table, 3).apply(hits, [], classOf, 16);
     expect(felt.map((h) => h.velocity)).toEqual([40, 62, 54]);
     expect(felt.map((h) => Math.round(h.offsetSteps * 100) / 100)).toEqual([-0.05, 0.2, -0.05]);
@@ -48,7 +62,7 @@ describe('groove switch', () => {
       [2, 100, 0],
     ]);
   });
-  it('learned uses the model\'s groove, and falls back to the caller\'s feel without one', () => {
+  it("learned uses the model's groove, and falls back to the caller's feel without one", () => {
     const learned = { name: 'learned', apply: () => [] };
     expect(grooveFor('learned', learned)).toBe(learned);
     expect(grooveFor('learned', undefined)).toBe(callFeelGroove);

@@ -31,7 +31,8 @@ export class GrooveTableError extends Error {
 /** Checks a parsed groove.json; a bad file gets an error naming the field, never a crash later. */
 export function validateGrooveTable(value: unknown): GrooveTable {
   const t = value as Partial<GrooveTable> | null;
-  if (t === null || typeof t !== 'object' || t.version !== 1) throw new GrooveTableError('groove.json: version must be 1');
+  if (t === null || typeof t !== 'object' || t.version !== 1)
+    throw new GrooveTableError('groove.json: version must be 1');
   if (t.stepsPerBar !== 16) throw new GrooveTableError('groove.json: stepsPerBar must be 16');
   const checkCell = (c: unknown, where: string): void => {
     const cell = c as Partial<GrooveCell> | null;
@@ -41,12 +42,15 @@ export function validateGrooveTable(value: unknown): GrooveTable {
       }
     }
   };
-  if (!Array.isArray(t.cells) || t.cells.length !== DRUM_CLASS_COUNT) throw new GrooveTableError(`groove.json: cells must have ${DRUM_CLASS_COUNT} rows`);
+  if (!Array.isArray(t.cells) || t.cells.length !== DRUM_CLASS_COUNT)
+    throw new GrooveTableError(`groove.json: cells must have ${DRUM_CLASS_COUNT} rows`);
   t.cells.forEach((row, c) => {
-    if (!Array.isArray(row) || row.length !== 16) throw new GrooveTableError(`groove.json: cells[${c}] must have 16 positions`);
+    if (!Array.isArray(row) || row.length !== 16)
+      throw new GrooveTableError(`groove.json: cells[${c}] must have 16 positions`);
     row.forEach((cell, p) => checkCell(cell, `cells[${c}][${p}]`));
   });
-  if (!Array.isArray(t.classFallback) || t.classFallback.length !== DRUM_CLASS_COUNT) throw new GrooveTableError('groove.json: classFallback must have 9 entries');
+  if (!Array.isArray(t.classFallback) || t.classFallback.length !== DRUM_CLASS_COUNT)
+    throw new GrooveTableError('groove.json: classFallback must have 9 entries');
   t.classFallback.forEach((cell, c) => checkCell(cell, `classFallback[${c}]`));
   if (!Number.isFinite(t.minCount)) throw new GrooveTableError('groove.json: minCount must be a number');
   return t as GrooveTable;

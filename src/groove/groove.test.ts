@@ -9,8 +9,10 @@ import { learnGroove } from './learn-groove.js';
 function playedWindows(): DrumWindow[] {
   const hits: DrumWindow['hits'][number][] = [];
   for (let bar = 0; bar < 40; bar++) {
-    for (const pos of [4, 12]) hits.push({ step: bar * 16 + pos, drumClass: 1, velocity: 110 + (bar % 5), offsetSteps: 0.1 + (bar % 3) * 0.01 });
-    for (const pos of [7, 15]) hits.push({ step: bar * 16 + pos, drumClass: 1, velocity: 30 + (bar % 4), offsetSteps: -0.05 });
+    for (const pos of [4, 12])
+      hits.push({ step: bar * 16 + pos, drumClass: 1, velocity: 110 + (bar % 5), offsetSteps: 0.1 + (bar % 3) * 0.01 });
+    for (const pos of [7, 15])
+      hits.push({ step: bar * 16 + pos, drumClass: 1, velocity: 30 + (bar % 4), offsetSteps: -0.05 });
     hits.push({ step: bar * 16, drumClass: 0, velocity: 100, offsetSteps: 0 });
   }
   return [{ file: 'x.mid', startStep: 0, events: new Uint16Array(640), hits }];

@@ -21,7 +21,12 @@ export interface FeltHit extends GridHit {
  */
 export interface Groove {
   readonly name: string;
-  apply(hits: readonly GridHit[], call: readonly PlacedHit[], classOf: (pitch: number) => number, stepsPerBar: number): FeltHit[];
+  apply(
+    hits: readonly GridHit[],
+    call: readonly PlacedHit[],
+    classOf: (pitch: number) => number,
+    stepsPerBar: number,
+  ): FeltHit[];
 }
 
 /** Groove switched off: the answer plays on the grid, every hit at one velocity. */
@@ -35,7 +40,10 @@ const GRID_VELOCITY = 100;
  * The box's swing and volume on top of a groove: off-beat 16ths move later within their 8th
  * (50% straight, 66.7% a triplet shuffle), and velocities scale by `volume` percent.
  */
-export function playFeel(hits: readonly FeltHit[], feel: { readonly swing: number; readonly volume: number }): FeltHit[] {
+export function playFeel(
+  hits: readonly FeltHit[],
+  feel: { readonly swing: number; readonly volume: number },
+): FeltHit[] {
   const swingSteps = (feel.swing - 50) / 50;
   return hits.map((h) => ({
     ...h,
@@ -91,7 +99,8 @@ export const callFeelGroove: Groove = {
         offBeatN++;
       }
     }
-    const accent = onBeatN > 0 && offBeatN > 0 ? Math.max(0.8, Math.min(1.25, onBeat / onBeatN / (offBeat / offBeatN))) : 1.1;
+    const accent =
+      onBeatN > 0 && offBeatN > 0 ? Math.max(0.8, Math.min(1.25, onBeat / onBeatN / (offBeat / offBeatN))) : 1.1;
     return hits.map((h) => {
       const n = velCount[h.drumClass] ?? 0;
       const base = n > 0 ? (velSum[h.drumClass] ?? 0) / n : (CLASS_VELOCITY[h.drumClass] ?? 90);

@@ -38,7 +38,9 @@ function round(x: number): number {
 
 /** Learns the groove table from windows' hits (windows start on bar lines). */
 export function learnGroove(windows: readonly DrumWindow[], minCount = 20): GrooveTable {
-  const cells = Array.from({ length: DRUM_CLASS_COUNT }, () => Array.from({ length: STEPS_PER_BAR }, () => new Moments()));
+  const cells = Array.from({ length: DRUM_CLASS_COUNT }, () =>
+    Array.from({ length: STEPS_PER_BAR }, () => new Moments()),
+  );
   const fallback = Array.from({ length: DRUM_CLASS_COUNT }, () => new Moments());
   for (const w of windows) {
     for (const hit of w.hits) {

@@ -11,6 +11,10 @@ export function learnedGroove(table: GrooveTable, seed: number, amount = 1): Gro
   return {
     name: 'learned',
     apply: (hits, _call, _classOf, stepsPerBar) =>
-      applyGroove(hits, { kind: 'learned', table, seed: seed + 7919 * ++draws, amount }, (s) => ((s % stepsPerBar) + stepsPerBar) % stepsPerBar),
+      applyGroove(
+        hits,
+        { kind: 'learned', table, seed: seed + 7919 * ++draws, amount },
+        (s) => ((s % stepsPerBar) + stepsPerBar) % stepsPerBar,
+      ),
   };
 }

@@ -8,7 +8,9 @@ export const GROOVE_FILE = 'groove.json';
  * The groove table saved beside a model, or why there is none. A missing or damaged file never
  * stops the box: the caller plays on the grid (groove off) and shows the reason.
  */
-export async function loadGrooveTable(modelDir: string): Promise<{ table: GrooveTable } | { table: undefined; reason: string }> {
+export async function loadGrooveTable(
+  modelDir: string,
+): Promise<{ table: GrooveTable } | { table: undefined; reason: string }> {
   let text: string;
   try {
     text = await readFile(join(modelDir, GROOVE_FILE), 'utf8');

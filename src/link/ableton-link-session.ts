@@ -32,7 +32,9 @@ export function resolveAbletonLink(): string {
   try {
     return createRequire(import.meta.url).resolve('abletonlink');
   } catch {
-    throw new LinkUnavailable('the optional package abletonlink is not installed (npm install builds it from source; it needs g++ and make)');
+    throw new LinkUnavailable(
+      'the optional package abletonlink is not installed (npm install builds it from source; it needs g++ and make)',
+    );
   }
 }
 
@@ -96,11 +98,25 @@ export class AbletonLinkSession implements LinkSession {
   /** Starts the helper; rejects with LinkUnavailable if the package is missing or does not load. */
   static start(options: AbletonLinkOptions = {}): Promise<AbletonLinkSession> {
     const modulePath = resolveAbletonLink();
-    const args = ['-e', LINK_HOST_SOURCE, modulePath, String(options.tempo ?? 120), String(options.quantum ?? 4), String(options.sampleEveryMs ?? 5)];
+    const args = [
+      '-e',
+      LINK_HOST_SOURCE,
+      modulePath,
+      String(options.tempo ?? 120),
+      String(options.quantum ?? 4),
+      String(options.sampleEveryMs ?? 5),
+    ];
     const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
-    const child = spawn(command ?? process.execPath, [...prefixArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const child = spawn(command ?? process.execPath, [...prefixArgs, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     return new Promise((resolve, reject) => {
-      const session: AbletonLinkSession = new AbletonLinkSession(child, (error) => (error ? reject(error) : resolve(session)), options.onStderr ?? (() => undefined));
+      const session: AbletonLinkSession = new AbletonLinkSession(
+        child,
+        (error) => (error ? reject(error) : resolve(session)),
+        options.onStderr ?? (() => undefined),
+      );
     });
   }
 

@@ -65,7 +65,9 @@ export function ensureInterfaceFilter(dir: string): string {
     writeFileSync(source, INTERFACE_FILTER_C);
     execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-o', library, source, '-ldl'], { stdio: 'pipe' });
   } catch (error) {
-    throw new InterfaceFilterUnavailable(`building ${library} failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    throw new InterfaceFilterUnavailable(
+      `building ${library} failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
   }
   return library;
 }

@@ -100,7 +100,6 @@ export class LinkBridge {
     return this.shifted(line);
   }
 
-
   private shifted(line: TickTimeline): TickTimeline {
     return TickTimeline.fromPeriod(ticks(line.anchorTick - this.shift), line.anchorTimeMs, line.periodMs);
   }

@@ -81,7 +81,12 @@ export class LinkClock {
     const line = this.timeline;
     const start = this.songStart;
     if (!line || start === undefined) return { running: false, position: this.stoppedAt, tempo, meter: this.meter };
-    return { running: true, position: ticks(Math.max(0, Math.floor(line.tickAt(ms(nowMs)) - start + 1e-9))), tempo, meter: this.meter };
+    return {
+      running: true,
+      position: ticks(Math.max(0, Math.floor(line.tickAt(ms(nowMs)) - start + 1e-9))),
+      tempo,
+      meter: this.meter,
+    };
   }
 
   /** Time of a song position on Link's timeline, while the session plays. */

@@ -17,7 +17,10 @@ export const LINK_SCHEMA = z
      * the box hosts must not be listed, so the audience's phones cannot join the band's
      * session. `["*"]` allows every interface.
      */
-    interfaces: z.array(z.union([interfaceName, z.literal('*')])).min(1).default(['eth0', 'wlan0']),
+    interfaces: z
+      .array(z.union([interfaceName, z.literal('*')]))
+      .min(1)
+      .default(['eth0', 'wlan0']),
     /** Share start and stop with the peers (Link's start/stop sync). */
     start_stop_sync: z.boolean().default(true),
   })

@@ -11,8 +11,13 @@ interface Timeline {
   readonly tempo: Bpm;
 }
 
-const beatAt = (line: Timeline, atMs: number): number => line.originBeat + ((atMs - line.originMs) * line.tempo) / 60_000;
-const retempo = (line: Timeline, atMs: number, tempo: Bpm): Timeline => ({ originMs: atMs, originBeat: beatAt(line, atMs), tempo });
+const beatAt = (line: Timeline, atMs: number): number =>
+  line.originBeat + ((atMs - line.originMs) * line.tempo) / 60_000;
+const retempo = (line: Timeline, atMs: number, tempo: Bpm): Timeline => ({
+  originMs: atMs,
+  originBeat: beatAt(line, atMs),
+  tempo,
+});
 
 /**
  * A virtual Link network on the scheduler's clock: the sessions enabled on it share one beat
@@ -27,7 +32,9 @@ export class SimulatedLinkNetwork {
   constructor(readonly scheduler: Scheduler) {}
 
   /** Makes a session on this network; `sampleEveryMs` is how often it reports. */
-  session(options: { tempo?: number; sampleEveryMs?: number; timingNoiseMs?: number; seed?: number } = {}): SimulatedLinkSession {
+  session(
+    options: { tempo?: number; sampleEveryMs?: number; timingNoiseMs?: number; seed?: number } = {},
+  ): SimulatedLinkSession {
     return new SimulatedLinkSession(this, options);
   }
 }
@@ -183,15 +190,22 @@ export class SimulatedLinkSession implements LinkSession {
 
   private scheduleSample(fromMs: number): void {
     const every = this.options.sampleEveryMs ?? 5;
-    this.network.scheduler.callAt(fromMs, (at) => {
-      if (!this.on) return;
-      this.sampleNow();
-      this.scheduleSample(at + every);
-    }, Priority.note, this.tag);
+    this.network.scheduler.callAt(
+      fromMs,
+      (at) => {
+        if (!this.on) return;
+        this.sampleNow();
+        this.scheduleSample(at + every);
+      },
+      Priority.note,
+      this.tag,
+    );
   }
 
   private beat(atMs: number): number {
-    return this.on && this.network.timeline ? beatAt(this.network.timeline, atMs) + this.offset : beatAt(this.own, atMs);
+    return this.on && this.network.timeline
+      ? beatAt(this.network.timeline, atMs) + this.offset
+      : beatAt(this.own, atMs);
   }
 
   private tempo(): Bpm {

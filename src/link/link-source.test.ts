@@ -137,7 +137,8 @@ describe('Link as the box clock (simulated session)', () => {
     // the next uncommitted one on, a gentle glide: each interval within 5% of a Link tick.
     const f8 = din.timesOf(0xf8).filter((t) => t > changeAt + 2 * msPerTick(bpm(97)));
     const beats = f8.map((t) => peerBeat(peer, t) * 24);
-    for (let i = 1; i < beats.length; i++) expect(Math.abs((beats[i] ?? 0) - (beats[i - 1] ?? 0) - 1)).toBeLessThan(0.05);
+    for (let i = 1; i < beats.length; i++)
+      expect(Math.abs((beats[i] ?? 0) - (beats[i - 1] ?? 0) - 1)).toBeLessThan(0.05);
     // A beat after the change, back exactly on Link's ticks.
     const settled = f8.filter((t) => t > changeAt + 60_000 / 131 + 50);
     expect(settled.length).toBeGreaterThan(100);

@@ -19,9 +19,13 @@ describe('openLinkSession', () => {
     const { lines, log } = recordingLog();
     const config = LINK_SCHEMA.parse({ enabled: true, interfaces: ['eth0'] });
     // A file cannot hold the filter library; without the package the line says that instead.
-    expect(await openLinkSession(config, { tempo: 120, quantum: 4, log, filterDir: '/dev/null/antiphon-link' })).toBeUndefined();
+    expect(
+      await openLinkSession(config, { tempo: 120, quantum: 4, log, filterDir: '/dev/null/antiphon-link' }),
+    ).toBeUndefined();
     expect(lines).toHaveLength(1);
-    expect(lines[0]?.message).toMatch(/^Ableton Link is off: (cannot restrict Link to the configured interfaces|the optional package abletonlink is not installed)/);
+    expect(lines[0]?.message).toMatch(
+      /^Ableton Link is off: (cannot restrict Link to the configured interfaces|the optional package abletonlink is not installed)/,
+    );
   });
 });
 

@@ -43,7 +43,8 @@ export async function openLinkSession(config: LinkConfig, o: OpenLinkOptions): P
     return session;
   } catch (error) {
     if (error instanceof LinkUnavailable) o.log.warn({}, error.message);
-    else if (error instanceof InterfaceFilterUnavailable) o.log.error({ interfaces: config.interfaces }, `Ableton Link is off: ${error.message}`);
+    else if (error instanceof InterfaceFilterUnavailable)
+      o.log.error({ interfaces: config.interfaces }, `Ableton Link is off: ${error.message}`);
     else throw error;
     return undefined;
   }

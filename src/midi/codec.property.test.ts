@@ -19,7 +19,27 @@ import { RunningStatusEncoder } from './running-status-encoder.js';
 /** Bytes biased towards the status bytes that make parsing interesting. */
 const byteArb = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 255 }) },
-  { weight: 1, arbitrary: fc.constantFrom(0x80, 0x99, 0xc0, 0xe0, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfd, 0xff) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      0x80,
+      0x99,
+      0xc0,
+      0xe0,
+      0xf0,
+      0xf1,
+      0xf2,
+      0xf3,
+      0xf4,
+      0xf5,
+      0xf6,
+      0xf7,
+      0xf8,
+      0xf9,
+      0xfd,
+      0xff,
+    ),
+  },
 );
 const streamArb = fc.array(byteArb, { maxLength: 300 }).map((values) => Uint8Array.from(values));
 const maxSysexArb = fc.integer({ min: 0, max: 10 });
@@ -123,11 +143,16 @@ describe('decoder on arbitrary bytes', () => {
 
   it('never loses valid messages that follow garbage', () => {
     fc.assert(
-      fc.property(streamArb, fc.array(midiMessageArb, { minLength: 1, maxLength: 10 }), splitPointsArb, (garbage, tail, cuts) => {
-        const stream = Uint8Array.from([...garbage, ...bytesOf(tail)]);
-        const { messages } = decodeChunks(splitAt(stream, cuts));
-        expect(messages.slice(-tail.length)).toEqual(tail);
-      }),
+      fc.property(
+        streamArb,
+        fc.array(midiMessageArb, { minLength: 1, maxLength: 10 }),
+        splitPointsArb,
+        (garbage, tail, cuts) => {
+          const stream = Uint8Array.from([...garbage, ...bytesOf(tail)]);
+          const { messages } = decodeChunks(splitAt(stream, cuts));
+          expect(messages.slice(-tail.length)).toEqual(tail);
+        },
+      ),
       runs,
     );
   });
@@ -158,7 +183,11 @@ describe('decoder on arbitrary bytes', () => {
         });
         expect(fromInserted.filter(Boolean).length).toBe(insertedAt.size);
         expect(result.decoder.stats.messages - original.decoder.stats.messages).toBe(insertedAt.size);
-        expect({ ...result.decoder.stats, bytes: 0, messages: 0 }).toEqual({ ...original.decoder.stats, bytes: 0, messages: 0 });
+        expect({ ...result.decoder.stats, bytes: 0, messages: 0 }).toEqual({
+          ...original.decoder.stats,
+          bytes: 0,
+          messages: 0,
+        });
       }),
       runs,
     );
@@ -180,7 +209,9 @@ describe('decoder on real-looking drum, clock and sysex streams', () => {
       fc.property(wireArb, splitPointsArb, ({ messages, clocks, wire }, cuts) => {
         const decoded = decodeChunks(splitAt(wire, cuts)).messages;
         expect(decoded.filter((m) => m.type !== 'clock')).toEqual(messages.filter((m) => m.type !== 'clock'));
-        expect(decoded.filter((m) => m.type === 'clock').length).toBe(messages.filter((m) => m.type === 'clock').length + clocks);
+        expect(decoded.filter((m) => m.type === 'clock').length).toBe(
+          messages.filter((m) => m.type === 'clock').length + clocks,
+        );
       }),
       runs,
     );

@@ -4,9 +4,17 @@ import type { MidiMessage } from './message.js';
 import { endsNote } from './note-end.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
-const noteOn = (note: number, velocity: number, channel = 9): MidiMessage => ({ type: 'noteOn', channel, note, velocity });
+const noteOn = (note: number, velocity: number, channel = 9): MidiMessage => ({
+  type: 'noteOn',
+  channel,
+  note,
+  velocity,
+});
 
-function decodeAll(chunks: Uint8Array[], options?: { maxSysexBytes?: number }): { out: MidiMessage[]; decoder: MidiStreamDecoder } {
+function decodeAll(
+  chunks: Uint8Array[],
+  options?: { maxSysexBytes?: number },
+): { out: MidiMessage[]; decoder: MidiStreamDecoder } {
   const decoder = new MidiStreamDecoder(options);
   const out = chunks.flatMap((chunk) => decoder.decode(chunk));
   return { out, decoder };
@@ -15,7 +23,30 @@ function decodeAll(chunks: Uint8Array[], options?: { maxSysexBytes?: number }): 
 describe('MidiStreamDecoder channel messages', () => {
   it('decodes every channel-voice kind', () => {
     const { out } = decodeAll([
-      bytes(0x89, 36, 64, 0x99, 36, 100, 0xa0, 60, 30, 0xb1, 7, 100, 0xc2, 5, 0xd3, 40, 0xe4, 0x00, 0x40, 0xef, 0x7f, 0x7f),
+      bytes(
+        0x89,
+        36,
+        64,
+        0x99,
+        36,
+        100,
+        0xa0,
+        60,
+        30,
+        0xb1,
+        7,
+        100,
+        0xc2,
+        5,
+        0xd3,
+        40,
+        0xe4,
+        0x00,
+        0x40,
+        0xef,
+        0x7f,
+        0x7f,
+      ),
     ]);
     expect(out).toEqual([
       { type: 'noteOff', channel: 9, note: 36, velocity: 64 },
@@ -46,7 +77,7 @@ describe('MidiStreamDecoder channel messages', () => {
     expect(message !== undefined && endsNote(message)).toBe(true);
   });
 
-  it('reports the index of each message\'s last byte within the chunk', () => {
+  it("reports the index of each message's last byte within the chunk", () => {
     const ends: number[] = [];
     new MidiStreamDecoder().feed(bytes(0xf8, 0x99, 36, 100, 38, 90), (_m, end) => ends.push(end));
     expect(ends).toEqual([0, 3, 5]);
@@ -56,7 +87,13 @@ describe('MidiStreamDecoder channel messages', () => {
 describe('MidiStreamDecoder real-time bytes', () => {
   it('passes real-time bytes through between status and data without breaking the message', () => {
     const { out, decoder } = decodeAll([bytes(0x99, 0xf8, 36, 0xfe, 100, 38, 0xfa, 90)]);
-    expect(out).toEqual([{ type: 'clock' }, { type: 'activeSensing' }, noteOn(36, 100), { type: 'start' }, noteOn(38, 90)]);
+    expect(out).toEqual([
+      { type: 'clock' },
+      { type: 'activeSensing' },
+      noteOn(36, 100),
+      { type: 'start' },
+      noteOn(38, 90),
+    ]);
     expect(decoder.stats.truncatedMessages).toBe(0);
   });
 
@@ -67,7 +104,16 @@ describe('MidiStreamDecoder real-time bytes', () => {
 
   it('decodes all six real-time messages, reset included, without touching running status', () => {
     const { out } = decodeAll([bytes(0x99, 36, 100, 0xf8, 0xfa, 0xfb, 0xfc, 0xfe, 0xff, 38, 90)]);
-    expect(out.map((m) => m.type)).toEqual(['noteOn', 'clock', 'start', 'continue', 'stop', 'activeSensing', 'reset', 'noteOn']);
+    expect(out.map((m) => m.type)).toEqual([
+      'noteOn',
+      'clock',
+      'start',
+      'continue',
+      'stop',
+      'activeSensing',
+      'reset',
+      'noteOn',
+    ]);
   });
 
   it('drops and counts the undefined F9 and FD, even mid-message', () => {
@@ -89,10 +135,9 @@ describe('MidiStreamDecoder sysex', () => {
   });
 
   it('delivers sysex of exactly maxSysexBytes, and drops and counts a longer one, then resyncs', () => {
-    const { out, decoder } = decodeAll(
-      [bytes(0xf0, 1, 2, 3, 0xf7, 0xf0, 1, 2), bytes(3, 4, 5, 0xf7, 0x99, 36, 100)],
-      { maxSysexBytes: 3 },
-    );
+    const { out, decoder } = decodeAll([bytes(0xf0, 1, 2, 3, 0xf7, 0xf0, 1, 2), bytes(3, 4, 5, 0xf7, 0x99, 36, 100)], {
+      maxSysexBytes: 3,
+    });
     expect(out).toEqual([{ type: 'sysex', data: bytes(1, 2, 3) }, noteOn(36, 100)]);
     expect(decoder.stats.oversizeSysex).toBe(1);
     expect(decoder.stats.strayDataBytes).toBe(0);

@@ -12,7 +12,10 @@ describe('describeMessage', () => {
     [{ type: 'channelPressure', channel: 2, pressure: 40 }, 'channelPressure ch3 pressure 40'],
     [{ type: 'pitchBend', channel: 0, value: 8192 }, 'pitchBend ch1 value 8192 (+0)'],
     [{ type: 'pitchBend', channel: 0, value: 0 }, 'pitchBend ch1 value 0 (-8192)'],
-    [{ type: 'sysex', data: Uint8Array.from([0x00, 0x21, 0x1d, 0x01, 0x01, 0x0a, 0x01]) }, 'sysex 7 bytes: 00 21 1D 01 01 0A 01'],
+    [
+      { type: 'sysex', data: Uint8Array.from([0x00, 0x21, 0x1d, 0x01, 0x01, 0x0a, 0x01]) },
+      'sysex 7 bytes: 00 21 1D 01 01 0A 01',
+    ],
     [{ type: 'sysex', data: new Uint8Array(0) }, 'sysex 0 bytes'],
     [{ type: 'mtcQuarterFrame', value: 0x35 }, 'mtcQuarterFrame piece 3 value 5'],
     [{ type: 'songPosition', position: 32 }, 'songPosition 32 sixteenths'],

@@ -89,6 +89,8 @@ describe('encodeInto', () => {
   });
 
   it('throws RangeError instead of silently truncating into a short buffer', () => {
-    expect(() => encodeInto({ type: 'noteOn', channel: 0, note: 60, velocity: 1 }, new Uint8Array(4), 2)).toThrow(RangeError);
+    expect(() => encodeInto({ type: 'noteOn', channel: 0, note: 60, velocity: 1 }, new Uint8Array(4), 2)).toThrow(
+      RangeError,
+    );
   });
 });

@@ -55,7 +55,13 @@ describe('RunningStatusEncoder', () => {
   });
 
   it('decodes back to the same messages', () => {
-    const messages: MidiMessage[] = [hit(36, 100), { type: 'clock' }, hit(36, 0), release(38), { type: 'controlChange', channel: 9, controller: 1, value: 2 }];
+    const messages: MidiMessage[] = [
+      hit(36, 100),
+      { type: 'clock' },
+      hit(36, 0),
+      release(38),
+      { type: 'controlChange', channel: 9, controller: 1, value: 2 },
+    ];
     const bytes = new RunningStatusEncoder().encodeAll(messages);
     expect(new MidiStreamDecoder().decode(bytes)).toEqual(messages);
   });

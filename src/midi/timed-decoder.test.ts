@@ -4,7 +4,7 @@ import { TimedMidiDecoder, dinByteDurationMs } from './timed-decoder.js';
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
 describe('TimedMidiDecoder', () => {
-  it('stamps each message with its chunk\'s receive time by default', () => {
+  it("stamps each message with its chunk's receive time by default", () => {
     const decoder = new TimedMidiDecoder();
     expect(decoder.decode(bytes(0x99, 36, 100, 0xf8), 1000.5)).toEqual([
       { timeMs: 1000.5, message: { type: 'noteOn', channel: 9, note: 36, velocity: 100 } },
@@ -15,7 +15,9 @@ describe('TimedMidiDecoder', () => {
   it('gives a message split across chunks the time of the chunk that completed it', () => {
     const decoder = new TimedMidiDecoder();
     expect(decoder.decode(bytes(0x99, 36), 10)).toEqual([]);
-    expect(decoder.decode(bytes(100), 11)).toEqual([{ timeMs: 11, message: { type: 'noteOn', channel: 9, note: 36, velocity: 100 } }]);
+    expect(decoder.decode(bytes(100), 11)).toEqual([
+      { timeMs: 11, message: { type: 'noteOn', channel: 9, note: 36, velocity: 100 } },
+    ]);
     expect(decoder.stats.messages).toBe(1);
   });
 

@@ -97,7 +97,10 @@ export function beamSearch(model: MusicRnn, primer: Primer, steps: number, optio
         let d = distributions.get(b.state);
         if (d === undefined) {
           // One buffer per distinct state of this step, reused across steps (no GC churn).
-          d = (distributionBuffers[distributions.size] ??= new SharedDistribution(model.eventCount)).set(b.state.logits, options.temperature);
+          d = (distributionBuffers[distributions.size] ??= new SharedDistribution(model.eventCount)).set(
+            b.state.logits,
+            options.temperature,
+          );
           // A shared state means a shared history, so the shaping is shared too.
           options.shaper?.shape(d.logProbs, b.events.length, b.events);
           distributions.set(b.state, d);

@@ -47,7 +47,6 @@ describe('the SIMD engines agree with the reference on awkward shapes', () => {
     expect(r['float32']?.diff).toBeLessThan(1e-5);
     expect(r['int8']?.kl).toBeLessThan(1e-3);
   });
-
 });
 
 describe('batched steps equal single steps', () => {
@@ -74,7 +73,11 @@ describe('batched steps equal single steps', () => {
           // int8: the same integer sums and scalings, so exactly equal; float32: to 1e-6.
           if (tolerance === 0) {
             expect([...s.logits]).toEqual([...other.logits]);
-            expect([...s.net.h, ...s.net.c, ...s.net.window]).toEqual([...other.net.h, ...other.net.c, ...other.net.window]);
+            expect([...s.net.h, ...s.net.c, ...s.net.window]).toEqual([
+              ...other.net.h,
+              ...other.net.c,
+              ...other.net.window,
+            ]);
           } else {
             s.logits.forEach((v, i) => expect(Math.abs(v - (other.logits[i] ?? NaN))).toBeLessThanOrEqual(tolerance));
             s.net.h.forEach((v, i) => expect(Math.abs(v - (other.net.h[i] ?? NaN))).toBeLessThanOrEqual(tolerance));

@@ -15,7 +15,9 @@ let model: MusicRnn;
 const primer = { events: [1, 0, 4, 0, 2, 0, 4, 0, 1, 1, 4, 0, 2, 0, 4, 8] };
 
 beforeAll(async () => {
-  const files = serializeCheckpoint(randomCheckpoint({ layerUnits: [32, 32, 32], attentionLength: 16, seed: 21, gain: 1.5 }));
+  const files = serializeCheckpoint(
+    randomCheckpoint({ layerUnits: [32, 32, 32], attentionLength: 16, seed: 21, gain: 1.5 }),
+  );
   model = new MusicRnn(await readCheckpoint(memorySource(files)), { engine: 'int8' });
 });
 
@@ -36,13 +38,20 @@ describe('continueEvents', () => {
 
   it('top-k 1 is argmax; top-k and top-p keep to the likeliest events', () => {
     const argmaxRun = continueEvents(model, primer, 16);
-    expect([...continueEvents(model, primer, 16, { temperature: 1, topK: 1, seed: 3 }).events]).toEqual([...argmaxRun.events]);
+    expect([...continueEvents(model, primer, 16, { temperature: 1, topK: 1, seed: 3 }).events]).toEqual([
+      ...argmaxRun.events,
+    ]);
     const r = continueEvents(model, primer, 24, { temperature: 1.5, topK: 3, seed: 9, returnProbabilities: true });
     r.probabilities?.forEach((p, t) => {
       const rank = [...p].sort((x, y) => y - x).indexOf(p[r.events[t] ?? 0] ?? -1);
       expect(rank).toBeLessThan(3);
     });
-    const nucleus = continueEvents(model, primer, 24, { temperature: 1, topP: 0.3, seed: 9, returnProbabilities: true });
+    const nucleus = continueEvents(model, primer, 24, {
+      temperature: 1,
+      topP: 0.3,
+      seed: 9,
+      returnProbabilities: true,
+    });
     nucleus.probabilities?.forEach((p, t) => {
       const chosen = p[nucleus.events[t] ?? 0] ?? 0;
       const moreLikely = [...p].filter((q) => q > chosen).reduce((a, b) => a + b, 0);
@@ -63,8 +72,16 @@ describe('continueEvents', () => {
 
   it('carried state continues exactly where the last exchange ended', () => {
     const first = continueEvents(model, primer, 16, { temperature: 1, seed: 1 });
-    const carried = continueEvents(model, { events: [5, 0, 4, 0] }, 16, { temperature: 1, seed: 2, state: first.state });
-    const replay = evaluateEvents(model, { events: [...primer.events, ...first.events, 5, 0, 4, 0, ...carried.events] }, { temperature: 1 });
+    const carried = continueEvents(model, { events: [5, 0, 4, 0] }, 16, {
+      temperature: 1,
+      seed: 2,
+      state: first.state,
+    });
+    const replay = evaluateEvents(
+      model,
+      { events: [...primer.events, ...first.events, 5, 0, 4, 0, ...carried.events] },
+      { temperature: 1 },
+    );
     const tail = replay.perStep.slice(replay.perStep.length - 16);
     expect([...tail].map((v) => v.toFixed(5))).toEqual([...carried.perStep].map((v) => v.toFixed(5)));
     // The carried state's metric position kept counting: 16 + 16 + 4 + 16 events fed.
@@ -82,7 +99,14 @@ describe('continueEvents', () => {
 describe('metric position', () => {
   it('a primer that does not start on a bar feeds the counter from its real position', () => {
     const seq: QuantizedSequence = {
-      notes: [36, 38, 42].map((pitch, i) => ({ pitch, velocity: 90, startStep: 5 + 4 * i, endStep: 6 + 4 * i, offsetSteps: 0, isDrum: true })),
+      notes: [36, 38, 42].map((pitch, i) => ({
+        pitch,
+        velocity: 90,
+        startStep: 5 + 4 * i,
+        endStep: 6 + 4 * i,
+        offsetSteps: 0,
+        isDrum: true,
+      })),
       stepsPerQuarter: 4,
       totalSteps: 16,
       qpm: 120,
@@ -104,7 +128,14 @@ describe('metric position', () => {
 describe('continueSequence', () => {
   it('continues a quantised phrase and returns notes after it', () => {
     const phrase: QuantizedSequence = {
-      notes: [0, 4, 8, 12].map((t) => ({ pitch: t % 8 === 0 ? 36 : 38, velocity: 100, startStep: t, endStep: t + 1, offsetSteps: 0.1, isDrum: true })),
+      notes: [0, 4, 8, 12].map((t) => ({
+        pitch: t % 8 === 0 ? 36 : 38,
+        velocity: 100,
+        startStep: t,
+        endStep: t + 1,
+        offsetSteps: 0.1,
+        isDrum: true,
+      })),
       stepsPerQuarter: 4,
       totalSteps: 16,
       qpm: 120,
@@ -122,7 +153,15 @@ describe('continueSequence', () => {
  * magenta/common/beam_search.py as written: every branch owns a state and is fed every event
  * it draws, one sequence at a time. beamSearch must give exactly this, with less work.
  */
-function eagerBeamSearch(m: Model, events: number[], steps: number, beamSize: number, branchFactor: number, perIteration: number, seed: number) {
+function eagerBeamSearch(
+  m: Model,
+  events: number[],
+  steps: number,
+  beamSize: number,
+  branchFactor: number,
+  perIteration: number,
+  seed: number,
+) {
   const rng = new SeededRandom(seed);
   const primed = m.newState();
   let primerScore = 0;
@@ -167,18 +206,27 @@ describe('beamSearch', () => {
     [8, 4, 4],
     [4, 2, 3],
     [3, 5, 2],
-  ])('%i x %i, %i steps per iteration, equals the eager search that feeds every branch', (beamSize, branchFactor, perIteration) => {
-    for (const seed of [0, 5]) {
-      const eager = eagerBeamSearch(model, [...primer.events], 24, beamSize, branchFactor, perIteration, seed);
-      const beam = beamSearch(model, primer, 24, { beamSize, branchFactor, stepsPerIteration: perIteration, temperature: 1, seed });
-      expect([...beam.events]).toEqual(eager.events);
-      expect(beam.totalLogLikelihood).toBe(eager.score);
-      // The returned state has seen every event: it carries on exactly as the eager one.
-      expect([...beam.state.logits]).toEqual([...eager.state.logits]);
-      expect(beam.state.position).toBe(eager.state.position);
-      if (perIteration === 1) expect(beam.networkSteps).toBeLessThanOrEqual(beamSize * 23 + 1);
-    }
-  });
+  ])(
+    '%i x %i, %i steps per iteration, equals the eager search that feeds every branch',
+    (beamSize, branchFactor, perIteration) => {
+      for (const seed of [0, 5]) {
+        const eager = eagerBeamSearch(model, [...primer.events], 24, beamSize, branchFactor, perIteration, seed);
+        const beam = beamSearch(model, primer, 24, {
+          beamSize,
+          branchFactor,
+          stepsPerIteration: perIteration,
+          temperature: 1,
+          seed,
+        });
+        expect([...beam.events]).toEqual(eager.events);
+        expect(beam.totalLogLikelihood).toBe(eager.score);
+        // The returned state has seen every event: it carries on exactly as the eager one.
+        expect([...beam.state.logits]).toEqual([...eager.state.logits]);
+        expect(beam.state.position).toBe(eager.state.position);
+        if (perIteration === 1) expect(beam.networkSteps).toBeLessThanOrEqual(beamSize * 23 + 1);
+      }
+    },
+  );
 
   it('beam 1 x branch 1 is plain sampling with the same seed', () => {
     const plain = continueEvents(model, primer, 12, { temperature: 1, seed: 8 });
@@ -188,7 +236,13 @@ describe('beamSearch', () => {
   });
 
   it('keeps the best-scoring branch and reports its log-likelihood', () => {
-    const beam = beamSearch(model, primer, 32, { beamSize: 8, branchFactor: 4, stepsPerIteration: 4, temperature: 1, seed: 4 });
+    const beam = beamSearch(model, primer, 32, {
+      beamSize: 8,
+      branchFactor: 4,
+      stepsPerIteration: 4,
+      temperature: 1,
+      seed: 4,
+    });
     expect(beam.events.length).toBe(32);
     const check = evaluateEvents(model, { events: [...primer.events, ...beam.events] }, { temperature: 1 });
     expect(check.logLikelihood).toBeCloseTo(beam.totalLogLikelihood, 6);

@@ -61,7 +61,11 @@ export function feedScored(
   return sum;
 }
 
-export function primeState(model: MusicRnn, primer: Primer, options: GenerateOptions): { state: ModelState; primerLogLikelihood: number } {
+export function primeState(
+  model: MusicRnn,
+  primer: Primer,
+  options: GenerateOptions,
+): { state: ModelState; primerLogLikelihood: number } {
   const state = options.state ? model.cloneState(options.state) : model.newState(primer.position ?? 0);
   const primerLogLikelihood = feedScored(model, state, primer.events, options.temperature, options.controls);
   if (!state.primed) throw new RangeError('a primer needs at least one event when no state is carried');
@@ -73,7 +77,12 @@ export function primeState(model: MusicRnn, primer: Primer, options: GenerateOpt
  * from a seeded generator. Every generated event is fed back, so the returned `state` can
  * continue where this left off (the performance engine carries it between exchanges).
  */
-export function continueEvents(model: MusicRnn, primer: Primer, steps: number, options: GenerateOptions = {}): Continuation {
+export function continueEvents(
+  model: MusicRnn,
+  primer: Primer,
+  steps: number,
+  options: GenerateOptions = {},
+): Continuation {
   checkSampling(options);
   const { state, primerLogLikelihood } = primeState(model, primer, options);
   const rng = new SeededRandom(options.seed ?? 0);

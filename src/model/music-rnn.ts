@@ -103,7 +103,8 @@ export class MusicRnn {
 
   cloneState(s: ModelState): ModelState {
     const spare = this.spareStates.pop();
-    if (spare === undefined) return { net: cloneState(s.net), position: s.position, logits: s.logits.slice(), primed: s.primed };
+    if (spare === undefined)
+      return { net: cloneState(s.net), position: s.position, logits: s.logits.slice(), primed: s.primed };
     copyStateInto(s.net, spare.net);
     spare.logits.set(s.logits);
     spare.position = s.position;
@@ -141,7 +142,11 @@ export class MusicRnn {
       const stepControls = this.arch.controlDepth > 0 ? controls?.(state.position + 1) : undefined;
       return { event, aux, ...(stepControls ? { controls: stepControls } : {}) };
     });
-    this.network.stepBatch(states.map((s) => s.net), inputs, states.map((s) => s.logits));
+    this.network.stepBatch(
+      states.map((s) => s.net),
+      inputs,
+      states.map((s) => s.logits),
+    );
     for (const state of states) {
       state.position++;
       state.primed = true;

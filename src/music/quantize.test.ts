@@ -66,9 +66,7 @@ describe('quantizeNoteSequence', () => {
   });
 
   it('names the bad tempo or note', () => {
-    expect(() => quantizeNoteSequence(seq([], { tempos: [{ timeSec: 0, qpm: 0 }] }))).toThrow(
-      QuantizationError,
-    );
+    expect(() => quantizeNoteSequence(seq([], { tempos: [{ timeSec: 0, qpm: 0 }] }))).toThrow(QuantizationError);
     expect(() => quantizeNoteSequence(seq([drum(36, -1)]))).toThrow(/notes\[0\]/);
   });
 });

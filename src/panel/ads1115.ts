@@ -10,7 +10,8 @@ export const ADS1115_FULL_SCALE_V = 4.096;
  * ±4.096 V (0x0200), single-shot (0x0100), 860 SPS (0x00E0), comparator off (0x0003).
  */
 export function singleShotConfig(channel: number): number {
-  if (!Number.isInteger(channel) || channel < 0 || channel > 3) throw new RangeError(`ADS1115 channel ${channel}: expected 0..3`);
+  if (!Number.isInteger(channel) || channel < 0 || channel > 3)
+    throw new RangeError(`ADS1115 channel ${channel}: expected 0..3`);
   return 0x8000 | (0x4000 + channel * 0x1000) | 0x0200 | 0x0100 | 0x00e0 | 0x0003;
 }
 

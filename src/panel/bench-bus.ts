@@ -17,9 +17,26 @@ export class BenchBus implements BoxBus {
     this.#store = new ParameterStore(parameters, { models });
     this.#now = now;
     this.#state = {
-      parameters: this.#store.state, engine: 'idle', stats: { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 },
-      clock: { source: 'internal', mode: 'auto', tempo: Number(this.#store.get('tempo_bpm')), locked: false }, devices: [], models, call: [], lastExchange: undefined,
-      generation: { lastMs: undefined, msPerStep: undefined }, slips: 0, problems: [], demo: false,
+      parameters: this.#store.state,
+      engine: 'idle',
+      stats: {
+        exchanges: 0,
+        ignoredCalls: 0,
+        slips: 0,
+        slippedBars: 0,
+        cancelledSpeculations: 0,
+        loopRegenerations: 0,
+        loopReseeds: 0,
+      },
+      clock: { source: 'internal', mode: 'auto', tempo: Number(this.#store.get('tempo_bpm')), locked: false },
+      devices: [],
+      models,
+      call: [],
+      lastExchange: undefined,
+      generation: { lastMs: undefined, msPerStep: undefined },
+      slips: 0,
+      problems: [],
+      demo: false,
     };
   }
 
@@ -33,7 +50,10 @@ export class BenchBus implements BoxBus {
       if (change) this.emit({ kind: 'parameter', change, source: command.source });
     } catch (e) {
       if (!(e instanceof ParameterCommandError)) throw e;
-      this.emit({ kind: 'problem', problem: { level: 'warning', code: 'command', message: e.message, atMs: this.#now() } });
+      this.emit({
+        kind: 'problem',
+        problem: { level: 'warning', code: 'command', message: e.message, atMs: this.#now() },
+      });
     }
   }
 

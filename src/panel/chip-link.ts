@@ -59,7 +59,11 @@ export class ChipLink {
     const wasUp = this.#up || this.failures === 0;
     this.#up = false;
     this.failures++;
-    if (wasUp) this.deps.log.warn({ chip: this.name, err: e.message, retryMs: this.deps.retryMs }, 'panel chip does not answer; retrying, the rest of the panel works');
+    if (wasUp)
+      this.deps.log.warn(
+        { chip: this.name, err: e.message, retryMs: this.deps.retryMs },
+        'panel chip does not answer; retrying, the rest of the panel works',
+      );
     this.#scheduleRetry();
   }
 

@@ -69,14 +69,21 @@ describe('ChipLink', () => {
     const { wakeup, scheduler } = virtualScheduler();
     const timers = schedulerTimers(scheduler);
     const lines: string[] = [];
-    const logged = { warn: (_o: object, m: string) => lines.push(`warn ${m}`), info: (_o: object, m: string) => lines.push(`info ${m}`) } as unknown as Logger;
+    const logged = {
+      warn: (_o: object, m: string) => lines.push(`warn ${m}`),
+      info: (_o: object, m: string) => lines.push(`info ${m}`),
+    } as unknown as Logger;
     const bus = new SimI2CBus();
     const pwm = new Pca9685(bus, 0x40);
     let inits = 0;
-    const link = new ChipLink('PCA9685 0x40', async () => {
-      inits++;
-      await pwm.init();
-    }, { log: logged, timers, retryMs: 2000 });
+    const link = new ChipLink(
+      'PCA9685 0x40',
+      async () => {
+        inits++;
+        await pwm.init();
+      },
+      { log: logged, timers, retryMs: 2000 },
+    );
     await link.start();
     expect(link.up).toBe(false);
     for (let t = 0; t < 10_000; t += 500) {

@@ -28,7 +28,7 @@ export class EncoderAcceleration {
     const gap = this.#lastAtMs === undefined || direction !== this.#lastDirection ? Infinity : atMs - this.#lastAtMs;
     this.#lastAtMs = atMs;
     this.#lastDirection = direction;
-    return detents * this.factorAt(Math.abs(detents) / Math.max(gap, 1e-3) * 1000);
+    return detents * this.factorAt((Math.abs(detents) / Math.max(gap, 1e-3)) * 1000);
   }
 
   /** The step factor at a turning speed (detents per second): 1 when slow, up to maxFactor, linear between. */

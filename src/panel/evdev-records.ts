@@ -48,7 +48,12 @@ export function decodeRecord(buf: Buffer, off: number, size: 16 | 24): InputEven
   const sec = wide ? Number(buf.readBigInt64LE(off)) : buf.readInt32LE(off);
   const usec = wide ? Number(buf.readBigInt64LE(off + 8)) : buf.readInt32LE(off + 4);
   const t = wide ? 16 : 8;
-  return { timeMs: sec * 1000 + usec / 1000, type: buf.readUInt16LE(off + t), code: buf.readUInt16LE(off + t + 2), value: buf.readInt32LE(off + t + 4) };
+  return {
+    timeMs: sec * 1000 + usec / 1000,
+    type: buf.readUInt16LE(off + t),
+    code: buf.readUInt16LE(off + t + 2),
+    value: buf.readInt32LE(off + t + 4),
+  };
 }
 
 /** Encodes events as the kernel would (for simulators, uinput-free tests and the bench). */

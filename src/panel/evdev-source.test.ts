@@ -54,7 +54,10 @@ describe('evdev records', () => {
 
   it('decode the kernel layout in both sizes, across chunk boundaries', () => {
     for (const size of [16, 24] as const) {
-      const events = [...eventPacket(EV_KEY, 0x104, 1, 1_700_000_123_456.789), ...eventPacket(2, 1, -3, 1_700_000_123_457.5)];
+      const events = [
+        ...eventPacket(EV_KEY, 0x104, 1, 1_700_000_123_456.789),
+        ...eventPacket(2, 1, -3, 1_700_000_123_457.5),
+      ];
       const bytes = encodeRecords(events, size);
       expect(bytes.length).toBe(4 * size);
       const p = new EvdevParser(size);

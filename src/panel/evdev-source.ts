@@ -74,7 +74,10 @@ export class EvdevInputSource implements InputEventSource {
 
   #epollIn = 0;
 
-  start(listener: (device: string, event: InputEvent) => void, onGone?: (device: string, reason: string) => void): void {
+  start(
+    listener: (device: string, event: InputEvent) => void,
+    onGone?: (device: string, reason: string) => void,
+  ): void {
     this.#listener = listener;
     this.#onGone = onGone;
     this.rescan();

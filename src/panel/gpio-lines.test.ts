@@ -8,7 +8,15 @@ import { SimGpio } from './gpio-sim.js';
 
 gpioLinesContract('simulator', async () => {
   const gpio = new SimGpio({ label: 'pinctrl-bcm2711', base: 512 });
-  return { gpio, base: 512, pins: [17, 27, 10], missingPin: 40, drive: async (pin, level) => gpio.drive(pin, level), sense: async (pin) => gpio.level(pin), dispose: async () => undefined };
+  return {
+    gpio,
+    base: 512,
+    pins: [17, 27, 10],
+    missingPin: 40,
+    drive: async (pin, level) => gpio.drive(pin, level),
+    sense: async (pin) => gpio.level(pin),
+    dispose: async () => undefined,
+  };
 });
 
 describe('findChipBase', () => {
@@ -24,8 +32,14 @@ describe('findChipBase', () => {
   };
 
   it('finds the header chip by label on kernels >= 6.6 (Pi 4: 512, Pi 5: 571)', () => {
-    const pi4 = sysfs([['raspberrypi-exp-gpio', 566], ['pinctrl-bcm2711', 512]]);
-    const pi5 = sysfs([['pinctrl-rp1', 571], ['gpio-brcmstb@107d508500', 544]]);
+    const pi4 = sysfs([
+      ['raspberrypi-exp-gpio', 566],
+      ['pinctrl-bcm2711', 512],
+    ]);
+    const pi5 = sysfs([
+      ['pinctrl-rp1', 571],
+      ['gpio-brcmstb@107d508500', 544],
+    ]);
     const labels = ['pinctrl-bcm2711', 'pinctrl-bcm2835', 'pinctrl-rp1'];
     expect(findChipBase(pi4, labels)).toEqual({ label: 'pinctrl-bcm2711', base: 512 });
     expect(findChipBase(pi5, labels)).toEqual({ label: 'pinctrl-rp1', base: 571 });

@@ -38,13 +38,20 @@ export function findChipBase(gpioDir: string, labels: readonly string[]): { labe
   try {
     chips = readdirSync(gpioDir)
       .filter((e) => e.startsWith('gpiochip'))
-      .map((e) => ({ label: readFileSync(join(gpioDir, e, 'label'), 'utf8').trim(), base: Number(readFileSync(join(gpioDir, e, 'base'), 'utf8').trim()) }));
+      .map((e) => ({
+        label: readFileSync(join(gpioDir, e, 'label'), 'utf8').trim(),
+        base: Number(readFileSync(join(gpioDir, e, 'base'), 'utf8').trim()),
+      }));
   } catch (e) {
-    throw new GpioError(`no GPIO sysfs at ${gpioDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): is CONFIG_GPIO_SYSFS set?`);
+    throw new GpioError(
+      `no GPIO sysfs at ${gpioDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): is CONFIG_GPIO_SYSFS set?`,
+    );
   }
   for (const label of labels) {
     const chip = chips.find((c) => c.label === label);
     if (chip && Number.isInteger(chip.base)) return chip;
   }
-  throw new GpioError(`no GPIO chip labelled ${labels.join(' or ')} in ${gpioDir} (found: ${chips.map((c) => `${c.label}@${c.base}`).join(', ') || 'none'})`);
+  throw new GpioError(
+    `no GPIO chip labelled ${labels.join(' or ')} in ${gpioDir} (found: ${chips.map((c) => `${c.label}@${c.base}`).join(', ') || 'none'})`,
+  );
 }

@@ -58,11 +58,14 @@ export class OnoffGpio implements GpioLines {
   #open(pin: number, direction: 'in' | 'out'): OnoffLine {
     const n = this.chip.base + pin;
     try {
-      const line = direction === 'in' ? new this.#mod.Gpio(n, 'in', 'both', { activeLow: true }) : new this.#mod.Gpio(n, 'out');
+      const line =
+        direction === 'in' ? new this.#mod.Gpio(n, 'in', 'both', { activeLow: true }) : new this.#mod.Gpio(n, 'out');
       this.#lines.push(line);
       return line;
     } catch (e) {
-      throw new GpioError(`GPIO ${pin} (line ${n} of ${this.chip.label}, base ${this.chip.base}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new GpioError(
+        `GPIO ${pin} (line ${n} of ${this.chip.label}, base ${this.chip.base}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
   }
 }

@@ -44,7 +44,8 @@ export class SimGpio implements GpioLines {
   }
 
   #claim(pin: number): void {
-    if (!Number.isInteger(pin) || pin < 0 || pin >= this.lines) throw new GpioError(`GPIO ${pin} (line ${this.chip.base + pin} of ${this.chip.label}): no such line`);
+    if (!Number.isInteger(pin) || pin < 0 || pin >= this.lines)
+      throw new GpioError(`GPIO ${pin} (line ${this.chip.base + pin} of ${this.chip.label}): no such line`);
     if (this.#opened.has(pin)) throw new GpioError(`GPIO ${pin} (line ${this.chip.base + pin}): already in use`);
     this.#opened.add(pin);
   }

@@ -31,7 +31,9 @@ export class I2CError extends Error {
     readonly address: number | undefined,
     detail: string,
   ) {
-    super(`/dev/i2c-${busNumber}${address === undefined ? '' : ` 0x${address.toString(16).padStart(2, '0')}`}: ${detail}`);
+    super(
+      `/dev/i2c-${busNumber}${address === undefined ? '' : ` 0x${address.toString(16).padStart(2, '0')}`}: ${detail}`,
+    );
   }
 }
 
@@ -42,7 +44,15 @@ export const swap16 = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xf
 export function failureOf(code: string | undefined): I2CFailure {
   // An absent chip NAKs its address: ENXIO on most adapters, EREMOTEIO on the Pi's, EIO on
   // some, ENODEV on i2c-stub (the hw-sim VM's). A missing adapter is a missing /dev/i2c-N.
-  if (code === 'ENXIO' || code === 'EREMOTEIO' || code === 'EIO' || code === 'ETIMEDOUT' || code === 'EAGAIN' || code === 'ENODEV') return 'no-answer';
+  if (
+    code === 'ENXIO' ||
+    code === 'EREMOTEIO' ||
+    code === 'EIO' ||
+    code === 'ETIMEDOUT' ||
+    code === 'EAGAIN' ||
+    code === 'ENODEV'
+  )
+    return 'no-answer';
   if (code === 'ENOENT') return 'no-bus';
   return 'other';
 }

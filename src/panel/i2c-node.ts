@@ -65,13 +65,23 @@ export class NodeI2CBus implements I2CBus {
     try {
       mod = createRequire(import.meta.url)('i2c-bus') as I2cBusModule;
     } catch (e) {
-      throw new I2CError('other', this.busNumber, undefined, `the i2c-bus package cannot load: ${(e as Error).message}`);
+      throw new I2CError(
+        'other',
+        this.busNumber,
+        undefined,
+        `the i2c-bus package cannot load: ${(e as Error).message}`,
+      );
     }
     try {
       return await mod.openPromisified(this.busNumber);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new I2CError(failureOf(code), this.busNumber, undefined, `cannot open /dev/i2c-${this.busNumber}: ${code ?? (e as Error).message}`);
+      throw new I2CError(
+        failureOf(code),
+        this.busNumber,
+        undefined,
+        `cannot open /dev/i2c-${this.busNumber}: ${code ?? (e as Error).message}`,
+      );
     }
   }
 }

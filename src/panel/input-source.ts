@@ -33,7 +33,10 @@ export class SimInputSource implements InputEventSource {
     for (const d of devices) this.#present.add(d);
   }
 
-  start(listener: (device: string, event: InputEvent) => void, onGone?: (device: string, reason: string) => void): void {
+  start(
+    listener: (device: string, event: InputEvent) => void,
+    onGone?: (device: string, reason: string) => void,
+  ): void {
     this.#listener = listener;
     this.#onGone = onGone;
     this.rescan();

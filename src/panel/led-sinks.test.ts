@@ -16,7 +16,12 @@ async function until(check: () => boolean): Promise<void> {
 
 ledSinkContract('simulator (on/off)', async () => {
   const errors: string[] = [];
-  const led = new SimLed('beat', false, () => 0, (_id, m) => errors.push(m));
+  const led = new SimLed(
+    'beat',
+    false,
+    () => 0,
+    (_id, m) => errors.push(m),
+  );
   return { led, errors, break: async (b) => led.fail(b), dispose: async () => undefined };
 });
 

@@ -52,7 +52,8 @@ export class SysfsLed implements LedSink {
       this.#last = on;
       this.#failing = false;
     } catch (e) {
-      if (!this.#failing) this.onError(this.id, `${this.#dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if (!this.#failing)
+        this.onError(this.id, `${this.#dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       this.#failing = true;
     }
   }

@@ -17,9 +17,28 @@ const SPECS: LedSpec[] = [
 const engine = (state: 'idle' | 'listening' | 'responding'): BoxEvent => ({ kind: 'engine', state });
 const exchange = (turns: { voice: string; startBar: number; bars: number }[]): BoxEvent => ({
   kind: 'exchange',
-  exchange: { id: 1, mode: 'chain', tempo: 120, stepsPerBar: 16, call: { source: 'human', startBar: 0, bars: 2, endReason: 'silence', notes: [], events: new Uint16Array() }, turns: turns.map((t) => ({ ...t, model: 'm', notes: [], events: new Uint16Array(), temperature: 1, logLikelihood: { total: 0, perStep: 0 }, primerLogLikelihood: { total: 0, perStep: 0 }, slippedBars: 0 })) } as unknown as Exchange,
+  exchange: {
+    id: 1,
+    mode: 'chain',
+    tempo: 120,
+    stepsPerBar: 16,
+    call: { source: 'human', startBar: 0, bars: 2, endReason: 'silence', notes: [], events: new Uint16Array() },
+    turns: turns.map((t) => ({
+      ...t,
+      model: 'm',
+      notes: [],
+      events: new Uint16Array(),
+      temperature: 1,
+      logLikelihood: { total: 0, perStep: 0 },
+      primerLogLikelihood: { total: 0, perStep: 0 },
+      slippedBars: 0,
+    })),
+  } as unknown as Exchange,
 });
-const problem = (code: BoxProblem['code'], level: BoxProblem['level'] = 'error', atMs = 0): BoxEvent => ({ kind: 'problem', problem: { code, level, message: 'x', atMs } });
+const problem = (code: BoxProblem['code'], level: BoxProblem['level'] = 'error', atMs = 0): BoxEvent => ({
+  kind: 'problem',
+  problem: { code, level, message: 'x', atMs },
+});
 
 describe('LedState', () => {
   it('shows listening, recording and each voice answering in its own bars', () => {
@@ -31,7 +50,13 @@ describe('LedState', () => {
     s.event(engine('responding'), 4000);
     s.event({ kind: 'generated', voice: 'A', model: 'm', steps: 32, ms: 20 }, 4000);
     expect([s.levels(4000).get('a'), s.levels(4000).get('b')]).toEqual([1, 0]);
-    s.event(exchange([{ voice: 'A', startBar: 2, bars: 2 }, { voice: 'B', startBar: 4, bars: 2 }]), 4010);
+    s.event(
+      exchange([
+        { voice: 'A', startBar: 2, bars: 2 },
+        { voice: 'B', startBar: 4, bars: 2 },
+      ]),
+      4010,
+    );
     expect(s.levels(4010).get('rec')).toBe(0);
     s.beat(2, 0, 4000);
     expect([s.levels(4100).get('a'), s.levels(4100).get('b')]).toEqual([1, 0]);

@@ -5,7 +5,15 @@ import { blinkLit } from './blink-patterns.js';
 /** What an LED shows. */
 export type LedFunction = 'listening' | 'answering' | 'beat' | 'clock' | 'recording' | 'error' | 'learn';
 
-export const LED_FUNCTIONS: readonly LedFunction[] = ['listening', 'answering', 'beat', 'clock', 'recording', 'error', 'learn'];
+export const LED_FUNCTIONS: readonly LedFunction[] = [
+  'listening',
+  'answering',
+  'beat',
+  'clock',
+  'recording',
+  'error',
+  'learn',
+];
 
 export interface LedSpec {
   readonly id: string;
@@ -77,7 +85,11 @@ export class LedState {
         // Timed from the problem itself, so one reported before the panel started shows too.
         const at = Math.min(nowMs, e.problem.atMs);
         const same = this.#problem?.problem.code === e.problem.code;
-        this.#problem = { problem: e.problem, sinceMs: same && this.#problem ? this.#problem.sinceMs : at, untilMs: at + show };
+        this.#problem = {
+          problem: e.problem,
+          sinceMs: same && this.#problem ? this.#problem.sinceMs : at,
+          untilMs: at + show,
+        };
         break;
       }
       default:
@@ -137,7 +149,9 @@ export class LedState {
 
   #answering(voice: string | undefined): boolean {
     if (this.#engine !== 'responding') return false;
-    const playing = this.#turns.filter((t) => this.#bar >= t.startBar && this.#bar < t.startBar + t.bars).map((t) => t.voice);
+    const playing = this.#turns
+      .filter((t) => this.#bar >= t.startBar && this.#bar < t.startBar + t.bars)
+      .map((t) => t.voice);
     const current = playing.length > 0 ? playing : this.#lastGenerated === undefined ? [] : [this.#lastGenerated];
     return voice === undefined ? current.length > 0 : current.includes(voice);
   }

@@ -23,7 +23,13 @@ describe('antiphon panel', () => {
     const input = new SimInputSource([DEV]);
     const gpio = new SimGpio();
     const out: string[] = [];
-    const running = panelCommand(['--for', '1.6'], config, pino({ level: 'silent' }), (t) => out.push(t), () => ({ input, gpio, ledsDir: '/nonexistent', missing: [] }));
+    const running = panelCommand(
+      ['--for', '1.6'],
+      config,
+      pino({ level: 'silent' }),
+      (t) => out.push(t),
+      () => ({ input, gpio, ledsDir: '/nonexistent', missing: [] }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     input.emit(DEV, eventPacket(EV_REL, 0, 1, 1000));
     input.emit(DEV, eventPacket(EV_REL, 0, 1, 1300));

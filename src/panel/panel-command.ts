@@ -36,18 +36,30 @@ export function renderStatus(config: Config['panel'], s: PanelStatus, bus: Bench
   const snap = bus.snapshot();
   const valueOf = (param: string, voice?: string): string => {
     const p = parameterNamed(param);
-    const v = voice === undefined || p?.scope === 'global' ? snap.parameters.global[param] ?? snap.parameters.voices[0]?.values[param] : snap.parameters.voices.find((x) => x.name === voice)?.values[param];
+    const v =
+      voice === undefined || p?.scope === 'global'
+        ? (snap.parameters.global[param] ?? snap.parameters.voices[0]?.values[param])
+        : snap.parameters.voices.find((x) => x.name === voice)?.values[param];
     return p && v !== undefined ? formatValue(p, v) : '-';
   };
-  const target = (param: string, voice?: string): string => `${param}${voice ? `@${voice}` : ''} = ${valueOf(param, voice)}`;
+  const target = (param: string, voice?: string): string =>
+    `${param}${voice ? `@${voice}` : ''} = ${valueOf(param, voice)}`;
   const lines = [
     `ANTIPHON PANEL  input: ${config.input}  devices: ${s.inputDevices.join(', ') || 'none found'}`,
     `chips: ${s.chips.map((c) => `${c.name} ${c.up ? 'OK' : 'NOT ANSWERING'}`).join('; ') || 'none configured'}`,
     `shift: ${s.shift ? 'HELD' : 'off'}  learn: ${s.learning ? `HELD${s.learnCc === undefined ? ' (move a CC)' : ` (CC ${s.learnCc}: touch a control)`}` : 'off'}  last: ${s.lastAction || '-'}`,
     '',
-    ...config.encoders.map((e) => `${e.id.padEnd(6)} ${(e.label ?? '').padEnd(8)} count ${String(s.readings.encoders.get(e.id) ?? 0).padStart(4)}  push ${s.readings.buttons.get(`${e.id}.push`) ? 'DOWN' : 'up  '}  ${target(e.param, e.voice)}${e.shift_param ? `  | shift: ${target(e.shift_param, e.shift_voice)}` : ''}`),
-    ...config.pots.map((p) => `${p.id.padEnd(6)} ${(p.label ?? '').padEnd(8)} ${s.readings.pots.has(p.id) ? `${((s.readings.pots.get(p.id) ?? 0) * 100).toFixed(1).padStart(5)}%` : '   - '} ${s.potsEngaged.get(p.id) ? 'engaged' : 'pickup '}  ${target(p.param, p.voice)}`),
-    ...config.buttons.map((b) => `${b.id.padEnd(9)} ${b.action.padEnd(9)} ${s.readings.buttons.get(b.id) ? 'DOWN' : 'up'}`),
+    ...config.encoders.map(
+      (e) =>
+        `${e.id.padEnd(6)} ${(e.label ?? '').padEnd(8)} count ${String(s.readings.encoders.get(e.id) ?? 0).padStart(4)}  push ${s.readings.buttons.get(`${e.id}.push`) ? 'DOWN' : 'up  '}  ${target(e.param, e.voice)}${e.shift_param ? `  | shift: ${target(e.shift_param, e.shift_voice)}` : ''}`,
+    ),
+    ...config.pots.map(
+      (p) =>
+        `${p.id.padEnd(6)} ${(p.label ?? '').padEnd(8)} ${s.readings.pots.has(p.id) ? `${((s.readings.pots.get(p.id) ?? 0) * 100).toFixed(1).padStart(5)}%` : '   - '} ${s.potsEngaged.get(p.id) ? 'engaged' : 'pickup '}  ${target(p.param, p.voice)}`,
+    ),
+    ...config.buttons.map(
+      (b) => `${b.id.padEnd(9)} ${b.action.padEnd(9)} ${s.readings.buttons.get(b.id) ? 'DOWN' : 'up'}`,
+    ),
     '',
     `LEDs: ${config.leds.map((l) => `${l.id} ${(s.leds.get(l.id) ?? 0) >= 0.5 ? '●' : (s.leds.get(l.id) ?? 0) > 0 ? '◐' : '○'}`).join('  ')}`,
   ];
@@ -56,19 +68,49 @@ export function renderStatus(config: Config['panel'], s: PanelStatus, bus: Bench
 
 /** The scripted LED states for `--leds states`: one scene every two seconds, looping. */
 function ledScene(i: number, now: number): BoxEvent[] {
-  const clock = (locked: boolean): BoxEvent => ({ kind: 'clock', clock: { source: locked ? 'external' : 'internal', mode: 'auto', tempo: 120, locked } });
+  const clock = (locked: boolean): BoxEvent => ({
+    kind: 'clock',
+    clock: { source: locked ? 'external' : 'internal', mode: 'auto', tempo: 120, locked },
+  });
   const scenes: BoxEvent[][] = [
     [{ kind: 'engine', state: 'listening' }],
-    [{ kind: 'engine', state: 'responding' }, { kind: 'generated', voice: 'A', model: 'default', steps: 32, ms: 5 }],
+    [
+      { kind: 'engine', state: 'responding' },
+      { kind: 'generated', voice: 'A', model: 'default', steps: 32, ms: 5 },
+    ],
     [{ kind: 'generated', voice: 'B', model: 'default', steps: 32, ms: 5 }],
     [{ kind: 'engine', state: 'idle' }, clock(true)],
-    [clock(false), { kind: 'problem', problem: { level: 'error', code: (['config', 'model', 'device', 'recording', 'settings', 'generation', 'command'] as const)[Math.floor(i / 5) % 7] ?? 'config', message: 'LED test', atMs: now } }],
+    [
+      clock(false),
+      {
+        kind: 'problem',
+        problem: {
+          level: 'error',
+          code:
+            (['config', 'model', 'device', 'recording', 'settings', 'generation', 'command'] as const)[
+              Math.floor(i / 5) % 7
+            ] ?? 'config',
+          message: 'LED test',
+          atMs: now,
+        },
+      },
+    ],
   ];
   return scenes[i % scenes.length] ?? [];
 }
 
-export async function panelCommand(args: readonly string[], config: Config, log: Logger, out: (text: string) => void, hardware: (timers: Timers) => PanelHardware = (t) => openPanelHardware(config.panel, t)): Promise<number> {
-  const { values } = parseArgs({ args: [...args], options: { for: { type: 'string' }, leds: { type: 'string', default: 'states' }, help: { type: 'boolean' } }, strict: false });
+export async function panelCommand(
+  args: readonly string[],
+  config: Config,
+  log: Logger,
+  out: (text: string) => void,
+  hardware: (timers: Timers) => PanelHardware = (t) => openPanelHardware(config.panel, t),
+): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { for: { type: 'string' }, leds: { type: 'string', default: 'states' }, help: { type: 'boolean' } },
+    strict: false,
+  });
   if (values.help) {
     out(PANEL_HELP);
     return 0;
@@ -84,8 +126,14 @@ export async function panelCommand(args: readonly string[], config: Config, log:
   const panelConfig = config.panel;
   const surface = new PanelSurface({ config: panelConfig, dataDir: scratch, hardware });
   const ctx: SurfaceContext = {
-    bus, timers: nodeTimers, now, log,
-    devices: () => [], onDeviceMessage: () => () => undefined, onDevicesChanged: () => () => undefined, sendToDevice: () => false,
+    bus,
+    timers: nodeTimers,
+    now,
+    log,
+    devices: () => [],
+    onDeviceMessage: () => () => undefined,
+    onDevicesChanged: () => () => undefined,
+    sendToDevice: () => false,
     learnCc: (cc, target) => log.info({ cc, target }, 'learned (not saved by antiphon panel)'),
     report: (level, code, message) => bus.emit({ kind: 'problem', problem: { level, code, message, atMs: now() } }),
     at: (atMs, fn) => nodeTimers.after(Math.max(0, atMs - now()), fn),

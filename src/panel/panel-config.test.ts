@@ -8,7 +8,9 @@ describe('[panel] in antiphon.toml', () => {
     expect(problems).toEqual([]);
     expect(config.panel).toEqual(defaultPanelConfig());
     expect(config.panel.encoders.map((e) => e.param)).toContain('temperature');
-    expect(config.panel.leds.map((l) => l.show)).toEqual(expect.arrayContaining(['listening', 'answering', 'beat', 'clock', 'recording', 'error']));
+    expect(config.panel.leds.map((l) => l.show)).toEqual(
+      expect.arrayContaining(['listening', 'answering', 'beat', 'clock', 'recording', 'error']),
+    );
   });
 
   it('a bad key falls back alone, reported with its path; a bad control is dropped and named', () => {
@@ -33,6 +35,8 @@ describe('[panel] in antiphon.toml', () => {
     const paths = problems.map((p) => p.path);
     expect(paths).toContain('panel.pot_poll_ms');
     expect(problems.some((p) => p.path === 'panel.encoders.1' && /dropped: param/.test(p.message))).toBe(true);
-    expect(problems.some((p) => p.path.startsWith('panel.leds.0') && /exactly one of pin or pca9685/.test(p.message))).toBe(true);
+    expect(
+      problems.some((p) => p.path.startsWith('panel.leds.0') && /exactly one of pin or pca9685/.test(p.message)),
+    ).toBe(true);
   });
 });

@@ -15,7 +15,15 @@ export interface PanelLayout {
 
 /** The default `[panel]` layout: the reference panel in hardware/pinmap.json. */
 export function layoutFromPinMap(map: PinMap): PanelLayout {
-  return { i2c_bus: map.i2c.bus, ads1115_address: map.i2c.ads1115, pca9685_address: map.i2c.pca9685, encoders: map.encoders, pots: map.pots, buttons: map.buttons, leds: map.leds };
+  return {
+    i2c_bus: map.i2c.bus,
+    ads1115_address: map.i2c.ads1115,
+    pca9685_address: map.i2c.pca9685,
+    encoders: map.encoders,
+    pots: map.pots,
+    buttons: map.buttons,
+    leds: map.leds,
+  };
 }
 
 let reference: { layout: PanelLayout; problem?: string } | undefined;
@@ -29,7 +37,18 @@ export function referenceLayout(): { layout: PanelLayout; problem?: string } {
   try {
     reference = { layout: layoutFromPinMap(loadPinMap()) };
   } catch (e) {
-    reference = { layout: { i2c_bus: 1, ads1115_address: 0x48, pca9685_address: 0x40, encoders: [], pots: [], buttons: [], leds: [] }, problem: (e as Error).message };
+    reference = {
+      layout: {
+        i2c_bus: 1,
+        ads1115_address: 0x48,
+        pca9685_address: 0x40,
+        encoders: [],
+        pots: [],
+        buttons: [],
+        leds: [],
+      },
+      problem: (e as Error).message,
+    };
   }
   return reference;
 }
@@ -52,7 +71,11 @@ export const PANEL_SCHEMA = z
     gpio_dir: z.string().min(1).default('/sys/class/gpio'),
     /** The GPIO fallback looks for the header's chip by these labels (Pi 4, Pi 3, Pi 5). */
     gpio_chip_labels: z.array(z.string().min(1)).min(1).default(['pinctrl-bcm2711', 'pinctrl-bcm2835', 'pinctrl-rp1']),
-    i2c_bus: z.number().int().min(0).default(() => referenceLayout().layout.i2c_bus),
+    i2c_bus: z
+      .number()
+      .int()
+      .min(0)
+      .default(() => referenceLayout().layout.i2c_bus),
     /** 0 = no ADC (no pots). */
     ads1115_address: z.union([z.literal(0), i2cAddress]).default(() => referenceLayout().layout.ads1115_address),
     /** 0 = no PWM LED driver. */

@@ -57,7 +57,8 @@ export class PanelController {
     const settings = { longMs: config.long_press_ms, doubleMs: config.double_press_ms };
     for (const e of config.encoders) {
       this.#accel.set(e.id, new EncoderAcceleration());
-      if (e.push_code !== undefined || e.push !== undefined) this.#gestures.set(`${e.id}.push`, new ButtonGestures(false, settings));
+      if (e.push_code !== undefined || e.push !== undefined)
+        this.#gestures.set(`${e.id}.push`, new ButtonGestures(false, settings));
     }
     for (const p of config.pots) this.#takeover.set(p.id, new SoftTakeover());
     for (const b of config.buttons) this.#gestures.set(b.id, new ButtonGestures(DOUBLE.has(b.action), settings));
@@ -176,17 +177,27 @@ export class PanelController {
         return;
       case 'mode':
         if (gesture === 'press' && !this.#learnTouch({ kind: 'parameter', param: 'mode' })) this.#nextMode();
-        if (gesture === 'long' && !this.#learning) this.#send({ kind: 'set', param: 'mode', value: 'answer', source: 'panel' });
+        if (gesture === 'long' && !this.#learning)
+          this.#send({ kind: 'set', param: 'mode', value: 'answer', source: 'panel' });
         return;
       case 'mutate':
-        if (gesture === 'press' && !this.#learnTouch({ kind: 'button', command: 'mutate' })) this.#send({ kind: 'mutate', source: 'panel' });
-        if (gesture === 'double' && !this.#learning) this.#send({ kind: 'set', param: 'loop_response', value: this.#valueOf({ param: 'loop_response' }) !== true, source: 'panel' });
+        if (gesture === 'press' && !this.#learnTouch({ kind: 'button', command: 'mutate' }))
+          this.#send({ kind: 'mutate', source: 'panel' });
+        if (gesture === 'double' && !this.#learning)
+          this.#send({
+            kind: 'set',
+            param: 'loop_response',
+            value: this.#valueOf({ param: 'loop_response' }) !== true,
+            source: 'panel',
+          });
         return;
       case 'end_call':
-        if (gesture === 'press' && !this.#learnTouch({ kind: 'button', command: 'endCall' })) this.#send({ kind: 'endCall', source: 'panel' });
+        if (gesture === 'press' && !this.#learnTouch({ kind: 'button', command: 'endCall' }))
+          this.#send({ kind: 'endCall', source: 'panel' });
         return;
       case 'panic':
-        if (gesture === 'press' && !this.#learnTouch({ kind: 'button', command: 'panic' })) this.#send({ kind: 'panic', source: 'panel' });
+        if (gesture === 'press' && !this.#learnTouch({ kind: 'button', command: 'panic' }))
+          this.#send({ kind: 'panic', source: 'panel' });
         // Held: a harder stop, the answer loop off too.
         if (gesture === 'long' && !this.#learning) {
           this.#send({ kind: 'panic', source: 'panel' });
@@ -237,13 +248,17 @@ export class PanelController {
     const key = `${control}:${a.voice}`;
     if (!this.#warned.has(key)) {
       this.#warned.add(key);
-      this.#deps.log.info({ control, voice: a.voice, param: a.param }, 'panel control drives a voice this box does not have; ignored');
+      this.#deps.log.info(
+        { control, voice: a.voice, param: a.param },
+        'panel control drives a voice this box does not have; ignored',
+      );
     }
     return false;
   }
 
   #send(command: BoxCommand): void {
-    this.lastAction = 'param' in command ? `${command.kind} ${command.param}${command.voice ? `@${command.voice}` : ''}` : command.kind;
+    this.lastAction =
+      'param' in command ? `${command.kind} ${command.param}${command.voice ? `@${command.voice}` : ''}` : command.kind;
     this.#deps.dispatch(command);
   }
 }

@@ -25,7 +25,8 @@ export function openPanelHardware(config: PanelConfig, timers: Timers): PanelHar
   const missing: string[] = [];
   let input: InputEventSource | undefined;
   let gpio: GpioLines | undefined;
-  if (config.input === 'evdev') input = new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers });
+  if (config.input === 'evdev')
+    input = new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers });
   else {
     try {
       gpio = new OnoffGpio(config.gpio_dir, config.gpio_chip_labels);
@@ -33,7 +34,15 @@ export function openPanelHardware(config: PanelConfig, timers: Timers): PanelHar
       missing.push(`GPIO fallback: ${(e as Error).message}`);
     }
   }
-  const needsI2c = (config.ads1115_address !== 0 && config.pots.length > 0) || (config.pca9685_address !== 0 && config.leds.some((l) => l.pca9685 !== undefined));
+  const needsI2c =
+    (config.ads1115_address !== 0 && config.pots.length > 0) ||
+    (config.pca9685_address !== 0 && config.leds.some((l) => l.pca9685 !== undefined));
   const i2c = needsI2c ? new NodeI2CBus(config.i2c_bus) : undefined;
-  return { ...(input ? { input } : {}), ...(gpio ? { gpio } : {}), ...(i2c ? { i2c } : {}), ledsDir: config.leds_dir, missing };
+  return {
+    ...(input ? { input } : {}),
+    ...(gpio ? { gpio } : {}),
+    ...(i2c ? { i2c } : {}),
+    ledsDir: config.leds_dir,
+    missing,
+  };
 }

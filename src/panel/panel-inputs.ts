@@ -18,12 +18,25 @@ export interface ControlReadings {
   last: { readonly control: string; readonly atMs: number; readonly kernelMs?: number } | undefined;
 }
 
-export const emptyReadings = (): ControlReadings => ({ encoders: new Map(), buttons: new Map(), pots: new Map(), last: undefined });
+export const emptyReadings = (): ControlReadings => ({
+  encoders: new Map(),
+  buttons: new Map(),
+  pots: new Map(),
+  last: undefined,
+});
 
 /** Routes kernel input events to the controller: EV_REL by axis to encoders, EV_KEY by code to buttons and pushes. */
-export function evdevRouter(config: PanelConfig, controller: PanelController, readings: ControlReadings, now: () => number): (device: string, e: InputEvent) => void {
+export function evdevRouter(
+  config: PanelConfig,
+  controller: PanelController,
+  readings: ControlReadings,
+  now: () => number,
+): (device: string, e: InputEvent) => void {
   const byAxis = new Map(config.encoders.map((e) => [e.axis, e.id]));
-  const byKey = new Map<number, string>([...config.buttons.map((b) => [b.code, b.id] as const), ...config.encoders.flatMap((e) => (e.push_code === undefined ? [] : [[e.push_code, `${e.id}.push`] as const]))]);
+  const byKey = new Map<number, string>([
+    ...config.buttons.map((b) => [b.code, b.id] as const),
+    ...config.encoders.flatMap((e) => (e.push_code === undefined ? [] : [[e.push_code, `${e.id}.push`] as const])),
+  ]);
   return (_device, e) => {
     if (e.type === EV_REL) {
       const id = byAxis.get(e.code);
@@ -43,7 +56,14 @@ export function evdevRouter(config: PanelConfig, controller: PanelController, re
 }
 
 /** The GPIO fallback: encoders decoded by transition table, buttons debounced, all on header lines. */
-export function watchGpio(config: PanelConfig, gpio: GpioLines, controller: PanelController, readings: ControlReadings, ctx: SurfaceContext, afterInput: () => void): Set<TimerHandle> {
+export function watchGpio(
+  config: PanelConfig,
+  gpio: GpioLines,
+  controller: PanelController,
+  readings: ControlReadings,
+  ctx: SurfaceContext,
+  afterInput: () => void,
+): Set<TimerHandle> {
   const handles = new Set<TimerHandle>();
   const button = (id: string, pin: number): void => {
     const debounce = new Debouncer();
@@ -89,7 +109,14 @@ export function watchGpio(config: PanelConfig, gpio: GpioLines, controller: Pane
 }
 
 /** Polls the pots through the ADS1115 while it answers; one pass reads every pot in turn. */
-export function pollPots(config: PanelConfig, adc: Ads1115, link: ChipLink, controller: PanelController, readings: ControlReadings, ctx: SurfaceContext): TimerHandle {
+export function pollPots(
+  config: PanelConfig,
+  adc: Ads1115,
+  link: ChipLink,
+  controller: PanelController,
+  readings: ControlReadings,
+  ctx: SurfaceContext,
+): TimerHandle {
   const filters = new Map(config.pots.map((p) => [p.id, new PotFilter()]));
   let busy = false;
   return ctx.timers.every(config.pot_poll_ms, () => {

@@ -12,14 +12,25 @@ import type { Pca9685 } from './pca9685.js';
 const RENDER_MS = 25;
 
 /** Builds each configured LED's sink; an LED that cannot be opened is logged and left out. */
-export function openLedSinks(config: PanelConfig, hw: PanelHardware, pwm: { chip: Pca9685; link: ChipLink } | undefined, ctx: SurfaceContext): LedSink[] {
+export function openLedSinks(
+  config: PanelConfig,
+  hw: PanelHardware,
+  pwm: { chip: Pca9685; link: ChipLink } | undefined,
+  ctx: SurfaceContext,
+): LedSink[] {
   const sinks: LedSink[] = [];
-  const onError = (id: string, message: string): void => ctx.log.warn({ led: id, err: message }, 'panel LED cannot be set; retrying on the next change');
+  const onError = (id: string, message: string): void =>
+    ctx.log.warn({ led: id, err: message }, 'panel LED cannot be set; retrying on the next change');
   for (const l of config.leds) {
     try {
       if (l.pca9685 !== undefined) {
         if (pwm) sinks.push(new Pca9685Led(l.id, pwm.chip, pwm.link, l.pca9685));
-      } else if (l.pin !== undefined) sinks.push(hw.gpio ? new GpioLed(l.id, hw.gpio, l.pin, onError) : new SysfsLed(l.id, hw.ledsDir, `antiphon:${l.id}`, onError));
+      } else if (l.pin !== undefined)
+        sinks.push(
+          hw.gpio
+            ? new GpioLed(l.id, hw.gpio, l.pin, onError)
+            : new SysfsLed(l.id, hw.ledsDir, `antiphon:${l.id}`, onError),
+        );
     } catch (e) {
       ctx.log.warn({ led: l.id, err: (e as Error).message }, 'panel LED left out');
     }
@@ -42,7 +53,11 @@ export class PanelLeds {
   readonly beatDrawn: { scheduledMs: number; drawnMs: number }[] = [];
 
   constructor(config: PanelConfig, sinks: readonly LedSink[], ctx: SurfaceContext) {
-    const specs: LedSpec[] = config.leds.map((l) => ({ id: l.id, show: l.show, ...(l.voice === undefined ? {} : { voice: l.voice }) }));
+    const specs: LedSpec[] = config.leds.map((l) => ({
+      id: l.id,
+      show: l.show,
+      ...(l.voice === undefined ? {} : { voice: l.voice }),
+    }));
     this.state = new LedState(specs, { beatFlashMs: config.beat_flash_ms, errorShowMs: config.error_show_ms });
     this.#ctx = ctx;
     this.#sinks = sinks;

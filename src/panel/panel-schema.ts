@@ -19,16 +19,33 @@ const targets = {
 };
 
 export const ENCODER_SCHEMA = z
-  .object({ id: z.string().min(1), label: z.string().optional(), a: gpio.optional(), b: gpio.optional(), push: gpio.optional(), axis: relAxis, push_code: keyCode.optional(), ...targets })
+  .object({
+    id: z.string().min(1),
+    label: z.string().optional(),
+    a: gpio.optional(),
+    b: gpio.optional(),
+    push: gpio.optional(),
+    axis: relAxis,
+    push_code: keyCode.optional(),
+    ...targets,
+  })
   .strict();
 
-export const POT_SCHEMA = z.object({ id: z.string().min(1), label: z.string().optional(), channel: z.number().int().min(0).max(3), ...targets }).strict();
+export const POT_SCHEMA = z
+  .object({ id: z.string().min(1), label: z.string().optional(), channel: z.number().int().min(0).max(3), ...targets })
+  .strict();
 
 export const BUTTON_ACTIONS = ['mode', 'mutate', 'end_call', 'panic', 'learn', 'shift'] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 export const BUTTON_SCHEMA = z
-  .object({ id: z.string().min(1), label: z.string().optional(), pin: gpio.optional(), code: keyCode, action: z.enum(BUTTON_ACTIONS) })
+  .object({
+    id: z.string().min(1),
+    label: z.string().optional(),
+    pin: gpio.optional(),
+    code: keyCode,
+    action: z.enum(BUTTON_ACTIONS),
+  })
   .strict();
 
 export const LED_SCHEMA = z
@@ -44,7 +61,9 @@ export const LED_SCHEMA = z
     color: z.string().optional(),
   })
   .strict()
-  .refine((l) => (l.pin === undefined) !== (l.pca9685 === undefined), { message: 'an LED needs exactly one of pin or pca9685' });
+  .refine((l) => (l.pin === undefined) !== (l.pca9685 === undefined), {
+    message: 'an LED needs exactly one of pin or pca9685',
+  });
 
 export type EncoderSpec = z.infer<typeof ENCODER_SCHEMA>;
 export type PotSpec = z.infer<typeof POT_SCHEMA>;
@@ -58,7 +77,9 @@ export const PIN_MAP_SCHEMA = z
   .object({
     $comment: z.string().optional(),
     board: z.string(),
-    i2c: z.object({ bus: z.number().int().min(0), sda: gpio, scl: gpio, ads1115: i2cAddress, pca9685: i2cAddress }).strict(),
+    i2c: z
+      .object({ bus: z.number().int().min(0), sda: gpio, scl: gpio, ads1115: i2cAddress, pca9685: i2cAddress })
+      .strict(),
     din: z.object({ tx: gpio, rx: gpio, note: z.string() }).strict(),
     encoders: z.array(ENCODER_SCHEMA),
     pots: z.array(POT_SCHEMA),

@@ -49,17 +49,26 @@ export class PanelSettingsKeeper {
     const restore = (param: string, value: ParameterValue, voice?: string): void => {
       const p = parameterNamed(param);
       if (!p) return void ctx.log.info({ param }, 'settings: parameter no longer exists; skipped');
-      if (!checkValue(p, value, models).ok) return void ctx.log.info({ param, voice, value }, 'settings: value no longer valid (a model removed?); skipped');
+      if (!checkValue(p, value, models).ok)
+        return void ctx.log.info(
+          { param, voice, value },
+          'settings: value no longer valid (a model removed?); skipped',
+        );
       this.#touched.add(voice === undefined ? param : `${param}@${voice}`);
       ctx.bus.dispatch({ kind: 'set', param, ...(voice === undefined ? {} : { voice }), value, source: 'settings' });
     };
-    for (const [param, value] of Object.entries(read.settings.parameters.global)) if (snap.parameters.global[param] !== value) restore(param, value);
+    for (const [param, value] of Object.entries(read.settings.parameters.global))
+      if (snap.parameters.global[param] !== value) restore(param, value);
     for (const v of read.settings.parameters.voices) {
       const now = snap.parameters.voices.find((x) => x.name === v.name);
       if (!now) continue; // a voice the config no longer has
-      for (const [param, value] of Object.entries(v.values)) if (now.values[param] !== value) restore(param, value, v.name);
+      for (const [param, value] of Object.entries(v.values))
+        if (now.values[param] !== value) restore(param, value, v.name);
     }
-    ctx.log.info({ file: this.file, learned: read.settings.learned.map((l) => `${l.controller}->${targetKey(l.target)}`) }, 'panel settings restored');
+    ctx.log.info(
+      { file: this.file, learned: read.settings.learned.map((l) => `${l.controller}->${targetKey(l.target)}`) },
+      'panel settings restored',
+    );
   }
 
   /** A parameter changed at run time (panel, CC, page, Push 2): saved from now on. */
@@ -87,9 +96,19 @@ export class PanelSettingsKeeper {
     const now = this.ctx.bus.snapshot().parameters;
     const touched = this.#touched;
     const pick = (values: Readonly<Record<string, ParameterValue>>, voice?: string): Record<string, ParameterValue> =>
-      Object.fromEntries(Object.entries(values).filter(([p]) => touched.has(voice === undefined ? p : `${p}@${voice}`)));
-    const parameters = { global: pick(now.global), voices: now.voices.map((v) => ({ name: v.name, values: pick(v.values, v.name) })).filter((v) => Object.keys(v.values).length > 0) };
-    const settings = { learned: [...this.#learned].map(([controller, target]) => ({ controller, target })), parameters };
+      Object.fromEntries(
+        Object.entries(values).filter(([p]) => touched.has(voice === undefined ? p : `${p}@${voice}`)),
+      );
+    const parameters = {
+      global: pick(now.global),
+      voices: now.voices
+        .map((v) => ({ name: v.name, values: pick(v.values, v.name) }))
+        .filter((v) => Object.keys(v.values).length > 0),
+    };
+    const settings = {
+      learned: [...this.#learned].map(([controller, target]) => ({ controller, target })),
+      parameters,
+    };
     this.#writing = this.#writing
       .then(() => writeSettingsAtomic(this.file, settings))
       .then(() => void this.saves++)

@@ -13,7 +13,12 @@ import { PANEL_SCHEMA } from './panel-config.js';
 import { PanelSurface, SETTINGS_FILE } from './panel-surface.js';
 import { parameterNamed } from '../control/parameters.js';
 
-const PAD = { clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } } as const;
+const PAD = {
+  clientName: 'Drum Pad',
+  inputs: ['Drum Pad MIDI 1'],
+  outputs: ['Drum Pad MIDI 1'],
+  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
+} as const;
 const DEV = 'platform-antiphon-keys-event';
 const VOICES = [{ name: 'A' }, { name: 'B' }];
 const T0 = Number(parameterNamed('temperature')?.default); // the registry's default temperature
@@ -36,7 +41,10 @@ afterEach(async () => {
 });
 
 /** A whole box on virtual time with the reference panel on simulated evdev, GPIO LEDs and I2C chips. */
-async function startRig(dataDir = mkdtempSync(join(tmpdir(), 'antiphon-panel-')), extra: Record<string, unknown> = {}): Promise<Rig> {
+async function startRig(
+  dataDir = mkdtempSync(join(tmpdir(), 'antiphon-panel-')),
+  extra: Record<string, unknown> = {},
+): Promise<Rig> {
   const input = new SimInputSource([DEV]);
   const gpio = new SimGpio();
   const bus = new SimI2CBus(1);
@@ -45,21 +53,33 @@ async function startRig(dataDir = mkdtempSync(join(tmpdir(), 'antiphon-panel-'))
   bus.plug(0x48, adc);
   bus.plug(0x40, pwm);
   const config = PANEL_SCHEMA.parse({ ...extra });
-  const panel = new PanelSurface({ config, dataDir, hardware: () => ({ input, gpio, i2c: bus, ledsDir: '/nonexistent', missing: [] }) });
-  const sim = await startSimBox({ config: { data: { dir: dataDir }, perform: { tempo_bpm: 120, voices: VOICES } }, surfaces: [panel] });
+  const panel = new PanelSurface({
+    config,
+    dataDir,
+    hardware: () => ({ input, gpio, i2c: bus, ledsDir: '/nonexistent', missing: [] }),
+  });
+  const sim = await startSimBox({
+    config: { data: { dir: dataDir }, perform: { tempo_bpm: 120, voices: VOICES } },
+    surfaces: [panel],
+  });
   return { sim, panel, input, gpio, bus, adc, pwm, dataDir };
 }
 
-const turn = (r: Rig, axis: number, detents: number, atMs: number): void => r.input.emit(DEV, eventPacket(EV_REL, axis, detents, atMs));
-const key = (r: Rig, code: number, down: boolean): void => r.input.emit(DEV, eventPacket(EV_KEY, code, down ? 1 : 0, r.sim.clock.nowMs()));
-const voiceValue = (r: Rig, voice: string, param: string): unknown => r.sim.box.snapshot().parameters.voices.find((v) => v.name === voice)?.values[param];
+const turn = (r: Rig, axis: number, detents: number, atMs: number): void =>
+  r.input.emit(DEV, eventPacket(EV_REL, axis, detents, atMs));
+const key = (r: Rig, code: number, down: boolean): void =>
+  r.input.emit(DEV, eventPacket(EV_KEY, code, down ? 1 : 0, r.sim.clock.nowMs()));
+const voiceValue = (r: Rig, voice: string, param: string): unknown =>
+  r.sim.box.snapshot().parameters.voices.find((v) => v.name === voice)?.values[param];
 
 describe('the panel on a whole box, on virtual time', () => {
   it('a knob turn changes the parameter on the bus (source panel); fast turns accelerate; a push resets', async () => {
     const r = (rig = await startRig());
     turn(r, 0, 1, 1000);
     const change = r.sim.events.filter((e) => e.kind === 'parameter').at(-1);
-    expect(change?.kind === 'parameter' && [change.change.param, change.change.voice, change.change.value, change.source]).toEqual(['temperature', 'A', T0 + 0.05, 'panel']);
+    expect(
+      change?.kind === 'parameter' && [change.change.param, change.change.voice, change.change.value, change.source],
+    ).toEqual(['temperature', 'A', T0 + 0.05, 'panel']);
     for (let i = 1; i <= 10; i++) turn(r, 0, -1, 5000 + i * 10); // a fast flick down
     expect(Number(voiceValue(r, 'A', 'temperature'))).toBeLessThan(T0 - 0.5); // ten detents, far more than ten steps
     turn(r, 1, 2, 9000); // enc2 drives voice B
@@ -131,15 +151,28 @@ describe('the panel on a whole box, on virtual time', () => {
     expect(voiceValue(r, 'B', 'temperature')).toBe(2);
     turn(r, 0, -4, r.sim.clock.nowMs());
     await r.sim.box.stop();
-    const saved = JSON.parse(readFileSync(join(r.dataDir, SETTINGS_FILE), 'utf8')) as { learned: unknown; parameters: unknown };
+    const saved = JSON.parse(readFileSync(join(r.dataDir, SETTINGS_FILE), 'utf8')) as {
+      learned: unknown;
+      parameters: unknown;
+    };
     expect(saved.learned).toEqual([{ controller: 21, target: 'temperature@B' }]);
     // Only what changed at run time: antiphon.toml stays in charge of the rest.
-    expect(saved.parameters).toEqual({ global: {}, voices: [{ name: 'A', values: { temperature: expect.closeTo(T0 - 0.2, 9) } }, { name: 'B', values: { temperature: 2 } }] });
+    expect(saved.parameters).toEqual({
+      global: {},
+      voices: [
+        { name: 'A', values: { temperature: expect.closeTo(T0 - 0.2, 9) } },
+        { name: 'B', values: { temperature: 2 } },
+      ],
+    });
 
     const again = (rig = await startRig(r.dataDir));
     expect(voiceValue(again, 'B', 'temperature')).toBe(2);
     expect(voiceValue(again, 'A', 'temperature')).toBeCloseTo(T0 - 0.2, 6);
-    expect(again.sim.events.filter((e) => e.kind === 'parameter').every((e) => e.kind === 'parameter' && e.source === 'settings')).toBe(true);
+    expect(
+      again.sim.events
+        .filter((e) => e.kind === 'parameter')
+        .every((e) => e.kind === 'parameter' && e.source === 'settings'),
+    ).toBe(true);
     const pad = again.sim.plug(PAD);
     await again.sim.run(300);
     again.sim.backend.feed(`${pad}:0:input`, [0xb0, 21, 0]);
@@ -177,7 +210,9 @@ describe('the panel on a whole box, on virtual time', () => {
     const answerA: number[] = [];
     const view = r.sim.box.clock.timeline;
     const barTicks = view.stepsPerBar * 6;
-    const nextBar = view.timeOfTick(((Math.floor(view.tickAt(r.sim.clock.nowMs() as never) / barTicks) + 1) * barTicks) as never);
+    const nextBar = view.timeOfTick(
+      ((Math.floor(view.tickAt(r.sim.clock.nowMs() as never) / barTicks) + 1) * barTicks) as never,
+    );
     await r.sim.run(nextBar - r.sim.clock.nowMs());
     for (let step = 0; step < 16; step++) {
       r.sim.backend.feed(`${client}:0:input`, [0x99, step % 4 === 0 ? 36 : 42, 100]);

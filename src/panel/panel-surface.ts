@@ -82,7 +82,9 @@ export class PanelSurface implements BoxSurface {
     // Problems from before the panel started (config, settings, models) blink too.
     for (const problem of ctx.bus.snapshot().problems) this.#leds.event({ kind: 'problem', problem });
     this.#unsubscribe.push(ctx.bus.subscribe((e) => this.#event(e)));
-    this.#unsubscribe.push(ctx.onDeviceMessage((_d, t) => t.message.type === 'controlChange' && controller.ccSeen(t.message.controller)));
+    this.#unsubscribe.push(
+      ctx.onDeviceMessage((_d, t) => t.message.type === 'controlChange' && controller.ccSeen(t.message.controller)),
+    );
 
     const afterInput = (): void => this.#armGestures();
     if (hw.input) {
@@ -91,7 +93,11 @@ export class PanelSurface implements BoxSurface {
         (device, e) => (route(device, e), afterInput()),
         (device, reason) => ctx.log.warn({ device, reason }, 'panel input device gone; looking for it again'),
       );
-      if (hw.input.devices().length === 0) ctx.log.info({ dir: config.evdev_dir, prefix: config.evdev_prefix }, 'no panel input devices yet (is the overlay loaded?); looking every 2 s');
+      if (hw.input.devices().length === 0)
+        ctx.log.info(
+          { dir: config.evdev_dir, prefix: config.evdev_prefix },
+          'no panel input devices yet (is the overlay loaded?); looking every 2 s',
+        );
     }
     if (hw.gpio) {
       const g = hw.gpio;
@@ -99,8 +105,16 @@ export class PanelSurface implements BoxSurface {
       this.#debounces = watchGpio(config, g, controller, this.readings, ctx, afterInput);
     }
     if (hw.i2c && config.ads1115_address !== 0 && config.pots.length > 0) {
-      const adc = new Ads1115(hw.i2c, config.ads1115_address, (ms) => new Promise((resolve) => ctx.timers.after(ms, resolve)));
-      const link = new ChipLink(`ADS1115 0x${config.ads1115_address.toString(16)} on i2c-${hw.i2c.busNumber}`, async () => void (await adc.probe()), { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms });
+      const adc = new Ads1115(
+        hw.i2c,
+        config.ads1115_address,
+        (ms) => new Promise((resolve) => ctx.timers.after(ms, resolve)),
+      );
+      const link = new ChipLink(
+        `ADS1115 0x${config.ads1115_address.toString(16)} on i2c-${hw.i2c.busNumber}`,
+        async () => void (await adc.probe()),
+        { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms },
+      );
       this.#links.push(link);
       await link.start();
       this.#handles.push(pollPots(config, adc, link, controller, this.readings, ctx));
@@ -143,9 +157,14 @@ export class PanelSurface implements BoxSurface {
   async #openPwm(hw: PanelHardware): Promise<{ chip: Pca9685; link: ChipLink } | undefined> {
     const { config } = this.#opts;
     const ctx = this.#ctx;
-    if (!ctx || !hw.i2c || config.pca9685_address === 0 || !config.leds.some((l) => l.pca9685 !== undefined)) return undefined;
+    if (!ctx || !hw.i2c || config.pca9685_address === 0 || !config.leds.some((l) => l.pca9685 !== undefined))
+      return undefined;
     const chip = new Pca9685(hw.i2c, config.pca9685_address);
-    const link = new ChipLink(`PCA9685 0x${config.pca9685_address.toString(16)} on i2c-${hw.i2c.busNumber}`, () => chip.init(), { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms });
+    const link = new ChipLink(
+      `PCA9685 0x${config.pca9685_address.toString(16)} on i2c-${hw.i2c.busNumber}`,
+      () => chip.init(),
+      { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms },
+    );
     this.#links.push(link);
     await link.start();
     return { chip, link };
@@ -158,7 +177,10 @@ export class PanelSurface implements BoxSurface {
       if (e.source !== 'settings') this.#settings?.changed(e.change);
     }
     if (e.kind === 'command' && 'param' in e.command && (e.command.source === 'web' || e.command.source === 'push2')) {
-      this.#controller?.parameterChosen({ param: e.command.param, ...(e.command.voice === undefined ? {} : { voice: e.command.voice }) });
+      this.#controller?.parameterChosen({
+        param: e.command.param,
+        ...(e.command.voice === undefined ? {} : { voice: e.command.voice }),
+      });
     }
   }
 

@@ -20,13 +20,33 @@ export function loadPinMap(file = PIN_MAP_FILE): PinMap {
     throw new PinMapError(`${file}: ${(e as Error).message}`);
   }
   const parsed = PIN_MAP_SCHEMA.safeParse(raw);
-  if (!parsed.success) throw new PinMapError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new PinMapError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const map = parsed.data;
-  checkUnique(file, 'GPIO', usedPins(map).map((u) => [u.pin, u.what]));
-  checkUnique(file, 'input code', [...map.encoders.flatMap((e) => (e.push_code === undefined ? [] : [[e.push_code, `${e.id}.push_code`] as const])), ...map.buttons.map((b) => [b.code, `${b.id}.code`] as const)]);
-  checkUnique(file, 'encoder axis', map.encoders.map((e) => [e.axis, `${e.id}.axis`]));
-  checkUnique(file, 'ADC channel', map.pots.map((p) => [p.channel, `${p.id}.channel`]));
-  checkUnique(file, 'PCA9685 channel', map.leds.flatMap((l) => (l.pca9685 === undefined ? [] : [[l.pca9685, `${l.id}.pca9685`] as const])));
+  checkUnique(
+    file,
+    'GPIO',
+    usedPins(map).map((u) => [u.pin, u.what]),
+  );
+  checkUnique(file, 'input code', [
+    ...map.encoders.flatMap((e) => (e.push_code === undefined ? [] : [[e.push_code, `${e.id}.push_code`] as const])),
+    ...map.buttons.map((b) => [b.code, `${b.id}.code`] as const),
+  ]);
+  checkUnique(
+    file,
+    'encoder axis',
+    map.encoders.map((e) => [e.axis, `${e.id}.axis`]),
+  );
+  checkUnique(
+    file,
+    'ADC channel',
+    map.pots.map((p) => [p.channel, `${p.id}.channel`]),
+  );
+  checkUnique(
+    file,
+    'PCA9685 channel',
+    map.leds.flatMap((l) => (l.pca9685 === undefined ? [] : [[l.pca9685, `${l.id}.pca9685`] as const])),
+  );
   return map;
 }
 
@@ -38,7 +58,8 @@ export function usedPins(map: PinMap): { pin: number; what: string }[] {
     { pin: map.din.tx, what: 'din.tx' },
     { pin: map.din.rx, what: 'din.rx' },
   ];
-  for (const e of map.encoders) for (const k of ['a', 'b', 'push'] as const) if (e[k] !== undefined) out.push({ pin: e[k], what: `${e.id}.${k}` });
+  for (const e of map.encoders)
+    for (const k of ['a', 'b', 'push'] as const) if (e[k] !== undefined) out.push({ pin: e[k], what: `${e.id}.${k}` });
   for (const b of map.buttons) if (b.pin !== undefined) out.push({ pin: b.pin, what: `${b.id}.pin` });
   for (const l of map.leds) if (l.pin !== undefined) out.push({ pin: l.pin, what: `${l.id}.pin` });
   return out;

@@ -23,8 +23,11 @@ export class PotFilter {
     const x = Math.min(1, Math.max(0, position));
     this.#smoothed = this.#smoothed === undefined ? x : this.#smoothed + this.settings.smoothing * (x - this.#smoothed);
     const s = this.#smoothed;
-    const atEnd = (s < this.settings.deadBand / 2 && this.#reported !== 0) || (s > 1 - this.settings.deadBand / 2 && this.#reported !== 1);
-    if (this.#reported !== undefined && !atEnd && Math.abs(s - this.#reported) < this.settings.deadBand) return undefined;
+    const atEnd =
+      (s < this.settings.deadBand / 2 && this.#reported !== 0) ||
+      (s > 1 - this.settings.deadBand / 2 && this.#reported !== 1);
+    if (this.#reported !== undefined && !atEnd && Math.abs(s - this.#reported) < this.settings.deadBand)
+      return undefined;
     this.#reported = atEnd ? Math.round(s) : s;
     return this.#reported;
   }

@@ -23,7 +23,16 @@ describe('QuadratureDecoder', () => {
 
   it('ignores contact bounce inside a step and counts the detent once', () => {
     const q = new QuadratureDecoder();
-    const bouncy: [0 | 1, 0 | 1][] = [[1, 0], [0, 0], [1, 0], [1, 1], [1, 0], [1, 1], [0, 1], [0, 0]];
+    const bouncy: [0 | 1, 0 | 1][] = [
+      [1, 0],
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ];
     expect(bouncy.reduce((n, [a, b]) => n + q.update(a, b), 0)).toBe(1);
   });
 

@@ -16,12 +16,27 @@ const FILE_SCHEMA = z
   .object({
     version: z.literal(1),
     savedAt: z.string().optional(),
-    learned: z.array(z.object({ controller: z.number().int().min(0).max(127), target: z.string().refine((t) => parseCcTarget(t) !== undefined, { message: 'not a CC target' }) }).strict()),
-    parameters: z.object({ global: z.record(z.string(), value), voices: z.array(z.object({ name: z.string(), values: z.record(z.string(), value) }).strict()) }).strict(),
+    learned: z.array(
+      z
+        .object({
+          controller: z.number().int().min(0).max(127),
+          target: z.string().refine((t) => parseCcTarget(t) !== undefined, { message: 'not a CC target' }),
+        })
+        .strict(),
+    ),
+    parameters: z
+      .object({
+        global: z.record(z.string(), value),
+        voices: z.array(z.object({ name: z.string(), values: z.record(z.string(), value) }).strict()),
+      })
+      .strict(),
   })
   .strict();
 
-export type SettingsRead = { readonly kind: 'ok'; readonly settings: PanelSettings } | { readonly kind: 'missing' } | { readonly kind: 'corrupt'; readonly error: string };
+export type SettingsRead =
+  | { readonly kind: 'ok'; readonly settings: PanelSettings }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'corrupt'; readonly error: string };
 
 /** Reads the settings file; a missing one is not an error, a corrupt one says what is wrong where. */
 export async function readSettings(file: string): Promise<SettingsRead> {
@@ -30,7 +45,10 @@ export async function readSettings(file: string): Promise<SettingsRead> {
     text = await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'corrupt', error: `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return {
+      kind: 'corrupt',
+      error: `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    };
   }
   let raw: unknown;
   try {
@@ -39,7 +57,11 @@ export async function readSettings(file: string): Promise<SettingsRead> {
     return { kind: 'corrupt', error: `${file}: not JSON (${(e as Error).message})` };
   }
   const r = FILE_SCHEMA.safeParse(raw);
-  if (!r.success) return { kind: 'corrupt', error: `${file}: ${r.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}` };
+  if (!r.success)
+    return {
+      kind: 'corrupt',
+      error: `${file}: ${r.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}`,
+    };
   const learned = r.data.learned.flatMap((l) => {
     const target = parseCcTarget(l.target);
     return target ? [{ controller: l.controller, target }] : [];

@@ -22,10 +22,13 @@ export const barAt = (tick: number, stepsPerBar: number): number => Math.floor(t
 export const beatAt = (tick: number): number => Math.floor(tick / TICKS_PER_BEAT + 1e-9);
 
 /** When bar line `bar` falls on the timeline. */
-export const barTime = (bar: number, view: TimelineView): Milliseconds => view.timeOfTick(barTick(bar, view.stepsPerBar));
+export const barTime = (bar: number, view: TimelineView): Milliseconds =>
+  view.timeOfTick(barTick(bar, view.stepsPerBar));
 
 /** The index of the first bar line strictly after `timeMs`. */
-export const nextBarAfter = (timeMs: number, view: TimelineView): number => barAt(view.tickAt(timeMs as Milliseconds), view.stepsPerBar) + 1;
+export const nextBarAfter = (timeMs: number, view: TimelineView): number =>
+  barAt(view.tickAt(timeMs as Milliseconds), view.stepsPerBar) + 1;
 
 /** One bar as wall time at the timeline's tempo now, for logs and estimates. */
-export const barMs = (view: TimelineView): number => view.timeOfTick(barTick(1, view.stepsPerBar)) - view.timeOfTick(ticks(0));
+export const barMs = (view: TimelineView): number =>
+  view.timeOfTick(barTick(1, view.stepsPerBar)) - view.timeOfTick(ticks(0));

@@ -59,7 +59,11 @@ export class CallCapture {
 }
 
 /** Drum events for hits (steps relative to the first step), Python set semantics per class. */
-export function eventsOf(hits: readonly PlacedHit[], totalSteps: number, classOf: (pitch: number) => number): Uint16Array {
+export function eventsOf(
+  hits: readonly PlacedHit[],
+  totalSteps: number,
+  classOf: (pitch: number) => number,
+): Uint16Array {
   const events = new Uint16Array(totalSteps);
   for (const h of hits) {
     const cls = classOf(h.pitch);

@@ -21,7 +21,9 @@ const CRASH = 49;
 
 function hats(bar: number, skip: readonly number[] = []): DemoHit[] {
   const out: DemoHit[] = [];
-  for (let s = 0; s < 16; s += 2) if (!skip.includes(s)) out.push({ bar, step: s, pitch: HAT, velocity: s % 4 === 0 ? 84 : 58, offsetMs: s % 4 === 0 ? 3 : 9 });
+  for (let s = 0; s < 16; s += 2)
+    if (!skip.includes(s))
+      out.push({ bar, step: s, pitch: HAT, velocity: s % 4 === 0 ? 84 : 58, offsetMs: s % 4 === 0 ? 3 : 9 });
   return out;
 }
 

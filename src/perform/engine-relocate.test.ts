@@ -19,7 +19,8 @@ function jumpingTimeline() {
 }
 
 const BAR_MS = 2000;
-const ended = (actions: readonly EngineAction[]): boolean => actions.some((a) => a.kind === 'log' && a.msg === 'call ended');
+const ended = (actions: readonly EngineAction[]): boolean =>
+  actions.some((a) => a.kind === 'log' && a.msg === 'call ended');
 
 /** Advances the engine every 10 ms from `fromMs` to `toMs`; true if a call ended on the way. */
 function advance(engine: PerformanceEngine, fromMs: number, toMs: number): boolean {
@@ -31,7 +32,11 @@ function advance(engine: PerformanceEngine, fromMs: number, toMs: number): boole
 describe('PerformanceEngine after the song timeline jumps back (external Start)', () => {
   it('a panic forgets the old song: the next call ends by silence on the new one', () => {
     const { view, restartAt } = jumpingTimeline();
-    const engine = new PerformanceEngine({ view, models: new Map([['default', new FakeDrummer('default')]]), params: DEFAULT_PARAMS });
+    const engine = new PerformanceEngine({
+      view,
+      models: new Map([['default', new FakeDrummer('default')]]),
+      params: DEFAULT_PARAMS,
+    });
     // An exchange late in the old song (bar 100) leaves the engine's bar bookkeeping there.
     const old = 100 * BAR_MS;
     for (let s = 0; s < 16; s += 4) engine.hit(36, 100, ms(old + s * 125), ms(old + s * 125));

@@ -104,9 +104,14 @@ describe('voices and modes', () => {
     rig.playBar(2);
     await rig.run(rig.at(9));
     const x = rig.exchanges[0];
-    expect(x?.turns.map((t) => [t.voice, t.startBar, t.bars])).toEqual([['A', 4, 2], ['B', 6, 2]]);
+    expect(x?.turns.map((t) => [t.voice, t.startBar, t.bars])).toEqual([
+      ['A', 4, 2],
+      ['B', 6, 2],
+    ]);
     expect(rig.models.get('model-b')?.requests[0]?.primer).toEqual(x?.turns[0]?.events);
-    expect(rig.noteOns('B').every((s) => s.voice === 'B' && s.message.type === 'noteOn' && s.message.channel === 10)).toBe(true);
+    expect(
+      rig.noteOns('B').every((s) => s.voice === 'B' && s.message.type === 'noteOn' && s.message.channel === 10),
+    ).toBe(true);
     expect(first(rig.noteOns('B'))).toBeGreaterThanOrEqual(rig.at(6));
   });
 
@@ -147,7 +152,9 @@ describe('controls', () => {
     rig.control(rig.at(3, 4, 2), { kind: 'panic' });
     await rig.run(rig.at(6));
     const panicAt = rig.at(3, 4, 2);
-    expect(rig.sent.some((s) => s.message.type === 'controlChange' && s.message.controller === 123 && s.atMs === panicAt)).toBe(true);
+    expect(
+      rig.sent.some((s) => s.message.type === 'controlChange' && s.message.controller === 123 && s.atMs === panicAt),
+    ).toBe(true);
     expect(rig.sent.filter((s) => s.atMs > panicAt)).toHaveLength(0);
     expectNoStuckNotes(rig.sent);
     expect(rig.engine.state).toBe('idle');
@@ -184,13 +191,18 @@ describe('controls', () => {
     rig.control(rig.at(5, 8), { kind: 'loopResponse', on: false });
     await rig.run(rig.at(9));
     const bars = rig.noteOns().map((s) => Math.floor(s.atMs / rig.barMs));
-    const perBar = (b: number): string => rig.noteOns().filter((s) => Math.floor(s.atMs / rig.barMs) === b).map((s) => `${Math.round(s.atMs - b * rig.barMs)}:${s.message.type === 'noteOn' ? s.message.note : 0}`).join();
+    const perBar = (b: number): string =>
+      rig
+        .noteOns()
+        .filter((s) => Math.floor(s.atMs / rig.barMs) === b)
+        .map((s) => `${Math.round(s.atMs - b * rig.barMs)}:${s.message.type === 'noteOn' ? s.message.note : 0}`)
+        .join();
     expect(new Set(bars)).toEqual(new Set([3, 4, 5]));
     expect(perBar(4)).toBe(perBar(3));
     expect(perBar(5)).toBe(perBar(3));
   });
 
-  it('logs each response with total and per-step log-likelihood and the call\'s own', async () => {
+  it("logs each response with total and per-step log-likelihood and the call's own", async () => {
     const rig = performRig();
     rig.playBar(1);
     await rig.run(rig.at(4));

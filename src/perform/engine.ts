@@ -37,7 +37,15 @@ export interface EngineOptions {
  * that would be ready too late slips by whole bars; it is never sent late.
  */
 export class PerformanceEngine {
-  readonly stats: EngineStats = { exchanges: 0, ignoredCalls: 0, slips: 0, slippedBars: 0, cancelledSpeculations: 0, loopRegenerations: 0, loopReseeds: 0 };
+  readonly stats: EngineStats = {
+    exchanges: 0,
+    ignoredCalls: 0,
+    slips: 0,
+    slippedBars: 0,
+    cancelledSpeculations: 0,
+    loopRegenerations: 0,
+    loopReseeds: 0,
+  };
   #params: PerformParams;
   #call: CallCapture | undefined;
   #endRequested = false;
@@ -80,7 +88,12 @@ export class PerformanceEngine {
       // The "silent" bar was not silent after all: take the response back, keep listening.
       this.stats.cancelledSpeculations++;
       out.push(...this.#pipeline.withdraw(spec.draft, now));
-      out.push({ kind: 'log', level: 'info', msg: 'call continues; response withdrawn', fields: { exchange: spec.draft.id } });
+      out.push({
+        kind: 'log',
+        level: 'info',
+        msg: 'call continues; response withdrawn',
+        fields: { exchange: spec.draft.id },
+      });
       this.#speculation = undefined;
       this.#call = spec.call;
       this.#checkedBar = Math.floor(placed.step / this.#view.stepsPerBar);
@@ -146,7 +159,11 @@ export class PerformanceEngine {
       const steps = (bar - call.startBar) * this.#view.stepsPerBar;
       // One clock tick more: the decision is only looked at once per tick.
       const tickMs = this.#view.timeOfTick(ticks(1)) - this.#view.timeOfTick(ticks(0));
-      const lead = tickMs + (voice ? this.#pipeline.leadMs(voice.model, steps + this.#responseBars(bar - call.startBar) * this.#view.stepsPerBar) : 0);
+      const lead =
+        tickMs +
+        (voice
+          ? this.#pipeline.leadMs(voice.model, steps + this.#responseBars(bar - call.startBar) * this.#view.stepsPerBar)
+          : 0);
       if (now >= barTime(bar, this.#view) - lead) {
         this.#checkedBar = bar;
         const reason = this.#endReason(call, bar);
@@ -156,7 +173,12 @@ export class PerformanceEngine {
     return [...out, ...this.#stateChange(now)];
   }
 
-  generated(id: number, result: GenerationResult, startedAtMs: Milliseconds, finishedAtMs: Milliseconds): EngineAction[] {
+  generated(
+    id: number,
+    result: GenerationResult,
+    startedAtMs: Milliseconds,
+    finishedAtMs: Milliseconds,
+  ): EngineAction[] {
     return [...this.#pipeline.generated(id, result, startedAtMs, finishedAtMs), ...this.#stateChange(finishedAtMs)];
   }
 
@@ -180,7 +202,10 @@ export class PerformanceEngine {
     this.#call = undefined;
     this.#endRequested = false;
     const p = this.#params;
-    const bars = Math.min(p.maxCallBars, reason === 'silence' ? call.lastHitBar + 1 - call.startBar : bar - call.startBar);
+    const bars = Math.min(
+      p.maxCallBars,
+      reason === 'silence' ? call.lastHitBar + 1 - call.startBar : bar - call.startBar,
+    );
     if (bars < p.minCallBars) {
       this.stats.ignoredCalls++;
       return [{ kind: 'log', level: 'info', msg: 'call too short, ignored', fields: { bars, minBars: p.minCallBars } }];
@@ -191,15 +216,38 @@ export class PerformanceEngine {
     this.#humanCall = { events, feel: hits };
     const notes = call.hits
       .filter((h) => h.step < (call.startBar + bars) * spb)
-      .map((h) => ({ pitch: h.pitch, velocity: h.velocity, tick: h.tick, durationTicks: ticks(p.gateSteps * TICKS_PER_STEP) }));
+      .map((h) => ({
+        pitch: h.pitch,
+        velocity: h.velocity,
+        tick: h.tick,
+        durationTicks: ticks(p.gateSteps * TICKS_PER_STEP),
+      }));
     const draft: ExchangeDraft = {
       id: nextDraftId(),
       call: { source: 'human', startBar: call.startBar, bars, endReason: reason, notes, events },
-      feel: hits, turns: [], speculative: reason === 'silence', firstTurnStartMs: undefined,
+      feel: hits,
+      turns: [],
+      speculative: reason === 'silence',
+      firstTurnStartMs: undefined,
     };
     this.#speculation = reason === 'silence' ? { draft, call, startsAtStep: bar * spb } : undefined;
-    const log: EngineAction = { kind: 'log', level: 'info', msg: 'call ended', fields: { reason, startBar: call.startBar, bars, hits: hits.length, responseBar: bar, at: Math.round(now) } };
-    return [log, ...this.#pipeline.request({ voiceIndex: 0, targetBar: bar, bars: this.#responseBars(bars), primer: events, purpose: 'human', draft })];
+    const log: EngineAction = {
+      kind: 'log',
+      level: 'info',
+      msg: 'call ended',
+      fields: { reason, startBar: call.startBar, bars, hits: hits.length, responseBar: bar, at: Math.round(now) },
+    };
+    return [
+      log,
+      ...this.#pipeline.request({
+        voiceIndex: 0,
+        targetBar: bar,
+        bars: this.#responseBars(bars),
+        primer: events,
+        purpose: 'human',
+        draft,
+      }),
+    ];
   }
 
   #mutate(now: Milliseconds): EngineAction[] {
@@ -210,15 +258,35 @@ export class PerformanceEngine {
     const lead = voice ? this.#pipeline.leadMs(voice.model, 2 * r.events.length) : 0;
     const draft: ExchangeDraft = {
       id: nextDraftId(),
-      call: { source: 'mutate', startBar: r.startBar, bars: r.bars, endReason: 'n/a', notes: r.notes, events: r.events },
-      feel: this.#humanCall?.feel ?? [], turns: [], speculative: false, firstTurnStartMs: undefined,
+      call: {
+        source: 'mutate',
+        startBar: r.startBar,
+        bars: r.bars,
+        endReason: 'n/a',
+        notes: r.notes,
+        events: r.events,
+      },
+      feel: this.#humanCall?.feel ?? [],
+      turns: [],
+      speculative: false,
+      firstTurnStartMs: undefined,
     };
-    return this.#pipeline.request({ voiceIndex: last.voiceIndex, targetBar: this.#nextBar(now + lead), bars: r.bars, primer: r.events, purpose: 'mutate', draft });
+    return this.#pipeline.request({
+      voiceIndex: last.voiceIndex,
+      targetBar: this.#nextBar(now + lead),
+      bars: r.bars,
+      primer: r.events,
+      purpose: 'mutate',
+      draft,
+    });
   }
 
   #allNotesOff(now: Milliseconds): EngineAction[] {
     return this.#params.voices.map((v) => ({
-      kind: 'send', atMs: now, voice: v.name, tag: undefined,
+      kind: 'send',
+      atMs: now,
+      voice: v.name,
+      tag: undefined,
       message: { type: 'controlChange', channel: v.channel, controller: 123, value: 0 },
     }));
   }
@@ -233,7 +301,11 @@ export class PerformanceEngine {
   }
 
   #stateChange(now: Milliseconds): EngineAction[] {
-    const state: EngineState = this.#call ? 'listening' : this.#pipeline.busy || this.#pipeline.isPlaying(now) ? 'responding' : 'idle';
+    const state: EngineState = this.#call
+      ? 'listening'
+      : this.#pipeline.busy || this.#pipeline.isPlaying(now)
+        ? 'responding'
+        : 'idle';
     if (state === this.#state) return [];
     this.#state = state;
     return [{ kind: 'state', state }];

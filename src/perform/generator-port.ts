@@ -38,7 +38,14 @@ export interface SamplingSettings {
 }
 
 /** What a request without the optional fields means: plain temperature sampling, no shaping. */
-export const SAMPLING_OFF: SamplingSettings = { temperature: 1, beamSize: 1, topK: 0, topP: 1, profileWeight: 0, densityWeight: 0 };
+export const SAMPLING_OFF: SamplingSettings = {
+  temperature: 1,
+  beamSize: 1,
+  topK: 0,
+  topP: 1,
+  profileWeight: 0,
+  densityWeight: 0,
+};
 
 /**
  * The recommended voice settings, chosen from `antiphon eval MODEL DIR --answers` on the
@@ -47,10 +54,18 @@ export const SAMPLING_OFF: SamplingSettings = { temperature: 1, beamSize: 1, top
  * within ±30% of the call's density from 54% to 96%, while 22% of the hits still differ from
  * repeating the call's last bar. The box's live defaults are the parameter registry's.
  */
-export const DEFAULT_SAMPLING: SamplingSettings = { temperature: 0.9, beamSize: 1, topK: 0, topP: 1, profileWeight: 0.75, densityWeight: 12 };
+export const DEFAULT_SAMPLING: SamplingSettings = {
+  temperature: 0.9,
+  beamSize: 1,
+  topK: 0,
+  topP: 1,
+  profileWeight: 0.75,
+  densityWeight: 12,
+};
 
 export interface GenerationRequest
-  extends Pick<SamplingSettings, 'temperature' | 'beamSize'>,
+  extends
+    Pick<SamplingSettings, 'temperature' | 'beamSize'>,
     Partial<Omit<SamplingSettings, 'temperature' | 'beamSize'>> {
   /** Drum events (one per 16th, `sum(2**class)`), starting on a bar line. */
   readonly primer: Uint16Array;

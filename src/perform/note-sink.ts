@@ -76,13 +76,18 @@ export class SchedulerNoteSink implements TimedNoteSink {
 
   #arm(send: TimedSend, atMs: number, generation: number): void {
     this.#queued.set(send.id, { send, atMs, generation });
-    this.scheduler.callAt(atMs, (scheduledMs) => {
-      const q = this.#queued.get(send.id);
-      if (q?.generation !== generation) return;
-      this.#queued.delete(send.id);
-      this.send(send.message, send.voice);
-      this.#count(this.scheduler.nowMs() - scheduledMs);
-    }, Priority.note, send.tag);
+    this.scheduler.callAt(
+      atMs,
+      (scheduledMs) => {
+        const q = this.#queued.get(send.id);
+        if (q?.generation !== generation) return;
+        this.#queued.delete(send.id);
+        this.send(send.message, send.voice);
+        this.#count(this.scheduler.nowMs() - scheduledMs);
+      },
+      Priority.note,
+      send.tag,
+    );
   }
 
   #count(late: number): void {

@@ -31,7 +31,12 @@ export class EmptyCall extends Error {
  * same engine on a virtual clock at the file's (first) tempo, ended with the end-call
  * control after its last note, and the response is taken from the exchange it records.
  */
-export async function respondOffline(call: NoteSequence, generator: ResponseGenerator, opts: OfflineOptions, place = 'call'): Promise<Exchange> {
+export async function respondOffline(
+  call: NoteSequence,
+  generator: ResponseGenerator,
+  opts: OfflineOptions,
+  place = 'call',
+): Promise<Exchange> {
   if (call.notes.length === 0) throw new EmptyCall(place);
   const tempo = checkedBpm(call.tempos[0]?.qpm ?? 120, `${place}: tempo`);
   const { clock, wakeup, scheduler } = virtualScheduler(0);
@@ -39,13 +44,36 @@ export async function respondOffline(call: NoteSequence, generator: ResponseGene
   // The file's time 0 lands on bar 1, so a first hit a hair early still has a bar to fall in.
   const view = steadyTimeline(tempo, 0);
   const voice = { ...DEFAULT_VOICE, model: generator.name, temperature: opts.temperature, beamSize: opts.beamSize };
-  const params: PerformParams = { ...DEFAULT_PARAMS, maxCallBars: 64, silenceBars: 64, responseBars: opts.bars, seed: opts.seed, voices: [voice], loopResponse: false };
-  const models = new Map([[generator.name, { name: generator.name, classOf: (p: number) => generator.classOf(p), classPitches: generator.classPitches, ...(opts.groove ? { groove: opts.groove } : {}) }]]);
+  const params: PerformParams = {
+    ...DEFAULT_PARAMS,
+    maxCallBars: 64,
+    silenceBars: 64,
+    responseBars: opts.bars,
+    seed: opts.seed,
+    voices: [voice],
+    loopResponse: false,
+  };
+  const models = new Map([
+    [
+      generator.name,
+      {
+        name: generator.name,
+        classOf: (p: number) => generator.classOf(p),
+        classPitches: generator.classPitches,
+        ...(opts.groove ? { groove: opts.groove } : {}),
+      },
+    ],
+  ]);
   const engine = new PerformanceEngine({ view, models, params });
   let exchange: Exchange | undefined;
   const session = new PerformanceSession({
-    scheduler, view, engine, generators: new Map([[generator.name, generator]]), send: () => undefined,
-    onExchange: (x) => void (exchange ??= x), log: opts.log,
+    scheduler,
+    view,
+    engine,
+    generators: new Map([[generator.name, generator]]),
+    send: () => undefined,
+    onExchange: (x) => void (exchange ??= x),
+    log: opts.log,
   });
   session.start();
   let last = 0;

@@ -11,7 +11,10 @@ describe('PlacedNotes', () => {
     placed.add(2, ticks(48), 'a:on', 1000);
     placed.add(3, ticks(72), 'a:off', 1500);
     const slower = (t: Ticks) => ms(t * 25);
-    expect(placed.retime(600, slower)).toEqual([{ id: 2, atMs: 1200 }, { id: 3, atMs: 1800 }]);
+    expect(placed.retime(600, slower)).toEqual([
+      { id: 2, atMs: 1200 },
+      { id: 3, atMs: 1800 },
+    ]);
     expect(placed.size).toBe(2);
     expect(placed.retime(600, slower)).toEqual([]);
     placed.cancel('a:off', 1000);
@@ -20,7 +23,13 @@ describe('PlacedNotes', () => {
 
   it('keeps answer notes on a followed clock that changes tempo after they were queued', () => {
     // 120 BPM for 4 beats, then the drummer's clock jumps to 140.
-    const stream = syntheticClock({ tempoAt: (elapsed) => (elapsed < 2000 ? 120 : 140), ticks: 24 * 16, startMs: 1e6, jitterMs: 0.5, seed: 3 });
+    const stream = syntheticClock({
+      tempoAt: (elapsed) => (elapsed < 2000 ? 120 : 140),
+      ticks: 24 * 16,
+      startMs: 1e6,
+      jitterMs: 0.5,
+      seed: 3,
+    });
     const follower = new ClockFollower();
     follower.start();
     let fed = 0;

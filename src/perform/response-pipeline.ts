@@ -5,7 +5,16 @@ import type { GenerationResult, GeneratorState, ResponseGenerator } from './gene
 import { gridGroove, gridHitsOf, playFeel, type Groove } from '../groove/groove.js';
 import type { PerformParams } from './params.js';
 import { barTime } from './bars.js';
-import { barSpan, hitsPerBar, recordedNotes, repeatTurn, scheduleHits, sendsOf, silenceTurn, type Turn } from './turn.js';
+import {
+  barSpan,
+  hitsPerBar,
+  recordedNotes,
+  repeatTurn,
+  scheduleHits,
+  sendsOf,
+  silenceTurn,
+  type Turn,
+} from './turn.js';
 
 /** What the engine needs to know about a model (the generator itself lives in the shell). */
 export type ModelInfo = Pick<ResponseGenerator, 'name' | 'classOf' | 'classPitches'> & {
@@ -105,18 +114,35 @@ export class ResponsePipeline {
     this.#pending.set(id, pending);
     const state = p.carryState ? this.#state.get(voice.name) : undefined;
     const steps = pending.bars * this.ctx.view.stepsPerBar;
-    const request = { primer: pending.primer, steps, temperature: pending.temperature, beamSize: voice.beamSize, topK: voice.topK, topP: voice.topP, profileWeight: voice.profileWeight, densityWeight: voice.densityWeight, seed: p.seed * 1_000_003 + id, ...(state ? { state } : {}) };
+    const request = {
+      primer: pending.primer,
+      steps,
+      temperature: pending.temperature,
+      beamSize: voice.beamSize,
+      topK: voice.topK,
+      topP: voice.topP,
+      profileWeight: voice.profileWeight,
+      densityWeight: voice.densityWeight,
+      seed: p.seed * 1_000_003 + id,
+      ...(state ? { state } : {}),
+    };
     return [{ kind: 'generate', id, model: voice.model, request }];
   }
 
-  generated(id: number, result: GenerationResult, startedAtMs: Milliseconds, finishedAtMs: Milliseconds): EngineAction[] {
+  generated(
+    id: number,
+    result: GenerationResult,
+    startedAtMs: Milliseconds,
+    finishedAtMs: Milliseconds,
+  ): EngineAction[] {
     const pending = this.#pending.get(id);
     if (!pending) return [{ kind: 'log', level: 'debug', msg: 'stale generation dropped', fields: { id } }];
     this.#pending.delete(id);
     const p = this.ctx.params();
     const voice = p.voices[pending.voiceIndex];
     const model = voice ? this.ctx.models.get(voice.model) : undefined;
-    if (!voice || !model) return [{ kind: 'log', level: 'warn', msg: 'voice or model gone before its response', fields: { id } }];
+    if (!voice || !model)
+      return [{ kind: 'log', level: 'warn', msg: 'voice or model gone before its response', fields: { id } }];
     this.#measure(voice.model, pending.primer.length + result.events.length, finishedAtMs - startedAtMs);
     const guard = pending.purpose === 'loop' ? this.#loopGuard(pending, result) : undefined;
     if (guard) return guard;
@@ -129,13 +155,40 @@ export class ResponsePipeline {
       this.ctx.stats.slips++;
       this.ctx.stats.slippedBars += slipped;
       out.push({ kind: 'slip', voice: voice.name, bars: slipped });
-      out.push({ kind: 'log', level: 'warn', msg: 'response slipped', fields: { voice: voice.name, bars: slipped, generationMs: Math.round(finishedAtMs - startedAtMs), slips: this.ctx.stats.slips } });
+      out.push({
+        kind: 'log',
+        level: 'warn',
+        msg: 'response slipped',
+        fields: {
+          voice: voice.name,
+          bars: slipped,
+          generationMs: Math.round(finishedAtMs - startedAtMs),
+          slips: this.ctx.stats.slips,
+        },
+      });
     }
     if (p.carryState) this.#state.set(voice.name, result.state);
-    const groove = p.groove === 'off' ? gridGroove : p.groove === 'learned' && model.groove ? model.groove : this.ctx.groove;
-    const felt = playFeel(groove.apply(gridHitsOf(result.events, model.classPitches), pending.draft.feel, (x) => model.classOf(x), view.stepsPerBar), p);
+    const groove =
+      p.groove === 'off' ? gridGroove : p.groove === 'learned' && model.groove ? model.groove : this.ctx.groove;
+    const felt = playFeel(
+      groove.apply(
+        gridHitsOf(result.events, model.classPitches),
+        pending.draft.feel,
+        (x) => model.classOf(x),
+        view.stepsPerBar,
+      ),
+      p,
+    );
     const notes = scheduleHits(felt, startBar, view, p.gateSteps);
-    const turn: Turn = { tag: `turn${++this.#turnCount}`, voice: voice.name, channel: voice.channel, startBar, bars: pending.bars, notes, ...barSpan(startBar, pending.bars, view) };
+    const turn: Turn = {
+      tag: `turn${++this.#turnCount}`,
+      voice: voice.name,
+      channel: voice.channel,
+      startBar,
+      bars: pending.bars,
+      notes,
+      ...barSpan(startBar, pending.bars, view),
+    };
     if (pending.purpose !== 'loop' && pending.purpose !== 'chain') {
       // The conversation moves on: an older response stops where this one begins.
       for (const t of this.#turns) out.push({ kind: 'cancel', tag: `${t.tag}:on`, fromMs: turn.startMs });
@@ -144,8 +197,16 @@ export class ResponsePipeline {
     this.#turns.push(turn);
     out.push(...sendsOf(turn));
     const record: RecordedTurn = {
-      voice: voice.name, model: model.name, startBar, bars: pending.bars, notes: recordedNotes(notes, p.gateSteps), events: result.events,
-      temperature: pending.temperature, logLikelihood: result.logLikelihood, primerLogLikelihood: result.primerLogLikelihood, slippedBars: slipped,
+      voice: voice.name,
+      model: model.name,
+      startBar,
+      bars: pending.bars,
+      notes: recordedNotes(notes, p.gateSteps),
+      events: result.events,
+      temperature: pending.temperature,
+      logLikelihood: result.logLikelihood,
+      primerLogLikelihood: result.primerLogLikelihood,
+      slippedBars: slipped,
     };
     pending.draft.turns.push(record);
     pending.draft.firstTurnStartMs ??= turn.startMs;
@@ -159,7 +220,9 @@ export class ResponsePipeline {
   failed(id: number, error: Error): EngineAction[] {
     const pending = this.#pending.get(id);
     this.#pending.delete(id);
-    const out: EngineAction[] = [{ kind: 'log', level: 'warn', msg: 'generation failed', fields: { id, error: error.message } }];
+    const out: EngineAction[] = [
+      { kind: 'log', level: 'warn', msg: 'generation failed', fields: { id, error: error.message } },
+    ];
     if (pending && pending.draft.turns.length > 0 && pending.purpose !== 'loop') out.push(...this.#emit(pending.draft));
     return out;
   }
@@ -225,12 +288,24 @@ export class ResponsePipeline {
     const p = this.ctx.params();
     const nextBar = turn.startBar + turn.bars;
     if (p.mode === 'chain' && pending.purpose === 'human' && p.voices.length > 1) {
-      return this.request({ voiceIndex: 1, targetBar: nextBar, bars: p.responseBars || pending.bars, primer: events, purpose: 'chain', draft: pending.draft });
+      return this.request({
+        voiceIndex: 1,
+        targetBar: nextBar,
+        bars: p.responseBars || pending.bars,
+        primer: events,
+        purpose: 'chain',
+        draft: pending.draft,
+      });
     }
     if (p.mode === 'loop' && p.voices.length > 1 && (pending.purpose === 'human' || pending.purpose === 'loop')) {
       const draft = this.#loopRecording(pending.draft);
       const voiceIndex = (pending.voiceIndex + 1) % p.voices.length;
-      this.#deadlines.push({ atMs: turn.startMs, kind: 'loop', run: () => this.request({ voiceIndex, targetBar: nextBar, bars: pending.bars, primer: events, purpose: 'loop', draft }) });
+      this.#deadlines.push({
+        atMs: turn.startMs,
+        kind: 'loop',
+        run: () =>
+          this.request({ voiceIndex, targetBar: nextBar, bars: pending.bars, primer: events, purpose: 'loop', draft }),
+      });
       return draft === pending.draft ? [] : this.#emit(pending.draft);
     }
     if (p.loopResponse) this.#scheduleRepeat(turn);
@@ -252,8 +327,18 @@ export class ResponsePipeline {
     const last = current.turns[current.turns.length - 1];
     const next: ExchangeDraft = {
       id: nextDraftId(),
-      call: { source: 'loop', startBar: last?.startBar ?? 0, bars: last?.bars ?? 0, endReason: 'n/a', notes: last?.notes ?? [], events: last?.events ?? new Uint16Array() },
-      feel: current.feel, turns: [], speculative: false, firstTurnStartMs: undefined,
+      call: {
+        source: 'loop',
+        startBar: last?.startBar ?? 0,
+        bars: last?.bars ?? 0,
+        endReason: 'n/a',
+        notes: last?.notes ?? [],
+        events: last?.events ?? new Uint16Array(),
+      },
+      feel: current.feel,
+      turns: [],
+      speculative: false,
+      firstTurnStartMs: undefined,
     };
     this.#loopDraft = next;
     return next;
@@ -268,19 +353,30 @@ export class ResponsePipeline {
     if (pending.attempt < loopGuard.retries) {
       this.ctx.stats.loopRegenerations++;
       const temperature = Math.max(0.1, Math.min(2, pending.temperature * (sparse ? 1.3 : 0.75)));
-      return [{ kind: 'log', level: 'info', msg: 'loop guard: regenerating', fields: { ...why, temperature } }, ...this.request({ ...pending, attempt: pending.attempt + 1, temperature })];
+      return [
+        { kind: 'log', level: 'info', msg: 'loop guard: regenerating', fields: { ...why, temperature } },
+        ...this.request({ ...pending, attempt: pending.attempt + 1, temperature }),
+      ];
     }
     const human = this.ctx.humanCall();
     if (!pending.reseeded && human) {
       this.ctx.stats.loopReseeds++;
-      return [{ kind: 'log', level: 'warn', msg: 'loop guard: reseeding from the human call', fields: why }, ...this.request({ ...withoutTemperature(pending), primer: human.events, attempt: 0, reseeded: true })];
+      return [
+        { kind: 'log', level: 'warn', msg: 'loop guard: reseeding from the human call', fields: why },
+        ...this.request({ ...withoutTemperature(pending), primer: human.events, attempt: 0, reseeded: true }),
+      ];
     }
     // The turns already scheduled play out; only the loop stops.
     this.#pending.clear();
     this.#deadlines = [];
     const draft = this.#loopDraft;
     this.#loopDraft = undefined;
-    const log: EngineAction = { kind: 'log', level: 'warn', msg: 'loop guard: loop stopped, no usable turn', fields: why };
+    const log: EngineAction = {
+      kind: 'log',
+      level: 'warn',
+      msg: 'loop guard: loop stopped, no usable turn',
+      fields: why,
+    };
     return draft && draft.turns.length > 0 ? [log, emit(draft, this.ctx)] : [log];
   }
 
@@ -307,18 +403,39 @@ export function nextDraftId(): number {
 function emit(draft: ExchangeDraft, ctx: PipelineContext): EngineAction {
   ctx.stats.exchanges++;
   const p = ctx.params();
-  return { kind: 'exchange', exchange: { id: draft.id, mode: p.mode, tempo: ctx.view.tempo(), stepsPerBar: ctx.view.stepsPerBar, call: draft.call, turns: [...draft.turns] } };
+  return {
+    kind: 'exchange',
+    exchange: {
+      id: draft.id,
+      mode: p.mode,
+      tempo: ctx.view.tempo(),
+      stepsPerBar: ctx.view.stepsPerBar,
+      call: draft.call,
+      turns: [...draft.turns],
+    },
+  };
 }
 
 function responseLog(r: RecordedTurn, pending: Pending): EngineAction {
   const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
   const round = (x: number): number => Math.round(x * 1000) / 1000;
   return {
-    kind: 'log', level: 'info', msg: 'response',
+    kind: 'log',
+    level: 'info',
+    msg: 'response',
     fields: {
-      voice: r.voice, model: r.model, purpose: pending.purpose, startBar: r.startBar, bars: r.bars, hits: r.notes.length, temperature: round(r.temperature),
-      logLikelihood: round(r.logLikelihood.total), perStep: round(mean(r.logLikelihood.perStep)),
-      callLogLikelihood: round(r.primerLogLikelihood.total), callPerStep: round(mean(r.primerLogLikelihood.perStep)), slippedBars: r.slippedBars,
+      voice: r.voice,
+      model: r.model,
+      purpose: pending.purpose,
+      startBar: r.startBar,
+      bars: r.bars,
+      hits: r.notes.length,
+      temperature: round(r.temperature),
+      logLikelihood: round(r.logLikelihood.total),
+      perStep: round(mean(r.logLikelihood.perStep)),
+      callLogLikelihood: round(r.primerLogLikelihood.total),
+      callPerStep: round(mean(r.primerLogLikelihood.perStep)),
+      slippedBars: r.slippedBars,
     },
   };
 }

@@ -17,21 +17,40 @@ const TICKS_PER_BAR = 16 * TICKS_PER_STEP;
 /** The box's wiring on virtual time, following an external clock: the ClockService's timeline drives the engine. */
 function followingSession(changeTempoAtMs: number, tempoAfter: number) {
   const v = virtualScheduler(0);
-  const service = new ClockService(v.scheduler, { tempo: bpm(120), outputs: () => [], mode: 'external', follower: { lostAfterMs: 500 } });
+  const service = new ClockService(v.scheduler, {
+    tempo: bpm(120),
+    outputs: () => [],
+    mode: 'external',
+    follower: { lostAfterMs: 500 },
+  });
   service.begin();
   const view = masterClockTimeline(service, () => v.clock.nowMs());
   const voice = { ...DEFAULT_VOICE, name: 'A', model: 'fake', channel: 9 };
   const models = new Map([['fake', new FakeDrummer('fake')]]);
-  const engine = new PerformanceEngine({ view, models, params: { ...DEFAULT_PARAMS, voices: [voice], responseBars: 2 } });
+  const engine = new PerformanceEngine({
+    view,
+    models,
+    params: { ...DEFAULT_PARAMS, voices: [voice], responseBars: 2 },
+  });
   const sent: { atMs: number; message: MidiMessage }[] = [];
   const exchanges: Exchange[] = [];
   const session = new PerformanceSession({
-    scheduler: v.scheduler, view, engine, generators: models, log: silent,
+    scheduler: v.scheduler,
+    view,
+    engine,
+    generators: models,
+    log: silent,
     send: (message) => void sent.push({ atMs: v.clock.nowMs(), message }),
     onExchange: (x) => void exchanges.push(x),
   });
   const start = 1000;
-  const stream = syntheticClock({ tempoAt: (elapsed) => (elapsed < changeTempoAtMs - start ? 120 : tempoAfter), ticks: TICKS_PER_BAR * 7, startMs: start, jitterMs: 0.5, seed: 4 });
+  const stream = syntheticClock({
+    tempoAt: (elapsed) => (elapsed < changeTempoAtMs - start ? 120 : tempoAfter),
+    ticks: TICKS_PER_BAR * 7,
+    startMs: start,
+    jitterMs: 0.5,
+    seed: 4,
+  });
   /** When song position `tick` (fractional) truly happened on the drummer's clock. */
   const trueTime = (tick: number): number => {
     const a = stream[Math.floor(tick)]?.trueMs ?? NaN;
@@ -42,7 +61,7 @@ function followingSession(changeTempoAtMs: number, tempoAfter: number) {
 }
 
 describe('PerformanceSession following an external clock', () => {
-  it('lands a queued answer on the drummer\'s beat after the drummer changes tempo mid-answer', async () => {
+  it("lands a queued answer on the drummer's beat after the drummer changes tempo mid-answer", async () => {
     // 120 BPM: bars are 2 s from 1 s on; the answer takes bars 3-4 (7-11 s); the drummer speeds up at 8 s.
     const s = followingSession(8000, 132);
     s.v.wakeup.advanceTo(999);
@@ -69,7 +88,9 @@ describe('PerformanceSession following an external clock', () => {
     expect(late.length).toBeGreaterThan(2);
     const errors = late.map((n) => {
       const want = s.trueTime(n.tick);
-      const got = s.sent.filter((x) => x.message.type === 'noteOn' && x.message.note === n.pitch).map((x) => x.atMs - want);
+      const got = s.sent
+        .filter((x) => x.message.type === 'noteOn' && x.message.note === n.pitch)
+        .map((x) => x.atMs - want);
       return got.reduce((best, e) => (Math.abs(e) < Math.abs(best) ? e : best), Infinity);
     });
     // Measured 0.001-0.12 ms; had they kept the times they were queued with (120 BPM), up to 191 ms.

@@ -40,7 +40,9 @@ describe('PerformanceSession: queued answers follow the timeline', () => {
     const heardFrom = oldLine.timeOfTick(ticks(Math.floor(oldLine.tickAt(ms(changeAt))) + 1));
     for (const n of notes) {
       const due = oldLine.timeOfTick(n.tick) < heardFrom ? oldLine.timeOfTick(n.tick) : view.timeOfTick(n.tick);
-      expect(ons.some((s) => s.message.type === 'noteOn' && s.message.note === n.pitch && Math.abs(s.atMs - due) < 1e-6)).toBe(true);
+      expect(
+        ons.some((s) => s.message.type === 'noteOn' && s.message.note === n.pitch && Math.abs(s.atMs - due) < 1e-6),
+      ).toBe(true);
     }
     // Nothing after the change played at the old tempo's times.
     const afterChange = notes.filter((n) => oldLine.timeOfTick(n.tick) >= heardFrom);

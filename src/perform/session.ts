@@ -105,12 +105,17 @@ export class PerformanceSession {
   #tickFrom(fromMs: number): void {
     const { view, scheduler } = this.opts;
     const next = Math.floor(view.tickAt(ms(fromMs)) + 1e-9) + 1;
-    scheduler.callAt(view.timeOfTick(ticks(next)), (at) => {
-      if (!this.#running) return;
-      this.#apply(this.opts.engine.advance(ms(at)));
-      this.#notes.move(this.#placed.retime(at, (t) => view.timeOfTick(t)));
-      this.#tickFrom(at);
-    }, Priority.note, 'perform-tick');
+    scheduler.callAt(
+      view.timeOfTick(ticks(next)),
+      (at) => {
+        if (!this.#running) return;
+        this.#apply(this.opts.engine.advance(ms(at)));
+        this.#notes.move(this.#placed.retime(at, (t) => view.timeOfTick(t)));
+        this.#tickFrom(at);
+      },
+      Priority.note,
+      'perform-tick',
+    );
   }
 
   #apply(actions: readonly EngineAction[]): void {
@@ -161,7 +166,11 @@ export class PerformanceSession {
       const finished = ms(started + Math.max(cost, measured));
       this.opts.log.debug({ id, model, steps: request.steps, generationMs: Math.round(cost * 10) / 10 }, 'generated');
       this.opts.onGenerated?.({ model, steps: request.primer.length + request.steps, ms: cost });
-      scheduler.callAt(finished, () => this.#apply(engine.generated(id, result, started, finished)), Priority.transport);
+      scheduler.callAt(
+        finished,
+        () => this.#apply(engine.generated(id, result, started, finished)),
+        Priority.transport,
+      );
     } catch (e) {
       this.#apply(engine.generationFailed(id, e as Error, this.#now()));
     } finally {
@@ -177,4 +186,3 @@ export class UnknownModel extends Error {
     super(`no model named '${model}' is loaded`);
   }
 }
-

@@ -25,7 +25,14 @@ export interface LogLine {
  * A whole performance session on virtual time with test-double models: play hits at bar
  * positions, run the clock, read back what was sent, logged and recorded.
  */
-export function performRig(opts: { params?: Partial<PerformParams>; tempo?: number; costMs?: (r: GenerationRequest) => number; view?: TimelineView } = {}) {
+export function performRig(
+  opts: {
+    params?: Partial<PerformParams>;
+    tempo?: number;
+    costMs?: (r: GenerationRequest) => number;
+    view?: TimelineView;
+  } = {},
+) {
   const { clock, wakeup, scheduler } = virtualScheduler(0);
   const view: TimelineView = opts.view ?? steadyTimeline(bpm(opts.tempo ?? 120), 0);
   const params: PerformParams = { ...DEFAULT_PARAMS, ...opts.params };
@@ -35,9 +42,13 @@ export function performRig(opts: { params?: Partial<PerformParams>; tempo?: numb
   const exchanges: Exchange[] = [];
   const logs: LogLine[] = [];
   const states: EngineState[] = [];
-  const logAt = (level: string) => (fields: object, msg: string) => void logs.push({ level, msg, fields: fields as Record<string, unknown> });
+  const logAt = (level: string) => (fields: object, msg: string) =>
+    void logs.push({ level, msg, fields: fields as Record<string, unknown> });
   const session = new PerformanceSession({
-    scheduler, view, engine, generators: models,
+    scheduler,
+    view,
+    engine,
+    generators: models,
     send: (message, voice) => void sent.push({ atMs: clock.nowMs(), voice, message }),
     onExchange: (e) => void exchanges.push(e),
     onState: (s) => void states.push(s),
@@ -50,7 +61,19 @@ export function performRig(opts: { params?: Partial<PerformParams>; tempo?: numb
   const at = (bar: number, step = 0, offsetMs = 0): number => bar * barMs + step * stepMs + offsetMs;
   session.start();
   return {
-    clock, scheduler, view, engine, session, models, sent, exchanges, logs, states, stepMs, barMs, at,
+    clock,
+    scheduler,
+    view,
+    engine,
+    session,
+    models,
+    sent,
+    exchanges,
+    logs,
+    states,
+    stepMs,
+    barMs,
+    at,
     /** Schedules a human hit. */
     hit(timeMs: number, pitch = 36, velocity = 100): void {
       scheduler.callAt(timeMs, () => session.hit(pitch, velocity, timeMs));
@@ -75,7 +98,9 @@ export function performRig(opts: { params?: Partial<PerformParams>; tempo?: numb
       }
     },
     noteOns(voice?: string): SentMessage[] {
-      return sent.filter((s) => s.message.type === 'noteOn' && s.message.velocity > 0 && (voice === undefined || s.voice === voice));
+      return sent.filter(
+        (s) => s.message.type === 'noteOn' && s.message.velocity > 0 && (voice === undefined || s.voice === voice),
+      );
     },
   };
 }

@@ -9,7 +9,6 @@ export interface CountingState extends GeneratorState {
 
 const map = drumPitchMap('classic');
 
-
 /**
  * A test double for the generator port (pure engine tests only; the box runs real models):
  * a seeded backbeat with random ghost notes. `shape` can force silence or a wall of hits so

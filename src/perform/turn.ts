@@ -31,13 +31,25 @@ export interface Turn {
  * line itself (an early push on the first step is dropped), because the bar line is the
  * deadline the slip rule guarantees.
  */
-export function scheduleHits(hits: readonly FeltHit[], startBar: number, view: TimelineView, gateSteps: number): ScheduledNote[] {
+export function scheduleHits(
+  hits: readonly FeltHit[],
+  startBar: number,
+  view: TimelineView,
+  gateSteps: number,
+): ScheduledNote[] {
   const firstTick = barTick(startBar, view.stepsPerBar);
   return hits
     .map((h) => {
       const tick = ticks(Math.max(firstTick, firstTick + (h.step + h.offsetSteps) * TICKS_PER_STEP));
       const offTick = ticks(tick + gateSteps * TICKS_PER_STEP);
-      return { pitch: h.pitch, velocity: h.velocity, tick, offTick, onMs: view.timeOfTick(tick), offMs: view.timeOfTick(offTick) };
+      return {
+        pitch: h.pitch,
+        velocity: h.velocity,
+        tick,
+        offTick,
+        onMs: view.timeOfTick(tick),
+        offMs: view.timeOfTick(offTick),
+      };
     })
     .sort((a, b) => a.onMs - b.onMs || a.pitch - b.pitch);
 }
@@ -50,8 +62,20 @@ export function sendsOf(turn: Turn): EngineAction[] {
   const out: EngineAction[] = [];
   for (const n of turn.notes) {
     const base = { kind: 'send', voice: turn.voice } as const;
-    out.push({ ...base, atMs: n.onMs, tick: n.tick, tag: onTag(turn), message: { type: 'noteOn', channel: turn.channel, note: n.pitch, velocity: n.velocity } });
-    out.push({ ...base, atMs: n.offMs, tick: n.offTick, tag: offTag(turn), message: { type: 'noteOff', channel: turn.channel, note: n.pitch, velocity: 0 } });
+    out.push({
+      ...base,
+      atMs: n.onMs,
+      tick: n.tick,
+      tag: onTag(turn),
+      message: { type: 'noteOn', channel: turn.channel, note: n.pitch, velocity: n.velocity },
+    });
+    out.push({
+      ...base,
+      atMs: n.offMs,
+      tick: n.offTick,
+      tag: offTag(turn),
+      message: { type: 'noteOff', channel: turn.channel, note: n.pitch, velocity: 0 },
+    });
   }
   return out;
 }
@@ -91,13 +115,21 @@ export function repeatTurn(turn: Turn, tag: string, view: TimelineView): Turn {
   return { ...turn, tag, startBar, notes, ...barSpan(startBar, turn.bars, view) };
 }
 
-
-export function barSpan(startBar: number, bars: number, view: TimelineView): { startMs: Milliseconds; endMs: Milliseconds } {
+export function barSpan(
+  startBar: number,
+  bars: number,
+  view: TimelineView,
+): { startMs: Milliseconds; endMs: Milliseconds } {
   return { startMs: barTime(startBar, view), endMs: barTime(startBar + bars, view) };
 }
 
 export function recordedNotes(notes: readonly ScheduledNote[], gateSteps: number): RecordedNote[] {
-  return notes.map((n) => ({ pitch: n.pitch, velocity: n.velocity, tick: n.tick, durationTicks: ticks(gateSteps * TICKS_PER_STEP) }));
+  return notes.map((n) => ({
+    pitch: n.pitch,
+    velocity: n.velocity,
+    tick: n.tick,
+    durationTicks: ticks(gateSteps * TICKS_PER_STEP),
+  }));
 }
 
 /** Hits per bar in drum events: the loop guard's density measure. */

@@ -25,9 +25,15 @@ export function buttonLights(view: ControlsView, engine: EngineState): ButtonLig
     { cc: BUTTON.tapTempo, value: WHITE_BUTTON.on, channel: ANIMATION.blinkQuarter },
     fixed(BUTTON.mode, WHITE_BUTTON.on),
     fixed(BUTTON.mutate, WHITE_BUTTON.on),
-    listening ? { cc: BUTTON.endCall, value: RED_INDEX, channel: ANIMATION.blinkQuarter } : fixed(BUTTON.endCall, PLAYHEAD_INDEX),
-    view.panicArmedUntil !== undefined ? { cc: BUTTON.panic, value: RED_INDEX, channel: ANIMATION.blinkEighth } : fixed(BUTTON.panic, PLAYHEAD_INDEX),
-    listening ? { cc: BUTTON.listening, value: RED_INDEX, channel: ANIMATION.pulseQuarter } : fixed(BUTTON.listening, 0),
+    listening
+      ? { cc: BUTTON.endCall, value: RED_INDEX, channel: ANIMATION.blinkQuarter }
+      : fixed(BUTTON.endCall, PLAYHEAD_INDEX),
+    view.panicArmedUntil !== undefined
+      ? { cc: BUTTON.panic, value: RED_INDEX, channel: ANIMATION.blinkEighth }
+      : fixed(BUTTON.panic, PLAYHEAD_INDEX),
+    listening
+      ? { cc: BUTTON.listening, value: RED_INDEX, channel: ANIMATION.pulseQuarter }
+      : fixed(BUTTON.listening, 0),
     ...LOWER_ROW.map((cc, i) => fixed(cc, i === view.page ? WHITE_INDEX : i < view.pages.length ? PLAYHEAD_INDEX : 0)),
   ];
 }

@@ -8,9 +8,20 @@ import { EncoderTurns, encoderPages } from './encoder-pages.js';
 import { ANIMATION, BUTTON, LOWER_ROW, decodeRelative } from './protocol.js';
 import { TapTempo } from './tap-tempo.js';
 
-const cc = (controller: number, value: number): MidiMessage => ({ type: 'controlChange', channel: 0, controller, value });
+const cc = (controller: number, value: number): MidiMessage => ({
+  type: 'controlChange',
+  channel: 0,
+  controller,
+  value,
+});
 const note = (n: number, velocity: number): MidiMessage => ({ type: 'noteOn', channel: 0, note: n, velocity });
-const state = (mode = 'answer'): ParameterState => ({ global: { ...defaultGlobals(), mode }, voices: [{ name: 'A', values: defaultVoice() }, { name: 'B', values: defaultVoice() }] });
+const state = (mode = 'answer'): ParameterState => ({
+  global: { ...defaultGlobals(), mode },
+  voices: [
+    { name: 'A', values: defaultVoice() },
+    { name: 'B', values: defaultVoice() },
+  ],
+});
 
 function controls(mode = 'answer') {
   const c = new Push2Controls(() => state(mode));
@@ -19,21 +30,36 @@ function controls(mode = 'answer') {
 }
 
 describe('encoders', () => {
-  it('reads relative values as 7-bit two\'s complement', () => {
-    expect([decodeRelative(1), decodeRelative(63), decodeRelative(127), decodeRelative(64), decodeRelative(0)]).toEqual([1, 63, -1, -64, 0]);
+  it("reads relative values as 7-bit two's complement", () => {
+    expect([decodeRelative(1), decodeRelative(63), decodeRelative(127), decodeRelative(64), decodeRelative(0)]).toEqual(
+      [1, 63, -1, -64, 0],
+    );
   });
 
   it('has pages whose first drives the two temperatures, lengths, top-p, groove, mode and model', () => {
     const [play] = encoderPages(['A', 'B']);
-    expect(play?.slots.map((s) => (s ? `${s.param}${s.voice ? `@${s.voice}` : ''}` : '-'))).toEqual(['temperature@A', 'temperature@B', 'response_bars', 'max_call_bars', 'top_p@A', 'groove', 'mode', 'model@A']);
+    expect(play?.slots.map((s) => (s ? `${s.param}${s.voice ? `@${s.voice}` : ''}` : '-'))).toEqual([
+      'temperature@A',
+      'temperature@B',
+      'response_bars',
+      'max_call_bars',
+      'top_p@A',
+      'groove',
+      'mode',
+      'model@A',
+    ]);
     expect(encoderPages(['A'])[1]?.slots.slice(4)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
-  it('nudges the slot\'s parameter, fine under shift', () => {
+  it("nudges the slot's parameter, fine under shift", () => {
     const { commands } = controls();
-    expect(commands(cc(71, 2))).toEqual([{ kind: 'nudge', param: 'temperature', voice: 'A', steps: 2, fine: false, source: 'push2' }]);
+    expect(commands(cc(71, 2))).toEqual([
+      { kind: 'nudge', param: 'temperature', voice: 'A', steps: 2, fine: false, source: 'push2' },
+    ]);
     commands(cc(BUTTON.shift, 127));
-    expect(commands(cc(72, 127))).toEqual([{ kind: 'nudge', param: 'temperature', voice: 'B', steps: -1, fine: true, source: 'push2' }]);
+    expect(commands(cc(72, 127))).toEqual([
+      { kind: 'nudge', param: 'temperature', voice: 'B', steps: -1, fine: true, source: 'push2' },
+    ]);
   });
 
   it('needs several ticks for a choice or a whole number, and turning back starts afresh', () => {
@@ -94,7 +120,9 @@ describe('buttons', () => {
   it('tap tempo sets the tempo of the taps', () => {
     const { commands } = controls();
     expect(commands(cc(BUTTON.tapTempo, 127), 0)).toEqual([]);
-    expect(commands(cc(BUTTON.tapTempo, 127), 500)).toEqual([{ kind: 'set', param: 'tempo_bpm', value: 120, source: 'push2' }]);
+    expect(commands(cc(BUTTON.tapTempo, 127), 500)).toEqual([
+      { kind: 'set', param: 'tempo_bpm', value: 120, source: 'push2' },
+    ]);
     expect(commands(cc(BUTTON.tapTempo, 127), 1100)[0]).toMatchObject({ value: 109.1 });
   });
 
@@ -103,10 +131,16 @@ describe('buttons', () => {
     const idle = buttonLights(c.view, 'idle');
     expect(idle.find((l) => l.cc === BUTTON.listening)?.value).toBe(0);
     const listening = buttonLights(c.view, 'listening');
-    expect(listening.find((l) => l.cc === BUTTON.listening)).toMatchObject({ value: 127, channel: ANIMATION.pulseQuarter });
+    expect(listening.find((l) => l.cc === BUTTON.listening)).toMatchObject({
+      value: 127,
+      channel: ANIMATION.pulseQuarter,
+    });
     expect(listening.find((l) => l.cc === BUTTON.endCall)?.channel).toBe(ANIMATION.blinkQuarter);
     c.handle(cc(BUTTON.panic, 127), 0);
-    expect(buttonLights(c.view, 'idle').find((l) => l.cc === BUTTON.panic)).toMatchObject({ value: 127, channel: ANIMATION.blinkEighth });
+    expect(buttonLights(c.view, 'idle').find((l) => l.cc === BUTTON.panic)).toMatchObject({
+      value: 127,
+      channel: ANIMATION.blinkEighth,
+    });
     expect(buttonLights(c.view, 'idle').find((l) => l.cc === LOWER_ROW[0])?.value).toBe(122);
   });
 });

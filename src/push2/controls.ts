@@ -3,7 +3,16 @@ import type { ParameterState } from '../control/parameter-store.js';
 import { parameterNamed } from '../control/parameters.js';
 import type { MidiMessage } from '../midi/message.js';
 import { EncoderTurns, encoderPages, type EncoderPage } from './encoder-pages.js';
-import { BUTTON, LOWER_ROW, MASTER_ENCODER, SWING_ENCODER, TEMPO_ENCODER, TOUCH_NOTES, TRACK_ENCODERS, decodeRelative } from './protocol.js';
+import {
+  BUTTON,
+  LOWER_ROW,
+  MASTER_ENCODER,
+  SWING_ENCODER,
+  TEMPO_ENCODER,
+  TOUCH_NOTES,
+  TRACK_ENCODERS,
+  decodeRelative,
+} from './protocol.js';
 import { TapTempo } from './tap-tempo.js';
 
 /** How long a first press of panic waits for the second. */
@@ -41,7 +50,13 @@ export class Push2Controls {
   }
 
   get view(): ControlsView {
-    return { page: this.#page, pages: this.#pages, shift: this.#shift, touched: this.#touched, panicArmedUntil: this.#panicArmedUntil };
+    return {
+      page: this.#page,
+      pages: this.#pages,
+      shift: this.#shift,
+      touched: this.#touched,
+      panicArmedUntil: this.#panicArmedUntil,
+    };
   }
 
   /** The parameter encoder `i` (0..7) drives on the current page. */
@@ -75,7 +90,15 @@ export class Push2Controls {
   #touch(note: number, down: boolean): { commands: BoxCommand[]; changed: boolean } {
     const track = (TOUCH_NOTES.tracks as readonly number[]).indexOf(note);
     const address =
-      track >= 0 ? this.slot(track) : note === TOUCH_NOTES.master ? { param: 'volume' } : note === TOUCH_NOTES.tempo ? { param: 'tempo_bpm' } : note === TOUCH_NOTES.swing ? { param: 'swing' } : undefined;
+      track >= 0
+        ? this.slot(track)
+        : note === TOUCH_NOTES.master
+          ? { param: 'volume' }
+          : note === TOUCH_NOTES.tempo
+            ? { param: 'tempo_bpm' }
+            : note === TOUCH_NOTES.swing
+              ? { param: 'swing' }
+              : undefined;
     if (!address) return { commands: [], changed: false };
     const before = this.#touched;
     if (down) this.#touched = address;
@@ -109,7 +132,10 @@ export class Push2Controls {
         const bpm = this.#tap.tap(atMs);
         const p = parameterNamed('tempo_bpm');
         if (bpm === undefined || p?.kind !== 'number') return { commands: [], changed: false };
-        return { commands: [{ kind: 'set', param: 'tempo_bpm', value: Math.min(p.max, Math.max(p.min, bpm)), source: SOURCE }], changed: false };
+        return {
+          commands: [{ kind: 'set', param: 'tempo_bpm', value: Math.min(p.max, Math.max(p.min, bpm)), source: SOURCE }],
+          changed: false,
+        };
       }
       case BUTTON.mode:
         return { commands: [this.#nextMode()], changed: false };

@@ -42,12 +42,23 @@ export function exchangeSections(x: Exchange, voiceOrder: readonly string[]): Co
     notes.map((n) => ({ step: Math.round(n.tick / TICKS_PER_STEP), pitch: n.pitch, velocity: n.velocity, player }));
   const first = x.turns[0];
   const call: ConversationSection = {
-    title: 'call', player: 0, startStep: x.call.startBar * x.stepsPerBar, steps: x.call.bars * x.stepsPerBar, hits: hits(x.call.notes, 0),
+    title: 'call',
+    player: 0,
+    startStep: x.call.startBar * x.stepsPerBar,
+    steps: x.call.bars * x.stepsPerBar,
+    hits: hits(x.call.notes, 0),
     ...(first ? { logLikelihood: first.primerLogLikelihood } : {}),
   };
   const turns = x.turns.map((t): ConversationSection => {
     const player = Math.max(0, voiceOrder.indexOf(t.voice)) + 1;
-    return { title: t.voice, player, startStep: t.startBar * x.stepsPerBar, steps: t.bars * x.stepsPerBar, hits: hits(t.notes, player), logLikelihood: t.logLikelihood };
+    return {
+      title: t.voice,
+      player,
+      startStep: t.startBar * x.stepsPerBar,
+      steps: t.bars * x.stepsPerBar,
+      hits: hits(t.notes, player),
+      logLikelihood: t.logLikelihood,
+    };
   });
   return [call, ...turns];
 }
@@ -68,7 +79,7 @@ export interface BeatMark {
 export function stepAt(mark: BeatMark, ms: number): number {
   const beatsPerBar = mark.stepsPerBar / 4;
   const beatMs = 60_000 / mark.tempo;
-  return ((mark.bar * beatsPerBar + mark.beat) + (ms - mark.atMs) / beatMs) * 4;
+  return (mark.bar * beatsPerBar + mark.beat + (ms - mark.atMs) / beatMs) * 4;
 }
 
 /** The time of song 16th `step`, by the same mark. */

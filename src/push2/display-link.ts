@@ -24,7 +24,8 @@ export class DisplayLinkError extends Error {
 }
 
 const checkFrame = (frame: Uint8Array): void => {
-  if (frame.length !== FRAME_BYTES) throw new DisplayLinkError(`a display frame is ${FRAME_BYTES} bytes, got ${frame.length}`);
+  if (frame.length !== FRAME_BYTES)
+    throw new DisplayLinkError(`a display frame is ${FRAME_BYTES} bytes, got ${frame.length}`);
 };
 
 /**

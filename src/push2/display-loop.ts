@@ -53,7 +53,10 @@ export class DisplayLoop {
     this.#stopped = false;
     // A short poll, and frames spaced by start time: a frame that took most of its slot does
     // not make the next one wait for a whole extra period.
-    this.#timer ??= this.o.timers.every(Math.max(1, Math.min(10, Math.floor(1000 / this.o.maxFps / 3))), () => void this.#tick());
+    this.#timer ??= this.o.timers.every(
+      Math.max(1, Math.min(10, Math.floor(1000 / this.o.maxFps / 3))),
+      () => void this.#tick(),
+    );
   }
 
   /** The state changed: a frame goes out at the next tick. */
@@ -88,7 +91,11 @@ export class DisplayLoop {
       const rendered = await this.o.renderer.render(this.o.state());
       const t0 = performance.now();
       await link.send(rendered.frame);
-      this.lastTiming = { renderMs: rendered.renderMs, encodeMs: rendered.encodeMs, transferMs: performance.now() - t0 };
+      this.lastTiming = {
+        renderMs: rendered.renderMs,
+        encodeMs: rendered.encodeMs,
+        transferMs: performance.now() - t0,
+      };
       this.#lastFrameAt = this.o.now();
       this.frames++;
       if (this.#failing) this.o.log.info({ frames: this.frames }, 'Push 2 display: frames go through again');
@@ -122,7 +129,11 @@ export class DisplayLoop {
   #failed(e: unknown): void {
     this.failures++;
     this.#dirty = true;
-    if (!this.#failing) this.o.log.warn({ err: (e as Error).message }, 'Push 2 display transfer failed; reopening and retrying (logged once until it works)');
+    if (!this.#failing)
+      this.o.log.warn(
+        { err: (e as Error).message },
+        'Push 2 display transfer failed; reopening and retrying (logged once until it works)',
+      );
     this.#failing = true;
     const link = this.#link;
     this.#link = undefined;

@@ -9,7 +9,8 @@ export interface EncoderPage {
 }
 
 const global = (param: string): ParameterAddress => ({ param });
-const ofVoice = (param: string, voice: string | undefined): ParameterAddress | undefined => (voice === undefined ? undefined : { param, voice });
+const ofVoice = (param: string, voice: string | undefined): ParameterAddress | undefined =>
+  voice === undefined ? undefined : { param, voice };
 
 /**
  * The encoder pages for the box's voices: what a performer reaches for first on page one
@@ -20,10 +21,58 @@ const ofVoice = (param: string, voice: string | undefined): ParameterAddress | u
 export function encoderPages(voices: readonly string[]): EncoderPage[] {
   const [a, b] = voices;
   return [
-    { name: 'Play', slots: [ofVoice('temperature', a), ofVoice('temperature', b), global('response_bars'), global('max_call_bars'), ofVoice('top_p', a), global('groove'), global('mode'), ofVoice('model', a)] },
-    { name: 'Voices', slots: [ofVoice('model', a), ofVoice('temperature', a), ofVoice('top_k', a), ofVoice('top_p', a), ofVoice('model', b), ofVoice('temperature', b), ofVoice('top_k', b), ofVoice('top_p', b)] },
-    { name: 'Phrase', slots: [global('min_call_bars'), global('max_call_bars'), global('silence_bars'), global('response_bars'), global('loop_response'), global('carry_state'), global('gate_steps'), global('volume')] },
-    { name: 'Loop', slots: [global('loop_min_hits_per_bar'), global('loop_max_hits_per_bar'), global('loop_retries'), ofVoice('beam', a), ofVoice('beam', b), ofVoice('channel', a), ofVoice('channel', b), global('safety_ms')] },
+    {
+      name: 'Play',
+      slots: [
+        ofVoice('temperature', a),
+        ofVoice('temperature', b),
+        global('response_bars'),
+        global('max_call_bars'),
+        ofVoice('top_p', a),
+        global('groove'),
+        global('mode'),
+        ofVoice('model', a),
+      ],
+    },
+    {
+      name: 'Voices',
+      slots: [
+        ofVoice('model', a),
+        ofVoice('temperature', a),
+        ofVoice('top_k', a),
+        ofVoice('top_p', a),
+        ofVoice('model', b),
+        ofVoice('temperature', b),
+        ofVoice('top_k', b),
+        ofVoice('top_p', b),
+      ],
+    },
+    {
+      name: 'Phrase',
+      slots: [
+        global('min_call_bars'),
+        global('max_call_bars'),
+        global('silence_bars'),
+        global('response_bars'),
+        global('loop_response'),
+        global('carry_state'),
+        global('gate_steps'),
+        global('volume'),
+      ],
+    },
+    {
+      name: 'Loop',
+      slots: [
+        global('loop_min_hits_per_bar'),
+        global('loop_max_hits_per_bar'),
+        global('loop_retries'),
+        ofVoice('beam', a),
+        ofVoice('beam', b),
+        ofVoice('channel', a),
+        ofVoice('channel', b),
+        global('safety_ms'),
+      ],
+    },
   ];
 }
 

@@ -9,7 +9,10 @@ export const ADVANCE = GLYPH_WIDTH + 1;
 
 /** Each glyph as 7 or 8 row bitmasks (bit 4 = leftmost pixel), parsed once. */
 const ROWS = new Map<string, readonly number[]>(
-  Object.entries(GLYPHS).map(([ch, art]) => [ch, art.split('/').map((row) => [...row].reduce((m, c) => (m << 1) | (c === '#' ? 1 : 0), 0))]),
+  Object.entries(GLYPHS).map(([ch, art]) => [
+    ch,
+    art.split('/').map((row) => [...row].reduce((m, c) => (m << 1) | (c === '#' ? 1 : 0), 0)),
+  ]),
 );
 /** Unknown characters (a model name in another script) show as this. */
 const FALLBACK = ROWS.get('?') ?? [];
@@ -17,7 +20,8 @@ const FALLBACK = ROWS.get('?') ?? [];
 export const glyphRows = (ch: string): readonly number[] => ROWS.get(ch) ?? FALLBACK;
 
 /** Width of `text` in pixels at `scale` (no trailing gap). */
-export const textWidth = (text: string, scale = 1): number => (text.length === 0 ? 0 : (text.length * ADVANCE - 1) * scale);
+export const textWidth = (text: string, scale = 1): number =>
+  text.length === 0 ? 0 : (text.length * ADVANCE - 1) * scale;
 
 /** Draws `text` with its top-left corner at (x, y), each font pixel a `scale` x `scale` square. */
 export function drawText(img: RgbImage, text: string, x: number, y: number, colour: Rgb, scale = 1): void {
@@ -25,7 +29,9 @@ export function drawText(img: RgbImage, text: string, x: number, y: number, colo
   for (const ch of text) {
     const rows = glyphRows(ch);
     rows.forEach((bits, row) => {
-      for (let col = 0; col < GLYPH_WIDTH; col++) if (bits & (1 << (GLYPH_WIDTH - 1 - col))) fillRect(img, cx + col * scale, y + row * scale, scale, scale, colour);
+      for (let col = 0; col < GLYPH_WIDTH; col++)
+        if (bits & (1 << (GLYPH_WIDTH - 1 - col)))
+          fillRect(img, cx + col * scale, y + row * scale, scale, scale, colour);
     });
     cx += ADVANCE * scale;
   }

@@ -50,7 +50,10 @@ function spawn(): Worker {
   if (self.endsWith('.ts')) {
     const api = import.meta.resolve('tsx/esm/api');
     const entry = new URL('./render-worker.ts', self).href;
-    return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+    return new Worker(
+      `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
+      { eval: true },
+    );
   }
   return new Worker(new URL('./render-worker.js', self));
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DISPLAY_HEIGHT, DISPLAY_WIDTH, FRAME_BYTES, FRAME_HEADER, FrameShapeError, LINE_BYTES, decodeFrame, encodeFrame, quantize565, toBgr565 } from './frame.js';
+import {
+  DISPLAY_HEIGHT,
+  DISPLAY_WIDTH,
+  FRAME_BYTES,
+  FRAME_HEADER,
+  FrameShapeError,
+  LINE_BYTES,
+  decodeFrame,
+  encodeFrame,
+  quantize565,
+  toBgr565,
+} from './frame.js';
 import { createImage, setPixel } from './image.js';
 
 const blank = () => createImage(DISPLAY_WIDTH, DISPLAY_HEIGHT);

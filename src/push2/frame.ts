@@ -25,9 +25,16 @@ export const toBgr565 = (r: number, g: number, b: number): number => ((b >> 3) <
  * so the display loop reuses one buffer.
  */
 export function encodeFrame(img: RgbImage, out: Uint8Array = new Uint8Array(FRAME_BYTES)): Uint8Array {
-  if (img.width !== DISPLAY_WIDTH || img.height !== DISPLAY_HEIGHT || img.data.length !== DISPLAY_WIDTH * DISPLAY_HEIGHT * 3)
-    throw new FrameShapeError(`display image must be ${DISPLAY_WIDTH}x${DISPLAY_HEIGHT} RGB, got ${img.width}x${img.height} with ${img.data.length} bytes`);
-  if (out.length !== FRAME_BYTES) throw new FrameShapeError(`frame buffer must be ${FRAME_BYTES} bytes, got ${out.length}`);
+  if (
+    img.width !== DISPLAY_WIDTH ||
+    img.height !== DISPLAY_HEIGHT ||
+    img.data.length !== DISPLAY_WIDTH * DISPLAY_HEIGHT * 3
+  )
+    throw new FrameShapeError(
+      `display image must be ${DISPLAY_WIDTH}x${DISPLAY_HEIGHT} RGB, got ${img.width}x${img.height} with ${img.data.length} bytes`,
+    );
+  if (out.length !== FRAME_BYTES)
+    throw new FrameShapeError(`frame buffer must be ${FRAME_BYTES} bytes, got ${out.length}`);
   const src = img.data;
   for (let y = 0; y < DISPLAY_HEIGHT; y++) {
     let s = y * DISPLAY_WIDTH * 3;

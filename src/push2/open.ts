@@ -6,5 +6,7 @@ import { UsbDisplayOpener } from './usb-display.js';
 
 /** The real Push 2 surface (display over `usb`, rendered in a worker) when `[push2]` is enabled. */
 export function openPush2Surfaces(config: Push2Config): BoxSurface[] {
-  return config.enabled ? [new Push2Surface({ config, opener: new UsbDisplayOpener(), renderer: () => new WorkerFrameRenderer() })] : [];
+  return config.enabled
+    ? [new Push2Surface({ config, opener: new UsbDisplayOpener(), renderer: () => new WorkerFrameRenderer() })]
+    : [];
 }

@@ -4,8 +4,10 @@ import { changedLights, padGrid, type PadLight } from './pad-grid.js';
 import { PLAYHEAD_INDEX, playerIndex } from './palette.js';
 import { ANIMATION, padNote, padPosition } from './protocol.js';
 
-const at = (lights: readonly PadLight[], row: number, col: number): PadLight | undefined => lights.find((l) => l.note === padNote(row, col));
-const lit = (lights: readonly PadLight[]): PadLight[] => lights.filter((l) => l.index !== 0 && l.index !== PLAYHEAD_INDEX);
+const at = (lights: readonly PadLight[], row: number, col: number): PadLight | undefined =>
+  lights.find((l) => l.note === padNote(row, col));
+const lit = (lights: readonly PadLight[]): PadLight[] =>
+  lights.filter((l) => l.index !== 0 && l.index !== PLAYHEAD_INDEX);
 const base = { call: [], answer: [], aboutToAnswer: false, nextPlayer: 1 } as const;
 
 describe('pad grid of the conversation', () => {
@@ -18,7 +20,14 @@ describe('pad grid of the conversation', () => {
   });
 
   it('puts a kick on the bottom row and a snare above it, in the 16th column of the half bar', () => {
-    const lights = padGrid({ ...base, step: 18, call: [{ step: 16, pitch: 36, velocity: 120, player: 0 }, { step: 20, pitch: 38, velocity: 30, player: 0 }] });
+    const lights = padGrid({
+      ...base,
+      step: 18,
+      call: [
+        { step: 16, pitch: 36, velocity: 120, player: 0 },
+        { step: 20, pitch: 38, velocity: 30, player: 0 },
+      ],
+    });
     expect(lights).toHaveLength(64);
     expect(at(lights, 7, 0)?.index).toBe(playerIndex(0, 120));
     expect(at(lights, 6, 4)?.index).toBe(playerIndex(0, 30));
@@ -28,15 +37,22 @@ describe('pad grid of the conversation', () => {
 
   it('moves the playhead column with the step and pages by half bars', () => {
     const a = padGrid({ ...base, step: 3 });
-    expect(a.filter((l) => l.index === PLAYHEAD_INDEX).map((l) => padPosition(l.note)?.col)).toEqual(new Array(8).fill(3));
+    expect(a.filter((l) => l.index === PLAYHEAD_INDEX).map((l) => padPosition(l.note)?.col)).toEqual(
+      new Array(8).fill(3),
+    );
     const b = padGrid({ ...base, step: 13, call: [{ step: 3, pitch: 36, velocity: 100, player: 0 }] });
     expect(b.filter((l) => l.index === PLAYHEAD_INDEX).every((l) => padPosition(l.note)?.col === 5)).toBe(true);
     expect(lit(b)).toEqual([]); // step 3 is on the previous page
   });
 
   it('shows the answer while it plays, in its voice colour, instead of the call', () => {
-    const answer: ConversationSection[] = [{ title: 'A', player: 1, startStep: 32, steps: 16, hits: [{ step: 33, pitch: 42, velocity: 90, player: 1 }] }];
-    const call = [{ step: 33 - 16, pitch: 36, velocity: 100, player: 0 }, { step: 33, pitch: 36, velocity: 100, player: 0 }];
+    const answer: ConversationSection[] = [
+      { title: 'A', player: 1, startStep: 32, steps: 16, hits: [{ step: 33, pitch: 42, velocity: 90, player: 1 }] },
+    ];
+    const call = [
+      { step: 33 - 16, pitch: 36, velocity: 100, player: 0 },
+      { step: 33, pitch: 36, velocity: 100, player: 0 },
+    ];
     const playing = padGrid({ ...base, step: 34, call, answer });
     expect(lit(playing)).toEqual([{ note: padNote(5, 1), index: playerIndex(1, 90), channel: 0 }]);
     const before = padGrid({ ...base, step: 31, call, answer });

@@ -34,7 +34,9 @@ const COLUMNS = 8;
 export function padGrid(input: PadGridInput): PadLight[] {
   const pageStart = Math.floor(input.step / COLUMNS) * COLUMNS;
   const playhead = input.step - pageStart;
-  const cells: (GridHit | undefined)[][] = Array.from({ length: GRID_ROWS }, () => new Array<GridHit | undefined>(COLUMNS).fill(undefined));
+  const cells: (GridHit | undefined)[][] = Array.from({ length: GRID_ROWS }, () =>
+    new Array<GridHit | undefined>(COLUMNS).fill(undefined),
+  );
   const playing = input.answer.find((s) => input.step >= s.startStep && input.step < s.startStep + s.steps);
   const hits = playing ? playing.hits : input.call;
   for (const h of hits) {

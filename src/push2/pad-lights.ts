@@ -2,7 +2,14 @@ import type { TimerHandle } from '../clock/timers.js';
 import type { SurfaceContext } from '../box/surface.js';
 import type { ConnectedDevice } from '../devices/device-manager.js';
 import type { Exchange } from '../perform/engine-types.js';
-import { exchangeSections, stepAt, timeOfStep, type BeatMark, type ConversationSection, type GridHit } from './conversation.js';
+import {
+  exchangeSections,
+  stepAt,
+  timeOfStep,
+  type BeatMark,
+  type ConversationSection,
+  type GridHit,
+} from './conversation.js';
 import { changedLights, padGrid, type PadLight } from './pad-grid.js';
 import { playerIndex } from './palette.js';
 import { PAD_HIGH, PAD_LOW } from './protocol.js';
@@ -43,7 +50,8 @@ export class PadLights {
     if (this.sendClock && !this.device.roles.includes('clock-out')) {
       const tickMs = 60_000 / tempo / 24;
       this.#send({ type: 'clock' });
-      for (let i = 1; i < 24; i++) this.#pending.push(this.ctx.at(atMs + i * tickMs, () => this.#send({ type: 'clock' })));
+      for (let i = 1; i < 24; i++)
+        this.#pending.push(this.ctx.at(atMs + i * tickMs, () => this.#send({ type: 'clock' })));
     }
   }
 
@@ -78,7 +86,13 @@ export class PadLights {
   refresh(step: number): void {
     this.#stepNow = step;
     const playing = this.#answer.some((s) => step >= s.startStep && step < s.startStep + s.steps);
-    const next = padGrid({ step, call: this.#call, answer: this.#answer, aboutToAnswer: this.#responding && !playing, nextPlayer: 1 });
+    const next = padGrid({
+      step,
+      call: this.#call,
+      answer: this.#answer,
+      aboutToAnswer: this.#responding && !playing,
+      nextPlayer: 1,
+    });
     for (const l of changedLights(next, this.#shown)) this.#light(l);
   }
 

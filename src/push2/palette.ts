@@ -35,7 +35,11 @@ const scaled = (rgb: number, f: number): number => {
 /** Every sysex that sets the box's palette entries, then the one that applies them. */
 export function paletteSysex(): number[][] {
   const out: number[][] = [];
-  PLAYER_COLOURS.forEach((rgb, p) => LEVELS.forEach((f, l) => out.push(SYSEX.paletteEntry(FIRST + p * LEVELS.length + l, scaled(rgb, f), Math.round(255 * f)))));
+  PLAYER_COLOURS.forEach((rgb, p) =>
+    LEVELS.forEach((f, l) =>
+      out.push(SYSEX.paletteEntry(FIRST + p * LEVELS.length + l, scaled(rgb, f), Math.round(255 * f))),
+    ),
+  );
   out.push(SYSEX.paletteEntry(PLAYHEAD_INDEX, PLAYHEAD_RGB, 48));
   out.push(SYSEX.reapplyPalette());
   return out;

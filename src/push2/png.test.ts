@@ -28,7 +28,12 @@ describe('PNG', () => {
       len.writeUInt32BE(body.length);
       return Buffer.concat([len, Buffer.from(type, 'latin1'), body, Buffer.alloc(4)]);
     };
-    const file = Buffer.concat([encodePng(createImage(1, 1)).subarray(0, 8), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
+    const file = Buffer.concat([
+      encodePng(createImage(1, 1)).subarray(0, 8),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw)),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
     expect([...decodePng(file).data]).toEqual([10, 20, 30, 15, 25, 35, 11, 21, 31, 17, 27, 37]);
   });
 

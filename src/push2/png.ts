@@ -30,7 +30,12 @@ export function encodePng(img: RgbImage): Buffer {
   const stride = img.width * 3;
   const raw = Buffer.alloc((stride + 1) * img.height);
   for (let y = 0; y < img.height; y++) raw.set(img.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', new Uint8Array(0)),
+  ]);
 }
 
 const paeth = (a: number, b: number, c: number): number => {
@@ -52,7 +57,7 @@ export function decodePng(file: Uint8Array): RgbImage {
   let height = 0;
   let channels = 0;
   const idat: Buffer[] = [];
-  for (let at = 8; at + 8 <= buf.length; ) {
+  for (let at = 8; at + 8 <= buf.length;) {
     const length = buf.readUInt32BE(at);
     const type = buf.toString('latin1', at + 4, at + 8);
     const body = buf.subarray(at + 8, at + 8 + length);
@@ -60,7 +65,10 @@ export function decodePng(file: Uint8Array): RgbImage {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const [depth, colour, , , interlace] = [body[8], body[9], body[10], body[11], body[12]];
-      if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new PngFormatError(`PNG ${width}x${height}: only 8-bit RGB/RGBA without interlace is read (depth ${depth}, colour type ${colour}, interlace ${interlace})`);
+      if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0)
+        throw new PngFormatError(
+          `PNG ${width}x${height}: only 8-bit RGB/RGBA without interlace is read (depth ${depth}, colour type ${colour}, interlace ${interlace})`,
+        );
       channels = colour === 2 ? 3 : 4;
     } else if (type === 'IDAT') idat.push(body);
     at += 12 + length;
@@ -68,7 +76,8 @@ export function decodePng(file: Uint8Array): RgbImage {
   if (channels === 0) throw new PngFormatError('PNG has no IHDR chunk');
   const raw = inflateSync(Buffer.concat(idat));
   const stride = width * channels;
-  if (raw.length < (stride + 1) * height) throw new PngFormatError(`PNG data too short: ${raw.length} bytes for ${width}x${height}`);
+  if (raw.length < (stride + 1) * height)
+    throw new PngFormatError(`PNG data too short: ${raw.length} bytes for ${width}x${height}`);
   const rows = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
@@ -78,7 +87,18 @@ export function decodePng(file: Uint8Array): RgbImage {
       const a = i >= channels ? (rows[row + i - channels] ?? 0) : 0;
       const b = y > 0 ? (rows[row - stride + i] ?? 0) : 0;
       const c = y > 0 && i >= channels ? (rows[row - stride + i - channels] ?? 0) : 0;
-      const predicted = filter === 0 ? 0 : filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : filter === 4 ? paeth(a, b, c) : -1;
+      const predicted =
+        filter === 0
+          ? 0
+          : filter === 1
+            ? a
+            : filter === 2
+              ? b
+              : filter === 3
+                ? (a + b) >> 1
+                : filter === 4
+                  ? paeth(a, b, c)
+                  : -1;
       if (predicted < 0) throw new PngFormatError(`PNG row ${y}: unknown filter ${filter}`);
       rows[row + i] = (x + predicted) & 0xff;
     }

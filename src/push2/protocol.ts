@@ -51,7 +51,12 @@ export const ANIMATION = { static: 0, pulseQuarter: 9, pulseEighth: 8, blinkQuar
 
 const SYSEX_HEAD = [0xf0, 0x00, 0x21, 0x1d, 0x01, 0x01] as const;
 /** A Push 2 sysex command, F0..F7 framed. */
-export const push2Sysex = (command: number, ...args: number[]): number[] => [...SYSEX_HEAD, command, ...args.map((a) => a & 0x7f), 0xf7];
+export const push2Sysex = (command: number, ...args: number[]): number[] => [
+  ...SYSEX_HEAD,
+  command,
+  ...args.map((a) => a & 0x7f),
+  0xf7,
+];
 
 export const SYSEX = {
   userMode: () => push2Sysex(0x0a, 0x01),
@@ -65,7 +70,14 @@ export const SYSEX = {
   /** Palette entry `index` = RGB plus the white LEDs' level, each 0..255 as 7 low + 1 high bit. */
   paletteEntry: (index: number, rgb: number, white: number) => {
     const split = (v: number): number[] => [v & 0x7f, (v >> 7) & 1];
-    return push2Sysex(0x03, index, ...split((rgb >> 16) & 0xff), ...split((rgb >> 8) & 0xff), ...split(rgb & 0xff), ...split(white));
+    return push2Sysex(
+      0x03,
+      index,
+      ...split((rgb >> 16) & 0xff),
+      ...split((rgb >> 8) & 0xff),
+      ...split(rgb & 0xff),
+      ...split(white),
+    );
   },
   reapplyPalette: () => push2Sysex(0x05),
   /** Asks for statistics; the reply says whether an external power supply is connected. */

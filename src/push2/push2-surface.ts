@@ -82,12 +82,19 @@ export class Push2Surface implements BoxSurface {
     const ctx = this.#ctx;
     if (!ctx) return;
     const push = ctx.devices().find((d) => d.found.profile?.id === 'push2' && d.output !== undefined);
-    const same = push && this.#device && push.found.instanceKey === this.#device.found.instanceKey && push.attachedAtMs === this.#device.attachedAtMs;
+    const same =
+      push &&
+      this.#device &&
+      push.found.instanceKey === this.#device.found.instanceKey &&
+      push.attachedAtMs === this.#device.attachedAtMs;
     if (same) {
       this.#device = push;
       return;
     }
-    if (this.#device) void this.#detach().catch((e: unknown) => ctx.log.warn({ err: (e as Error).message }, 'Push 2: closing after unplug failed'));
+    if (this.#device)
+      void this.#detach().catch((e: unknown) =>
+        ctx.log.warn({ err: (e as Error).message }, 'Push 2: closing after unplug failed'),
+      );
     if (push) this.#attach(ctx, push);
   }
 
@@ -106,7 +113,12 @@ export class Push2Surface implements BoxSurface {
     this.#updateButtons();
     this.#renderer ??= this.o.renderer();
     this.#display = new DisplayLoop({
-      timers: ctx.timers, now: ctx.now, log: ctx.log, opener: this.o.opener, renderer: this.#renderer, maxFps: this.o.config.max_fps,
+      timers: ctx.timers,
+      now: ctx.now,
+      log: ctx.log,
+      opener: this.o.opener,
+      renderer: this.#renderer,
+      maxFps: this.o.config.max_fps,
       state: () => ({ snapshot: ctx.bus.snapshot(), controls: controls.view }),
     });
     this.#display.start();
@@ -127,7 +139,9 @@ export class Push2Surface implements BoxSurface {
     const { led_brightness, display_brightness } = this.o.config;
     const usbOnly = !this.#externalPower;
     this.#sysex(SYSEX.ledBrightness(usbOnly ? Math.min(led_brightness, USB_POWER_LIMITS.led) : led_brightness));
-    this.#sysex(SYSEX.displayBrightness(usbOnly ? Math.min(display_brightness, USB_POWER_LIMITS.display) : display_brightness));
+    this.#sysex(
+      SYSEX.displayBrightness(usbOnly ? Math.min(display_brightness, USB_POWER_LIMITS.display) : display_brightness),
+    );
   }
 
   #event(e: BoxEvent): void {
@@ -144,7 +158,10 @@ export class Push2Surface implements BoxSurface {
         pads?.hit(e.hit.pitch, e.hit.velocity, e.hit.atMs);
         return;
       case 'exchange':
-        pads?.exchange(e.exchange, this.#ctx.bus.snapshot().parameters.voices.map((v) => v.name));
+        pads?.exchange(
+          e.exchange,
+          this.#ctx.bus.snapshot().parameters.voices.map((v) => v.name),
+        );
         break;
       case 'engine':
         pads?.engine(e.state === 'responding');
@@ -157,7 +174,8 @@ export class Push2Surface implements BoxSurface {
   }
 
   #message(device: ConnectedDevice, t: TimedMidiMessage): void {
-    if (!this.#device || device.found.instanceKey !== this.#device.found.instanceKey || !this.#ctx || !this.#controls) return;
+    if (!this.#device || device.found.instanceKey !== this.#device.found.instanceKey || !this.#ctx || !this.#controls)
+      return;
     const m = t.message;
     if (m.type === 'noteOn' && m.velocity > 0 && m.note >= PAD_LOW) {
       this.#pads?.flash(m.note, m.velocity);
@@ -196,7 +214,8 @@ export class Push2Surface implements BoxSurface {
     for (const l of buttonLights(this.#controls.view, this.#ctx.bus.snapshot().engine)) {
       const shown = this.#buttons.get(l.cc);
       if (shown && shown.value === l.value && shown.channel === l.channel) continue;
-      if (this.#send({ type: 'controlChange', channel: l.channel, controller: l.cc, value: l.value })) this.#buttons.set(l.cc, l);
+      if (this.#send({ type: 'controlChange', channel: l.channel, controller: l.cc, value: l.value }))
+        this.#buttons.set(l.cc, l);
     }
   }
 

@@ -18,12 +18,24 @@ const GAP = 6;
 export function drawExchange(img: RgbImage, s: DisplayState): void {
   const x = s.snapshot.lastExchange;
   if (!x) {
-    drawText(img, 'Play a phrase on the pads: the models answer on the next bar line.', AREA.x, GRID_TOP + 20, COLOURS.dimText);
+    drawText(
+      img,
+      'Play a phrase on the pads: the models answer on the next bar line.',
+      AREA.x,
+      GRID_TOP + 20,
+      COLOURS.dimText,
+    );
     return;
   }
-  const sections = exchangeSections(x, s.snapshot.parameters.voices.map((v) => v.name));
+  const sections = exchangeSections(
+    x,
+    s.snapshot.parameters.voices.map((v) => v.name),
+  );
   const totalSteps = sections.reduce((n, sec) => n + sec.steps, 0);
-  const cell = Math.max(1, Math.min(8, Math.floor((AREA.width - GAP * (sections.length - 1)) / Math.max(1, totalSteps))));
+  const cell = Math.max(
+    1,
+    Math.min(8, Math.floor((AREA.width - GAP * (sections.length - 1)) / Math.max(1, totalSteps))),
+  );
   let left = AREA.x;
   for (const sec of sections) {
     drawSection(img, sec, left, cell, x.stepsPerBar);
@@ -38,18 +50,33 @@ function drawSection(img: RgbImage, sec: ConversationSection, left: number, cell
   const title = ll ? `${sec.title} ${ll.total.toFixed(1)}` : sec.title;
   drawText(img, fitText(title, Math.max(width, 6)), left, AREA.y, colour);
   for (let r = 0; r <= GRID_ROWS; r++) fillRect(img, left, GRID_TOP + r * ROW_HEIGHT - 1, width, 1, COLOURS.gridLine);
-  for (let bar = 0; bar <= sec.steps / stepsPerBar; bar++) fillRect(img, left + bar * stepsPerBar * cell, GRID_TOP - 1, 1, GRID_ROWS * ROW_HEIGHT + 1, COLOURS.barLine);
+  for (let bar = 0; bar <= sec.steps / stepsPerBar; bar++)
+    fillRect(img, left + bar * stepsPerBar * cell, GRID_TOP - 1, 1, GRID_ROWS * ROW_HEIGHT + 1, COLOURS.barLine);
   for (const h of sec.hits) {
     const row = rowOfClass(classOfPitch(h.pitch));
     const step = h.step - sec.startStep;
     if (row === undefined || step < 0 || step >= sec.steps) continue;
-    fillRect(img, left + step * cell + (cell > 2 ? 1 : 0), GRID_TOP + row * ROW_HEIGHT, Math.max(1, cell - (cell > 2 ? 1 : 0)), ROW_HEIGHT - 1, dim(colour, 0.25 + (0.75 * h.velocity) / 127));
+    fillRect(
+      img,
+      left + step * cell + (cell > 2 ? 1 : 0),
+      GRID_TOP + row * ROW_HEIGHT,
+      Math.max(1, cell - (cell > 2 ? 1 : 0)),
+      ROW_HEIGHT - 1,
+      dim(colour, 0.25 + (0.75 * h.velocity) / 127),
+    );
   }
   if (ll && ll.perStep.length > 0) drawSparkline(img, ll.perStep, left, width, colour, cell);
 }
 
 /** Per-step log-likelihood from 0 (top: expected) down to the section's lowest (surprising). */
-function drawSparkline(img: RgbImage, perStep: readonly number[], left: number, width: number, colour: number, cell: number): void {
+function drawSparkline(
+  img: RgbImage,
+  perStep: readonly number[],
+  left: number,
+  width: number,
+  colour: number,
+  cell: number,
+): void {
   const lowest = Math.min(-1, ...perStep);
   const yOf = (v: number): number => SPARK_TOP + Math.round((Math.min(0, v) / lowest) * (SPARK_HEIGHT - 1));
   fillRect(img, left, SPARK_TOP + SPARK_HEIGHT, width, 1, COLOURS.gridLine);

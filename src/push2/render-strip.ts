@@ -27,7 +27,8 @@ export function drawStrip(img: RgbImage, s: DisplayState): void {
   for (let i = 0; i < 8; i++) {
     const x = i * CELL_WIDTH;
     const a = page?.slots[i];
-    const isTouched = a !== undefined && touched !== undefined && touched.param === a.param && touched.voice === a.voice;
+    const isTouched =
+      a !== undefined && touched !== undefined && touched.param === a.param && touched.voice === a.voice;
     fillRect(img, x + 1, 0, CELL_WIDTH - 2, STRIP_HEIGHT, isTouched ? COLOURS.stripSelected : COLOURS.strip);
     const text = a && addressText(s.snapshot.parameters, a);
     if (!text) continue;

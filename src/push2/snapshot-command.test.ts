@@ -25,7 +25,7 @@ describe('antiphon push2 snapshot', () => {
     expect(await push2Command(['snapshot'])).toBe(2);
   });
 
-  it('reads a running box\'s /state (the page hello) back into a snapshot that draws the same', () => {
+  it("reads a running box's /state (the page hello) back into a snapshot that draws the same", () => {
     const snap = demoSnapshot();
     const hello = JSON.parse(JSON.stringify(new PageFeed(snap).hello(snap, false))) as unknown;
     const back = snapshotFromPageHello(hello);

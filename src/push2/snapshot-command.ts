@@ -11,8 +11,16 @@ const USAGE = `antiphon push2 snapshot OUT.png [--from URL] [--page N]
   encoder page shown`;
 
 /** `antiphon push2 ...`: the display as a PNG, for documentation and for people to look at. */
-export async function push2Command(args: readonly string[], out: (line: string) => void = (l) => void process.stdout.write(`${l}\n`)): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: { from: { type: 'string' }, page: { type: 'string' } }, allowPositionals: true, strict: true });
+export async function push2Command(
+  args: readonly string[],
+  out: (line: string) => void = (l) => void process.stdout.write(`${l}\n`),
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { from: { type: 'string' }, page: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const [sub, file] = positionals;
   if (sub !== 'snapshot' || file === undefined) {
     process.stderr.write(`${USAGE}\n`);
@@ -31,7 +39,9 @@ export async function push2Command(args: readonly string[], out: (line: string) 
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       snapshot = snapshotFromPageHello(await res.json());
     } catch (e) {
-      process.stderr.write(`antiphon push2 snapshot: cannot read the box's state at ${url.href}: ${(e as Error).message}\n`);
+      process.stderr.write(
+        `antiphon push2 snapshot: cannot read the box's state at ${url.href}: ${(e as Error).message}\n`,
+      );
       return 1;
     }
   }

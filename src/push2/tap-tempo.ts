@@ -5,7 +5,10 @@
 export class TapTempo {
   #taps: number[] = [];
 
-  constructor(private readonly resetAfterMs = 2000, private readonly intervals = 4) {}
+  constructor(
+    private readonly resetAfterMs = 2000,
+    private readonly intervals = 4,
+  ) {}
 
   /** Records a tap; returns the tempo in BPM once two taps are close enough, else undefined. */
   tap(atMs: number): number | undefined {

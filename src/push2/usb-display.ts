@@ -11,7 +11,12 @@ interface WebUsbEndpoint {
   readonly type: string;
 }
 interface WebUsbDevice {
-  readonly configuration?: { readonly interfaces: readonly { readonly interfaceNumber: number; readonly alternate: { readonly endpoints: readonly WebUsbEndpoint[] } }[] } | null;
+  readonly configuration?: {
+    readonly interfaces: readonly {
+      readonly interfaceNumber: number;
+      readonly alternate: { readonly endpoints: readonly WebUsbEndpoint[] };
+    }[];
+  } | null;
   open(): Promise<void>;
   close(): Promise<void>;
   claimInterface(n: number): Promise<void>;
@@ -50,7 +55,8 @@ export class UsbDisplayLink implements DisplayLink {
     try {
       for (const part of [FRAME_HEADER, frame]) {
         const r = await this.device.transferOut(this.endpoint, part);
-        if (r.status !== 'ok' || r.bytesWritten !== part.length) throw new DisplayLinkError(`display transfer ${r.status}: ${r.bytesWritten} of ${part.length} bytes`);
+        if (r.status !== 'ok' || r.bytesWritten !== part.length)
+          throw new DisplayLinkError(`display transfer ${r.status}: ${r.bytesWritten} of ${part.length} bytes`);
       }
     } catch (e) {
       throw e instanceof DisplayLinkError ? e : new DisplayLinkError(`display transfer failed: ${describe(e)}`);
@@ -101,5 +107,8 @@ export class UsbDisplayOpener implements DisplayOpener {
  */
 function bulkOutOf(device: WebUsbDevice): number {
   const iface = device.configuration?.interfaces.find((i) => i.interfaceNumber === PUSH2_DISPLAY.interface);
-  return iface?.alternate.endpoints.find((e) => e.direction === 'out' && e.type === 'bulk')?.endpointNumber ?? PUSH2_DISPLAY.endpoint;
+  return (
+    iface?.alternate.endpoints.find((e) => e.direction === 'out' && e.type === 'bulk')?.endpointNumber ??
+    PUSH2_DISPLAY.endpoint
+  );
 }

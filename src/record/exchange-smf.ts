@@ -32,8 +32,16 @@ function noteEvents(notes: readonly RecordedNote[], originTick: number): Timed[]
     const on = Math.max(0, Math.round((n.tick - originTick) * SCALE));
     const off = on + Math.max(1, Math.round(n.durationTicks * SCALE));
     return [
-      { at: on, order: 1, event: { deltaTime: 0, type: 'noteOn', channel: DRUM_CHANNEL, noteNumber: n.pitch, velocity: n.velocity } },
-      { at: off, order: 0, event: { deltaTime: 0, type: 'noteOff', channel: DRUM_CHANNEL, noteNumber: n.pitch, velocity: 0 } },
+      {
+        at: on,
+        order: 1,
+        event: { deltaTime: 0, type: 'noteOn', channel: DRUM_CHANNEL, noteNumber: n.pitch, velocity: n.velocity },
+      },
+      {
+        at: off,
+        order: 0,
+        event: { deltaTime: 0, type: 'noteOff', channel: DRUM_CHANNEL, noteNumber: n.pitch, velocity: 0 },
+      },
     ];
   });
 }
@@ -54,17 +62,55 @@ export function exchangeToSmf(x: Exchange): Uint8Array {
   const lastBar = Math.max(x.call.startBar + x.call.bars, ...x.turns.map((t) => t.startBar + t.bars));
   const endAt = barAt(lastBar);
   const conductor: Timed[] = [
-    { at: 0, order: 0, event: { deltaTime: 0, meta: true, type: 'setTempo', microsecondsPerBeat: Math.round(60_000_000 / x.tempo) } },
-    { at: 0, order: 1, event: { deltaTime: 0, meta: true, type: 'timeSignature', numerator: x.stepsPerBar / 4, denominator: 4, metronome: 24, thirtyseconds: 8 } },
-    { at: 0, order: 2, event: { deltaTime: 0, meta: true, type: 'text', text: `antiphon exchange ${x.id}, mode ${x.mode}, call ${x.call.source} ended by ${x.call.endReason}` } },
+    {
+      at: 0,
+      order: 0,
+      event: { deltaTime: 0, meta: true, type: 'setTempo', microsecondsPerBeat: Math.round(60_000_000 / x.tempo) },
+    },
+    {
+      at: 0,
+      order: 1,
+      event: {
+        deltaTime: 0,
+        meta: true,
+        type: 'timeSignature',
+        numerator: x.stepsPerBar / 4,
+        denominator: 4,
+        metronome: 24,
+        thirtyseconds: 8,
+      },
+    },
+    {
+      at: 0,
+      order: 2,
+      event: {
+        deltaTime: 0,
+        meta: true,
+        type: 'text',
+        text: `antiphon exchange ${x.id}, mode ${x.mode}, call ${x.call.source} ended by ${x.call.endReason}`,
+      },
+    },
     { at: barAt(x.call.startBar), order: 3, event: { deltaTime: 0, meta: true, type: 'marker', text: 'call' } },
-    ...x.turns.map((t, i) => ({ at: barAt(t.startBar), order: 4 + i, event: { deltaTime: 0, meta: true as const, type: 'marker' as const, text: `voice ${t.voice}` } })),
+    ...x.turns.map((t, i) => ({
+      at: barAt(t.startBar),
+      order: 4 + i,
+      event: { deltaTime: 0, meta: true as const, type: 'marker' as const, text: `voice ${t.voice}` },
+    })),
   ];
-  const tracks = [track('antiphon', conductor, endAt), track(`call (${x.call.source})`, noteEvents(x.call.notes, originTick), endAt)];
+  const tracks = [
+    track('antiphon', conductor, endAt),
+    track(`call (${x.call.source})`, noteEvents(x.call.notes, originTick), endAt),
+  ];
   for (const t of x.turns) {
     const ll: Timed = {
-      at: barAt(t.startBar), order: 0,
-      event: { deltaTime: 0, meta: true, type: 'text', text: `model ${t.model} T=${fixed(t.temperature)} log-likelihood ${fixed(t.logLikelihood.total)} (${fixed(t.logLikelihood.total / Math.max(1, t.logLikelihood.perStep.length))}/step), call ${fixed(t.primerLogLikelihood.total)}, slipped ${t.slippedBars} bars` },
+      at: barAt(t.startBar),
+      order: 0,
+      event: {
+        deltaTime: 0,
+        meta: true,
+        type: 'text',
+        text: `model ${t.model} T=${fixed(t.temperature)} log-likelihood ${fixed(t.logLikelihood.total)} (${fixed(t.logLikelihood.total / Math.max(1, t.logLikelihood.perStep.length))}/step), call ${fixed(t.primerLogLikelihood.total)}, slipped ${t.slippedBars} bars`,
+      },
     };
     tracks.push(track(`voice ${t.voice}`, [ll, ...noteEvents(t.notes, originTick)], endAt));
   }

@@ -36,7 +36,9 @@ describe('exchange recordings', () => {
     const expectNotes = (track: number, notes: typeof x.call.notes): void => {
       const got = smf.tracks[track]?.notes.map((n) => [n.pitch, n.velocity, n.startTick]);
       expect(got).toEqual(
-        [...notes].map((n) => [n.pitch, n.velocity, Math.round((n.tick - origin) * scale)]).sort((a, b) => (a[2] ?? 0) - (b[2] ?? 0) || (a[0] ?? 0) - (b[0] ?? 0)),
+        [...notes]
+          .map((n) => [n.pitch, n.velocity, Math.round((n.tick - origin) * scale)])
+          .sort((a, b) => (a[2] ?? 0) - (b[2] ?? 0) || (a[0] ?? 0) - (b[0] ?? 0)),
       );
     };
     expectNotes(1, x.call.notes);
@@ -65,7 +67,11 @@ describe('exchange recordings', () => {
     const base = mkdtempSync(join(tmpdir(), 'antiphon-bad-'));
     writeFileSync(join(base, 'file'), 'not a directory');
     const errors: object[] = [];
-    const rec = new ExchangeRecorder({ dir: join(base, 'file', 'recordings'), maxBytes: 1e6, log: { info: () => undefined, error: (f) => void errors.push(f) } });
+    const rec = new ExchangeRecorder({
+      dir: join(base, 'file', 'recordings'),
+      maxBytes: 1e6,
+      log: { info: () => undefined, error: (f) => void errors.push(f) },
+    });
     await expect(rec.record(x)).resolves.toBeUndefined();
     expect(rec.failures).toBe(1);
     expect(errors[0]).toMatchObject({ code: 'ENOTDIR' });

@@ -71,7 +71,10 @@ export class ExchangeRecorder {
     } catch (e) {
       this.failures++;
       const err = e as NodeJS.ErrnoException;
-      log.error({ file: path, code: err.code, error: err.message, failures: this.failures }, 'recording failed; the music goes on');
+      log.error(
+        { file: path, code: err.code, error: err.message, failures: this.failures },
+        'recording failed; the music goes on',
+      );
       await rm(temp, { force: true }).catch(() => undefined);
       return undefined;
     }

@@ -31,7 +31,11 @@ export interface SmfTrack {
 export interface SmfContents {
   readonly ticksPerBeat: number;
   readonly tempos: readonly { readonly tick: number; readonly microsecondsPerBeat: number }[];
-  readonly timeSignatures: readonly { readonly tick: number; readonly numerator: number; readonly denominator: number }[];
+  readonly timeSignatures: readonly {
+    readonly tick: number;
+    readonly numerator: number;
+    readonly denominator: number;
+  }[];
   readonly tracks: readonly SmfTrack[];
 }
 
@@ -58,18 +62,34 @@ export function readSmf(bytes: Uint8Array, place = 'input'): SmfContents {
       if (e.type === 'trackName') name = e.text;
       else if (e.type === 'text') texts.push(e.text);
       else if (e.type === 'setTempo') tempos.push({ tick, microsecondsPerBeat: e.microsecondsPerBeat });
-      else if (e.type === 'timeSignature') timeSignatures.push({ tick, numerator: e.numerator, denominator: e.denominator });
+      else if (e.type === 'timeSignature')
+        timeSignatures.push({ tick, numerator: e.numerator, denominator: e.denominator });
       else if (e.type === 'noteOn' && e.velocity > 0) {
         const key = `${e.channel}/${e.noteNumber}`;
         open.set(key, [...(open.get(key) ?? []), { velocity: e.velocity, startTick: tick }]);
       } else if (e.type === 'noteOff' || e.type === 'noteOn') {
         const key = `${e.channel}/${e.noteNumber}`;
         const started = open.get(key)?.shift();
-        if (started) notes.push({ pitch: e.noteNumber, velocity: started.velocity, channel: e.channel, startTick: started.startTick, endTick: tick });
+        if (started)
+          notes.push({
+            pitch: e.noteNumber,
+            velocity: started.velocity,
+            channel: e.channel,
+            startTick: started.startTick,
+            endTick: tick,
+          });
       }
     }
     // A note never released ends where it started: drums are one-shots.
-    for (const [key, list] of open) for (const s of list) notes.push({ pitch: Number(key.split('/')[1]), velocity: s.velocity, channel: Number(key.split('/')[0]), startTick: s.startTick, endTick: s.startTick });
+    for (const [key, list] of open)
+      for (const s of list)
+        notes.push({
+          pitch: Number(key.split('/')[1]),
+          velocity: s.velocity,
+          channel: Number(key.split('/')[0]),
+          startTick: s.startTick,
+          endTick: s.startTick,
+        });
     notes.sort((a, b) => a.startTick - b.startTick || a.pitch - b.pitch);
     return { name, notes, texts };
   });
@@ -97,12 +117,22 @@ export function noteSequenceOf(smf: SmfContents, trackFilter: (t: SmfTrack) => b
   const notes: SequenceNote[] = smf.tracks
     .filter(trackFilter)
     .flatMap((t) => t.notes)
-    .map((n) => ({ pitch: n.pitch, velocity: n.velocity, startSec: secondsAt(smf, n.startTick), endSec: secondsAt(smf, n.endTick), isDrum: n.channel === 9 }))
+    .map((n) => ({
+      pitch: n.pitch,
+      velocity: n.velocity,
+      startSec: secondsAt(smf, n.startTick),
+      endSec: secondsAt(smf, n.endTick),
+      isDrum: n.channel === 9,
+    }))
     .sort((a, b) => a.startSec - b.startSec || a.pitch - b.pitch);
   return {
     notes,
     tempos: smf.tempos.map((t) => ({ timeSec: secondsAt(smf, t.tick), qpm: 60_000_000 / t.microsecondsPerBeat })),
-    timeSignatures: smf.timeSignatures.map((t) => ({ timeSec: secondsAt(smf, t.tick), numerator: t.numerator, denominator: t.denominator })),
+    timeSignatures: smf.timeSignatures.map((t) => ({
+      timeSec: secondsAt(smf, t.tick),
+      numerator: t.numerator,
+      denominator: t.denominator,
+    })),
     totalSec: Math.max(0, ...notes.map((n) => n.endSec)),
   };
 }

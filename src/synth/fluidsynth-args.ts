@@ -12,20 +12,62 @@ export const SYNTH_CLIENT = BUILT_IN_SYNTH_CLIENT;
  */
 export function liveArgs(c: SynthConfig): string[] {
   return [
-    '-a', 'alsa', '-m', 'alsa_seq', '-p', SYNTH_CLIENT,
-    '-o', `audio.alsa.device=${c.audio_device}`,
-    '-r', String(c.sample_rate), '-z', String(c.period_size), '-c', String(c.periods),
-    '-g', String(c.gain),
-    '-o', `synth.polyphony=${c.polyphony}`,
+    '-a',
+    'alsa',
+    '-m',
+    'alsa_seq',
+    '-p',
+    SYNTH_CLIENT,
+    '-o',
+    `audio.alsa.device=${c.audio_device}`,
+    '-r',
+    String(c.sample_rate),
+    '-z',
+    String(c.period_size),
+    '-c',
+    String(c.periods),
+    '-g',
+    String(c.gain),
+    '-o',
+    `synth.polyphony=${c.polyphony}`,
     // One synthesis thread: a second one costs more in hand-offs than it saves at this size.
-    '-o', 'synth.cpu-cores=1',
-    '-o', 'midi.autoconnect=0',
-    '-R', '1', '-C', '0',
+    '-o',
+    'synth.cpu-cores=1',
+    '-o',
+    'midi.autoconnect=0',
+    '-R',
+    '1',
+    '-C',
+    '0',
     c.soundfont,
   ];
 }
 
 /** Renders a MIDI file to a WAV file, faster than real time, through the same soundfont. */
-export function renderArgs(soundfont: string, midiFile: string, wavFile: string, sampleRate: number, gain: number): string[] {
-  return ['-n', '-i', '-q', '-F', wavFile, '-T', 'wav', '-r', String(sampleRate), '-g', String(gain), '-R', '1', '-C', '0', soundfont, midiFile];
+export function renderArgs(
+  soundfont: string,
+  midiFile: string,
+  wavFile: string,
+  sampleRate: number,
+  gain: number,
+): string[] {
+  return [
+    '-n',
+    '-i',
+    '-q',
+    '-F',
+    wavFile,
+    '-T',
+    'wav',
+    '-r',
+    String(sampleRate),
+    '-g',
+    String(gain),
+    '-R',
+    '1',
+    '-C',
+    '0',
+    soundfont,
+    midiFile,
+  ];
 }

@@ -29,12 +29,17 @@ export async function renderWav(o: RenderOptions): Promise<void> {
   }
   const temp = `${o.wavFile}.tmp.wav`;
   await new Promise<void>((resolve, reject) => {
-    execFile(o.command, renderArgs(o.soundfont, o.midiFile, temp, o.sampleRate, o.gain), { timeout: 120_000 }, (error, _stdout, stderr) => {
-      if (!error) return resolve();
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') reject(new RenderError(`${o.command} is not installed (apt-get install fluidsynth)`));
-      else reject(new RenderError(`${o.command} failed rendering ${o.midiFile}: ${stderr.trim() || error.message}`));
-    });
+    execFile(
+      o.command,
+      renderArgs(o.soundfont, o.midiFile, temp, o.sampleRate, o.gain),
+      { timeout: 120_000 },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') reject(new RenderError(`${o.command} is not installed (apt-get install fluidsynth)`));
+        else reject(new RenderError(`${o.command} failed rendering ${o.midiFile}: ${stderr.trim() || error.message}`));
+      },
+    );
   });
   const size = (await stat(temp).catch(() => undefined))?.size ?? 0;
   if (size <= 44) {

@@ -45,7 +45,10 @@ export class SimulatedSynth implements SynthChild {
 }
 
 /** A spawner of simulated synths; `missing` makes every start fail as a missing executable does. */
-export function simulatedSpawner(o: { missing?: () => boolean } = {}): { spawn: SynthSpawner; started: SimulatedSynth[] } {
+export function simulatedSpawner(o: { missing?: () => boolean } = {}): {
+  spawn: SynthSpawner;
+  started: SimulatedSynth[];
+} {
   const started: SimulatedSynth[] = [];
   let pid = 1000;
   return {

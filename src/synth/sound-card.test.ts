@@ -20,7 +20,9 @@ describe('missingSoundCard', () => {
   it('names what is missing', () => {
     expect(missingSoundCard('hw:2', asound)).toBe('no sound card 2 for hw:2');
     expect(missingSoundCard('hw:1', asound)).toBe('sound card 1 has no playback device 0 (hw:1)');
-    expect(missingSoundCard('hw:Loopback,0', asound)).toBe('sound card Loopback has no playback device 0 (hw:Loopback,0)');
+    expect(missingSoundCard('hw:Loopback,0', asound)).toBe(
+      'sound card Loopback has no playback device 0 (hw:Loopback,0)',
+    );
   });
 
   it('leaves names that are not hardware devices to FluidSynth', () => {

@@ -9,7 +9,7 @@ describe('synthCommands', () => {
     expect(kit?.kind === 'choice' && kit.options).toEqual(KIT_NAMES);
   });
 
-  it('gives each voice\'s channel its kit, the first voice winning a shared channel, and every other channel the standard kit', () => {
+  it("gives each voice's channel its kit, the first voice winning a shared channel, and every other channel the standard kit", () => {
     const state = {
       global: defaultGlobals(),
       voices: [

@@ -2,7 +2,14 @@ import type { ParameterState } from '../control/parameter-store.js';
 
 /** GM drum kits by name, as programs in bank 128 (all eight are in TimGM6mb and FluidR3_GM). */
 export const DRUM_KITS: Readonly<Record<string, number>> = {
-  standard: 0, room: 8, power: 16, electronic: 24, 'tr-808': 25, jazz: 32, brush: 40, orchestra: 48,
+  standard: 0,
+  room: 8,
+  power: 16,
+  electronic: 24,
+  'tr-808': 25,
+  jazz: 32,
+  brush: 40,
+  orchestra: 48,
 };
 
 export const KIT_NAMES = Object.keys(DRUM_KITS);

@@ -77,7 +77,13 @@ export class SynthSupervisor {
       if (this.#child === child) this.#child = undefined;
       if (this.#stopped) return;
       if (this.o.now() - this.#startedAt >= HEALTHY_AFTER_MS) this.#retryMs = FIRST_RETRY_MS;
-      this.#again(e.error === 'ENOENT' ? `${this.o.command} is not installed (apt-get install fluidsynth)` : e.error ? `${this.o.command} could not start: ${e.error}` : `${this.o.command} exited (${e.signal ?? `code ${e.code ?? '?'}`})`);
+      this.#again(
+        e.error === 'ENOENT'
+          ? `${this.o.command} is not installed (apt-get install fluidsynth)`
+          : e.error
+            ? `${this.o.command} could not start: ${e.error}`
+            : `${this.o.command} exited (${e.signal ?? `code ${e.code ?? '?'}`})`,
+      );
     });
     if (child.pid !== undefined) this.o.started(child);
   }

@@ -12,7 +12,9 @@ afterEach(async () => {
 
 async function boxWithSynth(o: { missing?: () => boolean; noCard?: () => boolean } = {}) {
   const spawner = simulatedSpawner(o);
-  const synth = new SynthSurface(SYNTH_SCHEMA.parse({}), spawner.spawn, (device) => (o.noCard?.() ? `no sound card 0 for ${device}` : undefined));
+  const synth = new SynthSurface(SYNTH_SCHEMA.parse({}), spawner.spawn, (device) =>
+    o.noCard?.() ? `no sound card 0 for ${device}` : undefined,
+  );
   sim = await startSimBox({ surfaces: [synth] });
   return { sim, synth, started: spawner.started };
 }
@@ -50,7 +52,9 @@ describe('the built-in synth surface (simulated FluidSynth, virtual time)', () =
     const { sim, started, synth } = await boxWithSynth();
     sim.box.dispatch({ kind: 'set', param: 'kit', voice: 'A', value: 'jazz', source: 'test' });
     started[0]?.end({ code: null, signal: 'SIGSEGV' });
-    expect(sim.box.snapshot().problems.at(-1)?.message).toBe('built-in synth: fluidsynth exited (SIGSEGV); retrying in 1 s');
+    expect(sim.box.snapshot().problems.at(-1)?.message).toBe(
+      'built-in synth: fluidsynth exited (SIGSEGV); retrying in 1 s',
+    );
     await sim.run(400);
     expect(started).toHaveLength(1);
     await sim.run(200);
@@ -66,7 +70,9 @@ describe('the built-in synth surface (simulated FluidSynth, virtual time)', () =
     let missing = true;
     const { sim, started } = await boxWithSynth({ missing: () => missing });
     await sim.run(10);
-    expect(sim.box.snapshot().problems.at(-1)?.message).toBe('built-in synth: fluidsynth is not installed (apt-get install fluidsynth); retrying in 1 s');
+    expect(sim.box.snapshot().problems.at(-1)?.message).toBe(
+      'built-in synth: fluidsynth is not installed (apt-get install fluidsynth); retrying in 1 s',
+    );
     await sim.run(500 + 1000 + 2000 + 100);
     expect(started).toHaveLength(4);
     missing = false;
@@ -81,7 +87,9 @@ describe('the built-in synth surface (simulated FluidSynth, virtual time)', () =
     await sim.run(8000);
     expect(started).toHaveLength(0);
     expect(sim.box.snapshot().problems.filter((p) => p.message.startsWith('built-in synth'))).toHaveLength(1);
-    expect(sim.box.snapshot().problems.at(-1)?.message).toBe('built-in synth: no sound card 0 for hw:0; retrying in 1 s');
+    expect(sim.box.snapshot().problems.at(-1)?.message).toBe(
+      'built-in synth: no sound card 0 for hw:0; retrying in 1 s',
+    );
     noCard = false;
     await sim.run(8000);
     expect(started).toHaveLength(1);

@@ -36,18 +36,32 @@ export class SynthSurface implements BoxSurface {
 
   start(ctx: SurfaceContext): void {
     const supervisor = new SynthSupervisor({
-      command: this.config.command, args: liveArgs(this.config), spawn: this.spawner, timers: ctx.timers, now: ctx.now,
+      command: this.config.command,
+      args: liveArgs(this.config),
+      spawn: this.spawner,
+      timers: ctx.timers,
+      now: ctx.now,
       precheck: () => this.soundCard(this.config.audio_device),
       started: (child) => {
         this.#reported = undefined;
-        ctx.log.info({ pid: child.pid, device: this.config.audio_device, periodSize: this.config.period_size, periods: this.config.periods, rate: this.config.sample_rate }, 'synth started');
+        ctx.log.info(
+          {
+            pid: child.pid,
+            device: this.config.audio_device,
+            periodSize: this.config.period_size,
+            periods: this.config.periods,
+            rate: this.config.sample_rate,
+          },
+          'synth started',
+        );
         this.#sent = new Map();
         this.#sync(ctx);
       },
       failed: (why, retryMs) => {
         // The log gets every try; the bus (panel, page) each new reason once, not every 30 s.
         ctx.log.warn({ retryMs }, `synth: ${why}; trying again`);
-        if (why !== this.#reported) ctx.report?.('error', 'device', `built-in synth: ${why}; retrying in ${Math.round(retryMs / 1000)} s`);
+        if (why !== this.#reported)
+          ctx.report?.('error', 'device', `built-in synth: ${why}; retrying in ${Math.round(retryMs / 1000)} s`);
         this.#reported = why;
       },
       message: (line) => {

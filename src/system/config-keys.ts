@@ -6,7 +6,11 @@ export type ReportProblem = (path: readonly string[], message: string) => void;
 /** The schema under defaults, prefaults and optionals: what the value itself must be. */
 function bare(schema: z.ZodType): z.ZodType {
   let s = schema;
-  while ((s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional) && typeof s.unwrap === 'function') s = s.unwrap() as z.ZodType;
+  while (
+    (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional) &&
+    typeof s.unwrap === 'function'
+  )
+    s = s.unwrap() as z.ZodType;
   return s;
 }
 
@@ -41,7 +45,9 @@ export function resolveKeyed(schema: z.ZodType, raw: unknown, path: readonly str
       // A key with no default cannot fall back: whoever holds the table reports it (a voice without a name is dropped).
       if (!f.ok) continue;
       // resolveKeyed already reported what was wrong inside a table; a leaf's own problem is reported here.
-      if (!(bare(field) instanceof z.ZodObject) || !isTable(raw[key])) for (const issue of r.error.issues) report([...path, key, ...issue.path.map(String)], `${issue.message}; using the default`);
+      if (!(bare(field) instanceof z.ZodObject) || !isTable(raw[key]))
+        for (const issue of r.error.issues)
+          report([...path, key, ...issue.path.map(String)], `${issue.message}; using the default`);
       if (f.value !== undefined) out[key] = f.value;
     }
     return out;
@@ -53,7 +59,11 @@ export function resolveKeyed(schema: z.ZodType, raw: unknown, path: readonly str
       const resolved = resolveKeyed(element, entry, [...path, String(i)], report);
       const r = element.safeParse(resolved);
       if (r.success) kept.push(r.data);
-      else report([...path, String(i)], `dropped: ${r.error.issues.map((x) => `${x.path.join('.') || 'entry'}: ${x.message}`).join('; ')}`);
+      else
+        report(
+          [...path, String(i)],
+          `dropped: ${r.error.issues.map((x) => `${x.path.join('.') || 'entry'}: ${x.message}`).join('; ')}`,
+        );
     });
     return kept;
   }

@@ -23,14 +23,20 @@ describe('config', () => {
   });
 
   it('names the file and key of a bad value and keeps the section on defaults', () => {
-    const { config, problems } = resolveConfig({ devices: { drum_channel: 17 }, log: { level: 'info' } }, '/boot/antiphon.toml');
+    const { config, problems } = resolveConfig(
+      { devices: { drum_channel: 17 }, log: { level: 'info' } },
+      '/boot/antiphon.toml',
+    );
     expect(config.devices.drum_channel).toBe(10);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: '/boot/antiphon.toml', path: 'devices.drum_channel' });
   });
 
   it('reports unknown sections, unknown keys and bad roles', () => {
-    const { problems } = resolveConfig({ devicez: {}, devices: { pol_ms: 3, roles: [{ match: 'x', roles: ['drummer'] }] } }, 'a.toml');
+    const { problems } = resolveConfig(
+      { devicez: {}, devices: { pol_ms: 3, roles: [{ match: 'x', roles: ['drummer'] }] } },
+      'a.toml',
+    );
     const paths = problems.map((p) => p.path);
     expect(paths).toContain('devicez');
     expect(paths.some((p) => p.startsWith('devices'))).toBe(true);
@@ -41,7 +47,10 @@ describe('config', () => {
     expect(d.clock).toEqual({ source: 'auto', thru: true, lost_after_ms: 1000 });
     expect(d.din).toEqual({ enabled: true, device: '/dev/ttyAMA0', roles: ['clock-in', 'clock-out'] });
     const { config, problems } = resolveConfig(
-      { clock: { source: 'external', thru: false, lost_after_ms: 400 }, din: { device: '/dev/ttyUSB0', roles: ['human', 'thru', 'clock-out'] } },
+      {
+        clock: { source: 'external', thru: false, lost_after_ms: 400 },
+        din: { device: '/dev/ttyUSB0', roles: ['human', 'thru', 'clock-out'] },
+      },
       'antiphon.toml',
     );
     expect(problems).toEqual([]);

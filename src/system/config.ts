@@ -13,7 +13,10 @@ import { PANEL_SCHEMA } from '../panel/panel-config.js';
 import { SYNTH_SCHEMA } from '../synth/synth-config.js';
 import { errorMessage } from '../util/error-message.js';
 
-const role = z.string().refine(isRole, { message: `expected ${ROLE_HELP}` }).transform((r) => r as Role);
+const role = z
+  .string()
+  .refine(isRole, { message: `expected ${ROLE_HELP}` })
+  .transform((r) => r as Role);
 
 const cc = z.number().int().min(0).max(119);
 
@@ -23,8 +26,18 @@ const cc = z.number().int().min(0).max(119);
  * These defaults are Magenta's interface's controls, on controllers free in GM.
  */
 export const DEFAULT_CC_MAP: Readonly<Record<string, number>> = {
-  end_call: 102, panic: 103, mutate: 104, loop_response: 105, min_call_bars: 106, max_call_bars: 107,
-  response_bars: 108, temperature: 109, tempo_bpm: 110, model: 111, mode: 112, state_out: 113,
+  end_call: 102,
+  panic: 103,
+  mutate: 104,
+  loop_response: 105,
+  min_call_bars: 106,
+  max_call_bars: 107,
+  response_bars: 108,
+  temperature: 109,
+  tempo_bpm: 110,
+  model: 111,
+  mode: 112,
+  state_out: 113,
 };
 
 /** `[perform]`: the registry's parameters (globals here, voice ones per `[[perform.voices]]`) and what no knob changes. */
@@ -44,7 +57,14 @@ const PERFORM_SCHEMA = z
     /** A pad note that ends the call (besides the CC), e.g. a spare pad; unset = none. */
     end_call_note: z.number().int().min(0).max(127).optional(),
     cc: z
-      .record(z.string().refine(isCcTarget, { message: 'not a parameter (name or name@VOICE), end_call, panic, mutate or state_out' }), cc)
+      .record(
+        z
+          .string()
+          .refine(isCcTarget, {
+            message: 'not a parameter (name or name@VOICE), end_call, panic, mutate or state_out',
+          }),
+        cc,
+      )
       .transform((m) => ({ ...DEFAULT_CC_MAP, ...m }))
       .prefault({}),
   })
@@ -110,7 +130,9 @@ export interface PerformConfig {
   readonly cc: Readonly<Record<string, number>>;
 }
 
-export type Config = { readonly [K in Exclude<keyof Sections, 'perform'>]: z.infer<Sections[K]> } & { readonly perform: PerformConfig };
+export type Config = { readonly [K in Exclude<keyof Sections, 'perform'>]: z.infer<Sections[K]> } & {
+  readonly perform: PerformConfig;
+};
 
 /** Splits the validated `[perform]` table into registry values and the rest. */
 function performConfig(flat: Record<string, unknown>): PerformConfig {
@@ -119,8 +141,17 @@ function performConfig(flat: Record<string, unknown>): PerformConfig {
   const voices = flat['voices'] as readonly Record<string, unknown>[];
   return {
     parameters: {
-      global: pick(flat, GLOBAL_PARAMETERS.map((p) => p.name)),
-      voices: voices.map((v) => ({ name: String(v['name']), values: pick(v, VOICE_PARAMETERS.map((p) => p.name)) })),
+      global: pick(
+        flat,
+        GLOBAL_PARAMETERS.map((p) => p.name),
+      ),
+      voices: voices.map((v) => ({
+        name: String(v['name']),
+        values: pick(
+          v,
+          VOICE_PARAMETERS.map((p) => p.name),
+        ),
+      })),
     },
     ...(flat['seed'] === undefined ? {} : { seed: flat['seed'] as number }),
     models: flat['models'] as string[],
@@ -158,7 +189,8 @@ export function resolveConfig(raw: unknown, file: string): LoadedConfig {
   const config = defaultSections();
   const problems: ConfigProblem[] = [];
   if (typeof raw !== 'object' || raw === null) return { config: finish(config), problems };
-  const report = (path: readonly string[], message: string): void => void problems.push({ file, path: path.join('.'), message });
+  const report = (path: readonly string[], message: string): void =>
+    void problems.push({ file, path: path.join('.'), message });
   for (const [section, value] of Object.entries(raw)) {
     const schema = SECTION_SCHEMAS[section as keyof Sections] as z.ZodType | undefined;
     if (!schema) report([section], `unknown section [${section}]`);
@@ -166,7 +198,9 @@ export function resolveConfig(raw: unknown, file: string): LoadedConfig {
       // Key by key first; what is left is what only the whole section can judge.
       const whole = schema.safeParse(resolveKeyed(schema, value, [section], report));
       if (whole.success) config[section] = whole.data;
-      else for (const issue of whole.error.issues) report([section, ...issue.path.map(String)], `${issue.message} (section on its defaults)`);
+      else
+        for (const issue of whole.error.issues)
+          report([section, ...issue.path.map(String)], `${issue.message} (section on its defaults)`);
     }
   }
   return { config: finish(config), problems };

@@ -58,5 +58,13 @@ export function openHardware(): Hardware {
     missing.push(`/dev/snd watch: ${errorMessage(e)}`);
   }
   const hotplug = new CombinedHotplugSource(sources);
-  return { backend, hotplug, usb: new SysfsUsbIdentityReader(), serial: new NodeSerialPortOpener(), now: () => performance.now(), timers: nodeTimers, missing };
+  return {
+    backend,
+    hotplug,
+    usb: new SysfsUsbIdentityReader(),
+    serial: new NodeSerialPortOpener(),
+    now: () => performance.now(),
+    timers: nodeTimers,
+    missing,
+  };
 }

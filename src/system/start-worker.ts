@@ -26,7 +26,8 @@ export function startWorker(fromUrl: string, entry: string, options: StartWorker
   if (!fromUrl.endsWith('.ts')) return new Worker(new URL(`${entry}.js`, fromUrl), workerOptions);
   const source = new URL(`${entry}.ts`, fromUrl);
   const compiled = new URL(relative(fileURLToPath(SRC_ROOT), fileURLToPath(source)).replace(/\.ts$/, '.js'), DIST_ROOT);
-  if (fromSources === 'dist' || (fromSources === 'auto' && isFresh(compiled, source))) return new Worker(compiled, workerOptions);
+  if (fromSources === 'dist' || (fromSources === 'auto' && isFresh(compiled, source)))
+    return new Worker(compiled, workerOptions);
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}); })`;
   return new Worker(boot, { ...workerOptions, eval: true });

@@ -28,7 +28,12 @@ describe('startWatchdog', () => {
     const clockThread = fakeThread('clock-thread', timers);
     const warnings: object[] = [];
     const handle = startWatchdog({
-      notifier, timers, clock, takeLoopDelayMs: () => 20, maxLoopDelayMs: 1000, threads: [clockThread.check],
+      notifier,
+      timers,
+      clock,
+      takeLoopDelayMs: () => 20,
+      maxLoopDelayMs: 1000,
+      threads: [clockThread.check],
       log: { warn: (fields) => warnings.push(fields), info: () => undefined },
     });
     wakeup.advanceTo(20_000);
@@ -47,7 +52,15 @@ describe('startWatchdog', () => {
     const timers = schedulerTimers(scheduler);
     const notifier = new RecordingNotifier(1000);
     const delays = [10, 10, 3000, 10];
-    startWatchdog({ notifier, timers, clock, takeLoopDelayMs: () => delays.shift() ?? 10, maxLoopDelayMs: 1000, threads: [], log: quietLog });
+    startWatchdog({
+      notifier,
+      timers,
+      clock,
+      takeLoopDelayMs: () => delays.shift() ?? 10,
+      maxLoopDelayMs: 1000,
+      threads: [],
+      log: quietLog,
+    });
     wakeup.advanceTo(3000);
     expect(notifier.count('WATCHDOG=1')).toBe(3);
   });
@@ -55,7 +68,15 @@ describe('startWatchdog', () => {
   it('does nothing when systemd set no watchdog', () => {
     const { wakeup, scheduler, clock } = virtualScheduler();
     const notifier = new RecordingNotifier(undefined);
-    startWatchdog({ notifier, timers: schedulerTimers(scheduler), clock, takeLoopDelayMs: () => 0, maxLoopDelayMs: 1, threads: [], log: quietLog });
+    startWatchdog({
+      notifier,
+      timers: schedulerTimers(scheduler),
+      clock,
+      takeLoopDelayMs: () => 0,
+      maxLoopDelayMs: 1,
+      threads: [],
+      log: quietLog,
+    });
     wakeup.advanceTo(60_000);
     expect(notifier.messages).toEqual([]);
   });
@@ -63,7 +84,15 @@ describe('startWatchdog', () => {
   it('stops petting when cancelled', () => {
     const { wakeup, scheduler, clock } = virtualScheduler();
     const notifier = new RecordingNotifier(1000);
-    const handle = startWatchdog({ notifier, timers: schedulerTimers(scheduler), clock, takeLoopDelayMs: () => 0, maxLoopDelayMs: 1, threads: [], log: quietLog });
+    const handle = startWatchdog({
+      notifier,
+      timers: schedulerTimers(scheduler),
+      clock,
+      takeLoopDelayMs: () => 0,
+      maxLoopDelayMs: 1,
+      threads: [],
+      log: quietLog,
+    });
     wakeup.advanceTo(2000);
     handle.cancel();
     wakeup.advanceTo(10_000);
@@ -77,7 +106,9 @@ describe('eventLoopDelayMeter', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 30));
       const blockUntil = performance.now() + 150;
-      while (performance.now() < blockUntil) { /* block the loop */ }
+      while (performance.now() < blockUntil) {
+        /* block the loop */
+      }
       await new Promise((resolve) => setTimeout(resolve, 30));
       expect(meter.takeMaxMs()).toBeGreaterThanOrEqual(140);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -30,7 +30,11 @@ export interface WatchdogDriverOptions {
 export function startWatchdog(options: WatchdogDriverOptions): TimerHandle {
   const intervalMs = options.notifier.watchdogIntervalMs;
   if (intervalMs === undefined) return { cancel: () => undefined };
-  const health = new WatchdogHealth({ maxLoopDelayMs: options.maxLoopDelayMs, threads: options.threads, log: options.log });
+  const health = new WatchdogHealth({
+    maxLoopDelayMs: options.maxLoopDelayMs,
+    threads: options.threads,
+    log: options.log,
+  });
   const byName = new Map(options.threads.map((t) => [t.name, t]));
   let stopped = false;
   const evaluate = (): void => {

@@ -47,7 +47,9 @@ describe('WatchdogHealth', () => {
     expect(h.evaluate(2000, 0).healthy).toBe(true); // exactly at the limit still passes
     const verdict = h.evaluate(2500, 0);
     expect(verdict.healthy).toBe(false);
-    expect(verdict.failures).toEqual([{ check: 'clock-thread', detail: 'no answer to a ping for 2500 ms (limit 2000 ms)' }]);
+    expect(verdict.failures).toEqual([
+      { check: 'clock-thread', detail: 'no answer to a ping for 2500 ms (limit 2000 ms)' },
+    ]);
   });
 
   it('gives a busy model worker its own, longer limit', () => {
@@ -80,7 +82,10 @@ describe('WatchdogHealth', () => {
   it('refuses an unknown or duplicated thread name', () => {
     expect(() => health().answered('clock')).toThrow('no thread check named "clock"');
     const log = recordingLog();
-    const twice = [{ name: 'x', maxAnswerMs: 1 }, { name: 'x', maxAnswerMs: 2 }];
+    const twice = [
+      { name: 'x', maxAnswerMs: 1 },
+      { name: 'x', maxAnswerMs: 2 },
+    ];
     expect(() => new WatchdogHealth({ maxLoopDelayMs: 1, threads: twice, log })).toThrow('"x" is listed twice');
   });
 });

@@ -75,7 +75,10 @@ export class WatchdogHealth {
     const failures: CheckFailure[] = [];
     const ping: string[] = [];
     if (loopDelayMs > this.#options.maxLoopDelayMs) {
-      failures.push({ check: 'event-loop', detail: `delayed ${Math.round(loopDelayMs)} ms (limit ${this.#options.maxLoopDelayMs} ms)` });
+      failures.push({
+        check: 'event-loop',
+        detail: `delayed ${Math.round(loopDelayMs)} ms (limit ${this.#options.maxLoopDelayMs} ms)`,
+      });
     }
     for (const [name, state] of this.#threads) {
       if (state.pingSentMs === undefined) {
@@ -85,7 +88,10 @@ export class WatchdogHealth {
       }
       const waited = nowMs - state.pingSentMs;
       if (waited > state.check.maxAnswerMs) {
-        failures.push({ check: name, detail: `no answer to a ping for ${Math.round(waited)} ms (limit ${state.check.maxAnswerMs} ms)` });
+        failures.push({
+          check: name,
+          detail: `no answer to a ping for ${Math.round(waited)} ms (limit ${state.check.maxAnswerMs} ms)`,
+        });
       }
     }
     this.#logChanges(failures);
@@ -96,7 +102,10 @@ export class WatchdogHealth {
     const now = new Set(failures.map((f) => f.check));
     for (const f of failures) {
       if (this.#failing.has(f.check)) continue;
-      this.#options.log.warn({ check: f.check, detail: f.detail }, `watchdog: ${f.check} check failed; not petting systemd (it restarts the box after WatchdogSec)`);
+      this.#options.log.warn(
+        { check: f.check, detail: f.detail },
+        `watchdog: ${f.check} check failed; not petting systemd (it restarts the box after WatchdogSec)`,
+      );
     }
     for (const check of this.#failing) {
       if (!now.has(check)) this.#options.log.info({ check }, `watchdog: ${check} check passes again`);

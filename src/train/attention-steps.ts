@@ -8,7 +8,9 @@ import { dropInputEvents, dropRecurrentWeights, type Regularisation } from './re
 const FORGET_BIAS = 1.0;
 
 /** The attention wrapper's variables (names and shapes as magenta-js loads them). */
-export function attentionVariables(shape: NetworkShape): { name: string; shape: number[]; fanIn: number; fanOut: number }[] {
+export function attentionVariables(
+  shape: NetworkShape,
+): { name: string; shape: number[]; fanIn: number; fanOut: number }[] {
   const input = shape.eventCount + shape.counterBits;
   const size = shape.layers[shape.layers.length - 1] ?? 0;
   const query = shape.layers.reduce((a, u) => a + 2 * u, 0);
@@ -30,7 +32,12 @@ export function attentionVariables(shape: NetworkShape): { name: string; shape: 
  * to the input width, run every layer, query with all (c, h), attend over the last `length`
  * outputs, and emit `[h_last, read] · Wo + bo`, which also enters the window.
  */
-export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tensor1D[], reg: Regularisation, initial: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
+export function attentionStepOutputs(
+  net: DrumNetwork,
+  inputs: readonly tf.Tensor1D[],
+  reg: Regularisation,
+  initial: RecurrentState,
+): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[] } {
   const { layers, eventCount, counterBits, attentionLength = 0 } = net.shape;
   const batch = inputs[0]?.shape[0] ?? 0;
   const size = layers[layers.length - 1] ?? 0;
@@ -63,13 +70,22 @@ export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tenso
   const outputs: tf.Tensor2D[] = [];
   inputs.forEach((ids, t) => {
     const counter = tf.tile(tf.tensor2d(binaryCounter(t, counterBits), [1, counterBits]), [batch, 1]);
-    let x = tf.add(tf.add(dropInputEvents(gatherRows(eventRows, ids), reg, t), matMul(tf.concat([counter, read], 1), restRows)), inputBias) as tf.Tensor2D;
+    let x = tf.add(
+      tf.add(dropInputEvents(gatherRows(eventRows, ids), reg, t), matMul(tf.concat([counter, read], 1), restRows)),
+      inputBias,
+    ) as tf.Tensor2D;
     const nextH: tf.Tensor2D[] = [];
     const nextC: tf.Tensor2D[] = [];
     layers.forEach((_units, l) => {
-      const gates = tf.add(matMul(tf.concat([x, h[l] as tf.Tensor2D], 1), kernels[l] as tf.Tensor2D), biases[l] as tf.Tensor);
+      const gates = tf.add(
+        matMul(tf.concat([x, h[l] as tf.Tensor2D], 1), kernels[l] as tf.Tensor2D),
+        biases[l] as tf.Tensor,
+      );
       const [i, j, f, o] = tf.split(gates, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const cl = tf.add(tf.mul(tf.sigmoid(i), tf.tanh(j)), tf.mul(c[l] as tf.Tensor2D, tf.sigmoid(tf.add(f, FORGET_BIAS)))) as tf.Tensor2D;
+      const cl = tf.add(
+        tf.mul(tf.sigmoid(i), tf.tanh(j)),
+        tf.mul(c[l] as tf.Tensor2D, tf.sigmoid(tf.add(f, FORGET_BIAS))),
+      ) as tf.Tensor2D;
       const hl = tf.mul(tf.tanh(cl), tf.sigmoid(o)) as tf.Tensor2D;
       nextC.push(cl);
       nextH.push(hl);
@@ -77,7 +93,13 @@ export function attentionStepOutputs(net: DrumNetwork, inputs: readonly tf.Tenso
     });
     h = nextH;
     c = nextC;
-    const query = matMul(tf.concat(layers.flatMap((_, l) => [c[l] as tf.Tensor2D, h[l] as tf.Tensor2D]), 1), queryKernel);
+    const query = matMul(
+      tf.concat(
+        layers.flatMap((_, l) => [c[l] as tf.Tensor2D, h[l] as tf.Tensor2D]),
+        1,
+      ),
+      queryKernel,
+    );
     const features = tf.stack(windowFeatures, 1) as tf.Tensor3D;
     const scores = tf.sum(tf.mul(tf.tanh(tf.add(features, tf.expandDims(query, 1))), attnV), 2);
     const weights = tf.softmax(scores);

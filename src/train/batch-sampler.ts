@@ -51,8 +51,15 @@ export class WindowPicker {
 }
 
 /** Per-step tensors of a time-major [cropSteps x batch] layout. */
-export function stepTensors(inputs: Int32Array, targets: Int32Array, masks: Float32Array, cropSteps: number, batch: number): Pick<StepBatch, 'inputs' | 'targets' | 'masks'> {
-  const slice = <T extends Int32Array | Float32Array>(a: T, t: number): T => a.subarray(t * batch, (t + 1) * batch) as T;
+export function stepTensors(
+  inputs: Int32Array,
+  targets: Int32Array,
+  masks: Float32Array,
+  cropSteps: number,
+  batch: number,
+): Pick<StepBatch, 'inputs' | 'targets' | 'masks'> {
+  const slice = <T extends Int32Array | Float32Array>(a: T, t: number): T =>
+    a.subarray(t * batch, (t + 1) * batch) as T;
   return {
     inputs: Array.from({ length: cropSteps }, (_, t) => tf.tensor1d(slice(inputs, t), 'int32')),
     targets: Array.from({ length: cropSteps }, (_, t) => tf.tensor1d(slice(targets, t), 'int32')),

@@ -8,7 +8,15 @@ import { evaluate } from '../eval/step-predictor.js';
 import { loadMusicRnn } from '../model/music-rnn.js';
 import { SeededRandom } from '../util/seeded-random.js';
 import { selectTrainBackend } from './backend.js';
-import { calibrateExportedModel, collectStepLogits, fitTemperature, nllAtScale, scoreCalibrated, stepAccuracy, type StepLogits } from './calibration.js';
+import {
+  calibrateExportedModel,
+  collectStepLogits,
+  fitTemperature,
+  nllAtScale,
+  scoreCalibrated,
+  stepAccuracy,
+  type StepLogits,
+} from './calibration.js';
 import { exportDrumModel, FLOAT_SUBDIR } from './model-export.js';
 import { DENSE_WEIGHTS, DrumNetwork } from './network.js';
 
@@ -47,7 +55,9 @@ describe('fitTemperature', () => {
 });
 
 describe('calibrateExportedModel', () => {
-  const windows = Array.from({ length: 4 }, (_, k) => Uint16Array.from({ length: 48 }, (_, t) => (t * 7 + k * 3) % 5 === 0 ? 5 : (t + k) % 3 === 0 ? 4 : 0));
+  const windows = Array.from({ length: 4 }, (_, k) =>
+    Uint16Array.from({ length: 48 }, (_, t) => ((t * 7 + k * 3) % 5 === 0 ? 5 : (t + k) % 3 === 0 ? 4 : 0)),
+  );
 
   it('folds the temperature into the output layer of both copies: the engine then scores what the fit promised', async () => {
     const net = new DrumNetwork({ layers: [12], eventCount: 512, counterBits: 6 }, undefined, 4);
@@ -55,13 +65,19 @@ describe('calibrateExportedModel', () => {
     net.variable(DENSE_WEIGHTS).assign(tf.mul(net.variable(DENSE_WEIGHTS), 8));
     const dir = await mkdtemp(join(tmpdir(), 'antiphon-calibrate-'));
     await exportDrumModel(dir, net, 'current');
-    const before = evaluate(enginePredictor(await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'float32' }), 'before'), windows);
+    const before = evaluate(
+      enginePredictor(await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'float32' }), 'before'),
+      windows,
+    );
 
     const calibration = await calibrateExportedModel(dir, windows);
     expect(Math.abs(Math.log(calibration.temperature))).toBeGreaterThan(0.1);
     expect(calibration.nllAfter).toBeLessThan(calibration.nllBefore);
     expect(calibration.nllBefore).toBeCloseTo(before.nllPerStep, 4);
-    const after = evaluate(enginePredictor(await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'float32' }), 'after'), windows);
+    const after = evaluate(
+      enginePredictor(await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'float32' }), 'after'),
+      windows,
+    );
     expect(after.nllPerStep).toBeCloseTo(calibration.nllAfter, 4);
     expect(after.exactAccuracy).toBe(before.exactAccuracy);
     const quantised = evaluate(enginePredictor(await loadMusicRnn(dir, { engine: 'int8' }), 'int8'), windows);
@@ -77,7 +93,9 @@ describe('calibrateExportedModel', () => {
 });
 
 describe('scoreCalibrated', () => {
-  const windows = Array.from({ length: 5 }, (_, k) => Uint16Array.from({ length: 40 }, (_, t) => ((t + k) % 4 === 0 ? 1 : (t * 5 + k) % 7 === 0 ? 6 : 0)));
+  const windows = Array.from({ length: 5 }, (_, k) =>
+    Uint16Array.from({ length: 40 }, (_, t) => ((t + k) % 4 === 0 ? 1 : (t * 5 + k) % 7 === 0 ? 6 : 0)),
+  );
 
   it('past its fitting budget keeps no logits, yet scores every step as if it had', async () => {
     const net = new DrumNetwork({ layers: [10], eventCount: 512, counterBits: 6 }, undefined, 7);

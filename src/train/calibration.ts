@@ -30,9 +30,16 @@ export interface StepLogits {
 const MAX_CALIBRATION_STEPS = 65_536;
 
 /** Runs the windows through the engine as validation does and keeps each step's logits. */
-export function collectStepLogits(model: MusicRnn, windows: readonly Uint16Array[], maxSteps = MAX_CALIBRATION_STEPS): StepLogits {
+export function collectStepLogits(
+  model: MusicRnn,
+  windows: readonly Uint16Array[],
+  maxSteps = MAX_CALIBRATION_STEPS,
+): StepLogits {
   const eventCount = model.newState().logits.length;
-  const total = Math.min(maxSteps, windows.reduce((s, w) => s + Math.max(0, w.length - 1), 0));
+  const total = Math.min(
+    maxSteps,
+    windows.reduce((s, w) => s + Math.max(0, w.length - 1), 0),
+  );
   const logits = new Float32Array(total * eventCount);
   const targets = new Int32Array(total);
   let step = 0;
@@ -50,7 +57,8 @@ export function collectStepLogits(model: MusicRnn, windows: readonly Uint16Array
 /** Mean NLL per step with every logit multiplied by `scale` (1 / temperature). */
 export function nllAtScale(steps: StepLogits, scale: number): number {
   let nll = 0;
-  for (let s = 0; s < steps.targets.length; s++) nll -= logSoftmaxAt(stepRow(steps, s), steps.targets[s] ?? 0, scale).logProb;
+  for (let s = 0; s < steps.targets.length; s++)
+    nll -= logSoftmaxAt(stepRow(steps, s), steps.targets[s] ?? 0, scale).logProb;
   return steps.targets.length > 0 ? nll / steps.targets.length : NaN;
 }
 
@@ -112,16 +120,32 @@ export interface CalibratedFigures {
  * `maxFitSteps` of them. Memory stays bounded: past that many steps the logits are not kept,
  * and the figures come from two more passes through the engine instead.
  */
-export function scoreCalibrated(model: MusicRnn, windows: readonly Uint16Array[], maxFitSteps = MAX_CALIBRATION_STEPS): CalibratedFigures {
+export function scoreCalibrated(
+  model: MusicRnn,
+  windows: readonly Uint16Array[],
+  maxFitSteps = MAX_CALIBRATION_STEPS,
+): CalibratedFigures {
   const sample = collectStepLogits(model, windows, maxFitSteps);
   const fit = fitTemperature(sample);
   const steps = windows.reduce((s, w) => s + Math.max(0, w.length - 1), 0);
   if (sample.targets.length === steps) {
-    return { nllPerStep: fit.nllBefore, exactAccuracy: stepAccuracy(sample), steps, calibratedNll: fit.nllAfter, temperature: fit.temperature };
+    return {
+      nllPerStep: fit.nllBefore,
+      exactAccuracy: stepAccuracy(sample),
+      steps,
+      calibratedNll: fit.nllAfter,
+      temperature: fit.temperature,
+    };
   }
   const raw = evaluate(enginePredictor(model, 'raw'), windows);
   const calibrated = evaluate(enginePredictor(model, 'calibrated', 1 / fit.temperature), windows);
-  return { nllPerStep: raw.nllPerStep, exactAccuracy: raw.exactAccuracy, steps, calibratedNll: calibrated.nllPerStep, temperature: fit.temperature };
+  return {
+    nllPerStep: raw.nllPerStep,
+    exactAccuracy: raw.exactAccuracy,
+    steps,
+    calibratedNll: calibrated.nllPerStep,
+    temperature: fit.temperature,
+  };
 }
 
 /**
@@ -135,10 +159,13 @@ export async function calibrateExportedModel(dir: string, validation: readonly U
   const steps = collectStepLogits(new MusicRnn(checkpoint, { engine: 'float32' }), validation);
   const fit = fitTemperature(steps);
   const tensors = [...checkpoint.tensors.values()].map((t) =>
-    t.name === DENSE_WEIGHTS || t.name === DENSE_BIASES ? { name: t.name, shape: t.shape, values: t.values.map((v) => v / fit.temperature) } : { name: t.name, shape: t.shape, values: t.values },
+    t.name === DENSE_WEIGHTS || t.name === DENSE_BIASES
+      ? { name: t.name, shape: t.shape, values: t.values.map((v) => v / fit.temperature) }
+      : { name: t.name, shape: t.shape, values: t.values },
   );
   // Cumulative, so calibrating a calibrated model (a fine-tune of it, a repeated --finish) records the whole factor.
-  const earlier = typeof checkpoint.rawConfig.calibrationTemperature === 'number' ? checkpoint.rawConfig.calibrationTemperature : 1;
+  const earlier =
+    typeof checkpoint.rawConfig.calibrationTemperature === 'number' ? checkpoint.rawConfig.calibrationTemperature : 1;
   const config = { ...checkpoint.rawConfig, calibrationTemperature: earlier * fit.temperature };
   await writeCheckpoint(dir, { config, tensors }, { dtype: 'uint8' });
   await writeCheckpoint(floatDir, { config, tensors }, { dtype: 'float32' });

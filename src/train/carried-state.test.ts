@@ -10,13 +10,28 @@ beforeAll(async () => {
 
 const events = (lane: number, t: number): number => (t * 37 + lane * 101 + ((t >> 4) % 3) * 7) % 512;
 const ids = (from: number, steps: number, shift: number): tf.Tensor1D[] =>
-  Array.from({ length: steps }, (_, t) => tf.tensor1d([events(0, from + t + shift), events(1, from + t + shift)], 'int32'));
+  Array.from({ length: steps }, (_, t) =>
+    tf.tensor1d([events(0, from + t + shift), events(1, from + t + shift)], 'int32'),
+  );
 const ones = (steps: number): tf.Tensor1D[] => Array.from({ length: steps }, () => tf.ones([2]) as tf.Tensor1D);
 
 /** Mean loss over [from, from + steps) starting from `initial`, and the state after it. */
-function crop(net: DrumNetwork, from: number, steps: number, initial: RecurrentState): { loss: number; final: RecurrentState } {
+function crop(
+  net: DrumNetwork,
+  from: number,
+  steps: number,
+  initial: RecurrentState,
+): { loss: number; final: RecurrentState } {
   let final: RecurrentState = [];
-  const loss = tf.tidy(() => net.loss(ids(from, steps, 0), ids(from, steps, 1), ones(steps), NO_REGULARISATION, { initial, keepFinal: (s) => (final = s) }).dataSync()[0] ?? NaN);
+  const loss = tf.tidy(
+    () =>
+      net
+        .loss(ids(from, steps, 0), ids(from, steps, 1), ones(steps), NO_REGULARISATION, {
+          initial,
+          keepFinal: (s) => (final = s),
+        })
+        .dataSync()[0] ?? NaN,
+  );
   return { loss, final };
 }
 
@@ -33,7 +48,9 @@ describe.each<[string, NetworkShape]>([
     // Without the carry the second half starts differently: its state a few steps in shows it.
     const warm = crop(net, 64, 4, first.final);
     const cold = crop(net, 64, 4, net.zeroState(2));
-    const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(cold.final[0] as tf.Tensor2D, warm.final[0] as tf.Tensor2D))).dataSync()[0] ?? 0);
+    const gap = tf.tidy(
+      () => tf.max(tf.abs(tf.sub(cold.final[0] as tf.Tensor2D, warm.final[0] as tf.Tensor2D))).dataSync()[0] ?? 0,
+    );
     expect(gap).toBeGreaterThan(1e-3);
     for (const t of [...first.final, ...second.final, ...warm.final, ...cold.final]) t.dispose();
     net.dispose();

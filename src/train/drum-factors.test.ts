@@ -13,7 +13,8 @@ beforeAll(async () => {
 const shape: NetworkShape = { layers: [8, 6], eventCount: 512, counterBits: 6, factoredEvents: true };
 const STEPS = 12;
 const sequence = Uint16Array.from({ length: STEPS + 1 }, (_, t) => (t * 97 + 5) % 512);
-const column = (offset: number): tf.Tensor1D[] => Array.from({ length: STEPS }, (_, t) => tf.tensor1d([sequence[t + offset] ?? 0], 'int32'));
+const column = (offset: number): tf.Tensor1D[] =>
+  Array.from({ length: STEPS }, (_, t) => tf.tensor1d([sequence[t + offset] ?? 0], 'int32'));
 
 /** A factored network whose free parts are not zero either, so both halves of every row matter. */
 function factoredNetwork(): DrumNetwork {
@@ -45,19 +46,34 @@ describe('factored event rows and columns', () => {
     const free = net.variable(lstmKernelName(0));
     const drumRows = net.variable(DRUM_INPUT_FACTORS);
     const kickSnareHat = 0b111;
-    const expectedRow = row(free, kickSnareHat).map((x, i) => x + (row(drumRows, 0)[i] ?? 0) + (row(drumRows, 1)[i] ?? 0) + (row(drumRows, 2)[i] ?? 0));
+    const expectedRow = row(free, kickSnareHat).map(
+      (x, i) => x + (row(drumRows, 0)[i] ?? 0) + (row(drumRows, 1)[i] ?? 0) + (row(drumRows, 2)[i] ?? 0),
+    );
     row(kernel, kickSnareHat).forEach((x, i) => expect(x).toBeCloseTo(expectedRow[i] ?? NaN, 5));
     // The counter and recurrent rows pass through untouched.
     expect(row(kernel, 512 + 3)).toEqual(row(free, 512 + 3));
     const dense = exported.get(DENSE_WEIGHTS) as tf.Tensor;
-    const expectedCol = col(net.variable(DENSE_WEIGHTS), 0b10000).map((x, i) => x + (col(net.variable(DRUM_OUTPUT_FACTORS), 4)[i] ?? 0));
+    const expectedCol = col(net.variable(DENSE_WEIGHTS), 0b10000).map(
+      (x, i) => x + (col(net.variable(DRUM_OUTPUT_FACTORS), 4)[i] ?? 0),
+    );
     col(dense, 0b10000).forEach((x, i) => expect(x).toBeCloseTo(expectedCol[i] ?? NaN, 5));
     net.dispose();
   });
 
   it('trains the loss the exported network scores in the engine; the decay adds L2 of the free parts to training only', async () => {
     const net = factoredNetwork();
-    const loss = (eventDecay: number): number => tf.tidy(() => net.loss(column(0), column(1), Array.from({ length: STEPS }, () => tf.ones([1]) as tf.Tensor1D), { dropout: 0, eventDecay }).dataSync()[0] ?? NaN);
+    const loss = (eventDecay: number): number =>
+      tf.tidy(
+        () =>
+          net
+            .loss(
+              column(0),
+              column(1),
+              Array.from({ length: STEPS }, () => tf.ones([1]) as tf.Tensor1D),
+              { dropout: 0, eventDecay },
+            )
+            .dataSync()[0] ?? NaN,
+      );
     const plain = loss(0);
     expect(evaluateNetwork(net, [sequence]).nllPerStep).toBeCloseTo(plain, 5);
     expect((await validateWithEngine(net, 'current', [sequence])).nllPerStep).toBeCloseTo(plain, 5);
@@ -75,7 +91,12 @@ describe('factored event rows and columns', () => {
     expect(freeRows.max().dataSync()[0]).toBe(0);
     expect(scratch.variable(DENSE_WEIGHTS).max().dataSync()[0]).toBe(0);
     expect(scratch.variable(DRUM_INPUT_FACTORS).abs().max().dataSync()[0]).toBeGreaterThan(0);
-    const loaded = new Map([...new DrumNetwork({ ...shape, factoredEvents: false }, undefined, 6).variables].map(([k, v]) => [k, v as tf.Tensor]));
+    const loaded = new Map(
+      [...new DrumNetwork({ ...shape, factoredEvents: false }, undefined, 6).variables].map(([k, v]) => [
+        k,
+        v as tf.Tensor,
+      ]),
+    );
     const tuned = new DrumNetwork(shape, loaded);
     expect(tuned.variable(DRUM_INPUT_FACTORS).abs().max().dataSync()[0]).toBe(0);
     expect(tuned.variable(DRUM_OUTPUT_FACTORS).abs().max().dataSync()[0]).toBe(0);

@@ -10,7 +10,8 @@ export const DRUM_OUTPUT_FACTORS = 'antiphon/drum_output_columns';
 /** Drum classes behind `eventCount` events: an event is the set of classes hit, one bit each. */
 export function drumCountOf(eventCount: number): number {
   const drums = Math.log2(eventCount);
-  if (!Number.isInteger(drums)) throw new Error(`event count ${eventCount} is not a power of two: events are not drum sets`);
+  if (!Number.isInteger(drums))
+    throw new Error(`event count ${eventCount} is not a power of two: events are not drum sets`);
   return drums;
 }
 

@@ -22,8 +22,15 @@ export interface ValidationFigures extends EvalFigures {
  * would punish a network for overconfidence that one scalar removes, and would compare a
  * fine-tune's raw weights against the calibrated model it started from.
  */
-export async function validateWithEngine(net: DrumNetwork, pitchMap: DrumPitchMapName, windows: readonly Uint16Array[]): Promise<ValidationFigures> {
-  const files = serializeCheckpoint({ config: drumModelConfig(pitchMap, net.shape.attentionLength), tensors: await networkWeights(net) });
+export async function validateWithEngine(
+  net: DrumNetwork,
+  pitchMap: DrumPitchMapName,
+  windows: readonly Uint16Array[],
+): Promise<ValidationFigures> {
+  const files = serializeCheckpoint({
+    config: drumModelConfig(pitchMap, net.shape.attentionLength),
+    tensors: await networkWeights(net),
+  });
   const model = new MusicRnn(await readCheckpoint(memorySource(files, 'training')), { engine: 'float32' });
   return { name: 'model', ...scoreCalibrated(model, windows) };
 }

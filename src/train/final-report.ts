@@ -32,13 +32,28 @@ export async function finalReport(
   write(formatTable(rows));
   await writeFile(
     join(out, 'eval.json'),
-    JSON.stringify({ pitchMap, ...(calibration ? { calibration } : {}), trainedSeconds: progress.seconds, batches: progress.batches, bestAtBatches: progress.bestAtBatches, settings: progress.settings, validation: rows }, null, 1),
+    JSON.stringify(
+      {
+        pitchMap,
+        ...(calibration ? { calibration } : {}),
+        trainedSeconds: progress.seconds,
+        batches: progress.batches,
+        bestAtBatches: progress.bestAtBatches,
+        settings: progress.settings,
+        validation: rows,
+      },
+      null,
+      1,
+    ),
   );
   return rows;
 }
 
 export function formatTable(rows: readonly EvalFigures[]): string {
   const lines = [`${'predictor'.padEnd(52)} NLL nats/step  exact-event`];
-  for (const r of rows) lines.push(`${r.name.padEnd(52)} ${r.nllPerStep.toFixed(4).padStart(13)}  ${(100 * r.exactAccuracy).toFixed(1).padStart(10)}%`);
+  for (const r of rows)
+    lines.push(
+      `${r.name.padEnd(52)} ${r.nllPerStep.toFixed(4).padStart(13)}  ${(100 * r.exactAccuracy).toFixed(1).padStart(10)}%`,
+    );
   return `\n${rows[0]?.steps ?? 0} validation steps scored\n${lines.join('\n')}\n`;
 }

@@ -1,12 +1,18 @@
 import type { HistoryPoint } from './train-state.js';
 
 /** Loss curves (train and validation NLL per step against epochs) as a standalone SVG. */
-export function lossCurveSvg(history: readonly HistoryPoint[], baselines: readonly { name: string; nll: number }[] = []): string {
+export function lossCurveSvg(
+  history: readonly HistoryPoint[],
+  baselines: readonly { name: string; nll: number }[] = [],
+): string {
   const width = 640;
   const height = 400;
   const pad = { left: 60, right: 20, top: 30, bottom: 45 };
   const xs = history.map((p) => p.epoch);
-  const ys = [...history.flatMap((p) => [p.trainLoss, p.valLoss, p.valCalibrated ?? NaN]), ...baselines.map((b) => b.nll)].filter(Number.isFinite);
+  const ys = [
+    ...history.flatMap((p) => [p.trainLoss, p.valLoss, p.valCalibrated ?? NaN]),
+    ...baselines.map((b) => b.nll),
+  ].filter(Number.isFinite);
   const xMax = Math.max(1e-9, ...xs);
   const yMin = Math.min(...ys, Infinity);
   const yMax = Math.max(...ys, -Infinity);
@@ -14,16 +20,23 @@ export function lossCurveSvg(history: readonly HistoryPoint[], baselines: readon
   const x = (v: number): number => pad.left + (v / xMax) * (width - pad.left - pad.right);
   const y = (v: number): number => pad.top + (1 - (v - yMin) / span) * (height - pad.top - pad.bottom);
   const line = (pick: (p: HistoryPoint) => number, colour: string, dashes = ''): string => {
-    const pts = history.filter((p) => Number.isFinite(pick(p))).map((p) => `${x(p.epoch).toFixed(1)},${y(pick(p)).toFixed(1)}`);
+    const pts = history
+      .filter((p) => Number.isFinite(pick(p)))
+      .map((p) => `${x(p.epoch).toFixed(1)},${y(pick(p)).toFixed(1)}`);
     const dash = dashes ? ` stroke-dasharray="${dashes}"` : '';
-    return pts.length > 0 ? `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${pts.join(' ')}"/>` : '';
+    return pts.length > 0
+      ? `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${pts.join(' ')}"/>`
+      : '';
   };
   const ticks = Array.from({ length: 6 }, (_, i) => yMin + (span * i) / 5)
     .map((v) => `<text x="${pad.left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v.toFixed(2)}</text>`)
     .join('');
   const baseLines = baselines
     .filter((b) => b.nll <= yMax + 1e-9)
-    .map((b) => `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(b.nll)}" y2="${y(b.nll)}" stroke="#999" stroke-dasharray="4 3"/><text x="${width - pad.right}" y="${y(b.nll) - 4}" text-anchor="end" font-size="11" fill="#666">${escapeXml(b.name)} ${b.nll.toFixed(2)}</text>`)
+    .map(
+      (b) =>
+        `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(b.nll)}" y2="${y(b.nll)}" stroke="#999" stroke-dasharray="4 3"/><text x="${width - pad.right}" y="${y(b.nll) - 4}" text-anchor="end" font-size="11" fill="#666">${escapeXml(b.name)} ${b.nll.toFixed(2)}</text>`,
+    )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>

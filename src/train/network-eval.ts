@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { binaryCounter } from '../model/encoding/binary-counter.js';
 import type { EvalFigures } from '../eval/step-predictor.js';
-import { DENSE_BIASES, DENSE_WEIGHTS, lstmBiasName, lstmKernelName, type DrumNetwork, type NetworkShape } from './network.js';
+import {
+  DENSE_BIASES,
+  DENSE_WEIGHTS,
+  lstmBiasName,
+  lstmKernelName,
+  type DrumNetwork,
+  type NetworkShape,
+} from './network.js';
 
 const FORGET_BIAS = 1.0;
 
@@ -11,7 +18,8 @@ const FORGET_BIAS = 1.0;
  * step at a time, so memory stays bounded however long a window is.
  */
 export function evaluateNetwork(net: DrumNetwork, windows: readonly Uint16Array[], name = 'model'): EvalFigures {
-  if (net.shape.attentionLength !== undefined) throw new Error('evaluateNetwork runs attention-free stacks; use validateWithEngine');
+  if (net.shape.attentionLength !== undefined)
+    throw new Error('evaluateNetwork runs attention-free stacks; use validateWithEngine');
   // Similar lengths batched together: padding a short window to the longest one wastes compute.
   const sorted = windows.filter((w) => w.length >= 2).sort((a, b) => b.length - a.length);
   let nll = 0;
@@ -35,7 +43,11 @@ export function evaluateNetwork(net: DrumNetwork, windows: readonly Uint16Array[
 
 const EVAL_GROUP = 24;
 
-function evaluateGroup(shape: NetworkShape, matrix: (name: string) => tf.Tensor2D, live: readonly Uint16Array[]): { nll: number; exact: number; steps: number } {
+function evaluateGroup(
+  shape: NetworkShape,
+  matrix: (name: string) => tf.Tensor2D,
+  live: readonly Uint16Array[],
+): { nll: number; exact: number; steps: number } {
   const batch = live.length;
   if (batch === 0) return { nll: 0, exact: 0, steps: 0 };
   const maxLen = Math.max(...live.map((w) => w.length));
@@ -76,8 +88,16 @@ function evaluateGroup(shape: NetworkShape, matrix: (name: string) => tf.Tensor2
             ? tf.add(tf.gather(eventRows, tf.tensor1d(ids, 'int32')), tf.matMul(recurrentInput, restRows))
             : tf.matMul(recurrentInput, kernels[l] as tf.Tensor2D);
         const gates = tf.add(projected, biases[l] as tf.Tensor);
-        const [i, j, f, o] = tf.split(gates, 4, 1) as tf.Tensor2D[] as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const cNew = tf.add(tf.mul(tf.sigmoid(i), tf.tanh(j)), tf.mul(c[l] as tf.Tensor2D, tf.sigmoid(tf.add(f, FORGET_BIAS)))) as tf.Tensor2D;
+        const [i, j, f, o] = tf.split(gates, 4, 1) as tf.Tensor2D[] as [
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+        ];
+        const cNew = tf.add(
+          tf.mul(tf.sigmoid(i), tf.tanh(j)),
+          tf.mul(c[l] as tf.Tensor2D, tf.sigmoid(tf.add(f, FORGET_BIAS))),
+        ) as tf.Tensor2D;
         const hNew = tf.mul(tf.tanh(cNew), tf.sigmoid(o)) as tf.Tensor2D;
         hs.push(hNew);
         cs.push(cNew);

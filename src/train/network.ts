@@ -3,7 +3,14 @@ import { binaryCounter } from '../model/encoding/binary-counter.js';
 import { ATTENTION_PREFIX, variableNames } from '../model/checkpoint/architecture.js';
 import { attentionStepOutputs, attentionVariables } from './attention-steps.js';
 import { gatherRows, matMul } from './tf-ops.js';
-import { activationPenalty, dropInputEvents, dropLayerOutputs, dropRecurrentWeights, NO_REGULARISATION, type Regularisation } from './regularisation.js';
+import {
+  activationPenalty,
+  dropInputEvents,
+  dropLayerOutputs,
+  dropRecurrentWeights,
+  NO_REGULARISATION,
+  type Regularisation,
+} from './regularisation.js';
 import { DRUM_INPUT_FACTORS, DRUM_OUTPUT_FACTORS, drumCountOf, eventDrumBits } from './drum-factors.js';
 
 /** Shape of a drum MusicRNN: BasicLSTMCell stack, dense softmax head, binary-counter input. */
@@ -82,7 +89,10 @@ export class DrumNetwork {
     // fine-tuning: the loaded rows are the free parts and the drum parts start at zero.
     const freeInit = (full: tf.Tensor, eventAxis: 0 | 1): tf.Tensor => {
       if (!factored) return full;
-      const mask = eventAxis === 0 ? tf.concat([tf.zeros([shape.eventCount, 1]), tf.ones([(full.shape[0] ?? 0) - shape.eventCount, 1])]) : tf.zeros([1, shape.eventCount]);
+      const mask =
+        eventAxis === 0
+          ? tf.concat([tf.zeros([shape.eventCount, 1]), tf.ones([(full.shape[0] ?? 0) - shape.eventCount, 1])])
+          : tf.zeros([1, shape.eventCount]);
       return tf.mul(full, mask);
     };
     const drums = factored ? drumCountOf(shape.eventCount) : 0;
@@ -96,16 +106,24 @@ export class DrumNetwork {
       if (factored && layer === 0) {
         // Near the Glorot scale of the kernel these rows are added to (fan-in [x, h], fan-out 4u).
         const limit = Math.sqrt(6 / (below + 2 * units + 2 * units));
-        add(DRUM_INPUT_FACTORS, [drums, 4 * units], () => (fromScratch ? tf.randomUniform([drums, 4 * units], -limit, limit, 'float32', draw++) : tf.zeros([drums, 4 * units])));
+        add(DRUM_INPUT_FACTORS, [drums, 4 * units], () =>
+          fromScratch
+            ? tf.randomUniform([drums, 4 * units], -limit, limit, 'float32', draw++)
+            : tf.zeros([drums, 4 * units]),
+        );
       }
       add(lstmBiasName(layer, attention), [4 * units], () => tf.zeros([4 * units]));
       below = units;
     });
     if (attention) {
-      for (const v of attentionVariables(shape)) add(v.name, v.shape, () => (v.shape.length === 1 ? tf.zeros(v.shape) : glorot(v.fanIn, v.fanOut).reshape(v.shape)));
+      for (const v of attentionVariables(shape))
+        add(v.name, v.shape, () =>
+          v.shape.length === 1 ? tf.zeros(v.shape) : glorot(v.fanIn, v.fanOut).reshape(v.shape),
+        );
     }
     add(DENSE_WEIGHTS, [below, shape.eventCount], () => freeInit(glorot(below, shape.eventCount), 1));
-    if (factored) add(DRUM_OUTPUT_FACTORS, [below, drums], () => (fromScratch ? glorot(below, drums) : tf.zeros([below, drums])));
+    if (factored)
+      add(DRUM_OUTPUT_FACTORS, [below, drums], () => (fromScratch ? glorot(below, drums) : tf.zeros([below, drums])));
     add(DENSE_BIASES, [shape.eventCount], () => tf.zeros([shape.eventCount]));
     this.variables = vars;
     this.drumBits = factored ? eventDrumBits(shape.eventCount) : undefined;
@@ -147,7 +165,13 @@ export class DrumNetwork {
       const nll = tf.neg(tf.sum(tf.mul(target, logProbs), 1));
       const mask = tf.concat(masks as tf.Tensor1D[], 0);
       const meanNll = tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
-      return { nll: meanNll, penalty: tf.add(this.freeEventPenalty(reg.eventDecay ?? 0), activationPenalty(top, beforeDropout ?? [], reg)) as tf.Scalar };
+      return {
+        nll: meanNll,
+        penalty: tf.add(
+          this.freeEventPenalty(reg.eventDecay ?? 0),
+          activationPenalty(top, beforeDropout ?? [], reg),
+        ) as tf.Scalar,
+      };
     });
   }
 
@@ -157,7 +181,11 @@ export class DrumNetwork {
    * outputs as Magenta's DropoutWrapper(output_keep_prob) does, and the carried state is taken
    * before it; weight-drop and input-drop are described in Regularisation.
    */
-  run(inputs: readonly tf.Tensor1D[], reg: Regularisation = NO_REGULARISATION, initial?: RecurrentState): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[]; beforeDropout?: tf.Tensor2D[] } {
+  run(
+    inputs: readonly tf.Tensor1D[],
+    reg: Regularisation = NO_REGULARISATION,
+    initial?: RecurrentState,
+  ): { outputs: tf.Tensor2D[]; final: tf.Tensor2D[]; beforeDropout?: tf.Tensor2D[] } {
     const batch = inputs[0]?.shape[0] ?? 0;
     const start = initial ?? this.zeroState(batch);
     if (this.shape.attentionLength !== undefined) return attentionStepOutputs(this, inputs, reg, start);
@@ -203,7 +231,10 @@ export class DrumNetwork {
     const eventRows = this.eventTable();
     const counterRows = tf.slice(kernel, [eventCount, 0], [counterBits, 4 * units]);
     return inputs.map((ids, t) =>
-      tf.add(dropInputEvents(gatherRows(eventRows, ids), reg, t), matMul(binaryCounterRow(t, counterBits), counterRows)),
+      tf.add(
+        dropInputEvents(gatherRows(eventRows, ids), reg, t),
+        matMul(binaryCounterRow(t, counterBits), counterRows),
+      ),
     );
   }
 
@@ -222,13 +253,18 @@ export class DrumNetwork {
   /** The softmax weights [top units, events]: free part plus, if factored, its drums' columns. */
   private outputMatrix(): tf.Tensor2D {
     const free = this.matrix(DENSE_WEIGHTS);
-    return this.drumBits ? (tf.add(free, matMul(this.matrix(DRUM_OUTPUT_FACTORS), tf.transpose(this.drumBits))) as tf.Tensor2D) : free;
+    return this.drumBits
+      ? (tf.add(free, matMul(this.matrix(DRUM_OUTPUT_FACTORS), tf.transpose(this.drumBits))) as tf.Tensor2D)
+      : free;
   }
 
   /** decay x the squared free parts: without data behind it an event's own part decays to zero. */
   private freeEventPenalty(decay: number): tf.Scalar {
     if (decay <= 0 || !this.drumBits) return tf.scalar(0);
-    return tf.mul(decay, tf.add(tf.sum(tf.square(this.freeEventRows())), tf.sum(tf.square(this.matrix(DENSE_WEIGHTS))))) as tf.Scalar;
+    return tf.mul(
+      decay,
+      tf.add(tf.sum(tf.square(this.freeEventRows())), tf.sum(tf.square(this.matrix(DENSE_WEIGHTS)))),
+    ) as tf.Scalar;
   }
 
   /**
@@ -237,11 +273,16 @@ export class DrumNetwork {
    */
   exportedWeights(): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>();
-    for (const [name, v] of this.variables) if (name !== DRUM_INPUT_FACTORS && name !== DRUM_OUTPUT_FACTORS) out.set(name, v);
+    for (const [name, v] of this.variables)
+      if (name !== DRUM_INPUT_FACTORS && name !== DRUM_OUTPUT_FACTORS) out.set(name, v);
     if (!this.drumBits) return out;
     const [kernel, dense] = tf.tidy(() => {
       const full = this.matrix(lstmKernelName(0));
-      const rest = tf.slice(full, [this.shape.eventCount, 0], [(full.shape[0] ?? 0) - this.shape.eventCount, full.shape[1] ?? 0]);
+      const rest = tf.slice(
+        full,
+        [this.shape.eventCount, 0],
+        [(full.shape[0] ?? 0) - this.shape.eventCount, full.shape[1] ?? 0],
+      );
       return [tf.concat([this.eventTable(), rest], 0), this.outputMatrix()];
     });
     out.set(lstmKernelName(0), kernel);
@@ -281,7 +322,12 @@ export class DrumNetwork {
 }
 
 /** BasicLSTMCell over all steps of one layer: pre[t] [batch, 4u] already holds x·K + b. */
-function runLstm(pre: readonly tf.Tensor2D[], recurrent: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D): { outputs: tf.Tensor2D[]; h: tf.Tensor2D; c: tf.Tensor2D } {
+function runLstm(
+  pre: readonly tf.Tensor2D[],
+  recurrent: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+): { outputs: tf.Tensor2D[]; h: tf.Tensor2D; c: tf.Tensor2D } {
   let h = h0;
   let c = c0;
   const outputs = pre.map((preStep) => {

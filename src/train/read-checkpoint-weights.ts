@@ -8,7 +8,9 @@ import type { ModelConfig } from '../model/checkpoint/config.js';
  * `--from` and for scoring exported models. Reading goes through the engine's checkpoint
  * reader, so a file the box would reject is rejected here with the same typed error.
  */
-export async function readCheckpointWeights(dir: string): Promise<{ config: ModelConfig; weights: Map<string, tf.Tensor> }> {
+export async function readCheckpointWeights(
+  dir: string,
+): Promise<{ config: ModelConfig; weights: Map<string, tf.Tensor> }> {
   const checkpoint = await readCheckpoint(openCheckpointSource(dir));
   const weights = new Map<string, tf.Tensor>();
   for (const [name, t] of checkpoint.tensors) weights.set(name, tf.tensor(t.values, [...t.shape]));

@@ -3,7 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { variableNames } from '../model/checkpoint/architecture.js';
 import { selectTrainBackend } from './backend.js';
 import { DrumNetwork, lstmKernelName, type NetworkShape } from './network.js';
-import { dropInputEvents, dropRecurrentWeights, NO_REGULARISATION, validDropRate, type Regularisation } from './regularisation.js';
+import {
+  dropInputEvents,
+  dropRecurrentWeights,
+  NO_REGULARISATION,
+  validDropRate,
+  type Regularisation,
+} from './regularisation.js';
 
 beforeAll(async () => {
   await selectTrainBackend();
@@ -13,7 +19,12 @@ const LANES = 3;
 const STEPS = 20;
 const event = (lane: number, t: number): number => (t * 37 + lane * 101 + ((t >> 3) % 3) * 7) % 500;
 const ids = (shift: number, id = event): tf.Tensor1D[] =>
-  Array.from({ length: STEPS }, (_, t) => tf.tensor1d(Array.from({ length: LANES }, (_, lane) => id(lane, t + shift)), 'int32'));
+  Array.from({ length: STEPS }, (_, t) =>
+    tf.tensor1d(
+      Array.from({ length: LANES }, (_, lane) => id(lane, t + shift)),
+      'int32',
+    ),
+  );
 const ones = (): tf.Tensor1D[] => Array.from({ length: STEPS }, () => tf.ones([LANES]) as tf.Tensor1D);
 
 function lossOf(net: DrumNetwork, reg?: Regularisation, inputId = event): number {
@@ -54,7 +65,10 @@ describe.each<[string, NetworkShape]>([
   it('above 0 the training loss depends on the seed, and evaluation does not see the option', () => {
     const net = network(shape, 4);
     const evaluation = lossOf(net);
-    for (const reg of [{ dropout: 0, weightDrop: 0.4 }, { dropout: 0, inputDrop: 0.4 }]) {
+    for (const reg of [
+      { dropout: 0, weightDrop: 0.4 },
+      { dropout: 0, inputDrop: 0.4 },
+    ]) {
       const a = lossOf(net, { ...reg, seed: 1 });
       expect(lossOf(net, { ...reg, seed: 1 })).toBe(a); // seeded masks are reproducible (resume)
       expect(lossOf(net, { ...reg, seed: 2 })).not.toBe(a);
@@ -94,16 +108,29 @@ describe.each<[string, NetworkShape]>([
     // Event 511 gets a zero embedding in both networks: feeding it is what a dropped event must look like.
     const blank = 511;
     const eventKernel = shape.attentionLength === undefined ? kernelName(0) : variableNames.attnInputKernel;
-    const zeroBlank = (w: tf.Tensor): tf.Tensor => tf.mul(w, tf.concat([tf.ones([blank, 1]), tf.zeros([1, 1]), tf.ones([(w.shape[0] ?? 0) - blank - 1, 1])], 0));
+    const zeroBlank = (w: tf.Tensor): tf.Tensor =>
+      tf.mul(w, tf.concat([tf.ones([blank, 1]), tf.zeros([1, 1]), tf.ones([(w.shape[0] ?? 0) - blank - 1, 1])], 0));
     const base = edited(net, (name, w) => (name === eventKernel ? zeroBlank(w) : w));
     const scaled = edited(base, (name, w) =>
-      name === eventKernel ? tf.concat([tf.mul(tf.slice(w, [0, 0], [shape.eventCount, -1]), 1 / (1 - rate)), tf.slice(w, [shape.eventCount, 0], [-1, -1])], 0) : w,
+      name === eventKernel
+        ? tf.concat(
+            [
+              tf.mul(tf.slice(w, [0, 0], [shape.eventCount, -1]), 1 / (1 - rate)),
+              tf.slice(w, [shape.eventCount, 0], [-1, -1]),
+            ],
+            0,
+          )
+        : w,
     );
-    const keptAt = Array.from({ length: STEPS }, (_, t) => dropInputEvents(tf.ones([LANES, 1]) as tf.Tensor2D, reg, t).dataSync());
+    const keptAt = Array.from({ length: STEPS }, (_, t) =>
+      dropInputEvents(tf.ones([LANES, 1]) as tf.Tensor2D, reg, t).dataSync(),
+    );
     const dropped = keptAt.flatMap((m) => [...m]).filter((v) => v === 0).length;
     expect(dropped).toBeGreaterThan(0);
     expect(dropped).toBeLessThan(STEPS * LANES);
-    const replayed = lossOf(scaled, NO_REGULARISATION, (lane, t) => ((keptAt[t]?.[lane] ?? 0) > 0 ? event(lane, t) : blank));
+    const replayed = lossOf(scaled, NO_REGULARISATION, (lane, t) =>
+      (keptAt[t]?.[lane] ?? 0) > 0 ? event(lane, t) : blank,
+    );
     expect(lossOf(base, reg)).toBeCloseTo(replayed, 5);
     for (const n of [net, base, scaled]) n.dispose();
   });
@@ -121,10 +148,14 @@ describe('locked dropout', () => {
       expect(kept).toBeGreaterThan(0);
       expect(kept).toBeLessThan(LANES * 12);
       expect(net.run(ids(0), { dropout: 0.5, lockedDropout: true, seed: 41 }).outputs.map(zerosAt)).toEqual(locked); // seeded: resumable
-      expect(new Set(net.run(ids(0), { dropout: 0.5, lockedDropout: true, seed: 42 }).outputs.map(zerosAt)).size).toBe(1);
+      expect(new Set(net.run(ids(0), { dropout: 0.5, lockedDropout: true, seed: 42 }).outputs.map(zerosAt)).size).toBe(
+        1,
+      );
       expect(new Set(net.run(ids(0), { dropout: 0.5 }).outputs.map(zerosAt)).size).toBeGreaterThan(1);
     });
-    expect(lossOf(net, { dropout: 0.5, lockedDropout: true, seed: 41 })).toBe(lossOf(net, { dropout: 0.5, lockedDropout: true, seed: 41 }));
+    expect(lossOf(net, { dropout: 0.5, lockedDropout: true, seed: 41 })).toBe(
+      lossOf(net, { dropout: 0.5, lockedDropout: true, seed: 41 }),
+    );
     net.dispose();
   });
 });
@@ -135,15 +166,23 @@ describe('AR and TAR', () => {
     const { mean, change } = tf.tidy(() => {
       const top = net.run(ids(0)).outputs.map((h) => h.arraySync());
       const squares = top.flat(2).map((v) => v * v);
-      const changes = top.slice(1).flatMap((h, t) => h.flatMap((row, lane) => row.map((v, u) => v - (top[t]?.[lane]?.[u] ?? 0))));
-      return { mean: squares.reduce((a, b) => a + b, 0) / squares.length, change: changes.reduce((a, v) => a + v * v, 0) / changes.length };
+      const changes = top
+        .slice(1)
+        .flatMap((h, t) => h.flatMap((row, lane) => row.map((v, u) => v - (top[t]?.[lane]?.[u] ?? 0))));
+      return {
+        mean: squares.reduce((a, b) => a + b, 0) / squares.length,
+        change: changes.reduce((a, v) => a + v * v, 0) / changes.length,
+      };
     });
     const plainLoss = lossOf(net);
     expect(mean).toBeGreaterThan(0.001);
     expect(change).toBeGreaterThan(0.001);
     expect(lossOf(net, { dropout: 0, activationReg: 2 }) - plainLoss).toBeCloseTo(2 * mean, 5);
     expect(lossOf(net, { dropout: 0, temporalReg: 3 }) - plainLoss).toBeCloseTo(3 * change, 5);
-    expect(lossOf(net, { dropout: 0, activationReg: 2, temporalReg: 3 }) - plainLoss).toBeCloseTo(2 * mean + 3 * change, 5);
+    expect(lossOf(net, { dropout: 0, activationReg: 2, temporalReg: 3 }) - plainLoss).toBeCloseTo(
+      2 * mean + 3 * change,
+      5,
+    );
     net.dispose();
   });
 
@@ -166,7 +205,8 @@ describe('AR and TAR', () => {
     const base = lossOf(net, reg);
     const { dropped, raw } = tf.tidy(() => {
       const run = net.run(ids(0), reg);
-      const meanSquare = (hs: readonly tf.Tensor2D[]): number => tf.mean(tf.square(tf.stack(hs as tf.Tensor2D[]))).dataSync()[0] ?? NaN;
+      const meanSquare = (hs: readonly tf.Tensor2D[]): number =>
+        tf.mean(tf.square(tf.stack(hs as tf.Tensor2D[]))).dataSync()[0] ?? NaN;
       const before = run.beforeDropout ?? [];
       const changes = before.slice(1).map((h, t) => tf.sub(h, before[t] as tf.Tensor2D) as tf.Tensor2D);
       return { dropped: meanSquare(run.outputs), raw: meanSquare(changes) };

@@ -55,7 +55,12 @@ export function dropLayerOutputs(outputs: tf.Tensor2D[], reg: Regularisation, la
   if (!reg.lockedDropout) return outputs.map((h) => tf.dropout(h, rate) as tf.Tensor2D);
   const first = outputs[0];
   if (!first) return outputs;
-  const mask = tf.dropout(tf.onesLike(first), rate, undefined, reg.seed === undefined ? undefined : reg.seed + LOCKED_SEED_OFFSET + layer);
+  const mask = tf.dropout(
+    tf.onesLike(first),
+    rate,
+    undefined,
+    reg.seed === undefined ? undefined : reg.seed + LOCKED_SEED_OFFSET + layer,
+  );
   return outputs.map((h) => tf.mul(h, mask) as tf.Tensor2D);
 }
 
@@ -78,7 +83,12 @@ export function dropInputEvents(rows: tf.Tensor2D, reg: Regularisation, t: numbe
   const rate = reg.inputDrop ?? 0;
   if (rate <= 0) return rows;
   const lanes = rows.shape[0];
-  return tf.dropout(rows, rate, [lanes, 1], reg.seed === undefined ? undefined : reg.seed + INPUT_SEED_OFFSET + t) as tf.Tensor2D;
+  return tf.dropout(
+    rows,
+    rate,
+    [lanes, 1],
+    reg.seed === undefined ? undefined : reg.seed + INPUT_SEED_OFFSET + t,
+  ) as tf.Tensor2D;
 }
 
 /**

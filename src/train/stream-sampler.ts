@@ -31,7 +31,9 @@ export class StreamSampler {
     lanes: readonly StreamLane[] = [],
   ) {
     if (cropSteps <= 0 || cropSteps % STREAM_CROP_MULTIPLE !== 0) {
-      throw new RangeError(`streaming crops must be a positive multiple of ${STREAM_CROP_MULTIPLE} steps (the binary counter's period), got ${cropSteps}`);
+      throw new RangeError(
+        `streaming crops must be a positive multiple of ${STREAM_CROP_MULTIPLE} steps (the binary counter's period), got ${cropSteps}`,
+      );
     }
     this.picker = new WindowPicker(windows);
     this.lanes = [...lanes];

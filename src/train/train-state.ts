@@ -47,7 +47,11 @@ interface StateFile {
  * Writes the resumable state (weights, optimizer slots, progress) to `dir` atomically: into a
  * fresh folder that replaces the old one by rename, so a kill mid-write leaves the last good one.
  */
-export async function saveTrainState(dir: string, progress: TrainProgress, tensors: readonly SavedTensor[]): Promise<void> {
+export async function saveTrainState(
+  dir: string,
+  progress: TrainProgress,
+  tensors: readonly SavedTensor[],
+): Promise<void> {
   const tmp = `${dir}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
@@ -68,7 +72,9 @@ export async function saveTrainState(dir: string, progress: TrainProgress, tenso
   await rm(`${dir}.old`, { recursive: true, force: true });
 }
 
-export async function loadTrainState(dir: string): Promise<{ progress: TrainProgress; tensors: SavedTensor[] } | undefined> {
+export async function loadTrainState(
+  dir: string,
+): Promise<{ progress: TrainProgress; tensors: SavedTensor[] } | undefined> {
   // A kill between the two renames leaves only `.old`: it is the last good state.
   for (const candidate of [dir, `${dir}.old`]) {
     try {
@@ -77,7 +83,11 @@ export async function loadTrainState(dir: string): Promise<{ progress: TrainProg
       if (typeof file.progress.bestValLoss !== 'number') file.progress.bestValLoss = Infinity;
       const bin = await readFile(join(candidate, 'tensors.bin'));
       const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
-      const tensors = file.tensors.map((t) => ({ name: t.name, shape: t.shape, values: all.slice(t.offset, t.offset + t.length) }));
+      const tensors = file.tensors.map((t) => ({
+        name: t.name,
+        shape: t.shape,
+        values: all.slice(t.offset, t.offset + t.length),
+      }));
       return { progress: file.progress, tensors };
     } catch {
       continue;

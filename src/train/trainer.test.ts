@@ -26,7 +26,17 @@ function corpus(count: number, bars: number): Uint16Array[] {
   );
 }
 
-const tiny: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, layers: [24, 16], batch: 8, cropSteps: 32, epochs: 3, evalsPerEpoch: 1, dropout: 0, learningRate: 0.01, checkpointMinutes: 60 };
+const tiny: TrainSettings = {
+  ...DEFAULT_TRAIN_SETTINGS,
+  layers: [24, 16],
+  batch: 8,
+  cropSteps: 32,
+  epochs: 3,
+  evalsPerEpoch: 1,
+  dropout: 0,
+  learningRate: 0.01,
+  checkpointMinutes: 60,
+};
 
 beforeAll(async () => {
   await selectTrainBackend();
@@ -39,17 +49,29 @@ describe('DrumNetwork (trainer) and the engine agree', () => {
     const w = windows[0] as Uint16Array;
     const steps = w.length - 1;
     const col = (t: number, off: number) => tf.tensor1d([w[t + off] ?? 0], 'int32');
-    const lossValue = tf.tidy(() =>
-      net.loss(Array.from({ length: steps }, (_, t) => col(t, 0)), Array.from({ length: steps }, (_, t) => col(t, 1)), Array.from({ length: steps }, () => tf.ones([1]) as tf.Tensor1D)).dataSync()[0],
+    const lossValue = tf.tidy(
+      () =>
+        net
+          .loss(
+            Array.from({ length: steps }, (_, t) => col(t, 0)),
+            Array.from({ length: steps }, (_, t) => col(t, 1)),
+            Array.from({ length: steps }, () => tf.ones([1]) as tf.Tensor1D),
+          )
+          .dataSync()[0],
     );
     const trainerEval = evaluateNetwork(net, [w]);
     expect(trainerEval.nllPerStep).toBeCloseTo(lossValue ?? NaN, 5);
 
     const dir = await mkdtemp(join(tmpdir(), 'antiphon-export-'));
     await exportDrumModel(dir, net, 'current');
-    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { dataConverter: { args: { pitchClasses: number[][] } } };
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
+      dataConverter: { args: { pitchClasses: number[][] } };
+    };
     expect(config.dataConverter.args.pitchClasses[2]).toContain(22); // the map travels with the model
-    const engine = evaluate(enginePredictor(await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'reference' }), 'ref'), windows);
+    const engine = evaluate(
+      enginePredictor(await loadMusicRnn(join(dir, FLOAT_SUBDIR), { engine: 'reference' }), 'ref'),
+      windows,
+    );
     const trainer = evaluateNetwork(net, windows);
     expect(engine.nllPerStep).toBeCloseTo(trainer.nllPerStep, 5);
     expect(engine.exactAccuracy).toBe(trainer.exactAccuracy);
@@ -64,7 +86,14 @@ describe('trainDrumModel', () => {
     const out = await mkdtemp(join(tmpdir(), 'antiphon-train-'));
     const log: string[] = [];
     const data = corpus(8, 8);
-    const result = await trainDrumModel({ settings: { ...tiny, epochs: 10, learningRate: 0.02 }, train: data, validation: corpus(2, 8), outDir: out, resume: false, write: (s) => log.push(s) });
+    const result = await trainDrumModel({
+      settings: { ...tiny, epochs: 10, learningRate: 0.02 },
+      train: data,
+      validation: corpus(2, 8),
+      outDir: out,
+      resume: false,
+      write: (s) => log.push(s),
+    });
     const history = result.progress.history;
     expect(history.length).toBeGreaterThanOrEqual(5);
     const unigram = evaluate(trainUnigram(data), corpus(2, 8)).nllPerStep;
@@ -79,77 +108,140 @@ describe('trainDrumModel', () => {
     result.best.dispose();
   });
 
-  it('a fine-tune that only gets worse keeps, and exports, the model it started from', { timeout: 120_000 }, async () => {
-    const data = corpus(6, 8);
-    const validation = corpus(2, 8);
-    const quiet = () => undefined;
-    const base = await trainDrumModel({ settings: tiny, train: data, validation, outDir: await mkdtemp(join(tmpdir(), 'antiphon-base-')), resume: false, write: quiet });
-    const startNll = evaluateNetwork(base.best, validation).nllPerStep;
-    const startCalibrated = (await validateWithEngine(base.best, 'current', validation)).calibratedNll;
-    const initial = new Map([...base.best.variables].map(([k, v]) => [k, v as tf.Tensor]));
-    const exported: number[] = [];
-    const ruined = await trainDrumModel({
-      settings: { ...tiny, learningRate: 5, epochs: 2 },
-      train: data,
-      validation,
-      outDir: await mkdtemp(join(tmpdir(), 'antiphon-ruin-')),
-      resume: false,
-      initial,
-      write: quiet,
-      onImproved: (net) => {
-        exported.push(evaluateNetwork(net, validation).nllPerStep);
-        return Promise.resolve();
-      },
-    });
-    expect(ruined.progress.history.every((h) => (h.valCalibrated ?? NaN) > startCalibrated + 0.01)).toBe(true);
-    expect(ruined.progress.bestValLoss).toBeCloseTo(startCalibrated, 4);
-    expect(evaluateNetwork(ruined.best, validation).nllPerStep).toBeCloseTo(startNll, 4);
-    expect(exported).toHaveLength(1);
-    expect(exported[0]).toBeCloseTo(startNll, 4);
-    base.best.dispose();
-    ruined.best.dispose();
-  });
+  it(
+    'a fine-tune that only gets worse keeps, and exports, the model it started from',
+    { timeout: 120_000 },
+    async () => {
+      const data = corpus(6, 8);
+      const validation = corpus(2, 8);
+      const quiet = () => undefined;
+      const base = await trainDrumModel({
+        settings: tiny,
+        train: data,
+        validation,
+        outDir: await mkdtemp(join(tmpdir(), 'antiphon-base-')),
+        resume: false,
+        write: quiet,
+      });
+      const startNll = evaluateNetwork(base.best, validation).nllPerStep;
+      const startCalibrated = (await validateWithEngine(base.best, 'current', validation)).calibratedNll;
+      const initial = new Map([...base.best.variables].map(([k, v]) => [k, v as tf.Tensor]));
+      const exported: number[] = [];
+      const ruined = await trainDrumModel({
+        settings: { ...tiny, learningRate: 5, epochs: 2 },
+        train: data,
+        validation,
+        outDir: await mkdtemp(join(tmpdir(), 'antiphon-ruin-')),
+        resume: false,
+        initial,
+        write: quiet,
+        onImproved: (net) => {
+          exported.push(evaluateNetwork(net, validation).nllPerStep);
+          return Promise.resolve();
+        },
+      });
+      expect(ruined.progress.history.every((h) => (h.valCalibrated ?? NaN) > startCalibrated + 0.01)).toBe(true);
+      expect(ruined.progress.bestValLoss).toBeCloseTo(startCalibrated, 4);
+      expect(evaluateNetwork(ruined.best, validation).nllPerStep).toBeCloseTo(startNll, 4);
+      expect(exported).toHaveLength(1);
+      expect(exported[0]).toBeCloseTo(startNll, 4);
+      base.best.dispose();
+      ruined.best.dispose();
+    },
+  );
 
-  it('goes on when a run that ran out of epochs is resumed with more, and stays stopped when patience ended it', { timeout: 120_000 }, async () => {
-    const data = corpus(6, 8);
-    const validation = corpus(2, 8);
-    const quiet = () => undefined;
-    const out = await mkdtemp(join(tmpdir(), 'antiphon-cap-'));
-    const capped = await trainDrumModel({ settings: tiny, train: data, validation, outDir: out, resume: true, write: quiet });
-    expect(capped.progress.finished).toBe(true);
-    capped.best.dispose();
-    const log: string[] = [];
-    const longer = await trainDrumModel({ settings: { ...tiny, epochs: 6 }, train: data, validation, outDir: out, resume: true, write: (s) => log.push(s) });
-    expect(log.join('')).toContain(`reopening: the run had stopped at its epoch cap after ${capped.progress.batches} batches`);
-    expect(longer.progress.finished).toBe(true);
-    expect(longer.progress.batches).toBe(2 * capped.progress.batches);
-    expect(log.join('')).not.toContain('warm restart');
-    longer.best.dispose();
+  it(
+    'goes on when a run that ran out of epochs is resumed with more, and stays stopped when patience ended it',
+    { timeout: 120_000 },
+    async () => {
+      const data = corpus(6, 8);
+      const validation = corpus(2, 8);
+      const quiet = () => undefined;
+      const out = await mkdtemp(join(tmpdir(), 'antiphon-cap-'));
+      const capped = await trainDrumModel({
+        settings: tiny,
+        train: data,
+        validation,
+        outDir: out,
+        resume: true,
+        write: quiet,
+      });
+      expect(capped.progress.finished).toBe(true);
+      capped.best.dispose();
+      const log: string[] = [];
+      const longer = await trainDrumModel({
+        settings: { ...tiny, epochs: 6 },
+        train: data,
+        validation,
+        outDir: out,
+        resume: true,
+        write: (s) => log.push(s),
+      });
+      expect(log.join('')).toContain(
+        `reopening: the run had stopped at its epoch cap after ${capped.progress.batches} batches`,
+      );
+      expect(longer.progress.finished).toBe(true);
+      expect(longer.progress.batches).toBe(2 * capped.progress.batches);
+      expect(log.join('')).not.toContain('warm restart');
+      longer.best.dispose();
 
-    // Reopened with a warm restart: the next epochs run at the given rate, whatever it had decayed to.
-    const restarted: string[] = [];
-    const warm = await trainDrumModel({ settings: { ...tiny, epochs: 8 }, train: data, validation, outDir: out, resume: true, restartLearningRate: 0.0123, write: (s) => restarted.push(s) });
-    expect(restarted.join('')).toContain('warm restart at learning rate 0.0123');
-    const afterRestart = warm.progress.history.find((h) => h.batches > longer.progress.batches);
-    expect(afterRestart?.lr).toBe(0.0123);
-    warm.best.dispose();
+      // Reopened with a warm restart: the next epochs run at the given rate, whatever it had decayed to.
+      const restarted: string[] = [];
+      const warm = await trainDrumModel({
+        settings: { ...tiny, epochs: 8 },
+        train: data,
+        validation,
+        outDir: out,
+        resume: true,
+        restartLearningRate: 0.0123,
+        write: (s) => restarted.push(s),
+      });
+      expect(restarted.join('')).toContain('warm restart at learning rate 0.0123');
+      const afterRestart = warm.progress.history.find((h) => h.batches > longer.progress.batches);
+      expect(afterRestart?.lr).toBe(0.0123);
+      warm.best.dispose();
 
-    // Patience of one: the first validation that fails to improve ends the run for good.
-    const impatient: TrainSettings = { ...tiny, epochs: 40, learningRate: 0.5, stopPatience: 1, decayPatience: 1 };
-    const outStopped = await mkdtemp(join(tmpdir(), 'antiphon-patience-'));
-    const stopped = await trainDrumModel({ settings: impatient, train: data, validation, outDir: outStopped, resume: true, write: quiet });
-    expect(stopped.progress.finished).toBe(true);
-    expect(stopped.progress.sinceBest).toBe(1);
-    stopped.best.dispose();
-    const again: string[] = [];
-    const resumed = await trainDrumModel({ settings: { ...impatient, epochs: 80 }, train: data, validation, outDir: outStopped, resume: true, write: (s) => again.push(s) });
-    expect(again.join('')).not.toContain('reopening');
-    const ignored: string[] = [];
-    (await trainDrumModel({ settings: { ...impatient, epochs: 80 }, train: data, validation, outDir: outStopped, resume: true, restartLearningRate: 0.1, write: (s) => ignored.push(s) })).best.dispose();
-    expect(ignored.join('')).toContain('--restart-lr applies only when reopening');
-    expect(resumed.progress.batches).toBe(stopped.progress.batches);
-    resumed.best.dispose();
-  });
+      // Patience of one: the first validation that fails to improve ends the run for good.
+      const impatient: TrainSettings = { ...tiny, epochs: 40, learningRate: 0.5, stopPatience: 1, decayPatience: 1 };
+      const outStopped = await mkdtemp(join(tmpdir(), 'antiphon-patience-'));
+      const stopped = await trainDrumModel({
+        settings: impatient,
+        train: data,
+        validation,
+        outDir: outStopped,
+        resume: true,
+        write: quiet,
+      });
+      expect(stopped.progress.finished).toBe(true);
+      expect(stopped.progress.sinceBest).toBe(1);
+      stopped.best.dispose();
+      const again: string[] = [];
+      const resumed = await trainDrumModel({
+        settings: { ...impatient, epochs: 80 },
+        train: data,
+        validation,
+        outDir: outStopped,
+        resume: true,
+        write: (s) => again.push(s),
+      });
+      expect(again.join('')).not.toContain('reopening');
+      const ignored: string[] = [];
+      (
+        await trainDrumModel({
+          settings: { ...impatient, epochs: 80 },
+          train: data,
+          validation,
+          outDir: outStopped,
+          resume: true,
+          restartLearningRate: 0.1,
+          write: (s) => ignored.push(s),
+        })
+      ).best.dispose();
+      expect(ignored.join('')).toContain('--restart-lr applies only when reopening');
+      expect(resumed.progress.batches).toBe(stopped.progress.batches);
+      resumed.best.dispose();
+    },
+  );
 
   it.each<[string, TrainSettings]>([
     ['crops', tiny],
@@ -157,21 +249,47 @@ describe('trainDrumModel', () => {
     ['weight-drop and input-drop, masks seeded by batch', { ...tiny, weightDrop: 0.3, inputDrop: 0.1 }],
     ['factored events with their decay', { ...tiny, factoredEvents: true, eventDecay: 1e-4 }],
     ['validating a moving average of the weights', { ...tiny, averageDecay: 0.9 }],
-  ])('resumed after an interruption (%s), it ends exactly where an uninterrupted run ends', { timeout: 120_000 }, async (_name, tiny) => {
-    const data = corpus(6, 8);
-    const validation = corpus(2, 8);
-    const quiet = () => undefined;
-    const whole = await trainDrumModel({ settings: tiny, train: data, validation, outDir: await mkdtemp(join(tmpdir(), 'antiphon-a-')), resume: false, write: quiet });
-    const out = await mkdtemp(join(tmpdir(), 'antiphon-b-'));
-    const first = await trainDrumModel({ settings: tiny, train: data, validation, outDir: out, resume: true, maxBatchesThisRun: 5, write: quiet });
-    expect(first.progress.finished).toBe(false);
-    first.best.dispose();
-    const log: string[] = [];
-    const second = await trainDrumModel({ settings: tiny, train: data, validation, outDir: out, resume: true, write: (s) => log.push(s) });
-    expect(log.join('')).toContain('resuming after 5 batches');
-    expect(second.progress.batches).toBe(whole.progress.batches);
-    expect(second.progress.bestValLoss).toBeCloseTo(whole.progress.bestValLoss, 4);
-    whole.best.dispose();
-    second.best.dispose();
-  });
+  ])(
+    'resumed after an interruption (%s), it ends exactly where an uninterrupted run ends',
+    { timeout: 120_000 },
+    async (_name, tiny) => {
+      const data = corpus(6, 8);
+      const validation = corpus(2, 8);
+      const quiet = () => undefined;
+      const whole = await trainDrumModel({
+        settings: tiny,
+        train: data,
+        validation,
+        outDir: await mkdtemp(join(tmpdir(), 'antiphon-a-')),
+        resume: false,
+        write: quiet,
+      });
+      const out = await mkdtemp(join(tmpdir(), 'antiphon-b-'));
+      const first = await trainDrumModel({
+        settings: tiny,
+        train: data,
+        validation,
+        outDir: out,
+        resume: true,
+        maxBatchesThisRun: 5,
+        write: quiet,
+      });
+      expect(first.progress.finished).toBe(false);
+      first.best.dispose();
+      const log: string[] = [];
+      const second = await trainDrumModel({
+        settings: tiny,
+        train: data,
+        validation,
+        outDir: out,
+        resume: true,
+        write: (s) => log.push(s),
+      });
+      expect(log.join('')).toContain('resuming after 5 batches');
+      expect(second.progress.batches).toBe(whole.progress.batches);
+      expect(second.progress.bestValLoss).toBeCloseTo(whole.progress.bestValLoss, 4);
+      whole.best.dispose();
+      second.best.dispose();
+    },
+  );
 });

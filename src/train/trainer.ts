@@ -75,7 +75,9 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   if (saved) {
     const byName = new Map(saved.tensors.map((t) => [t.name, tf.tensor(t.values, t.shape)]));
     net = new DrumNetwork(shape, byName);
-    const slots = saved.tensors.filter((t) => t.name.startsWith('adam:')).map((t) => ({ name: t.name.slice(5), tensor: byName.get(t.name) as tf.Tensor }));
+    const slots = saved.tensors
+      .filter((t) => t.name.startsWith('adam:'))
+      .map((t) => ({ name: t.name.slice(5), tensor: byName.get(t.name) as tf.Tensor }));
     if (slots.length > 0) await optimizer.setWeights(slots);
     // A resumed run may be a later phase with other options: the report shows the latest.
     progress = { ...saved.progress, settings };
@@ -86,16 +88,31 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   } else {
     net = new DrumNetwork(shape, inputs.initial, settings.seed);
     if (!inputs.initial) net.initOutputBias(countUnigram(inputs.train));
-    progress = { settings, batches: 0, seconds: 0, rngState: settings.seed, lr: settings.learningRate, bestValLoss: Infinity, bestAtBatches: 0, sinceBest: 0, history: [], finished: false };
+    progress = {
+      settings,
+      batches: 0,
+      seconds: 0,
+      rngState: settings.seed,
+      lr: settings.learningRate,
+      bestValLoss: Infinity,
+      bestAtBatches: 0,
+      sinceBest: 0,
+      history: [],
+      finished: false,
+    };
   }
-  const sampler = settings.streaming ? new StreamSampler(inputs.train, settings.cropSteps, progress.streams) : new BatchSampler(inputs.train, settings.cropSteps);
+  const sampler = settings.streaming
+    ? new StreamSampler(inputs.train, settings.cropSteps, progress.streams)
+    : new BatchSampler(inputs.train, settings.cropSteps);
   const batchesPerEpoch = Math.max(1, Math.round(sampler.totalSteps / (settings.batch * settings.cropSteps)));
   const evalEvery = Math.max(1, Math.round(batchesPerEpoch / settings.evalsPerEpoch));
   const totalBatches = Math.round(settings.epochs * batchesPerEpoch);
   if (stoppedAtCap(progress, settings) && progress.batches < totalBatches) {
     // A run that ran out of epochs, not out of patience, goes on when given more of them.
     progress.finished = false;
-    write(`reopening: the run had stopped at its epoch cap after ${progress.batches} batches; going on to ${totalBatches}\n`);
+    write(
+      `reopening: the run had stopped at its epoch cap after ${progress.batches} batches; going on to ${totalBatches}\n`,
+    );
     if (inputs.restartLearningRate !== undefined) {
       progress.lr = inputs.restartLearningRate;
       progress.sinceBest = 0;
@@ -106,7 +123,9 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     write('--restart-lr applies only when reopening a run that used up its epochs; the run goes on at its own rate\n');
   }
   const best = new DrumNetwork(shape, new Map([...net.variables].map(([k, v]) => [k, v as tf.Tensor])));
-  const average = settings.averageDecay ? new WeightAverage(new DrumNetwork(shape, averageStart(saved?.tensors, net)), settings.averageDecay) : undefined;
+  const average = settings.averageDecay
+    ? new WeightAverage(new DrumNetwork(shape, averageStart(saved?.tensors, net)), settings.averageDecay)
+    : undefined;
   // What validation scores and the best copy keeps: the averaged weights when averaging.
   const scored = average?.net ?? net;
   const rng = new SeededRandom(progress.rngState);
@@ -119,7 +138,9 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   let runBatches = 0;
   if (progress.history.length === 0 && !saved) {
     const start = await validateWithEngine(net, settings.pitchMap, inputs.validation);
-    write(`validation before training: ${start.nllPerStep.toFixed(4)} nats/step (calibrated ${start.calibratedNll.toFixed(4)})\n`);
+    write(
+      `validation before training: ${start.nllPerStep.toFixed(4)} nats/step (calibrated ${start.calibratedNll.toFixed(4)})\n`,
+    );
     if (inputs.initial) {
       // A fine-tune must beat the model it starts from; until it does, that model is the best.
       progress.bestValLoss = start.calibratedNll;
@@ -147,7 +168,13 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
     progress.seconds += t - lastTick;
     lastTick = t;
     progress.rngState = rng.seedState;
-    bar.update(progress.batches, progress.seconds, lossSum / lossCount, progress.bestValLoss, (settings.batch * settings.cropSteps * progress.batches) / Math.max(progress.seconds, 1e-9));
+    bar.update(
+      progress.batches,
+      progress.seconds,
+      lossSum / lossCount,
+      progress.bestValLoss,
+      (settings.batch * settings.cropSteps * progress.batches) / Math.max(progress.seconds, 1e-9),
+    );
     if (progress.batches % evalEvery === 0 || progress.batches === totalBatches) {
       const val = await validateWithEngine(scored, settings.pitchMap, inputs.validation);
       progress.history.push({
@@ -177,7 +204,9 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
         }
         if (progress.sinceBest >= settings.stopPatience) progress.finished = true;
       }
-      bar.note(`epoch ${(progress.batches / batchesPerEpoch).toFixed(2)}: validation ${val.nllPerStep.toFixed(4)} nats/step (calibrated ${val.calibratedNll.toFixed(4)} at temperature ${val.temperature.toFixed(2)}), exact ${(100 * val.exactAccuracy).toFixed(1)}%${progress.sinceBest === 0 ? ' (best)' : ''}, lr ${progress.lr}`);
+      bar.note(
+        `epoch ${(progress.batches / batchesPerEpoch).toFixed(2)}: validation ${val.nllPerStep.toFixed(4)} nats/step (calibrated ${val.calibratedNll.toFixed(4)} at temperature ${val.temperature.toFixed(2)}), exact ${(100 * val.exactAccuracy).toFixed(1)}%${progress.sinceBest === 0 ? ' (best)' : ''}, lr ${progress.lr}`,
+      );
       await writeCurves(outDir, progress, inputs.baselines ?? []);
       await checkpoint(stateDir, progress, net, optimizer, carried, average?.net);
       lastCheckpoint = now();
@@ -210,7 +239,8 @@ const AVERAGE_PREFIX = 'average:';
 /** A resumed run's saved average; a new run's average starts at its first weights. */
 function averageStart(saved: readonly SavedTensor[] | undefined, net: DrumNetwork): Map<string, tf.Tensor> {
   const kept = (saved ?? []).filter((t) => t.name.startsWith(AVERAGE_PREFIX));
-  if (kept.length > 0) return new Map(kept.map((t) => [t.name.slice(AVERAGE_PREFIX.length), tf.tensor(t.values, t.shape)]));
+  if (kept.length > 0)
+    return new Map(kept.map((t) => [t.name.slice(AVERAGE_PREFIX.length), tf.tensor(t.values, t.shape)]));
   return new Map([...net.variables].map(([k, v]) => [k, v as tf.Tensor]));
 }
 
@@ -257,7 +287,10 @@ function trainStep(
  * The regularisers of one batch. Weight-drop, input-drop and locked-dropout masks are seeded from the run's
  * seed and the batch number, so a resumed run draws the masks an uninterrupted one would.
  */
-function regularisationFor(settings: TrainSettings, batchNumber: number): Regularisation & { readonly clipNorm: number } {
+function regularisationFor(
+  settings: TrainSettings,
+  batchNumber: number,
+): Regularisation & { readonly clipNorm: number } {
   return {
     dropout: settings.dropout,
     ...(settings.lockedDropout ? { lockedDropout: true } : {}),
@@ -280,18 +313,32 @@ function copyInto(target: DrumNetwork, source: DrumNetwork): void {
   for (const [name, v] of source.variables) target.variables.get(name)?.assign(v);
 }
 
-async function checkpoint(dir: string, progress: TrainProgress, net: DrumNetwork, optimizer: tf.Optimizer, carried: RecurrentState | undefined, average: DrumNetwork | undefined): Promise<void> {
+async function checkpoint(
+  dir: string,
+  progress: TrainProgress,
+  net: DrumNetwork,
+  optimizer: tf.Optimizer,
+  carried: RecurrentState | undefined,
+  average: DrumNetwork | undefined,
+): Promise<void> {
   const tensors: SavedTensor[] = [];
-  for (const [name, v] of net.variables) tensors.push({ name, shape: v.shape, values: (await v.data()) as Float32Array });
-  for (const [name, v] of average?.variables ?? []) tensors.push({ name: `${AVERAGE_PREFIX}${name}`, shape: v.shape, values: (await v.data()) as Float32Array });
-  for (const [i, t] of (carried ?? []).entries()) tensors.push({ name: `${CARRY_PREFIX}${i}`, shape: t.shape, values: (await t.data()) as Float32Array });
+  for (const [name, v] of net.variables)
+    tensors.push({ name, shape: v.shape, values: (await v.data()) as Float32Array });
+  for (const [name, v] of average?.variables ?? [])
+    tensors.push({ name: `${AVERAGE_PREFIX}${name}`, shape: v.shape, values: (await v.data()) as Float32Array });
+  for (const [i, t] of (carried ?? []).entries())
+    tensors.push({ name: `${CARRY_PREFIX}${i}`, shape: t.shape, values: (await t.data()) as Float32Array });
   for (const w of await optimizer.getWeights()) {
     tensors.push({ name: `adam:${w.name}`, shape: w.tensor.shape, values: Float32Array.from(await w.tensor.data()) });
   }
   await saveTrainState(dir, progress, tensors);
 }
 
-async function writeCurves(outDir: string, progress: TrainProgress, baselines: readonly { name: string; nll: number }[]): Promise<void> {
+async function writeCurves(
+  outDir: string,
+  progress: TrainProgress,
+  baselines: readonly { name: string; nll: number }[],
+): Promise<void> {
   await writeFile(join(outDir, 'loss.svg'), lossCurveSvg(progress.history, baselines));
   await writeFile(join(outDir, 'history.json'), JSON.stringify(progress.history, null, 1));
 }

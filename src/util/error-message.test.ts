@@ -11,6 +11,8 @@ describe('errorMessage', () => {
   });
 
   it('a random file read as MIDI says what was wrong, with the place', () => {
-    expect(() => readSmf(new TextEncoder().encode('hello world'), 'take3.mid')).toThrow("take3.mid: not a Standard MIDI File: Bad MIDI file.  Expected 'MHdr', got: 'hell'");
+    expect(() => readSmf(new TextEncoder().encode('hello world'), 'take3.mid')).toThrow(
+      "take3.mid: not a Standard MIDI File: Bad MIDI file.  Expected 'MHdr', got: 'hell'",
+    );
   });
 });

@@ -19,7 +19,10 @@ describe('generator in a worker thread', () => {
       expect(w1.primerLogLikelihood.perStep).toHaveLength(31);
       expect(worker.classOf(36)).toBe(0);
       expect(worker.classPitches[1]).toBe(38);
-      const [w2, i2] = [await worker.generate({ ...request, state: w1.state }), await inline.generate({ ...request, state: i1.state })];
+      const [w2, i2] = [
+        await worker.generate({ ...request, state: w1.state }),
+        await inline.generate({ ...request, state: i1.state }),
+      ];
       expect([...w2.events]).toEqual([...i2.events]);
       expect(w2.primerLogLikelihood.perStep).toHaveLength(32);
     } finally {
@@ -35,7 +38,10 @@ describe('generator in a worker thread', () => {
       WorkerGenerator.start('b', { kind: 'placeholder', seed: 9 }, () => warm.push('b'), host),
     ]);
     try {
-      const [ia, ib] = [new MusicRnnGenerator('a', await openModel({ kind: 'placeholder', seed: 4 })), new MusicRnnGenerator('b', await openModel({ kind: 'placeholder', seed: 9 }))];
+      const [ia, ib] = [
+        new MusicRnnGenerator('a', await openModel({ kind: 'placeholder', seed: 4 })),
+        new MusicRnnGenerator('b', await openModel({ kind: 'placeholder', seed: 9 })),
+      ];
       const [ra, rb] = await Promise.all([a.generate(request), b.generate(request)]);
       expect(ra.logLikelihood.total).toBeCloseTo((await ia.generate(request)).logLikelihood.total, 6);
       expect(rb.logLikelihood.total).toBeCloseTo((await ib.generate(request)).logLikelihood.total, 6);
@@ -77,7 +83,9 @@ describe('generator in a worker thread', () => {
     const host = new GeneratorWorkerHost();
     const a = await WorkerGenerator.start('a', { kind: 'placeholder', seed: 4 }, undefined, host);
     try {
-      await expect(WorkerGenerator.start('missing', { kind: 'dir', dir: '/nonexistent/model' }, undefined, host)).rejects.toThrow(/model 'missing' worker: .*config\.json/);
+      await expect(
+        WorkerGenerator.start('missing', { kind: 'dir', dir: '/nonexistent/model' }, undefined, host),
+      ).rejects.toThrow(/model 'missing' worker: .*config\.json/);
       expect((await a.generate(request)).events.length).toBeGreaterThan(0);
     } finally {
       a.dispose();

@@ -1,5 +1,10 @@
 import type { Worker } from 'node:worker_threads';
-import type { GenerationRequest, GenerationResult, GeneratorState, ResponseGenerator } from '../perform/generator-port.js';
+import type {
+  GenerationRequest,
+  GenerationResult,
+  GeneratorState,
+  ResponseGenerator,
+} from '../perform/generator-port.js';
 import type { ModelSource } from './model-source.js';
 import type { IsolateMemory, WorkerGenerationRequest } from './generator-worker-protocol.js';
 import { GeneratorWorkerHost, type LoadedModelInfo } from './generator-worker-host.js';
@@ -49,7 +54,12 @@ export class WorkerGenerator implements ResponseGenerator {
    * Loads `source` into the shared worker (or `host`). Resolves once the model can answer:
    * its warm-up runs after that and reports through `onWarm`.
    */
-  static async start(name: string, source: ModelSource, onWarm?: (msPerStep: number) => void, host: GeneratorWorkerHost = sharedHost()): Promise<WorkerGenerator> {
+  static async start(
+    name: string,
+    source: ModelSource,
+    onWarm?: (msPerStep: number) => void,
+    host: GeneratorWorkerHost = sharedHost(),
+  ): Promise<WorkerGenerator> {
     // The warm-up may report before or after this resolves.
     const made: { generator?: WorkerGenerator; warm?: number } = {};
     const { model, info } = await host.load(name, source, (msPerStep) => {
@@ -70,7 +80,13 @@ export class WorkerGenerator implements ResponseGenerator {
   async generate(request: GenerationRequest): Promise<GenerationResult> {
     const carried = request.state as HandleState | undefined;
     const stateHandle = carried && carried.worker === this.host.worker ? carried.handle : undefined;
-    const r = await this.host.generate(this.model, { ...samplingOf(request), primer: request.primer, steps: request.steps, seed: request.seed, ...(stateHandle === undefined ? {} : { stateHandle }) });
+    const r = await this.host.generate(this.model, {
+      ...samplingOf(request),
+      primer: request.primer,
+      steps: request.steps,
+      seed: request.seed,
+      ...(stateHandle === undefined ? {} : { stateHandle }),
+    });
     this.lastComputeMs = r.computeMs;
     const state: HandleState = { kind: 'generator-state', worker: r.worker, handle: r.stateHandle };
     return { events: r.events, logLikelihood: r.logLikelihood, primerLogLikelihood: r.primerLogLikelihood, state };
@@ -87,7 +103,8 @@ export class WorkerGenerator implements ResponseGenerator {
 function samplingOf(r: GenerationRequest): Omit<WorkerGenerationRequest, 'primer' | 'steps' | 'seed' | 'stateHandle'> {
   const { temperature, beamSize, topK, topP, profileWeight, densityWeight } = r;
   return {
-    temperature, beamSize,
+    temperature,
+    beamSize,
     ...(topK === undefined ? {} : { topK }),
     ...(topP === undefined ? {} : { topP }),
     ...(profileWeight === undefined ? {} : { profileWeight }),

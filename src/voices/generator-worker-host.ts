@@ -2,7 +2,12 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../system/start-worker.js';
 import type { GenerationResult } from '../perform/generator-port.js';
 import type { ModelSource } from './model-source.js';
-import type { IsolateMemory, WorkerGenerationRequest, WorkerReply, WorkerRequest } from './generator-worker-protocol.js';
+import type {
+  IsolateMemory,
+  WorkerGenerationRequest,
+  WorkerReply,
+  WorkerRequest,
+} from './generator-worker-protocol.js';
 
 /**
  * The worker's V8 heap limits. A young generation of 2 MB instead of V8's up to 3 x 16 MB:
@@ -83,9 +88,15 @@ export class GeneratorWorkerHost {
   }
 
   /** Loads a model into the worker; resolves with its number and what the box needs of it. */
-  async load(name: string, source: ModelSource, onWarm: (msPerStep: number) => void): Promise<{ model: number; info: LoadedModelInfo }> {
+  async load(
+    name: string,
+    source: ModelSource,
+    onWarm: (msPerStep: number) => void,
+  ): Promise<{ model: number; info: LoadedModelInfo }> {
     const model = this.#nextModel++;
-    const info = new Promise<LoadedModelInfo>((resolve, reject) => this.#loads.set(model, { resolve, reject, model: name }));
+    const info = new Promise<LoadedModelInfo>((resolve, reject) =>
+      this.#loads.set(model, { resolve, reject, model: name }),
+    );
     this.#models.set(model, { name, source, onWarm });
     this.#post({ type: 'load', model, name, source });
     try {
@@ -128,7 +139,9 @@ export class GeneratorWorkerHost {
 
   #start(): Worker {
     this.#startedAt = performance.now();
-    const worker = startWorker(import.meta.url, './generator-worker-thread', { resourceLimits: GENERATOR_WORKER_LIMITS });
+    const worker = startWorker(import.meta.url, './generator-worker-thread', {
+      resourceLimits: GENERATOR_WORKER_LIMITS,
+    });
     worker.on('message', (m: WorkerReply) => this.#reply(m));
     worker.on('error', (e) => this.#died(worker, e.message));
     worker.on('exit', (code) => this.#died(worker, `exited with code ${code}`));
@@ -143,9 +156,13 @@ export class GeneratorWorkerHost {
         const sinceStart = this.#startedAt === undefined ? m.readAndPackMs : performance.now() - this.#startedAt;
         this.#startedAt = undefined;
         const { classPitches, classOfPitch, parameters, readAndPackMs } = m;
-        w?.resolve({ classPitches, classOfPitch, parameters, timing: { workerStartMs: Math.max(0, sinceStart - readAndPackMs), readAndPackMs } });
-      }
-      else w?.reject(new GeneratorWorkerError(w.model, m.message));
+        w?.resolve({
+          classPitches,
+          classOfPitch,
+          parameters,
+          timing: { workerStartMs: Math.max(0, sinceStart - readAndPackMs), readAndPackMs },
+        });
+      } else w?.reject(new GeneratorWorkerError(w.model, m.message));
     } else if (m.type === 'warm') this.#models.get(m.model)?.onWarm(m.msPerStep);
     else if (m.type === 'memory') {
       this.#memory.get(m.id)?.resolve(m.memory);
@@ -155,7 +172,15 @@ export class GeneratorWorkerHost {
       this.#pending.delete(m.id);
       if (!p) return;
       if (m.type === 'failed') p.reject(new GeneratorWorkerError(p.model, m.message));
-      else p.resolve({ events: m.events, logLikelihood: m.logLikelihood, primerLogLikelihood: m.primerLogLikelihood, worker: this.#worker, stateHandle: m.stateHandle, computeMs: m.computeMs });
+      else
+        p.resolve({
+          events: m.events,
+          logLikelihood: m.logLikelihood,
+          primerLogLikelihood: m.primerLogLikelihood,
+          worker: this.#worker,
+          stateHandle: m.stateHandle,
+          computeMs: m.computeMs,
+        });
     }
   }
 

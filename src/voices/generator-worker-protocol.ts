@@ -30,7 +30,12 @@ export interface IsolateMemory {
 export type WorkerRequest =
   | { readonly type: 'load'; readonly model: number; readonly name: string; readonly source: ModelSource }
   | { readonly type: 'unload'; readonly model: number }
-  | { readonly type: 'generate'; readonly model: number; readonly id: number; readonly request: WorkerGenerationRequest }
+  | {
+      readonly type: 'generate';
+      readonly model: number;
+      readonly id: number;
+      readonly request: WorkerGenerationRequest;
+    }
   | { readonly type: 'memory'; readonly id: number };
 
 /** Generator worker to main thread. */

@@ -41,7 +41,14 @@ async function load(model: number, name: string, source: ModelSource): Promise<v
   collectGarbage();
   models.set(model, { generator, states: new Map() });
   const map = generator.model.drumMap;
-  post({ type: 'loaded', model, classPitches: [...generator.classPitches], classOfPitch: map ? [...map.classOfPitch] : [], parameters: generator.model.arch.parameterCount, readAndPackMs: performance.now() - t0 });
+  post({
+    type: 'loaded',
+    model,
+    classPitches: [...generator.classPitches],
+    classOfPitch: map ? [...map.classOfPitch] : [],
+    parameters: generator.model.arch.parameterCount,
+    readAndPackMs: performance.now() - t0,
+  });
   // After 'loaded', so the box is ready without waiting for it: a request that arrives
   // meanwhile waits behind it, and the engine starts from a conservative estimate.
   setImmediate(() => {
@@ -82,7 +89,15 @@ function generate(m: Extract<WorkerRequest, { type: 'generate' }>): void {
     served.states.set(handle, r.state);
     // Oldest first: a Map iterates in insertion order.
     for (const key of served.states.keys()) if (served.states.size > MAX_STATES_PER_MODEL) served.states.delete(key);
-    post({ type: 'result', id: m.id, events: r.events, logLikelihood: r.logLikelihood, primerLogLikelihood: r.primerLogLikelihood, stateHandle: handle, computeMs: performance.now() - t0 });
+    post({
+      type: 'result',
+      id: m.id,
+      events: r.events,
+      logLikelihood: r.logLikelihood,
+      primerLogLikelihood: r.primerLogLikelihood,
+      stateHandle: handle,
+      computeMs: performance.now() - t0,
+    });
   } catch (e) {
     post({ type: 'failed', id: m.id, message: errorMessage(e) });
   }
@@ -91,8 +106,19 @@ function generate(m: Extract<WorkerRequest, { type: 'generate' }>): void {
 function memory(id: number): void {
   const h = getHeapStatistics();
   let wasm = 0;
-  for (const { generator } of models.values()) wasm += Math.ceil(wasmCapacityFor(generator.model.arch.parameterCount, 'int8') / 65536) * 65536;
-  post({ type: 'memory', id, memory: { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory, wasm, models: models.size } });
+  for (const { generator } of models.values())
+    wasm += Math.ceil(wasmCapacityFor(generator.model.arch.parameterCount, 'int8') / 65536) * 65536;
+  post({
+    type: 'memory',
+    id,
+    memory: {
+      heapUsed: h.used_heap_size,
+      heapTotal: h.total_heap_size,
+      external: h.external_memory,
+      wasm,
+      models: models.size,
+    },
+  });
 }
 
 /**

@@ -5,11 +5,14 @@ import { serializeCheckpoint } from '../model/checkpoint/writer.js';
 import { MusicRnn, loadMusicRnn } from '../model/music-rnn.js';
 
 /** Where a voice's model comes from; plain data so it can be posted to a worker. */
-export type ModelSource = { readonly kind: 'dir'; readonly dir: string } | { readonly kind: 'placeholder'; readonly seed: number };
+export type ModelSource =
+  { readonly kind: 'dir'; readonly dir: string } | { readonly kind: 'placeholder'; readonly seed: number };
 
 /** Loads a model. The placeholder is a small drum model with seeded random weights. */
 export async function openModel(source: ModelSource): Promise<MusicRnn> {
   if (source.kind === 'dir') return loadMusicRnn(source.dir);
-  const files = serializeCheckpoint(randomCheckpoint({ layerUnits: [128, 128], kind: 'drums', seed: source.seed, gain: 1 }));
+  const files = serializeCheckpoint(
+    randomCheckpoint({ layerUnits: [128, 128], kind: 'drums', seed: source.seed, gain: 1 }),
+  );
   return new MusicRnn(await readCheckpoint(memorySource(files, 'placeholder')));
 }

@@ -2,7 +2,13 @@ import { beamSearch } from '../model/beam-search.js';
 import { continueEvents, feedScored } from '../model/generate.js';
 import type { ModelState, MusicRnn } from '../model/music-rnn.js';
 import { callShaper } from '../model/sampling/shaping.js';
-import type { GenerationRequest, GenerationResult, GeneratorState, LogLikelihood, ResponseGenerator } from '../perform/generator-port.js';
+import type {
+  GenerationRequest,
+  GenerationResult,
+  GeneratorState,
+  LogLikelihood,
+  ResponseGenerator,
+} from '../perform/generator-port.js';
 
 interface RnnState extends GeneratorState {
   readonly model: MusicRnn;
@@ -54,7 +60,9 @@ export class MusicRnnGenerator implements ResponseGenerator {
     const primerTotal = feedScored(model, state, request.primer, temperature, undefined, primerPerStep);
     const shaper = callShaper(request.primer, request, model.eventCount, this.#stepsPerBar);
     const options = {
-      temperature, seed: request.seed, state,
+      temperature,
+      seed: request.seed,
+      state,
       // 0 and 1 are the settings' "off"; anything else out of range is refused by name.
       ...(request.topK !== undefined && request.topK !== 0 ? { topK: request.topK } : {}),
       ...(request.topP !== undefined && request.topP !== 1 ? { topP: request.topP } : {}),

@@ -33,7 +33,8 @@ export interface ModelLog {
 
 /** A model folder: `dir` itself, or under the shipped models folder by name. */
 export function resolveModelDir(nameOrDir: string): string | undefined {
-  for (const dir of [nameOrDir, join(SHIPPED_MODELS_DIR, nameOrDir)]) if (existsSync(join(dir, 'config.json'))) return dir;
+  for (const dir of [nameOrDir, join(SHIPPED_MODELS_DIR, nameOrDir)])
+    if (existsSync(join(dir, 'config.json'))) return dir;
   if (nameOrDir !== 'default') return undefined;
   // "default": the first shipped drum model.
   const shipped = existsSync(SHIPPED_MODELS_DIR) ? readdirSync(SHIPPED_MODELS_DIR).sort() : [];
@@ -58,17 +59,49 @@ function readGroove(dir: string, seed: number, log: ModelLog): Groove | undefine
  * small model with seeded random weights stands in, loudly labelled, so the box still boots
  * (`forcePlaceholder`: the caller found the named model unusable).
  */
-export async function loadVoiceModel(name: string, log: ModelLog, seed = 1, thread: 'worker' | 'inline' = 'inline', forcePlaceholder = false): Promise<LoadedVoiceModel> {
+export async function loadVoiceModel(
+  name: string,
+  log: ModelLog,
+  seed = 1,
+  thread: 'worker' | 'inline' = 'inline',
+  forcePlaceholder = false,
+): Promise<LoadedVoiceModel> {
   const dir = forcePlaceholder ? undefined : resolveModelDir(name);
   const placeholder = dir === undefined;
-  if (placeholder) log.warn({ model: name, looked: [name, SHIPPED_MODELS_DIR] }, 'no trained model found: using an UNTRAINED placeholder (random weights)');
+  if (placeholder)
+    log.warn(
+      { model: name, looked: [name, SHIPPED_MODELS_DIR] },
+      'no trained model found: using an UNTRAINED placeholder (random weights)',
+    );
   const source: ModelSource = dir === undefined ? { kind: 'placeholder', seed } : { kind: 'dir', dir };
   const label = placeholder ? `${name} (untrained placeholder)` : name;
   const t0 = performance.now();
-  const generator = thread === 'worker' ? await WorkerGenerator.start(label, source, (warmMsPerStep) => log.info({ model: name, warmMsPerStep }, 'model warm')) : await inlineGenerator(label, source);
+  const generator =
+    thread === 'worker'
+      ? await WorkerGenerator.start(label, source, (warmMsPerStep) =>
+          log.info({ model: name, warmMsPerStep }, 'model warm'),
+        )
+      : await inlineGenerator(label, source);
   const groove = dir === undefined ? undefined : readGroove(dir, seed, log);
   const msPerStep = generator instanceof WorkerGenerator ? generator.warmMsPerStep : undefined;
-  log.info({ model: name, source: dir ?? 'placeholder', thread, groove: groove?.name ?? 'call-feel', loadMs: round1(performance.now() - t0), ...(generator instanceof WorkerGenerator ? { inWorkerMs: { start: round1(generator.loadTiming.workerStartMs), readAndPack: round1(generator.loadTiming.readAndPackMs) } } : {}) }, 'model loaded');
+  log.info(
+    {
+      model: name,
+      source: dir ?? 'placeholder',
+      thread,
+      groove: groove?.name ?? 'call-feel',
+      loadMs: round1(performance.now() - t0),
+      ...(generator instanceof WorkerGenerator
+        ? {
+            inWorkerMs: {
+              start: round1(generator.loadTiming.workerStartMs),
+              readAndPack: round1(generator.loadTiming.readAndPackMs),
+            },
+          }
+        : {}),
+    },
+    'model loaded',
+  );
   return { generator, groove, source: dir ?? 'untrained placeholder', placeholder, msPerStep };
 }
 
@@ -76,6 +109,9 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 /** The model in this thread: loaded only when asked for, so the box's main isolate never holds the model code. */
 async function inlineGenerator(label: string, source: ModelSource): Promise<ResponseGenerator> {
-  const [{ MusicRnnGenerator }, { openModel }] = await Promise.all([import('./music-rnn-generator.js'), import('./model-source.js')]);
+  const [{ MusicRnnGenerator }, { openModel }] = await Promise.all([
+    import('./music-rnn-generator.js'),
+    import('./model-source.js'),
+  ]);
   return new MusicRnnGenerator(label, await openModel(source));
 }

@@ -63,7 +63,12 @@ export class EventStream {
       return false;
     }
     const client: Client = { id: this.#nextId++, res, from: this.#pending.length };
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.socket?.setNoDelay(true);
     this.#clients.set(client.id, client);
     res.on('close', () => this.#clients.delete(client.id));

@@ -22,7 +22,10 @@ const OWN = ['index.html', 'app.js', 'grid.js', 'plot.js', 'controls.js', 'style
  * uPlot is read from node_modules at run time rather than copied into the repo: the lock file
  * pins it, its licence travels with it, and there is no second copy to keep in step.
  */
-const UPLOT = { 'uPlot.iife.min.js': 'uplot/dist/uPlot.iife.min.js', 'uPlot.min.css': 'uplot/dist/uPlot.min.css' } as const;
+const UPLOT = {
+  'uPlot.iife.min.js': 'uplot/dist/uPlot.iife.min.js',
+  'uPlot.min.css': 'uplot/dist/uPlot.min.css',
+} as const;
 
 /** The package root: the nearest folder above this module with a package.json. */
 function packageRoot(): string {
@@ -41,8 +44,13 @@ const typeOf = (name: string): string => TYPES[name.slice(name.lastIndexOf('.'))
 export function loadPageAssets(): Map<string, PageAsset> {
   const root = packageRoot();
   const assets = new Map<string, PageAsset>();
-  for (const name of OWN) assets.set(name === 'index.html' ? '/' : `/${name}`, { type: typeOf(name), body: readFileSync(join(root, 'src/web/public', name)) });
+  for (const name of OWN)
+    assets.set(name === 'index.html' ? '/' : `/${name}`, {
+      type: typeOf(name),
+      body: readFileSync(join(root, 'src/web/public', name)),
+    });
   const require = createRequire(join(root, 'package.json'));
-  for (const [name, spec] of Object.entries(UPLOT)) assets.set(`/${name}`, { type: typeOf(name), body: readFileSync(require.resolve(spec)) });
+  for (const [name, spec] of Object.entries(UPLOT))
+    assets.set(`/${name}`, { type: typeOf(name), body: readFileSync(require.resolve(spec)) });
   return assets;
 }

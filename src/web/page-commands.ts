@@ -9,15 +9,25 @@ const address = { param: z.string().min(1).max(64), voice: z.string().min(1).max
 
 /** What the page may POST to /command: the bus's commands, less `position` (a page has no knob travel) and the source. */
 const PAGE_COMMAND = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('set'), ...address, value: z.union([z.number(), z.string().max(200), z.boolean()]) }).strict(),
-  z.object({ kind: z.literal('nudge'), ...address, steps: z.number().int().min(-1000).max(1000), fine: z.boolean().optional() }).strict(),
+  z
+    .object({ kind: z.literal('set'), ...address, value: z.union([z.number(), z.string().max(200), z.boolean()]) })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('nudge'),
+      ...address,
+      steps: z.number().int().min(-1000).max(1000),
+      fine: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('reset'), ...address }).strict(),
   z.object({ kind: z.literal('endCall') }).strict(),
   z.object({ kind: z.literal('panic') }).strict(),
   z.object({ kind: z.literal('mutate') }).strict(),
 ]);
 
-export type PageCommandResult = { readonly ok: true; readonly command: BoxCommand } | { readonly ok: false; readonly error: string };
+export type PageCommandResult =
+  { readonly ok: true; readonly command: BoxCommand } | { readonly ok: false; readonly error: string };
 
 /**
  * A command from the page, checked before it reaches the bus so the page can show why it was
@@ -36,11 +46,14 @@ export function parsePageCommand(body: string, snapshot: BoxSnapshot): PageComma
     return { ok: false, error: `command: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}` };
   }
   const c = parsed.data;
-  if (c.kind === 'endCall' || c.kind === 'panic' || c.kind === 'mutate') return { ok: true, command: { kind: c.kind, source: 'web' } };
+  if (c.kind === 'endCall' || c.kind === 'panic' || c.kind === 'mutate')
+    return { ok: true, command: { kind: c.kind, source: 'web' } };
   const p = parameterNamed(c.param);
   if (!p) return { ok: false, error: `no parameter named '${c.param}'` };
-  if (p.scope === 'voice' && c.voice !== undefined && !snapshot.parameters.voices.some((v) => v.name === c.voice)) return { ok: false, error: `${c.param}: no voice named '${c.voice}'` };
-  if (p.scope === 'global' && c.voice !== undefined) return { ok: false, error: `${c.param} is a global parameter: it takes no voice` };
+  if (p.scope === 'voice' && c.voice !== undefined && !snapshot.parameters.voices.some((v) => v.name === c.voice))
+    return { ok: false, error: `${c.param}: no voice named '${c.voice}'` };
+  if (p.scope === 'global' && c.voice !== undefined)
+    return { ok: false, error: `${c.param} is a global parameter: it takes no voice` };
   if (c.kind === 'set') {
     const checked = checkValue(p, c.value, { models: snapshot.models });
     if (!checked.ok) return { ok: false, error: `${c.param}: ${checked.error}` };

@@ -44,12 +44,26 @@ export interface PageExchange {
 }
 
 /** Everything the page shows, as one value: sent first on every connection. The bus's snapshot, with the exchange in the page's shape and without the call in progress. */
-export type PageState = Omit<BoxSnapshot, 'call' | 'lastExchange'> & { readonly lastExchange: PageExchange | undefined };
+export type PageState = Omit<BoxSnapshot, 'call' | 'lastExchange'> & {
+  readonly lastExchange: PageExchange | undefined;
+};
 
 /** What the live stream at /events carries: one JSON object per SSE message, told apart by `kind`. */
 export type PageMessage =
-  | { readonly kind: 'hello'; readonly writable: boolean; readonly drums: readonly string[]; readonly registry: readonly PageParameter[]; readonly state: PageState }
-  | { readonly kind: 'parameter'; readonly param: string; readonly voice?: string; readonly value: ParameterValue; readonly source: CommandSource }
+  | {
+      readonly kind: 'hello';
+      readonly writable: boolean;
+      readonly drums: readonly string[];
+      readonly registry: readonly PageParameter[];
+      readonly state: PageState;
+    }
+  | {
+      readonly kind: 'parameter';
+      readonly param: string;
+      readonly voice?: string;
+      readonly value: ParameterValue;
+      readonly source: CommandSource;
+    }
   | { readonly kind: 'engine'; readonly state: EngineState }
   | { readonly kind: 'hit'; readonly hit: PageHit }
   | { readonly kind: 'exchange'; readonly exchange: PageExchange }
@@ -58,11 +72,27 @@ export type PageMessage =
   | { readonly kind: 'devices'; readonly devices: readonly DeviceStatus[] }
   | { readonly kind: 'problem'; readonly problem: BoxProblem }
   | { readonly kind: 'demo'; readonly on: boolean }
-  | { readonly kind: 'generated'; readonly voice: string; readonly model: string; readonly steps: number; readonly ms: number }
+  | {
+      readonly kind: 'generated';
+      readonly voice: string;
+      readonly model: string;
+      readonly steps: number;
+      readonly ms: number;
+    }
   | { readonly kind: 'slip'; readonly voice: string; readonly bars: number };
 
 /** Row names of the grid, kick at the bottom of the kit's nine classes. */
-export const DRUM_ROWS = ['kick', 'snare', 'hat', 'open hat', 'low tom', 'mid tom', 'high tom', 'crash', 'ride'] as const;
+export const DRUM_ROWS = [
+  'kick',
+  'snare',
+  'hat',
+  'open hat',
+  'low tom',
+  'mid tom',
+  'high tom',
+  'crash',
+  'ride',
+] as const;
 
 const CLASSIC = drumPitchMap('classic');
 const drumOf = (pitch: number): number => CLASSIC.classOfPitch[pitch] ?? -1;
@@ -76,15 +106,33 @@ function hitsOf(notes: readonly RecordedNote[]): PageHit[] {
   return hits;
 }
 
-const likelihood = (l: { total: number; perStep: readonly number[] }): PageLikelihood => ({ total: l.total, perStep: [...l.perStep] });
+const likelihood = (l: { total: number; perStep: readonly number[] }): PageLikelihood => ({
+  total: l.total,
+  perStep: [...l.perStep],
+});
 
 export function pageExchange(x: Exchange): PageExchange {
   return {
-    id: x.id, mode: x.mode, tempo: x.tempo, stepsPerBar: x.stepsPerBar,
-    call: { source: x.call.source, endReason: x.call.endReason, startBar: x.call.startBar, bars: x.call.bars, hits: hitsOf(x.call.notes) },
+    id: x.id,
+    mode: x.mode,
+    tempo: x.tempo,
+    stepsPerBar: x.stepsPerBar,
+    call: {
+      source: x.call.source,
+      endReason: x.call.endReason,
+      startBar: x.call.startBar,
+      bars: x.call.bars,
+      hits: hitsOf(x.call.notes),
+    },
     turns: x.turns.map((t) => ({
-      voice: t.voice, model: t.model, temperature: t.temperature, startBar: t.startBar, bars: t.bars, hits: hitsOf(t.notes),
-      logLikelihood: likelihood(t.logLikelihood), primerLogLikelihood: likelihood(t.primerLogLikelihood),
+      voice: t.voice,
+      model: t.model,
+      temperature: t.temperature,
+      startBar: t.startBar,
+      bars: t.bars,
+      hits: hitsOf(t.notes),
+      logLikelihood: likelihood(t.logLikelihood),
+      primerLogLikelihood: likelihood(t.primerLogLikelihood),
     })),
   };
 }
@@ -105,8 +153,17 @@ export class PageFeed {
 
   hello(s: BoxSnapshot, writable: boolean): PageMessage {
     const state: PageState = {
-      parameters: s.parameters, engine: s.engine, stats: s.stats, clock: s.clock, devices: s.devices, models: s.models, problems: s.problems,
-      demo: s.demo, slips: s.slips, generation: s.generation, lastExchange: s.lastExchange ? pageExchange(s.lastExchange) : undefined,
+      parameters: s.parameters,
+      engine: s.engine,
+      stats: s.stats,
+      clock: s.clock,
+      devices: s.devices,
+      models: s.models,
+      problems: s.problems,
+      demo: s.demo,
+      slips: s.slips,
+      generation: s.generation,
+      lastExchange: s.lastExchange ? pageExchange(s.lastExchange) : undefined,
     };
     return { kind: 'hello', writable, drums: DRUM_ROWS, registry: describeRegistry(s.models), state };
   }
@@ -114,7 +171,13 @@ export class PageFeed {
   message(e: BoxEvent): PageMessage | undefined {
     switch (e.kind) {
       case 'parameter':
-        return { kind: 'parameter', param: e.change.param, ...(e.change.voice === undefined ? {} : { voice: e.change.voice }), value: e.change.value, source: e.source };
+        return {
+          kind: 'parameter',
+          param: e.change.param,
+          ...(e.change.voice === undefined ? {} : { voice: e.change.voice }),
+          value: e.change.value,
+          source: e.source,
+        };
       case 'engine':
         return { kind: 'engine', state: e.state };
       case 'hit': {

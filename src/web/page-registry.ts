@@ -22,10 +22,26 @@ export interface PageParameter {
 /** The registry for the page, with the model list filled in. */
 export function describeRegistry(models: readonly string[]): PageParameter[] {
   return PARAMETERS.map((p) => {
-    const base = { name: p.name, label: p.label, short: p.short, scope: p.scope, help: p.help, kind: p.kind, default: p.default };
+    const base = {
+      name: p.name,
+      label: p.label,
+      short: p.short,
+      scope: p.scope,
+      help: p.help,
+      kind: p.kind,
+      default: p.default,
+    };
     switch (p.kind) {
       case 'number':
-        return { ...base, min: p.min, max: p.max, step: p.step, unit: p.unit, decimals: p.decimals, ...(p.special ? { special: p.special } : {}) };
+        return {
+          ...base,
+          min: p.min,
+          max: p.max,
+          step: p.step,
+          unit: p.unit,
+          decimals: p.decimals,
+          ...(p.special ? { special: p.special } : {}),
+        };
       case 'choice':
         return { ...base, options: choicesOf(p, { models }) };
       case 'toggle':

@@ -10,7 +10,10 @@ import { authorise, parsePageCommand } from './page-commands.js';
 const MAX_BODY_BYTES = 4096;
 
 /** Everything the page needs comes from the box: the policy makes a stray CDN link fail in testing, not on stage. */
-const SECURITY_HEADERS = { 'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'", 'X-Content-Type-Options': 'nosniff' };
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'",
+  'X-Content-Type-Options': 'nosniff',
+};
 
 export interface WebServerOptions {
   readonly bus: BoxBus;
@@ -73,11 +76,16 @@ export class WebServer {
 
   #post(req: IncomingMessage, res: ServerResponse, path: string): void {
     const auth = authorise(this.o.password, req.headers.authorization);
-    if (auth === 'read-only') return void sendJson(res, 403, { ok: false, error: 'this box is read-only: set [web] password in antiphon.toml to allow changes' });
+    if (auth === 'read-only')
+      return void sendJson(res, 403, {
+        ok: false,
+        error: 'this box is read-only: set [web] password in antiphon.toml to allow changes',
+      });
     if (auth === 'denied') return void sendJson(res, 401, { ok: false, error: 'wrong or missing password' });
     if (path === '/auth') return void sendJson(res, 200, { ok: true });
     readBody(req, (body) => {
-      if (body === undefined) return void sendJson(res, 413, { ok: false, error: `command longer than ${MAX_BODY_BYTES} bytes` });
+      if (body === undefined)
+        return void sendJson(res, 413, { ok: false, error: `command longer than ${MAX_BODY_BYTES} bytes` });
       const parsed = parsePageCommand(body, this.o.bus.snapshot());
       if (!parsed.ok) return void sendJson(res, 400, parsed);
       this.o.log.info({ command: parsed.command }, 'command from the page');
@@ -103,4 +111,5 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...SECURITY_HEADERS }).end(body);
 }
 
-const sendJson = (res: ServerResponse, status: number, value: object): void => send(res, status, 'application/json', JSON.stringify(value));
+const sendJson = (res: ServerResponse, status: number, value: object): void =>
+  send(res, status, 'application/json', JSON.stringify(value));

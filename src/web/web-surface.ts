@@ -62,12 +62,19 @@ export class WebSurface implements BoxSurface {
     const feed = new PageFeed(ctx.bus.snapshot());
     const writable = Boolean(this.config.password);
     const stream = new EventStream({
-      timers: ctx.timers, flushMs: this.o.flushMs ?? 25, maxBufferedBytes: this.o.maxBufferedBytes ?? 256 * 1024, maxClients: this.o.maxClients ?? 64,
+      timers: ctx.timers,
+      flushMs: this.o.flushMs ?? 25,
+      maxBufferedBytes: this.o.maxBufferedBytes ?? 256 * 1024,
+      maxClients: this.o.maxClients ?? 64,
       heartbeatMs: this.o.heartbeatMs ?? 15_000,
       onDrop: (id, bytes) => ctx.log.info({ watcher: id, queuedBytes: bytes }, 'page watcher fell behind; dropped'),
     });
     const server = new WebServer({
-      bus: ctx.bus, stream, assets, password: this.config.password || undefined, log: ctx.log,
+      bus: ctx.bus,
+      stream,
+      assets,
+      password: this.config.password || undefined,
+      log: ctx.log,
       hello: () => JSON.stringify(feed.hello(ctx.bus.snapshot(), writable)),
     });
     this.#port = await server.listen(this.config.port, this.config.bind);

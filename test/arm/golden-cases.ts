@@ -18,8 +18,20 @@ export type GoldenCall = keyof typeof GOLDEN_CALLS;
 
 /** A call's hits as a Standard MIDI File: two bars after a one-bar lead-in, at 120 BPM. */
 export function callSmf(hits: readonly DemoHit[]): Uint8Array {
-  const notes = hits.map((h) => ({ pitch: h.pitch, velocity: h.velocity, tick: ticks((16 + h.bar * 16 + h.step) * TICKS_PER_STEP + Math.round(h.offsetMs / 20.833)), durationTicks: ticks(3) }));
-  const x: Exchange = { id: 0, mode: 'file', tempo: bpm(120), stepsPerBar: 16, call: { source: 'human', startBar: 1, bars: 2, endReason: 'n/a', notes, events: new Uint16Array() }, turns: [] };
+  const notes = hits.map((h) => ({
+    pitch: h.pitch,
+    velocity: h.velocity,
+    tick: ticks((16 + h.bar * 16 + h.step) * TICKS_PER_STEP + Math.round(h.offsetMs / 20.833)),
+    durationTicks: ticks(3),
+  }));
+  const x: Exchange = {
+    id: 0,
+    mode: 'file',
+    tempo: bpm(120),
+    stepsPerBar: 16,
+    call: { source: 'human', startBar: 1, bars: 2, endReason: 'n/a', notes, events: new Uint16Array() },
+    turns: [],
+  };
   return exchangeToSmf(x);
 }
 
@@ -34,10 +46,25 @@ export interface GoldenCase {
 }
 
 export const GOLDEN_CASES: readonly GoldenCase[] = [
-  { name: 'shipped-groove-sampled', call: 'groove', model: 'shipped', args: ['--temperature', '1', '--seed', '7', '--bars', '2'] },
+  {
+    name: 'shipped-groove-sampled',
+    call: 'groove',
+    model: 'shipped',
+    args: ['--temperature', '1', '--seed', '7', '--bars', '2'],
+  },
   { name: 'shipped-drive-beam4', call: 'drive', model: 'shipped', args: ['--beam', '4', '--seed', '7', '--bars', '2'] },
-  { name: 'drumkit-groove-sampled', call: 'groove', model: 'drum-kit-attention', args: ['--temperature', '0.9', '--seed', '11', '--bars', '2'] },
-  { name: 'drumkit-drive-beam3', call: 'drive', model: 'drum-kit-attention', args: ['--beam', '3', '--seed', '5', '--bars', '1', '--temperature', '0.8'] },
+  {
+    name: 'drumkit-groove-sampled',
+    call: 'groove',
+    model: 'drum-kit-attention',
+    args: ['--temperature', '0.9', '--seed', '11', '--bars', '2'],
+  },
+  {
+    name: 'drumkit-drive-beam3',
+    call: 'drive',
+    model: 'drum-kit-attention',
+    args: ['--beam', '3', '--seed', '5', '--bars', '1', '--temperature', '0.8'],
+  },
 ];
 
 const SHIPPED_MODEL = 'gmd-drums';
@@ -54,7 +81,8 @@ export const DRUM_KIT_SPEC = { layerUnits: [256, 256, 256], attentionLength: 32,
  */
 export async function modelArgFor(model: GoldenModel, scratch: string): Promise<string> {
   if (model === 'shipped') {
-    if (!existsSync(join(SHIPPED_MODELS_DIR, SHIPPED_MODEL, 'config.json'))) throw new Error(`the shipped model ${SHIPPED_MODEL} is missing from ${SHIPPED_MODELS_DIR}`);
+    if (!existsSync(join(SHIPPED_MODELS_DIR, SHIPPED_MODEL, 'config.json')))
+      throw new Error(`the shipped model ${SHIPPED_MODEL} is missing from ${SHIPPED_MODELS_DIR}`);
     return SHIPPED_MODEL;
   }
   await writeCheckpoint(join(scratch, DRUM_KIT_DIR), randomCheckpoint(DRUM_KIT_SPEC));

@@ -5,7 +5,15 @@ import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { respondCommand } from '../../src/cli/respond-command.js';
 import { wasmSimdAvailable } from '../../src/model/network/wasm/wasm-kernels.js';
-import { callSmf, GOLDEN_CALLS, GOLDEN_CASES, GOLDEN_DIR, modelArgFor, type GoldenCall, type GoldenModel } from './golden-cases.js';
+import {
+  callSmf,
+  GOLDEN_CALLS,
+  GOLDEN_CASES,
+  GOLDEN_DIR,
+  modelArgFor,
+  type GoldenCall,
+  type GoldenModel,
+} from './golden-cases.js';
 
 /**
  * Cross-architecture golden answers: `antiphon respond` on fixed calls with fixed seeds must
@@ -27,21 +35,28 @@ describe(`golden answers on ${process.arch}`, () => {
     if (WRITE) {
       if (process.arch !== 'x64') throw new Error(`golden files are written on x86-64 only, not ${process.arch}`);
       mkdirSync(GOLDEN_DIR, { recursive: true });
-      for (const [name, hits] of Object.entries(GOLDEN_CALLS)) writeFileSync(callPath(name as GoldenCall), callSmf(hits));
+      for (const [name, hits] of Object.entries(GOLDEN_CALLS))
+        writeFileSync(callPath(name as GoldenCall), callSmf(hits));
     }
     for (const model of new Set(GOLDEN_CASES.map((c) => c.model))) models.set(model, await modelArgFor(model, scratch));
   }, 120_000);
 
   it('runs the production kernels (WebAssembly SIMD int8), not the plain-JS fallback', () => {
     // Without SIMD the engine falls back to float32 JS, which answers differently: say so here.
-    expect(wasmSimdAvailable(), `WebAssembly SIMD is unavailable under Node ${process.version} on ${process.arch}`).toBe(true);
+    expect(
+      wasmSimdAvailable(),
+      `WebAssembly SIMD is unavailable under Node ${process.version} on ${process.arch}`,
+    ).toBe(true);
   });
 
   it('keeps its fixed calls where the answers were made from them', () => {
     for (const [name, hits] of Object.entries(GOLDEN_CALLS)) {
       const path = callPath(name as GoldenCall);
       expect(existsSync(path), `${path} is missing (write it on x86-64 with ANTIPHON_GOLDEN_WRITE=1)`).toBe(true);
-      expect(Buffer.from(readFileSync(path)).equals(Buffer.from(callSmf(hits))), `${path} no longer matches GOLDEN_CALLS`).toBe(true);
+      expect(
+        Buffer.from(readFileSync(path)).equals(Buffer.from(callSmf(hits))),
+        `${path} no longer matches GOLDEN_CALLS`,
+      ).toBe(true);
     }
   });
 
@@ -55,7 +70,11 @@ describe(`golden answers on ${process.arch}`, () => {
       process.chdir(scratch);
       let code: number;
       try {
-        code = await respondCommand([callPath(c.call), '-o', out, '--model', model, ...c.args], silent, () => undefined);
+        code = await respondCommand(
+          [callPath(c.call), '-o', out, '--model', model, ...c.args],
+          silent,
+          () => undefined,
+        );
       } finally {
         process.chdir(cwd);
       }
@@ -67,7 +86,10 @@ describe(`golden answers on ${process.arch}`, () => {
       const got = readFileSync(out);
       // Fails at the first differing byte, which names where the answers part.
       const at = got.findIndex((b, i) => b !== want[i]);
-      expect({ length: got.length, firstDifferenceAt: got.length === want.length && at < 0 ? -1 : at }).toEqual({ length: want.length, firstDifferenceAt: -1 });
+      expect({ length: got.length, firstDifferenceAt: got.length === want.length && at < 0 ? -1 : at }).toEqual({
+        length: want.length,
+        firstDifferenceAt: -1,
+      });
     }, 300_000);
   }
 });

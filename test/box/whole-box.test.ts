@@ -3,13 +3,20 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimBox, type SimBox } from '../support/sim-box.js';
 
-const PAD = { clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } } as const;
+const PAD = {
+  clientName: 'Drum Pad',
+  inputs: ['Drum Pad MIDI 1'],
+  outputs: ['Drum Pad MIDI 1'],
+  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
+} as const;
 const BAR_MS = 2000; // 120 BPM, 4/4
 const NOTE_ON = 0x99;
 
 /** Note-ons the box sent to a port: [time, pitch, velocity]. */
 function noteOnsOf(sent: readonly { atMs: number; bytes: Uint8Array }[]): [number, number, number][] {
-  return sent.filter((s) => s.bytes[0] === NOTE_ON && (s.bytes[2] ?? 0) > 0).map((s) => [s.atMs, s.bytes[1] ?? 0, s.bytes[2] ?? 0]);
+  return sent
+    .filter((s) => s.bytes[0] === NOTE_ON && (s.bytes[2] ?? 0) > 0)
+    .map((s) => [s.atMs, s.bytes[1] ?? 0, s.bytes[2] ?? 0]);
 }
 
 let sim: SimBox | undefined;
@@ -31,7 +38,7 @@ async function plugPad(s: SimBox): Promise<{ client: number; sent: { atMs: numbe
 function nextBarLine(s: SimBox): number {
   const view = s.box.clock.timeline;
   const barTicks = view.stepsPerBar * 6;
-  return view.timeOfTick((Math.floor(view.tickAt(s.clock.nowMs() as never) / barTicks) + 1) * barTicks as never);
+  return view.timeOfTick(((Math.floor(view.tickAt(s.clock.nowMs() as never) / barTicks) + 1) * barTicks) as never);
 }
 
 /** Plays a two-bar backbeat on the pad from the next bar line. */
@@ -80,20 +87,28 @@ describe('the whole box on virtual time', () => {
     expect(readdirSync(join(sim.dataDir, 'recordings')).filter((f) => f.endsWith('.mid'))).toHaveLength(1);
   });
 
-  it('a CC turns voice A\'s temperature through the registry, and the bus says so', async () => {
+  it("a CC turns voice A's temperature through the registry, and the bus says so", async () => {
     sim = await startSimBox();
     const { client } = await plugPad(sim);
     sim.backend.feed(`${client}:0:input`, [0xb9, 109, 127]);
     await sim.run(10);
     const change = sim.events.find((e) => e.kind === 'parameter');
-    expect(change).toMatchObject({ kind: 'parameter', source: 'cc', change: { param: 'temperature', voice: 'A', value: 2 } });
+    expect(change).toMatchObject({
+      kind: 'parameter',
+      source: 'cc',
+      change: { param: 'temperature', voice: 'A', value: 2 },
+    });
     expect(sim.box.snapshot().parameters.voices[0]?.values['temperature']).toBe(2);
   });
 
   it('a CC from a second device that is not the human steers the box too', async () => {
     sim = await startSimBox();
     await plugPad(sim);
-    const knobs = sim.plug({ clientName: 'Knob Box', inputs: ['Knob Box MIDI 1'], usb: { vendorId: 0x1234, productId: 0x5678, serial: 'K', busPath: '1-2' } });
+    const knobs = sim.plug({
+      clientName: 'Knob Box',
+      inputs: ['Knob Box MIDI 1'],
+      usb: { vendorId: 0x1234, productId: 0x5678, serial: 'K', busPath: '1-2' },
+    });
     await sim.run(300);
     sim.backend.feed(`${knobs}:0:input`, [0xb0, 110, 100]);
     await sim.run(10);
@@ -103,7 +118,11 @@ describe('the whole box on virtual time', () => {
 
   it('sends note-offs for a note the pad left sounding when it is unplugged, and gives the replugged pad its roles back', async () => {
     sim = await startSimBox({ config: { devices: { roles: [{ match: 'Sound Module', roles: ['thru'] }] } } });
-    const module = sim.plug({ clientName: 'Sound Module', outputs: ['Sound Module In'], usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' } });
+    const module = sim.plug({
+      clientName: 'Sound Module',
+      outputs: ['Sound Module In'],
+      usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' },
+    });
     const moduleSent: Uint8Array[] = [];
     sim.backend.onSend(`${module}:0:output`, (b) => moduleSent.push(b));
     const { client } = await plugPad(sim);
@@ -111,7 +130,10 @@ describe('the whole box on virtual time', () => {
     await sim.run(10);
     sim.unplug(client);
     await sim.run(500);
-    expect(moduleSent.map((b) => [...b])).toEqual([[NOTE_ON, 36, 100], [0x89, 36, 0]]);
+    expect(moduleSent.map((b) => [...b])).toEqual([
+      [NOTE_ON, 36, 100],
+      [0x89, 36, 0],
+    ]);
     expect(sim.box.snapshot().devices.map((d) => d.name)).toEqual(['Sound Module']);
     sim.plug(PAD);
     await sim.run(500);
@@ -120,7 +142,11 @@ describe('the whole box on virtual time', () => {
 
   it('unplugging the pad mid-answer leaves no note hanging on the module that plays the answer', async () => {
     sim = await startSimBox({ config: { devices: { roles: [{ match: 'Sound Module', roles: ['response'] }] } } });
-    const module = sim.plug({ clientName: 'Sound Module', outputs: ['Sound Module In'], usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' } });
+    const module = sim.plug({
+      clientName: 'Sound Module',
+      outputs: ['Sound Module In'],
+      usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' },
+    });
     const moduleSent: { atMs: number; bytes: Uint8Array }[] = [];
     sim.backend.onSend(`${module}:0:output`, (bytes, atMs) => moduleSent.push({ atMs, bytes }));
     const { client } = await plugPad(sim);
@@ -137,14 +163,18 @@ describe('the whole box on virtual time', () => {
     for (const { bytes } of moduleSent) {
       const [status = 0, note = 0, velocity = 0] = bytes;
       if (status === NOTE_ON && velocity > 0) sounding.set(note, (sounding.get(note) ?? 0) + 1);
-      else if (status === 0x89 || (status === NOTE_ON && velocity === 0)) sounding.set(note, Math.max(0, (sounding.get(note) ?? 0) - 1));
+      else if (status === 0x89 || (status === NOTE_ON && velocity === 0))
+        sounding.set(note, Math.max(0, (sounding.get(note) ?? 0) - 1));
     }
     expect([...sounding.values()].every((n) => n === 0)).toBe(true);
   });
 
   it("a voice's sampling and shaping settings reach its model: the same call and seed answer differently with the call profile on", async () => {
     const answerTo = async (profile: number): Promise<string> => {
-      const s = await startSimBox({ seed: 9, config: { perform: { tempo_bpm: 120, voices: [{ name: 'A', profile, density: 0 }] } } });
+      const s = await startSimBox({
+        seed: 9,
+        config: { perform: { tempo_bpm: 120, voices: [{ name: 'A', profile, density: 0 }] } },
+      });
       const { client } = await plugPad(s);
       await playCall(s, client);
       await s.run(4 * BAR_MS);
@@ -160,7 +190,12 @@ describe('the whole box on virtual time', () => {
 
   it('Push 2 with its surface on: its buttons are not Magenta CCs, its encoder touches are not hits, and it draws the answers instead of getting them as notes', async () => {
     sim = await startSimBox({ config: { push2: { send_clock: false } } });
-    const push = sim.plug({ clientName: 'Ableton Push 2', inputs: ['Ableton Push 2 Live Port', 'Ableton Push 2 User Port'], outputs: ['Ableton Push 2 Live Port', 'Ableton Push 2 User Port'], usb: { vendorId: 0x2982, productId: 0x1967, serial: 'P2', busPath: '1-4' } });
+    const push = sim.plug({
+      clientName: 'Ableton Push 2',
+      inputs: ['Ableton Push 2 Live Port', 'Ableton Push 2 User Port'],
+      outputs: ['Ableton Push 2 Live Port', 'Ableton Push 2 User Port'],
+      usb: { vendorId: 0x2982, productId: 0x1967, serial: 'P2', busPath: '1-4' },
+    });
     await sim.run(500);
     expect(sim.box.snapshot().devices.map((d) => d.roles)).toEqual([['human']]);
     const user = `${push}:1:input`;

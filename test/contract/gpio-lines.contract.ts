@@ -65,7 +65,9 @@ export function gpioLinesContract(name: string, makeHarness: () => Promise<GpioH
 
     it('refuses a pin it cannot open, naming pin and line', () => {
       expect(() => h.gpio.input(h.missingPin, () => undefined)).toThrow(GpioError);
-      expect(() => h.gpio.output(h.missingPin)).toThrow(new RegExp(`GPIO ${h.missingPin} \\(line ${h.base + h.missingPin}`));
+      expect(() => h.gpio.output(h.missingPin)).toThrow(
+        new RegExp(`GPIO ${h.missingPin} \\(line ${h.base + h.missingPin}`),
+      );
     });
 
     it('closes idempotently', () => {

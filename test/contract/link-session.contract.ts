@@ -46,7 +46,8 @@ export function linkSessionContract(name: string, makeHarness: () => Promise<Lin
       h.box.enable();
       expect(h.box.enabled).toBe(true);
       await eventually(() => samples.length >= 20, '20 samples', 1000);
-      for (let i = 1; i < samples.length; i++) expect(samples[i]?.atMs).toBeGreaterThan(samples[i - 1]?.atMs ?? Infinity);
+      for (let i = 1; i < samples.length; i++)
+        expect(samples[i]?.atMs).toBeGreaterThan(samples[i - 1]?.atMs ?? Infinity);
       const first = samples[0];
       const last = samples.at(-1);
       if (!first || !last) throw new Error('no samples');
@@ -70,14 +71,23 @@ export function linkSessionContract(name: string, makeHarness: () => Promise<Lin
       await h.wait(700);
       h.box.onChange((c) => changes.push(c));
       h.box.enable();
-      await eventually(() => h.box.latest()?.peers === 1 && Math.abs((h.box.latest()?.tempo ?? 0) - 97) < 0.001, 'peer found at 97 BPM', 2000);
+      await eventually(
+        () => h.box.latest()?.peers === 1 && Math.abs((h.box.latest()?.tempo ?? 0) - 97) < 0.001,
+        'peer found at 97 BPM',
+        2000,
+      );
       const box = h.box.latest();
       const peer = h.peer.latest();
       if (!box || !peer) throw new Error('no samples');
       const diff = beatAt(box, peer.atMs) - peer.beat;
       // Beat counts may differ by whole bars; phase within a bar agrees.
       expect(Math.abs(diff - Math.round(diff / 4) * 4)).toBeLessThan(0.002);
-      expect(changes.filter((c) => c.kind === 'peers').map((c) => (c.kind === 'peers' ? c.peers : -1)).at(-1)).toBe(1);
+      expect(
+        changes
+          .filter((c) => c.kind === 'peers')
+          .map((c) => (c.kind === 'peers' ? c.peers : -1))
+          .at(-1),
+      ).toBe(1);
       const tempoChanges = changes.filter((c) => c.kind === 'tempo');
       expect(new Set(tempoChanges.map((c) => (c.kind === 'tempo' ? c.tempo : 0))).size).toBe(tempoChanges.length);
     });

@@ -21,7 +21,11 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 5000):
   }
 }
 
-export function panelInputContract(name: string, makeHarness: () => Promise<InputHarness>, devices: readonly [string, string]): void {
+export function panelInputContract(
+  name: string,
+  makeHarness: () => Promise<InputHarness>,
+  devices: readonly [string, string],
+): void {
   const [first, second] = devices;
   describe(`InputEventSource contract: ${name}`, () => {
     let h: InputHarness;
@@ -36,7 +40,11 @@ export function panelInputContract(name: string, makeHarness: () => Promise<Inpu
       h.source.stop();
       await h.dispose();
     });
-    const start = (): void => h.source.start((device, event) => got.push({ device, event }), (device) => gone.push(device));
+    const start = (): void =>
+      h.source.start(
+        (device, event) => got.push({ device, event }),
+        (device) => gone.push(device),
+      );
 
     it('opens the devices present at start, and new ones on a scan', async () => {
       await h.plug(first);
@@ -52,7 +60,15 @@ export function panelInputContract(name: string, makeHarness: () => Promise<Inpu
       start();
       // Only what a kernel passes on: turns are non-zero, a key alternates press and release.
       const sent: InputEvent[] = [];
-      for (let i = 0; i < 300; i++) sent.push(...eventPacket(i % 2 === 0 ? EV_REL : EV_KEY, i % 2 === 0 ? 1 : 0x100, i % 2 === 0 ? (i % 4 === 0 ? 1 : -1) : i % 4 === 1 ? 1 : 0, 1_700_000_000_000 + i * 1.5));
+      for (let i = 0; i < 300; i++)
+        sent.push(
+          ...eventPacket(
+            i % 2 === 0 ? EV_REL : EV_KEY,
+            i % 2 === 0 ? 1 : 0x100,
+            i % 2 === 0 ? (i % 4 === 0 ? 1 : -1) : i % 4 === 1 ? 1 : 0,
+            1_700_000_000_000 + i * 1.5,
+          ),
+        );
       // In bursts of 30 events: a kernel keeps at least 64 per reader before it drops (SYN_DROPPED),
       // far more than a panel sends between two reads. The first burst ends mid-packet.
       for (let from = 0; from < sent.length; from += from === 0 ? 7 : 30) {
@@ -62,7 +78,9 @@ export function panelInputContract(name: string, makeHarness: () => Promise<Inpu
         const whole = to - (to % 2);
         await eventually(() => got.length >= whole, `${whole} events (have ${got.length})`);
       }
-      expect(got.map((g) => [g.event.type, g.event.code, g.event.value])).toEqual(sent.map((e) => [e.type, e.code, e.value]));
+      expect(got.map((g) => [g.event.type, g.event.code, g.event.value])).toEqual(
+        sent.map((e) => [e.type, e.code, e.value]),
+      );
       expect(got.every((g) => g.device === first)).toBe(true);
       expect(got.filter((g) => g.event.type === EV_SYN)).toHaveLength(300);
       // A real kernel stamps events itself; whoever stamps, time never runs backwards.

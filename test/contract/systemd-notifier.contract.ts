@@ -24,7 +24,12 @@ export function systemdNotifierContract(name: string, makeHarness: () => Promise
     });
 
     it('delivers READY, STATUS and STOPPING in the order they were sent', async () => {
-      const sent = [h.notifier.status('loading models'), h.notifier.ready(), h.notifier.status('listening'), h.notifier.stopping()];
+      const sent = [
+        h.notifier.status('loading models'),
+        h.notifier.ready(),
+        h.notifier.status('listening'),
+        h.notifier.stopping(),
+      ];
       await Promise.all(sent);
       expect(h.received()).toEqual([['STATUS=loading models'], ['READY=1'], ['STATUS=listening'], ['STOPPING=1']]);
     });

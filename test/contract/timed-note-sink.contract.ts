@@ -21,8 +21,15 @@ export interface NoteSinkHarness {
 const on = (note: number): MidiMessage => ({ type: 'noteOn', channel: 9, note, velocity: 100 });
 const off = (note: number): MidiMessage => ({ type: 'noteOff', channel: 9, note, velocity: 0 });
 let nextId = 1;
-const entry = (message: MidiMessage, atMs: number, tag = 'turn:on'): TimedSend => ({ id: nextId++, message, voice: 'a', atMs, tag });
-const notes = (h: NoteSinkHarness): number[] => h.received().map((m) => (m.type === 'noteOn' ? m.note : m.type === 'noteOff' ? -m.note : NaN));
+const entry = (message: MidiMessage, atMs: number, tag = 'turn:on'): TimedSend => ({
+  id: nextId++,
+  message,
+  voice: 'a',
+  atMs,
+  tag,
+});
+const notes = (h: NoteSinkHarness): number[] =>
+  h.received().map((m) => (m.type === 'noteOn' ? m.note : m.type === 'noteOff' ? -m.note : NaN));
 
 /**
  * The TimedNoteSink contract (see its TSDoc), run against the main-thread scheduler's queue
@@ -59,7 +66,10 @@ export function timedNoteSinkContract(name: string, makeHarness: () => Promise<N
       h.sink.sendAt(first);
       h.sink.sendAt(second);
       await h.pass(k * 60);
-      h.sink.move([{ id: first.id, atMs: t + k * 200 }, { id: second.id, atMs: t + k * 220 }]);
+      h.sink.move([
+        { id: first.id, atMs: t + k * 200 },
+        { id: second.id, atMs: t + k * 220 },
+      ]);
       h.sink.sendAt(entry(on(42), t + k * 210));
       await h.pass(k * 300);
       expect(notes(h)).toEqual([36, 42, 38]);

@@ -52,7 +52,13 @@ async function compare(spec: RandomCheckpointSpec, steps: number, write: WriteOp
     const events = [...continueEvents(model, { events: PRIMER }, steps).events];
     return { maxDiff, kl, events };
   };
-  return { reference: run('reference'), float32: run('float32'), int8: run('int8'), refEvents, refSteps: ref.probs.length };
+  return {
+    reference: run('reference'),
+    float32: run('float32'),
+    int8: run('int8'),
+    refEvents,
+    refSteps: ref.probs.length,
+  };
 }
 
 const klSummary = (kl: number[]): string => {
@@ -65,7 +71,9 @@ function expectFloatPathsMatch(r: Awaited<ReturnType<typeof compare>>, label: st
     expect(r[engine].maxDiff, engine).toBeLessThan(1e-5);
     expect(r[engine].events, engine).toEqual(r.refEvents);
   }
-  console.log(`${label}: ${klSummary(r.int8.kl)}; max |p - p_magenta|: reference ${r.reference.maxDiff.toExponential(1)}, wasm float32 ${r.float32.maxDiff.toExponential(1)}`);
+  console.log(
+    `${label}: ${klSummary(r.int8.kl)}; max |p - p_magenta|: reference ${r.reference.maxDiff.toExponential(1)}, wasm float32 ${r.float32.maxDiff.toExponential(1)}`,
+  );
   expect(Math.max(...r.int8.kl)).toBeLessThan(5e-3);
 }
 
@@ -88,8 +96,14 @@ describe('float path matches @magenta/music', () => {
     expectFloatPathsMatch(r, '3x256+attn32');
   }, 60_000);
 
-  it.each(['uint8', 'uint16', 'float16'] as const)('a %s checkpoint we write loads there with the same probabilities', async (dtype) => {
-    const r = await compare({ layerUnits: [32, 32, 32], attentionLength: 32, seed: 14 }, 16, { dtype, shardBytes: 50_000 });
-    expectFloatPathsMatch(r, `3x32+attn32 stored ${dtype}`);
-  });
+  it.each(['uint8', 'uint16', 'float16'] as const)(
+    'a %s checkpoint we write loads there with the same probabilities',
+    async (dtype) => {
+      const r = await compare({ layerUnits: [32, 32, 32], attentionLength: 32, seed: 14 }, 16, {
+        dtype,
+        shardBytes: 50_000,
+      });
+      expectFloatPathsMatch(r, `3x32+attn32 stored ${dtype}`);
+    },
+  );
 });

@@ -26,14 +26,25 @@ describe('melody model (basic_rnn layout) matches @magenta/music', () => {
         [64, 4, 7],
         [67, 8, 12],
         [65, 12, 14],
-      ].map(([pitch, startStep, endStep]) => ({ pitch: pitch ?? 0, startStep: startStep ?? 0, endStep: endStep ?? 0, velocity: 100, offsetSteps: 0, isDrum: false })),
+      ].map(([pitch, startStep, endStep]) => ({
+        pitch: pitch ?? 0,
+        startStep: startStep ?? 0,
+        endStep: endStep ?? 0,
+        velocity: 100,
+        offsetSteps: 0,
+        isDrum: false,
+      })),
       stepsPerQuarter: 4,
       totalSteps: 16,
       qpm: 120,
       stepsPerBar: 16,
     };
     const oracleSeq = {
-      notes: melody.notes.map((n) => ({ pitch: n.pitch, quantizedStartStep: n.startStep, quantizedEndStep: n.endStep })),
+      notes: melody.notes.map((n) => ({
+        pitch: n.pitch,
+        quantizedStartStep: n.startStep,
+        quantizedEndStep: n.endStep,
+      })),
       quantizationInfo: { stepsPerQuarter: 4 },
       totalQuantizedSteps: 16,
     };
@@ -44,7 +55,9 @@ describe('melody model (basic_rnn layout) matches @magenta/music', () => {
     expect(Array.from(primer.events)).toEqual([14, 0, 16, 0, 18, 0, 0, 1, 21, 0, 0, 0, 19, 0, 1, 0]);
     const ours = continueEvents(model, primer, 16, { returnProbabilities: true });
     let maxDiff = 0;
-    ours.probabilities?.forEach((p, s) => p.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - (ref.probs[s]?.[i] ?? NaN))))));
+    ours.probabilities?.forEach((p, s) =>
+      p.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - (ref.probs[s]?.[i] ?? NaN))))),
+    );
     expect(maxDiff).toBeLessThan(1e-5);
     const refNotes = (await ref.sequence).notes.map((n) => [n.pitch, n.quantizedStartStep]);
     const ourNotes = model.decode(ours.events, 0).map((n) => [n.pitch, n.startStep]);

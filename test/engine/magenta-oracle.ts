@@ -24,7 +24,9 @@ interface OracleModel {
 
 const require = createRequire(import.meta.url);
 
-export async function serveCheckpoint(files: ReadonlyMap<string, Uint8Array>): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveCheckpoint(
+  files: ReadonlyMap<string, Uint8Array>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const body = files.get((req.url ?? '').replace(/^\/m\//, ''));
     if (body === undefined) res.writeHead(404).end();
@@ -56,7 +58,8 @@ export function drumEventsToOracle(events: readonly number[], firstPitches: read
   const notes: OracleSequence['notes'] = [];
   events.forEach((e, t) => {
     for (let c = 0; c < 9; c++) {
-      if (e & (1 << c)) notes.push({ pitch: firstPitches[c] ?? 0, quantizedStartStep: t, quantizedEndStep: t + 1, isDrum: true });
+      if (e & (1 << c))
+        notes.push({ pitch: firstPitches[c] ?? 0, quantizedStartStep: t, quantizedEndStep: t + 1, isDrum: true });
     }
   });
   return { notes, quantizationInfo: { stepsPerQuarter: 4 }, totalQuantizedSteps: events.length };

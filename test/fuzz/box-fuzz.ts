@@ -23,7 +23,8 @@ function trackBytes(smf: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   let at = 14;
   while (at + 8 <= smf.length) {
-    const length = ((smf[at + 4] ?? 0) << 24) | ((smf[at + 5] ?? 0) << 16) | ((smf[at + 6] ?? 0) << 8) | (smf[at + 7] ?? 0);
+    const length =
+      ((smf[at + 4] ?? 0) << 24) | ((smf[at + 5] ?? 0) << 16) | ((smf[at + 6] ?? 0) << 8) | (smf[at + 7] ?? 0);
     out.push(smf.subarray(at + 8, Math.min(smf.length, at + 8 + length)));
     at += 8 + length;
   }
@@ -95,11 +96,26 @@ export async function fuzzBox(o: FuzzOptions): Promise<FuzzReport> {
   const rnd = prng(o.seed);
   const corpus: Uint8Array[] = [];
   for (const dir of o.corpusDirs) for (const f of midiFiles(dir, 400)) corpus.push(...trackBytes(readFileSync(f)));
-  if (corpus.length === 0) corpus.push(Uint8Array.from({ length: 4096 }, (_, i) => [0x99, 36 + (i % 12), 1 + (i % 126)][i % 3] ?? 0));
+  if (corpus.length === 0)
+    corpus.push(Uint8Array.from({ length: 4096 }, (_, i) => [0x99, 36 + (i % 12), 1 + (i % 126)][i % 3] ?? 0));
   const received: MidiMessage[] = [];
-  const recorder: BoxSurface = { name: 'fuzz-recorder', start: (ctx) => void ctx.onDeviceMessage((_d, t) => received.push(t.message)), stop: () => undefined };
-  const sim = await startSimBox({ logLevel: 'warn', keepEvents: false, surfaces: [recorder], config: { perform: { tempo_bpm: 120 } } });
-  const pad = sim.plug({ clientName: 'Fuzz Pad', inputs: ['Fuzz Pad MIDI 1'], outputs: ['Fuzz Pad MIDI 1'], usb: { vendorId: 0x1209, productId: 0xf022, serial: 'F', busPath: '1-4' } });
+  const recorder: BoxSurface = {
+    name: 'fuzz-recorder',
+    start: (ctx) => void ctx.onDeviceMessage((_d, t) => received.push(t.message)),
+    stop: () => undefined,
+  };
+  const sim = await startSimBox({
+    logLevel: 'warn',
+    keepEvents: false,
+    surfaces: [recorder],
+    config: { perform: { tempo_bpm: 120 } },
+  });
+  const pad = sim.plug({
+    clientName: 'Fuzz Pad',
+    inputs: ['Fuzz Pad MIDI 1'],
+    outputs: ['Fuzz Pad MIDI 1'],
+    usb: { vendorId: 0x1209, productId: 0xf022, serial: 'F', busPath: '1-4' },
+  });
   await sim.run(500);
   let parameterChanges = 0;
   sim.box.subscribe((e) => void (e.kind === 'parameter' && parameterChanges++));
@@ -113,8 +129,11 @@ export async function fuzzBox(o: FuzzOptions): Promise<FuzzReport> {
   while (sent < o.bytes) {
     const base = corpus[Math.floor(rnd() * corpus.length)] ?? new Uint8Array();
     const from = Math.floor(rnd() * base.length);
-    const piece = rnd() < 0.2 ? Uint8Array.from({ length: 1 + Math.floor(rnd() * 256) }, () => Math.floor(rnd() * 256)) : mutate(base.subarray(from, from + 1 + Math.floor(rnd() * 2048)), rnd);
-    for (let at = 0; at < piece.length; ) {
+    const piece =
+      rnd() < 0.2
+        ? Uint8Array.from({ length: 1 + Math.floor(rnd() * 256) }, () => Math.floor(rnd() * 256))
+        : mutate(base.subarray(from, from + 1 + Math.floor(rnd() * 2048)), rnd);
+    for (let at = 0; at < piece.length;) {
       const chunk = piece.subarray(at, at + 1 + Math.floor(rnd() * 64));
       at += chunk.length;
       expected.push(...reference.decode(chunk));
@@ -137,9 +156,12 @@ export async function fuzzBox(o: FuzzOptions): Promise<FuzzReport> {
   const decoded = received.splice(0);
   let firstMismatch = -1;
   const n = Math.max(expected.length, decoded.length);
-  for (let i = 0; i < n && firstMismatch < 0; i++) if (JSON.stringify(expected[i]) !== JSON.stringify(decoded[i])) firstMismatch = i;
+  for (let i = 0; i < n && firstMismatch < 0; i++)
+    if (JSON.stringify(expected[i]) !== JSON.stringify(decoded[i])) firstMismatch = i;
   // A musician would reset the knobs the noise turned; then a plain call must be answered.
-  for (const p of PARAMETERS) for (const voice of p.scope === 'voice' ? sim.box.snapshot().parameters.voices.map((v) => v.name) : [undefined]) sim.box.dispatch({ kind: 'reset', param: p.name, ...(voice ? { voice } : {}), source: 'test' });
+  for (const p of PARAMETERS)
+    for (const voice of p.scope === 'voice' ? sim.box.snapshot().parameters.voices.map((v) => v.name) : [undefined])
+      sim.box.dispatch({ kind: 'reset', param: p.name, ...(voice ? { voice } : {}), source: 'test' });
   sim.box.dispatch({ kind: 'panic', source: 'test' });
   await sim.run(4000, 20);
   const exchangesBefore = sim.box.snapshot().stats.exchanges;
@@ -151,5 +173,16 @@ export async function fuzzBox(o: FuzzOptions): Promise<FuzzReport> {
   await sim.run(4 * barMs, 20);
   const answersAfterwards = sim.box.snapshot().stats.exchanges > exchangesBefore;
   await sim.box.stop();
-  return { bytes: sent, chunks, messagesExpected: expected.length, messagesReceived: decoded.length, firstMismatch, throws, slowestChunkMs: slowest, wallMs, answersAfterwards, parameterChanges };
+  return {
+    bytes: sent,
+    chunks,
+    messagesExpected: expected.length,
+    messagesReceived: decoded.length,
+    firstMismatch,
+    throws,
+    slowestChunkMs: slowest,
+    wallMs,
+    answersAfterwards,
+    parameterChanges,
+  };
 }

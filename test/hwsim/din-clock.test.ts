@@ -47,7 +47,7 @@ describe('DIN MIDI clock over the VM UART', () => {
     await thread.dispose();
   });
 
-  it('follows the peer\'s 174 BPM clock, leads when it stops, and the peer hears the box\'s clock', async () => {
+  it("follows the peer's 174 BPM clock, leads when it stops, and the peer hears the box's clock", async () => {
     rmSync(report, { force: true });
     await thread.ready();
     await din.start();
@@ -74,7 +74,10 @@ describe('DIN MIDI clock over the VM UART', () => {
     expect(heardPeer).toBe(true);
     await waitFor(() => service.source === 'external', { what: 'the box to follow the DIN clock', timeoutMs: 5000 });
     expect(service.transport.running).toBe(true); // the peer's Start came through
-    await waitFor(() => service.source === 'internal', { what: 'the box to lead after the peer fell silent', timeoutMs: 20_000 });
+    await waitFor(() => service.source === 'internal', {
+      what: 'the box to lead after the peer fell silent',
+      timeoutMs: 20_000,
+    });
     const followed = service.transport.tempo; // what the master took over at
     expect(service.transport.running).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -83,7 +86,10 @@ describe('DIN MIDI clock over the VM UART', () => {
     din.send(peerCommand(2));
     await waitFor(() => existsSync(report), { what: 'the peer report', timeoutMs: 5000 });
     writeFileSync(`${out}/din-arrivals.json`, JSON.stringify(arrivals)); // for replaying offline
-    const { sent, received } = JSON.parse(readFileSync(report, 'utf8')) as { sent: number[]; received: { t: number; b: number }[] };
+    const { sent, received } = JSON.parse(readFileSync(report, 'utf8')) as {
+      sent: number[];
+      received: { t: number; b: number }[];
+    };
     // Every clock byte crossed the UART at 31,250 baud (custom rate) without loss.
     expect(sent.length).toBeGreaterThan(500);
     expect(arrived).toBe(sent.length);
@@ -91,7 +97,9 @@ describe('DIN MIDI clock over the VM UART', () => {
     const ours = received.filter((r) => r.b === 0xf8 && r.t > lastSent + 1000).map((r) => r.t);
     expect(ours.length).toBeGreaterThan(100);
     const heard = tempoOf(ours);
-    console.log(`peer sent ${sent.length} ticks, box received ${arrived}; took over at ${followed.toFixed(2)} BPM; peer heard ${heard.toFixed(2)} BPM over ${ours.length} ticks`);
+    console.log(
+      `peer sent ${sent.length} ticks, box received ${arrived}; took over at ${followed.toFixed(2)} BPM; peer heard ${heard.toFixed(2)} BPM over ${ours.length} ticks`,
+    );
     // Tempi are logged, not judged: under TCG the guest reads and writes the UART in batches
     // 100-180 ms apart, which no follower can time and which bunches our output on the wire
     // (usb-clock.test.ts checks the master's rate over ALSA; the pure suites and bench:clock

@@ -61,7 +61,9 @@ describe('USB MIDI gadget with Push 2 identity on dummy_hcd', () => {
   const webusb = new WebUSB({ allowAllDevices: true });
   const events: string[] = [];
   const onConnect = (ev: USBConnectionEvent): void => {
-    events.push(`connect ${ev.device.vendorId.toString(16)}:${ev.device.productId.toString(16)} ${ev.device.productName ?? ''} ${ev.device.serialNumber ?? ''}`);
+    events.push(
+      `connect ${ev.device.vendorId.toString(16)}:${ev.device.productId.toString(16)} ${ev.device.productName ?? ''} ${ev.device.serialNumber ?? ''}`,
+    );
   };
   const onDisconnect = (ev: USBConnectionEvent): void => {
     events.push(`disconnect ${ev.device.vendorId.toString(16)}:${ev.device.productId.toString(16)}`);
@@ -131,7 +133,9 @@ describe('USB MIDI gadget with Push 2 identity on dummy_hcd', () => {
     await waitFor(() => events.includes('disconnect 2982:1967'), { what: 'WebUSB disconnect event' });
     gadget.plug();
     await waitFor(() => findSeqClient('Ableton Push 2'), { what: 'sequencer client after replug' });
-    await waitFor(() => events.filter((e) => e.startsWith('connect 2982:1967')).length === 2, { what: 'second WebUSB connect' });
+    await waitFor(() => events.filter((e) => e.startsWith('connect 2982:1967')).length === 2, {
+      what: 'second WebUSB connect',
+    });
   });
 });
 
@@ -153,7 +157,9 @@ describe('second UART', () => {
     try {
       const clock = [0xfa, 0xf8, 0xf8, 0xf8, 0xfc];
       port.write(Buffer.from(clock));
-      await waitFor(() => got.length >= clock.length, { what: `echo of ${clock.length} bytes from the DIN peer (got ${got.length})` });
+      await waitFor(() => got.length >= clock.length, {
+        what: `echo of ${clock.length} bytes from the DIN peer (got ${got.length})`,
+      });
       expect(got).toEqual(clock);
     } finally {
       await new Promise<void>((resolve) => port.close(() => resolve()));

@@ -33,7 +33,12 @@ export class UinputDevice {
     let stderr = '';
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const dev = new UinputDevice(proc, join(dir, name));
-    const node = await waitFor(() => dev.#lines.find((l) => l.startsWith('/dev/input/event')) ?? (dev.#closed ? Promise.reject(new Error(`uinput helper exited: ${stderr}`)) : undefined), { what: `uinput device ${name}`, timeoutMs: 20_000 });
+    const node = await waitFor(
+      () =>
+        dev.#lines.find((l) => l.startsWith('/dev/input/event')) ??
+        (dev.#closed ? Promise.reject(new Error(`uinput helper exited: ${stderr}`)) : undefined),
+      { what: `uinput device ${name}`, timeoutMs: 20_000 },
+    );
     rmSync(dev.link, { force: true });
     symlinkSync(node, dev.link);
     return dev;
@@ -43,7 +48,10 @@ export class UinputDevice {
   async write(events: readonly { type: number; code: number; value: number }[]): Promise<void> {
     const before = this.#lines.filter((l) => l === 'ok').length;
     this.#proc.stdin.write(events.map((e) => `${e.type} ${e.code} ${e.value}\n`).join(''));
-    await waitFor(() => this.#lines.filter((l) => l === 'ok').length >= before + events.length, { what: `${events.length} uinput events written`, timeoutMs: 20_000 });
+    await waitFor(() => this.#lines.filter((l) => l === 'ok').length >= before + events.length, {
+      what: `${events.length} uinput events written`,
+      timeoutMs: 20_000,
+    });
   }
 
   /** Destroys the device (an unplug) and removes the link. */

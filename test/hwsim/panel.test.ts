@@ -39,7 +39,8 @@ import { waitFor } from './support/wait.js';
 const SIM_LABEL = 'antiphon-panel-sim';
 const T0 = Number(parameterNamed('temperature')?.default);
 const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
-const i2cget = async (bus: number, reg: number, word = false): Promise<number> => Number((await runTool('i2cget', ['-y', String(bus), '0x48', hex(reg), ...(word ? ['w'] : [])])).trim());
+const i2cget = async (bus: number, reg: number, word = false): Promise<number> =>
+  Number((await runTool('i2cget', ['-y', String(bus), '0x48', hex(reg), ...(word ? ['w'] : [])])).trim());
 
 describe('panel input: a real kernel event device (uinput)', () => {
   const devices = new Map<string, UinputDevice>();
@@ -88,32 +89,61 @@ describe('panel GPIO fallback: onoff on gpio-sim lines', () => {
 
   it('drives the box through the fallback: a turn and a press reach the bus, the error LED lights its gpio-sim line', async () => {
     const sim_ = await createGpioSim('antiphon-panel-box', SIM_LABEL, 28);
-    const config = PANEL_SCHEMA.parse({ input: 'gpio', gpio_chip_labels: [SIM_LABEL], ads1115_address: 0, pca9685_address: 0, leds: [{ id: 'error', show: 'error', pin: 12 }] });
-    for (const pin of [...config.encoders.flatMap((e) => [e.a, e.b, e.push]), ...config.buttons.map((b) => b.pin)]) if (pin !== undefined) sim_.setPull(pin, 'pull-up');
+    const config = PANEL_SCHEMA.parse({
+      input: 'gpio',
+      gpio_chip_labels: [SIM_LABEL],
+      ads1115_address: 0,
+      pca9685_address: 0,
+      leds: [{ id: 'error', show: 'error', pin: 12 }],
+    });
+    for (const pin of [...config.encoders.flatMap((e) => [e.a, e.b, e.push]), ...config.buttons.map((b) => b.pin)])
+      if (pin !== undefined) sim_.setPull(pin, 'pull-up');
     const gpio = new OnoffGpio(config.gpio_dir, config.gpio_chip_labels);
     expect(gpio.chip.base).toBe(sim_.sysfsBase);
     expect(gpio.chip.base).toBeGreaterThan(0);
     const dataDir = mkdtempSync('/tmp/panel-gpio-');
-    const panel = new PanelSurface({ config, dataDir, hardware: () => ({ gpio, ledsDir: '/nonexistent', missing: [] }) });
-    const sim = await startSimBox({ config: { data: { dir: dataDir }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    const panel = new PanelSurface({
+      config,
+      dataDir,
+      hardware: () => ({ gpio, ledsDir: '/nonexistent', missing: [] }),
+    });
+    const sim = await startSimBox({
+      config: { data: { dir: dataDir }, perform: { tempo_bpm: 120 } },
+      surfaces: [panel],
+    });
     const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 150));
     try {
       // One detent forward on enc1 (A = GPIO17, B = GPIO27; active-low, so "on" is pulled down).
-      for (const [pin, pull] of [[17, 'pull-down'], [27, 'pull-down'], [17, 'pull-up'], [27, 'pull-up']] as const) {
+      for (const [pin, pull] of [
+        [17, 'pull-down'],
+        [27, 'pull-down'],
+        [17, 'pull-up'],
+        [27, 'pull-up'],
+      ] as const) {
         sim_.setPull(pin, pull);
         await pause();
       }
       const temperature = (): number => Number(sim.box.snapshot().parameters.voices[0]?.values['temperature']);
-      await waitFor(() => Math.abs(temperature() - (T0 + 0.05)) < 1e-9, { what: `temperature ${T0 + 0.05} (is ${temperature()})` });
+      await waitFor(() => Math.abs(temperature() - (T0 + 0.05)) < 1e-9, {
+        what: `temperature ${T0 + 0.05} (is ${temperature()})`,
+      });
       // Panic: the debounce and the gestures run on the box's clock, virtual here, so time moves on with them.
       sim_.setPull(7, 'pull-down');
       await pause();
       await sim.run(50);
       sim_.setPull(7, 'pull-up');
-      await waitFor(async () => (await sim.run(20), sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel')), { what: 'panic from the panel' });
+      await waitFor(
+        async () => (
+          await sim.run(20),
+          sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel')
+        ),
+        { what: 'panic from the panel' },
+      );
       sim.box.dispatch({ kind: 'set', param: 'nonexistent', value: 1, source: 'test' }); // a problem: the error LED blinks
       await waitFor(async () => (await sim.run(25), sim_.value(12) === 1), { what: 'the error LED on GPIO12 lit' });
-      await waitFor(async () => (await sim.run(25), sim_.value(12) === 0), { what: 'the error LED on GPIO12 blinking off' });
+      await waitFor(async () => (await sim.run(25), sim_.value(12) === 0), {
+        what: 'the error LED on GPIO12 blinking off',
+      });
     } finally {
       await sim.box.stop();
       sim_.remove();
@@ -124,7 +154,14 @@ describe('panel GPIO fallback: onoff on gpio-sim lines', () => {
 /** Builds test/hwsim/panel-oot against the VM kernel's headers (hw-sim.sh prepare unpacked them); minutes under TCG. */
 async function buildPanelSimModule(): Promise<string> {
   const kver = process.env['HWSIM_KVER'] ?? '';
-  const headers = join(process.env['HWSIM_CACHE_ROOT'] ?? join(homedir(), '.cache', 'antiphon-hwsim'), kver, 'hdr', 'usr', 'src', `linux-headers-${kver}`);
+  const headers = join(
+    process.env['HWSIM_CACHE_ROOT'] ?? join(homedir(), '.cache', 'antiphon-hwsim'),
+    kver,
+    'hdr',
+    'usr',
+    'src',
+    `linux-headers-${kver}`,
+  );
   const out = mkdtempSync('/tmp/panel-oot-');
   cpSync(join(import.meta.dirname, 'panel-oot'), out, { recursive: true });
   await runTool('make', ['-s', '-C', headers, `M=${out}`, 'modules']);
@@ -142,9 +179,19 @@ describe("the kernel's gpio-keys and gpio-leds drivers on gpio-sim lines", () =>
     for (const pin of [7, 9]) chip.setPull(pin, 'pull-up');
     await loadModule('gpio_keys');
     await loadModule('leds_gpio');
-    await runTool('insmod', [ko, `base=${chip.sysfsBase}`, 'leds=10,12', 'names=antiphon:listening,antiphon:error', 'keys=7,9', 'codes=263,265']);
+    await runTool('insmod', [
+      ko,
+      `base=${chip.sysfsBase}`,
+      'leds=10,12',
+      'names=antiphon:listening,antiphon:error',
+      'keys=7,9',
+      'codes=263,265',
+    ]);
     const keysDev = '/dev/input/by-path/platform-gpio-keys-event';
-    await waitFor(() => existsSync(keysDev) && existsSync('/sys/class/leds/antiphon:error'), { what: `${keysDev} and /sys/class/leds/antiphon:error`, timeoutMs: 30_000 });
+    await waitFor(() => existsSync(keysDev) && existsSync('/sys/class/leds/antiphon:error'), {
+      what: `${keysDev} and /sys/class/leds/antiphon:error`,
+      timeoutMs: 30_000,
+    });
     const led = new SysfsLed('error', '/sys/class/leds', 'antiphon:error');
     led.set(1);
     expect(chip.value(12)).toBe(1);
@@ -152,17 +199,46 @@ describe("the kernel's gpio-keys and gpio-leds drivers on gpio-sim lines", () =>
     expect(chip.value(12)).toBe(0);
 
     const dataDir = mkdtempSync('/tmp/panel-kdrv-');
-    const config = PANEL_SCHEMA.parse({ evdev_prefix: 'platform-gpio-keys', ads1115_address: 0, pca9685_address: 0, leds: [{ id: 'listening', show: 'listening', pin: 10 }, { id: 'error', show: 'error', pin: 12 }] });
-    const panel = new PanelSurface({ config, dataDir, hardware: () => ({ input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }), ledsDir: config.leds_dir, missing: [] }) });
-    const sim = await startSimBox({ config: { data: { dir: dataDir }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    const config = PANEL_SCHEMA.parse({
+      evdev_prefix: 'platform-gpio-keys',
+      ads1115_address: 0,
+      pca9685_address: 0,
+      leds: [
+        { id: 'listening', show: 'listening', pin: 10 },
+        { id: 'error', show: 'error', pin: 12 },
+      ],
+    });
+    const panel = new PanelSurface({
+      config,
+      dataDir,
+      hardware: () => ({
+        input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }),
+        ledsDir: config.leds_dir,
+        missing: [],
+      }),
+    });
+    const sim = await startSimBox({
+      config: { data: { dir: dataDir }, perform: { tempo_bpm: 120 } },
+      surfaces: [panel],
+    });
     try {
       expect(panel.status().inputDevices).toEqual(['platform-gpio-keys-event']);
       chip.setPull(7, 'pull-down'); // panic, through gpio-keys and /dev/input
-      await waitFor(async () => (await sim.run(20), panel.status().readings.buttons.get('panic') === true), { what: 'panic held, read from gpio-keys' });
+      await waitFor(async () => (await sim.run(20), panel.status().readings.buttons.get('panic') === true), {
+        what: 'panic held, read from gpio-keys',
+      });
       chip.setPull(7, 'pull-up');
-      await waitFor(async () => (await sim.run(20), sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel')), { what: 'panic from gpio-keys' });
+      await waitFor(
+        async () => (
+          await sim.run(20),
+          sim.events.some((e) => e.kind === 'command' && e.command.kind === 'panic' && e.command.source === 'panel')
+        ),
+        { what: 'panic from gpio-keys' },
+      );
       sim.box.dispatch({ kind: 'set', param: 'nonexistent', value: 1, source: 'test' }); // a problem: the error LED blinks
-      await waitFor(async () => (await sim.run(25), chip.value(12) === 1), { what: 'the error LED (gpio-leds, GPIO12) lit' });
+      await waitFor(async () => (await sim.run(25), chip.value(12) === 1), {
+        what: 'the error LED (gpio-leds, GPIO12) lit',
+      });
       await waitFor(async () => (await sim.run(25), chip.value(12) === 0), { what: 'the error LED blinking off' });
     } finally {
       await sim.box.stop();
@@ -180,7 +256,13 @@ describe('panel I2C on i2c-stub', () => {
 
   i2cBusContract('i2c-bus on /dev/i2c-N (i2c-stub)', async () => {
     const n = await loadI2cStub();
-    return { bus: new NodeI2CBus(n), present: 0x48, absent: 0x49, missingBus: () => new NodeI2CBus(250), dispose: async () => undefined };
+    return {
+      bus: new NodeI2CBus(n),
+      present: 0x48,
+      absent: 0x49,
+      missingBus: () => new NodeI2CBus(250),
+      dispose: async () => undefined,
+    };
   });
 
   it('reads the ADS1115 conversion the test writes, big-endian, and sends its config big-endian', async () => {
@@ -204,7 +286,8 @@ describe('panel I2C on i2c-stub', () => {
     expect([await i2cget(bus, 0x00), await i2cget(bus, 0xfe), await i2cget(bus, 0x01)]).toEqual([0x20, 5, 0x04]);
     await pwm.setLevel(2, 1);
     await pwm.setLevel(3, 0.5);
-    const ch = async (n: number): Promise<number[]> => Promise.all([0, 1, 2, 3].map((i) => i2cget(bus, 0x06 + 4 * n + i)));
+    const ch = async (n: number): Promise<number[]> =>
+      Promise.all([0, 1, 2, 3].map((i) => i2cget(bus, 0x06 + 4 * n + i)));
     expect(await ch(2)).toEqual([0, 0x10, 0, 0]);
     expect(await ch(3)).toEqual([0, 0, 1024 & 0xff, 1024 >> 8]);
     expect(await pwm.readLevel(3)).toBeCloseTo(0.5, 2);
@@ -225,19 +308,44 @@ describe('the box in the VM with the panel on kernel devices', () => {
     const enc = await UinputDevice.create(join(dir, 'by-path'), 'platform-antiphon-enc1-event');
     const i2c = new NodeI2CBus(bus);
     const config = PANEL_SCHEMA.parse({
-      evdev_dir: join(dir, 'by-path'), ads1115_address: 0, pca9685_address: 0x48, i2c_bus: bus,
-      leds: [{ id: 'listening', show: 'listening', pca9685: 0 }, { id: 'answer_a', show: 'answering', voice: 'A', pca9685: 1 }],
+      evdev_dir: join(dir, 'by-path'),
+      ads1115_address: 0,
+      pca9685_address: 0x48,
+      i2c_bus: bus,
+      leds: [
+        { id: 'listening', show: 'listening', pca9685: 0 },
+        { id: 'answer_a', show: 'answering', voice: 'A', pca9685: 1 },
+      ],
     });
-    const panel = new PanelSurface({ config, dataDir: join(dir, 'data'), hardware: () => ({ input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }), i2c, ledsDir: '/nonexistent', missing: [] }) });
-    const sim = await startSimBox({ config: { data: { dir: join(dir, 'data') }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    const panel = new PanelSurface({
+      config,
+      dataDir: join(dir, 'data'),
+      hardware: () => ({
+        input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }),
+        i2c,
+        ledsDir: '/nonexistent',
+        missing: [],
+      }),
+    });
+    const sim = await startSimBox({
+      config: { data: { dir: join(dir, 'data') }, perform: { tempo_bpm: 120 } },
+      surfaces: [panel],
+    });
     try {
       await enc.write(eventPacket(EV_REL, 0, 1, 0));
       const temperature = (): unknown => sim.box.snapshot().parameters.voices[0]?.values['temperature'];
-      await waitFor(() => Math.abs(Number(temperature()) - (T0 + 0.05)) < 1e-9, { what: `temperature ${T0 + 0.05} (is ${String(temperature())})` });
+      await waitFor(() => Math.abs(Number(temperature()) - (T0 + 0.05)) < 1e-9, {
+        what: `temperature ${T0 + 0.05} (is ${String(temperature())})`,
+      });
       expect(sim.events.some((e) => e.kind === 'parameter' && e.source === 'panel')).toBe(true);
 
       const channelOn = async (n: number): Promise<boolean> => (await i2cget(bus, 0x06 + 4 * n + 1)) === 0x10;
-      const pad = sim.plug({ clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } });
+      const pad = sim.plug({
+        clientName: 'Drum Pad',
+        inputs: ['Drum Pad MIDI 1'],
+        outputs: ['Drum Pad MIDI 1'],
+        usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
+      });
       await sim.run(300);
       for (let step = 0; step < 8; step++) {
         sim.backend.feed(`${pad}:0:input`, [0x99, 36, 100]);
@@ -258,17 +366,39 @@ describe('the box in the VM with the panel on kernel devices', () => {
   it('with i2c-stub removed the ADS1115 is logged once and the box plays on; loaded again, it answers', async () => {
     await unloadModule('i2c-stub');
     const enc = await UinputDevice.create(join(dir, 'by-path'), 'platform-antiphon-enc1-event');
-    const config = PANEL_SCHEMA.parse({ evdev_dir: join(dir, 'by-path'), ads1115_address: 0x48, pca9685_address: 0, i2c_bus: bus, retry_ms: 500, leds: [] });
+    const config = PANEL_SCHEMA.parse({
+      evdev_dir: join(dir, 'by-path'),
+      ads1115_address: 0x48,
+      pca9685_address: 0,
+      i2c_bus: bus,
+      retry_ms: 500,
+      leds: [],
+    });
     const i2c = new NodeI2CBus(bus);
-    const panel = new PanelSurface({ config, dataDir: join(dir, 'data2'), hardware: () => ({ input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }), i2c, ledsDir: '/nonexistent', missing: [] }) });
-    const sim = await startSimBox({ config: { data: { dir: join(dir, 'data2') }, perform: { tempo_bpm: 120 } }, surfaces: [panel] });
+    const panel = new PanelSurface({
+      config,
+      dataDir: join(dir, 'data2'),
+      hardware: () => ({
+        input: new EvdevInputSource({ dir: config.evdev_dir, prefix: config.evdev_prefix, timers: nodeTimers }),
+        i2c,
+        ledsDir: '/nonexistent',
+        missing: [],
+      }),
+    });
+    const sim = await startSimBox({
+      config: { data: { dir: join(dir, 'data2') }, perform: { tempo_bpm: 120 } },
+      surfaces: [panel],
+    });
     try {
       await sim.run(3000);
       const beats = sim.events.filter((e) => e.kind === 'beat').length;
       expect(beats).toBeGreaterThanOrEqual(5); // the box plays on
       expect(sim.logs.filter((l) => String(l['msg']).includes('does not answer'))).toHaveLength(1);
       await enc.write(eventPacket(EV_REL, 0, 1, 0));
-      await waitFor(() => Math.abs(Number(sim.box.snapshot().parameters.voices[0]?.values['temperature']) - (T0 + 0.05)) < 1e-9, { what: 'the knob still works' });
+      await waitFor(
+        () => Math.abs(Number(sim.box.snapshot().parameters.voices[0]?.values['temperature']) - (T0 + 0.05)) < 1e-9,
+        { what: 'the knob still works' },
+      );
       expect(await loadI2cStub()).toBe(bus);
       for (let i = 0; i < 40 && !panel.status().chips[0]?.up; i++) {
         await sim.run(100);
@@ -282,4 +412,3 @@ describe('the box in the VM with the panel on kernel devices', () => {
     }
   });
 });
-

@@ -30,7 +30,16 @@ const PRODUCT = 'E2E Drum Pad';
 const TOLERANCE_MS = 5;
 /** The most an emulated VM may deliver late: one beat at 120 BPM (see the comment above). */
 const EMULATED_LATE_BOUND_MS = 500;
-const PATTERN = join(process.cwd(), '..', 'shared', 'data', 'groove', 'drummer1', 'session1', '101_dance-disco_120_beat_4-4.mid');
+const PATTERN = join(
+  process.cwd(),
+  '..',
+  'shared',
+  'data',
+  'groove',
+  'drummer1',
+  'session1',
+  '101_dance-disco_120_beat_4-4.mid',
+);
 
 const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -78,7 +87,8 @@ function noteOns(chunks: { t: number; bytes: number[] }[]): Arrival[] {
   const out: Arrival[] = [];
   for (const c of chunks) {
     decoder.feed(Uint8Array.from(c.bytes), (m) => {
-      if (m.type === 'noteOn' && m.velocity > 0) out.push({ atMs: c.t, channel: m.channel, note: m.note, velocity: m.velocity });
+      if (m.type === 'noteOn' && m.velocity > 0)
+        out.push({ atMs: c.t, channel: m.channel, note: m.note, velocity: m.velocity });
     });
   }
   return out;
@@ -87,14 +97,35 @@ function noteOns(chunks: { t: number; bytes: number[] }[]): Arrival[] {
 async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'antiphon-e2e-'));
   await startUdevd();
-  const gadget = await UsbMidiGadget.create({ name: `e2e${mode}`, vendorId: 0x1209, productId: 0x0003, product: PRODUCT, manufacturer: 'Antiphon Test', serialNumber: `AP-E2E-${mode}`, inPorts: 1, outPorts: 1 });
+  const gadget = await UsbMidiGadget.create({
+    name: `e2e${mode}`,
+    vendorId: 0x1209,
+    productId: 0x0003,
+    product: PRODUCT,
+    manufacturer: 'Antiphon Test',
+    serialNumber: `AP-E2E-${mode}`,
+    inPorts: 1,
+    outPorts: 1,
+  });
   cleanups.push(() => gadget.remove());
   // Plugged before the box starts: it finds the pad on its first scan and never starts the demo.
   gadget.plug();
   await gadget.hostCard(30_000);
   const svc = await ServiceProcess.start(
-    ['[devices]', 'ignore = ["f_midi"]', '[[devices.roles]]', `match = "${PRODUCT}"`, 'roles = ["human", "response"]',
-      '[data]', `dir = "${dataDir}"`, '[perform]', 'tempo_bpm = 120', 'seed = 7', `mode = "${mode}"`, ...voices].join('\n'),
+    [
+      '[devices]',
+      'ignore = ["f_midi"]',
+      '[[devices.roles]]',
+      `match = "${PRODUCT}"`,
+      'roles = ["human", "response"]',
+      '[data]',
+      `dir = "${dataDir}"`,
+      '[perform]',
+      'tempo_bpm = 120',
+      'seed = 7',
+      `mode = "${mode}"`,
+      ...voices,
+    ].join('\n'),
     [],
     // The hw-sim VM may run under TCG emulation: loading node and a model takes a while there.
     180_000,
@@ -102,15 +133,24 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   cleanups.push(async () => {
     await svc.stop();
     const out = process.env.HWSIM_OUT;
-    if (out) writeFileSync(join(out, `perform-e2e-${mode}-service.jsonl`), `${svc.records.map((r) => JSON.stringify(r)).join('\n')}\n${svc.stdout.join('')}`);
+    if (out)
+      writeFileSync(
+        join(out, `perform-e2e-${mode}-service.jsonl`),
+        `${svc.records.map((r) => JSON.stringify(r)).join('\n')}\n${svc.stdout.join('')}`,
+      );
   });
   const started = svc.records.find((r) => r.msg === 'antiphon started');
   expect(svc.stdout.join('')).not.toContain('DEMO MODE');
   const songZero = Number(started?.songZeroMonoMs);
   const barMs = Number(started?.barMs);
   // A missing field would make the sleeps below wait forever (Atomics.wait on NaN): fail instead.
-  if (!Number.isFinite(songZero) || !Number.isFinite(barMs)) throw new Error(`'antiphon started' lacks songZeroMonoMs/barMs: ${JSON.stringify(started)}`);
-  await svc.waitForLog((r) => r.device === PRODUCT && r.msg === 'device roles' && Array.isArray(r.roles) && r.roles.includes('human'), 'the pad to become the human', 60_000);
+  if (!Number.isFinite(songZero) || !Number.isFinite(barMs))
+    throw new Error(`'antiphon started' lacks songZeroMonoMs/barMs: ${JSON.stringify(started)}`);
+  await svc.waitForLog(
+    (r) => r.device === PRODUCT && r.msg === 'device roles' && Array.isArray(r.roles) && r.roles.includes('human'),
+    'the pad to become the human',
+    60_000,
+  );
   // The pad's side of its one port: written here (non-blocking), read by a blocked worker.
   const path = rawMidiPath((await gadget.gadgetCard()).index, 0);
   const pad = RawMidiDevice.open(path, 'write');
@@ -139,15 +179,37 @@ async function runExchange(mode: 'answer' | 'chain', voices: string[]) {
   await svc.stop();
   const arrivals = noteOns(await reading);
   const sendTiming = svc.records.find((r) => r.msg === 'antiphon stopped')?.sendTiming;
-  return { svc, songZero, barMs, callBar, responseBar, arrivals, file: String(recorded.record.file), callEnded, responses, hits, dataDir, sendTiming };
+  return {
+    svc,
+    songZero,
+    barMs,
+    callBar,
+    responseBar,
+    arrivals,
+    file: String(recorded.record.file),
+    callEnded,
+    responses,
+    hits,
+    dataDir,
+    sendTiming,
+  };
 }
 
 /** Where the engine meant each response note to sound, from the recording (origin = one bar before the call). */
-function intended(file: string, callBar: number, barMs: number, trackName: string): { atOffsetMs: number; note: number; velocity: number }[] {
+function intended(
+  file: string,
+  callBar: number,
+  barMs: number,
+  trackName: string,
+): { atOffsetMs: number; note: number; velocity: number }[] {
   const smf = readSmf(readFileSync(file), file);
   const track = smf.tracks.find((t) => t.name === trackName);
   const ticksPerBar = smf.ticksPerBeat * 4;
-  return (track?.notes ?? []).map((n) => ({ atOffsetMs: (callBar - 1) * barMs + (n.startTick / ticksPerBar) * barMs, note: n.pitch, velocity: n.velocity }));
+  return (track?.notes ?? []).map((n) => ({
+    atOffsetMs: (callBar - 1) * barMs + (n.startTick / ticksPerBar) * barMs,
+    note: n.pitch,
+    velocity: n.velocity,
+  }));
 }
 
 /** Pairs each intended note with the nearest arrival of that pitch; returns the timing errors. */
@@ -157,7 +219,8 @@ function timingErrors(want: ReturnType<typeof intended>, got: Arrival[], songZer
     const at = songZero + w.atOffsetMs;
     let best = -1;
     pool.forEach((a, i) => {
-      if (a.note === w.note && (best < 0 || Math.abs(a.atMs - at) < Math.abs((pool[best]?.atMs ?? Infinity) - at))) best = i;
+      if (a.note === w.note && (best < 0 || Math.abs(a.atMs - at) < Math.abs((pool[best]?.atMs ?? Infinity) - at)))
+        best = i;
     });
     const hit = pool.splice(best, 1)[0];
     return hit ? hit.atMs - at : Infinity;
@@ -172,7 +235,14 @@ afterEach(async () => {
 
 function report(name: string, errors: number[], box: unknown): void {
   const abs = errors.map(Math.abs);
-  const summary = { box, notes: errors.length, meanErrorMs: abs.reduce((a, b) => a + b, 0) / Math.max(1, abs.length), maxErrorMs: Math.max(...abs), earliestMs: Math.min(...errors), latestMs: Math.max(...errors) };
+  const summary = {
+    box,
+    notes: errors.length,
+    meanErrorMs: abs.reduce((a, b) => a + b, 0) / Math.max(1, abs.length),
+    maxErrorMs: Math.max(...abs),
+    earliestMs: Math.min(...errors),
+    latestMs: Math.max(...errors),
+  };
   process.stdout.write(`PERFORM-E2E ${name} ${JSON.stringify(summary)}\n`);
   const out = process.env.HWSIM_OUT;
   if (out) writeFileSync(join(out, `perform-e2e-${name}.json`), JSON.stringify({ ...summary, errors }));
@@ -187,62 +257,89 @@ function expectSentByTheUsbThread(sendTiming: unknown, notes: number): void {
 }
 
 describe('call and response through a USB MIDI pad (hw-sim)', () => {
-  it('one model: the answer comes back on the pad\'s port on the bar line, in time, with velocities, and is recorded', { timeout: 400_000 }, async () => {
-    expect(existsSync(PATTERN)).toBe(true);
-    const x = await runExchange('answer', []);
-    expect(x.callEnded).toMatchObject({ reason: 'silence', startBar: x.callBar, responseBar: x.responseBar });
-    // 2 bars were played; an emulation stall can push the last hit over the bar line (3).
-    const callBars = Number(x.callEnded?.bars);
-    expect([2, 3]).toContain(callBars);
-    const turn = x.responses[0];
-    expect(turn).toMatchObject({ voice: 'A', bars: callBars });
-    const startBar = Number(turn?.startBar);
-    expect(startBar).toBe(x.responseBar + Number(turn?.slippedBars));
-    const want = intended(x.file, x.callBar, x.barMs, 'voice A');
-    expect(want.length).toBeGreaterThan(0);
-    // Expected length: everything inside the two response bars; velocities present and shaped.
-    const start = x.songZero + startBar * x.barMs;
-    expect(x.arrivals.length).toBe(want.length);
-    expect(Math.min(...x.arrivals.map((a) => a.atMs))).toBeGreaterThanOrEqual(start - TOLERANCE_MS);
-    expect(Math.max(...x.arrivals.map((a) => a.atMs))).toBeLessThan(start + callBars * x.barMs + EMULATED_LATE_BOUND_MS);
-    expect(x.arrivals.every((a) => a.velocity > 0 && a.channel === 9)).toBe(true);
-    expect(new Set(x.arrivals.map((a) => a.velocity)).size).toBeGreaterThan(1);
-    const errors = timingErrors(want, x.arrivals, x.songZero);
-    report('answer', errors, x.sendTiming);
-    expectSentByTheUsbThread(x.sendTiming, want.length);
-    expect(Math.min(...errors)).toBeGreaterThanOrEqual(-TOLERANCE_MS);
-    expect(Math.max(...errors)).toBeLessThanOrEqual(EMULATED_LATE_BOUND_MS);
-    // The recording: call with the human's notes on its own track, the response on another, tempo 120.
-    const smf = readSmf(readFileSync(x.file));
-    expect(smf.tempos[0]?.microsecondsPerBeat).toBe(500_000);
-    expect(smf.tracks.map((t) => t.name)).toEqual(['antiphon', 'call (human)', 'voice A']);
-    expect(smf.tracks[1]?.notes.length).toBe(x.hits.length);
-    expect(readdirSync(join(x.dataDir, 'recordings')).some((f) => f.endsWith('.mid'))).toBe(true);
-    // A slip (generation too slow under emulation) moves the answer by whole bars, checked above
-    // through startBar; it is reported in the box's log and counted, never sent late.
-  });
+  it(
+    "one model: the answer comes back on the pad's port on the bar line, in time, with velocities, and is recorded",
+    { timeout: 400_000 },
+    async () => {
+      expect(existsSync(PATTERN)).toBe(true);
+      const x = await runExchange('answer', []);
+      expect(x.callEnded).toMatchObject({ reason: 'silence', startBar: x.callBar, responseBar: x.responseBar });
+      // 2 bars were played; an emulation stall can push the last hit over the bar line (3).
+      const callBars = Number(x.callEnded?.bars);
+      expect([2, 3]).toContain(callBars);
+      const turn = x.responses[0];
+      expect(turn).toMatchObject({ voice: 'A', bars: callBars });
+      const startBar = Number(turn?.startBar);
+      expect(startBar).toBe(x.responseBar + Number(turn?.slippedBars));
+      const want = intended(x.file, x.callBar, x.barMs, 'voice A');
+      expect(want.length).toBeGreaterThan(0);
+      // Expected length: everything inside the two response bars; velocities present and shaped.
+      const start = x.songZero + startBar * x.barMs;
+      expect(x.arrivals.length).toBe(want.length);
+      expect(Math.min(...x.arrivals.map((a) => a.atMs))).toBeGreaterThanOrEqual(start - TOLERANCE_MS);
+      expect(Math.max(...x.arrivals.map((a) => a.atMs))).toBeLessThan(
+        start + callBars * x.barMs + EMULATED_LATE_BOUND_MS,
+      );
+      expect(x.arrivals.every((a) => a.velocity > 0 && a.channel === 9)).toBe(true);
+      expect(new Set(x.arrivals.map((a) => a.velocity)).size).toBeGreaterThan(1);
+      const errors = timingErrors(want, x.arrivals, x.songZero);
+      report('answer', errors, x.sendTiming);
+      expectSentByTheUsbThread(x.sendTiming, want.length);
+      expect(Math.min(...errors)).toBeGreaterThanOrEqual(-TOLERANCE_MS);
+      expect(Math.max(...errors)).toBeLessThanOrEqual(EMULATED_LATE_BOUND_MS);
+      // The recording: call with the human's notes on its own track, the response on another, tempo 120.
+      const smf = readSmf(readFileSync(x.file));
+      expect(smf.tempos[0]?.microsecondsPerBeat).toBe(500_000);
+      expect(smf.tracks.map((t) => t.name)).toEqual(['antiphon', 'call (human)', 'voice A']);
+      expect(smf.tracks[1]?.notes.length).toBe(x.hits.length);
+      expect(readdirSync(join(x.dataDir, 'recordings')).some((f) => f.endsWith('.mid'))).toBe(true);
+      // A slip (generation too slow under emulation) moves the answer by whole bars, checked above
+      // through startBar; it is reported in the box's log and counted, never sent late.
+    },
+  );
 
-  it('chain: A answers the pad, B answers A, both back on the pad\'s port, each on its bar line', { timeout: 400_000 }, async () => {
-    const voices = ['[[perform.voices]]', 'name = "A"', 'channel = 10', '[[perform.voices]]', 'name = "B"', 'channel = 11'];
-    const x = await runExchange('chain', voices);
-    // Each answer is as long as what it answers (the call's length, as the box measured it:
-    // a hit pushed across a bar line by emulation stalls can make the call one bar longer).
-    const callBars = Number(x.callEnded?.bars);
-    expect([2, 3]).toContain(callBars);
-    expect(x.responses.map((r) => [r.voice, r.bars])).toEqual([['A', callBars], ['B', callBars]]);
-    const aBar = Number(x.responses[0]?.startBar);
-    expect(Number(x.responses[1]?.startBar)).toBe(aBar + callBars);
-    const a = x.arrivals.filter((n) => n.channel === 9);
-    const b = x.arrivals.filter((n) => n.channel === 10);
-    const errors = [...timingErrors(intended(x.file, x.callBar, x.barMs, 'voice A'), a, x.songZero), ...timingErrors(intended(x.file, x.callBar, x.barMs, 'voice B'), b, x.songZero)];
-    report('chain', errors, x.sendTiming);
-    expectSentByTheUsbThread(x.sendTiming, errors.length);
-    expect(Math.min(...a.map((n) => n.atMs))).toBeGreaterThanOrEqual(x.songZero + aBar * x.barMs - TOLERANCE_MS);
-    expect(Math.min(...b.map((n) => n.atMs))).toBeGreaterThanOrEqual(x.songZero + (aBar + callBars) * x.barMs - TOLERANCE_MS);
-    expect(Math.max(...b.map((n) => n.atMs))).toBeLessThan(x.songZero + (aBar + 2 * callBars) * x.barMs + EMULATED_LATE_BOUND_MS);
-    expect(Math.min(...errors)).toBeGreaterThanOrEqual(-TOLERANCE_MS);
-    expect(Math.max(...errors)).toBeLessThanOrEqual(EMULATED_LATE_BOUND_MS);
-    const smf = readSmf(readFileSync(x.file));
-    expect(smf.tracks.map((t) => t.name)).toEqual(['antiphon', 'call (human)', 'voice A', 'voice B']);
-  });
+  it(
+    "chain: A answers the pad, B answers A, both back on the pad's port, each on its bar line",
+    { timeout: 400_000 },
+    async () => {
+      const voices = [
+        '[[perform.voices]]',
+        'name = "A"',
+        'channel = 10',
+        '[[perform.voices]]',
+        'name = "B"',
+        'channel = 11',
+      ];
+      const x = await runExchange('chain', voices);
+      // Each answer is as long as what it answers (the call's length, as the box measured it:
+      // a hit pushed across a bar line by emulation stalls can make the call one bar longer).
+      const callBars = Number(x.callEnded?.bars);
+      expect([2, 3]).toContain(callBars);
+      expect(x.responses.map((r) => [r.voice, r.bars])).toEqual([
+        ['A', callBars],
+        ['B', callBars],
+      ]);
+      const aBar = Number(x.responses[0]?.startBar);
+      expect(Number(x.responses[1]?.startBar)).toBe(aBar + callBars);
+      const a = x.arrivals.filter((n) => n.channel === 9);
+      const b = x.arrivals.filter((n) => n.channel === 10);
+      const errors = [
+        ...timingErrors(intended(x.file, x.callBar, x.barMs, 'voice A'), a, x.songZero),
+        ...timingErrors(intended(x.file, x.callBar, x.barMs, 'voice B'), b, x.songZero),
+      ];
+      report('chain', errors, x.sendTiming);
+      expectSentByTheUsbThread(x.sendTiming, errors.length);
+      expect(Math.min(...a.map((n) => n.atMs))).toBeGreaterThanOrEqual(x.songZero + aBar * x.barMs - TOLERANCE_MS);
+      expect(Math.min(...b.map((n) => n.atMs))).toBeGreaterThanOrEqual(
+        x.songZero + (aBar + callBars) * x.barMs - TOLERANCE_MS,
+      );
+      expect(Math.max(...b.map((n) => n.atMs))).toBeLessThan(
+        x.songZero + (aBar + 2 * callBars) * x.barMs + EMULATED_LATE_BOUND_MS,
+      );
+      expect(Math.min(...errors)).toBeGreaterThanOrEqual(-TOLERANCE_MS);
+      expect(Math.max(...errors)).toBeLessThanOrEqual(EMULATED_LATE_BOUND_MS);
+      const smf = readSmf(readFileSync(x.file));
+      expect(smf.tracks.map((t) => t.name)).toEqual(['antiphon', 'call (human)', 'voice A', 'voice B']);
+    },
+  );
 });

@@ -61,7 +61,13 @@ class UserPortReader {
 
   /** Pad LED messages (the answer's own notes, on channel 10, are not LEDs). */
   padLights(since = 0): { note: number; index: number }[] {
-    return this.messages.slice(since).flatMap(({ m }) => (m.type === 'noteOn' && m.channel !== 9 && m.note >= 36 && m.note <= 99 ? [{ note: m.note, index: m.velocity }] : []));
+    return this.messages
+      .slice(since)
+      .flatMap(({ m }) =>
+        m.type === 'noteOn' && m.channel !== 9 && m.note >= 36 && m.note <= 99
+          ? [{ note: m.note, index: m.velocity }]
+          : [],
+      );
   }
 
   stop(): void {
@@ -96,12 +102,15 @@ afterAll(async () => {
   await gadget?.remove();
 });
 
-describe('DisplayLink contract: usb to a FunctionFS gadget with Push 2\'s identity', () => {
+describe("DisplayLink contract: usb to a FunctionFS gadget with Push 2's identity", () => {
   const seen = new Map<DisplayLink, number>();
   displayLinkContract({
     open: async () => {
       gadget.plug();
-      const link = await waitFor(async () => new UsbDisplayOpener().open(), { what: 'Push 2 display on USB', timeoutMs: 30_000 });
+      const link = await waitFor(async () => new UsbDisplayOpener().open(), {
+        what: 'Push 2 display on USB',
+        timeoutMs: 30_000,
+      });
       seen.set(link, gadget.frames().length);
       return link;
     },
@@ -112,7 +121,10 @@ describe('DisplayLink contract: usb to a FunctionFS gadget with Push 2\'s identi
     received: async (link) => {
       const from = seen.get(link) ?? 0;
       await waitFor(() => gadget.frames().length >= from + 2, { what: 'two frames captured', timeoutMs: 20_000 });
-      return gadget.frames().slice(from).map((f) => gadget.frame(f));
+      return gadget
+        .frames()
+        .slice(from)
+        .map((f) => gadget.frame(f));
     },
   });
 });
@@ -132,15 +144,29 @@ describe('Push 2 surface on a box with a Push 2 gadget', () => {
     user = ports[1] as RawMidiDevice;
     reader = new UserPortReader(user);
     const log = pino({ level: 'warn' });
-    const { config } = resolveConfig({ data: { dir: mkdtempSync(join(tmpdir(), 'p2box-')) }, din: { enabled: false }, devices: { ignore: ['f_midi'] }, push2: { max_fps: 10 } }, 'vm.toml');
+    const { config } = resolveConfig(
+      {
+        data: { dir: mkdtempSync(join(tmpdir(), 'p2box-')) },
+        din: { enabled: false },
+        devices: { ignore: ['f_midi'] },
+        push2: { max_fps: 10 },
+      },
+      'vm.toml',
+    );
     scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
     const offset = hrtimeClock.nowMs() - performance.now();
     const opener: DisplayOpener = new UsbDisplayOpener();
     surface = new Push2Surface({ config: config.push2, opener, renderer: () => renderer });
     box = new Box({
-      hardware: openHardware(), scheduler, config, log, seed: 5, outputThreads: 'none',
+      hardware: openHardware(),
+      scheduler,
+      config,
+      log,
+      seed: 5,
+      outputThreads: 'none',
       loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'inline', placeholder),
-      inputToSchedulerMs: (t) => t + offset, surfaces: [surface],
+      inputToSchedulerMs: (t) => t + offset,
+      surfaces: [surface],
     });
     box.subscribe((e) => events.push(e));
     await box.start();
@@ -153,8 +179,14 @@ describe('Push 2 surface on a box with a Push 2 gadget', () => {
   });
 
   it('switches Push 2 to User mode and lights all 64 pads', async () => {
-    await waitFor(() => reader.raw.length >= USER_MODE.length && reader.raw.slice(0, USER_MODE.length).join() === USER_MODE.join(), { what: 'User mode sysex', timeoutMs: 30_000 });
-    await waitFor(() => new Set(reader.padLights().map((l) => l.note)).size === 64, { what: '64 pads lit', timeoutMs: 30_000 });
+    await waitFor(
+      () => reader.raw.length >= USER_MODE.length && reader.raw.slice(0, USER_MODE.length).join() === USER_MODE.join(),
+      { what: 'User mode sysex', timeoutMs: 30_000 },
+    );
+    await waitFor(() => new Set(reader.padLights().map((l) => l.note)).size === 64, {
+      what: '64 pads lit',
+      timeoutMs: 30_000,
+    });
   });
 
   it('lights the pads for a call (human colour) and its answer (voice A colour)', async () => {
@@ -168,31 +200,45 @@ describe('Push 2 surface on a box with a Push 2 gadget', () => {
     }
     expect(reader.padLights(from).some((l) => l.index >= 1 && l.index <= 4)).toBe(true);
     await waitFor(() => events.some((e) => e.kind === 'exchange'), { what: 'the answer', timeoutMs: 60_000 });
-    await waitFor(() => reader.padLights(from).some((l) => l.index >= 5 && l.index <= 8), { what: 'pads in voice A colour', timeoutMs: 30_000 });
+    await waitFor(() => reader.padLights(from).some((l) => l.index >= 5 && l.index <= 8), {
+      what: 'pads in voice A colour',
+      timeoutMs: 30_000,
+    });
   });
 
   it('turns an encoder: relative CC from Push 2 changes the parameter on the bus', async () => {
     const before = Number(box.snapshot().parameters.voices[0]?.values['temperature']);
     user.write([0xb0, 71, 2]);
-    await waitFor(() => events.some((e) => e.kind === 'parameter' && e.change.param === 'temperature' && e.source === 'push2'), { what: 'temperature change from push2', timeoutMs: 20_000 });
+    await waitFor(
+      () => events.some((e) => e.kind === 'parameter' && e.change.param === 'temperature' && e.source === 'push2'),
+      { what: 'temperature change from push2', timeoutMs: 20_000 },
+    );
     expect(Number(box.snapshot().parameters.voices[0]?.values['temperature'])).toBeCloseTo(before + 0.1);
   });
 
-  it('sends display frames that arrive byte for byte and decode to the renderer\'s image', async () => {
+  it("sends display frames that arrive byte for byte and decode to the renderer's image", async () => {
     const from = gadget.frames().length;
-    await waitFor(() => gadget.frames().length >= from + 3, { what: 'three display frames captured', timeoutMs: 30_000 });
+    await waitFor(() => gadget.frames().length >= from + 3, {
+      what: 'three display frames captured',
+      timeoutMs: 30_000,
+    });
     const file = gadget.frames()[gadget.frames().length - 1] ?? '';
     const captured = gadget.frame(file);
     const match = renderer.rendered.find((r) => Buffer.from(r.frame).equals(Buffer.from(captured)));
     expect(match, 'the captured frame is one the surface rendered').toBeDefined();
     if (!match) return;
-    expect(Buffer.from(decodeFrame(captured).data).equals(Buffer.from(quantize565(renderDisplay(match.state)).data))).toBe(true);
+    expect(
+      Buffer.from(decodeFrame(captured).data).equals(Buffer.from(quantize565(renderDisplay(match.state)).data)),
+    ).toBe(true);
   });
 
   it('after unplug and replug: User mode, pads and display come back', async () => {
     reader.switchTo(undefined);
     gadget.unplug();
-    await waitFor(() => !box.devices.manager.devices().some((d) => d.found.profile?.id === 'push2'), { what: 'Push 2 gone from the box', timeoutMs: 30_000 });
+    await waitFor(() => !box.devices.manager.devices().some((d) => d.found.profile?.id === 'push2'), {
+      what: 'Push 2 gone from the box',
+      timeoutMs: 30_000,
+    });
     const framesBefore = gadget.frames().length;
     const t0 = performance.now();
     gadget.plug();
@@ -201,16 +247,30 @@ describe('Push 2 surface on a box with a Push 2 gadget', () => {
     reader.switchTo(user);
     const from = reader.messages.length;
     const rawFrom = reader.raw.length;
-    await waitFor(() => reader.raw.slice(rawFrom, rawFrom + USER_MODE.length).join() === USER_MODE.join(), { what: 'User mode again', timeoutMs: 60_000 });
+    await waitFor(() => reader.raw.slice(rawFrom, rawFrom + USER_MODE.length).join() === USER_MODE.join(), {
+      what: 'User mode again',
+      timeoutMs: 60_000,
+    });
     const userMode = performance.now() - t0;
-    await waitFor(() => new Set(reader.padLights(from).map((l) => l.note)).size === 64, { what: '64 pads lit again', timeoutMs: 30_000 });
+    await waitFor(() => new Set(reader.padLights(from).map((l) => l.note)).size === 64, {
+      what: '64 pads lit again',
+      timeoutMs: 30_000,
+    });
     const pads = performance.now() - t0;
-    await waitFor(() => gadget.frames().length > framesBefore, { what: 'a display frame after replug', timeoutMs: 30_000 });
+    await waitFor(() => gadget.frames().length > framesBefore, {
+      what: 'a display frame after replug',
+      timeoutMs: 30_000,
+    });
     const display = performance.now() - t0;
-    process.stdout.write(`push2 replug (emulated VM): User mode ${userMode.toFixed(0)} ms, pads ${pads.toFixed(0)} ms, display ${display.toFixed(0)} ms after plug\n`);
+    process.stdout.write(
+      `push2 replug (emulated VM): User mode ${userMode.toFixed(0)} ms, pads ${pads.toFixed(0)} ms, display ${display.toFixed(0)} ms after plug\n`,
+    );
     // The encoders work again: encoder 1 drives temperature A.
     const before = events.length;
     user.write([0xb0, 71, 1]);
-    await waitFor(() => events.slice(before).some((e) => e.kind === 'parameter' && e.change.param === 'temperature'), { what: 'encoder after replug reaches the bus', timeoutMs: 20_000 });
+    await waitFor(() => events.slice(before).some((e) => e.kind === 'parameter' && e.change.param === 'temperature'), {
+      what: 'encoder after replug reaches the bus',
+      timeoutMs: 20_000,
+    });
   });
 });

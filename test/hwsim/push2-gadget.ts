@@ -1,5 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +69,10 @@ export class Push2Gadget {
     mkdirSync(g.mount, { recursive: true });
     await runTool('mount', ['-t', 'functionfs', name, g.mount]);
     g.#reader = spawn(process.execPath, [READER, g.mount, g.capture], { stdio: ['ignore', 'ignore', 'inherit'] });
-    await waitFor(() => existsSync(join(g.capture, 'ready')), { what: 'FunctionFS reader wrote its descriptors', timeoutMs: 30_000 });
+    await waitFor(() => existsSync(join(g.capture, 'ready')), {
+      what: 'FunctionFS reader wrote its descriptors',
+      timeoutMs: 30_000,
+    });
     return g;
   }
 
@@ -67,7 +80,10 @@ export class Push2Gadget {
   plug(): void {
     if (this.#udc) return;
     const used = new Set(readdirSync(GADGETS).map((g) => readFileSync(join(GADGETS, g, 'UDC'), 'utf8').trim()));
-    const udc = readdirSync('/sys/class/udc').filter((u) => u.startsWith('dummy_udc.')).sort().find((u) => !used.has(u));
+    const udc = readdirSync('/sys/class/udc')
+      .filter((u) => u.startsWith('dummy_udc.'))
+      .sort()
+      .find((u) => !used.has(u));
     if (!udc) throw new Error('no free dummy UDC');
     writeFileSync(join(this.dir, 'UDC'), udc);
     this.#udc = udc;
@@ -84,7 +100,10 @@ export class Push2Gadget {
   /** The gadget side of the MIDI ports (index 1 = the User port): write() plays Push 2, read*() gets what the box sent. */
   async openPorts(): Promise<readonly RawMidiDevice[]> {
     if (this.#ports.length > 0) return this.#ports;
-    const card = await waitFor(() => findCard((c) => c.driver === 'MIDI Gadget' && c.id === this.name), { what: `f_midi card '${this.name}'`, timeoutMs: 20_000 });
+    const card = await waitFor(() => findCard((c) => c.driver === 'MIDI Gadget' && c.id === this.name), {
+      what: `f_midi card '${this.name}'`,
+      timeoutMs: 20_000,
+    });
     const path = rawMidiPath(card.index, 0);
     this.#ports = [RawMidiDevice.open(path, 'rw'), RawMidiDevice.open(path, 'rw')];
     return this.#ports;
@@ -92,7 +111,10 @@ export class Push2Gadget {
 
   /** Captured display frames so far, oldest first. */
   frames(): string[] {
-    return readdirSync(this.capture).filter((f) => /^frame-\d+\.bin$/.test(f)).sort().map((f) => join(this.capture, f));
+    return readdirSync(this.capture)
+      .filter((f) => /^frame-\d+\.bin$/.test(f))
+      .sort()
+      .map((f) => join(this.capture, f));
   }
 
   frame(file: string): Uint8Array {

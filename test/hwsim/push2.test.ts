@@ -68,7 +68,9 @@ describe('Push 2: a gadget with its USB identity and two MIDI ports', () => {
     // A pad hit on the User port reaches the box; the same on the Live port does not.
     live.write([0x90, 40, 100]);
     user.write([0x90, 36, 110]);
-    await waitFor(() => messages.some((m) => m.type === 'noteOn' && m.note === 36), { what: 'pad 36 on the User port' });
+    await waitFor(() => messages.some((m) => m.type === 'noteOn' && m.note === 36), {
+      what: 'pad 36 on the User port',
+    });
     expect(messages.some((m) => m.type === 'noteOn' && m.note === 40)).toBe(false);
 
     // The response goes back out of the User port only.

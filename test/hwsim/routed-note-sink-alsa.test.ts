@@ -23,7 +23,11 @@ timedNoteSinkContract('RoutedNoteSink on the USB output thread, to an ALSA seque
   const out = new ThreadedAlsaOut('usb:virmidi', port.name, thread);
   if (!(await out.opened)) throw new Error(`the output thread could not open ${port.name}`);
   const { scheduler } = virtualScheduler(0);
-  const sink = new RoutedNoteSink({ scheduler, routes: () => [{ kind: 'thread', thread, dest: out.dest }], threads: () => [thread] });
+  const sink = new RoutedNoteSink({
+    scheduler,
+    routes: () => [{ kind: 'thread', thread, dest: out.dest }],
+    threads: () => [thread],
+  });
   const decoder = new MidiStreamDecoder();
   const received: MidiMessage[] = [];
   return {

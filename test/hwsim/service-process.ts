@@ -27,9 +27,13 @@ export class ServiceProcess {
     const dir = mkdtempSync(join(tmpdir(), 'antiphon-svc-'));
     const config = join(dir, 'antiphon.toml');
     writeFileSync(config, configToml);
-    this.#child = spawn(process.execPath, ['dist/cli/main.js', 'start', '--config', config, '--log', 'json', ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.#child = spawn(
+      process.execPath,
+      ['dist/cli/main.js', 'start', '--config', config, '--log', 'json', ...extraArgs],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     // JSON log lines come on stdout; stderr carries native libraries' own messages.
     let pending = '';
     this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -50,7 +54,11 @@ export class ServiceProcess {
     });
   }
 
-  static async start(configToml: string, extraArgs: readonly string[] = [], startTimeoutMs = 60_000): Promise<ServiceProcess> {
+  static async start(
+    configToml: string,
+    extraArgs: readonly string[] = [],
+    startTimeoutMs = 60_000,
+  ): Promise<ServiceProcess> {
     const svc = new ServiceProcess(configToml, extraArgs);
     await svc.waitForLog((r) => r.msg === 'antiphon started', 'the service to start', startTimeoutMs);
     return svc;
@@ -65,7 +73,8 @@ export class ServiceProcess {
   ): Promise<{ record: LogRecord; index: number }> {
     return waitFor(
       () => {
-        if (this.exitCode !== undefined) throw new Error(`service exited (${String(this.exitCode)}) while waiting for ${what}`);
+        if (this.exitCode !== undefined)
+          throw new Error(`service exited (${String(this.exitCode)}) while waiting for ${what}`);
         const index = this.records.findIndex((r, i) => i >= from && match(r));
         const record = this.records[index];
         return record ? { record, index } : undefined;
@@ -86,7 +95,10 @@ export class ServiceProcess {
       }
     };
     return readdirSync(`/proc/${pid}/task`)
-      .map((t) => `${t} ${read(`/proc/${pid}/task/${t}/comm`)} ${read(`/proc/${pid}/task/${t}/wchan`)} | ${read(`/proc/${pid}/task/${t}/stack`).replace(/\n/g, ' < ')}`)
+      .map(
+        (t) =>
+          `${t} ${read(`/proc/${pid}/task/${t}/comm`)} ${read(`/proc/${pid}/task/${t}/wchan`)} | ${read(`/proc/${pid}/task/${t}/stack`).replace(/\n/g, ' < ')}`,
+      )
       .join('\n');
   }
 

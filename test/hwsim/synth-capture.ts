@@ -24,7 +24,11 @@ export interface Capture {
  * wall clock on older setups: told apart by size).
  */
 export async function startCapture(file: string, seconds: number): Promise<Capture> {
-  const child = spawn('arecord', ['-q', '-D', LOOPBACK_CAPTURE, '-f', 'S16_LE', '-r', '48000', '-c', '2', '-d', String(seconds), file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'arecord',
+    ['-q', '-D', LOOPBACK_CAPTURE, '-f', 'S16_LE', '-r', '48000', '-c', '2', '-d', String(seconds), file],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -47,7 +51,9 @@ export async function startCapture(file: string, seconds: number): Promise<Captu
       try {
         return readWav(readFileSync(file));
       } catch (e) {
-        throw new Error(`arecord exited ${String(code)} without a readable recording (${(e as Error).message}): ${stderr.trim()}`);
+        throw new Error(
+          `arecord exited ${String(code)} without a readable recording (${(e as Error).message}): ${stderr.trim()}`,
+        );
       }
     },
   };

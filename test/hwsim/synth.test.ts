@@ -43,7 +43,10 @@ function synthPort(): { send(bytes: number[]): void; close(): void } {
   const output = new Output();
   let index = -1;
   for (let i = 0; i < output.getPortCount(); i++) if (output.getPortName(i).startsWith(`${SYNTH_CLIENT}:`)) index = i;
-  if (index < 0) throw new Error(`no ${SYNTH_CLIENT} port among ${Array.from({ length: output.getPortCount() }, (_, i) => output.getPortName(i)).join(', ')}`);
+  if (index < 0)
+    throw new Error(
+      `no ${SYNTH_CLIENT} port among ${Array.from({ length: output.getPortCount() }, (_, i) => output.getPortName(i)).join(', ')}`,
+    );
   output.openPort(index);
   return { send: (b) => output.sendMessage(b), close: () => output.closePort() };
 }
@@ -54,12 +57,21 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
       const messages: string[] = [];
       const capture = await startCapture(join(mkdtempSync(join(out, 'synth-')), `period-${period}.wav`), 12);
       const supervisor = new SynthSupervisor({
-        command: 'fluidsynth', args: liveArgs({ ...SYNTH_SCHEMA.parse({}), audio_device: LOOPBACK_PLAYBACK, period_size: period }), spawn: spawnSynth,
-        timers: nodeTimers, now: monoMs, started: () => undefined, failed: (why) => messages.push(`failed: ${why}`), message: (l) => messages.push(l),
+        command: 'fluidsynth',
+        args: liveArgs({ ...SYNTH_SCHEMA.parse({}), audio_device: LOOPBACK_PLAYBACK, period_size: period }),
+        spawn: spawnSynth,
+        timers: nodeTimers,
+        now: monoMs,
+        started: () => undefined,
+        failed: (why) => messages.push(`failed: ${why}`),
+        message: (l) => messages.push(l),
       });
       supervisor.start();
       cleanups.push(() => supervisor.stop());
-      await waitFor(() => findSeqClient(SYNTH_CLIENT), { what: `the ${SYNTH_CLIENT} sequencer client`, timeoutMs: 60_000 });
+      await waitFor(() => findSeqClient(SYNTH_CLIENT), {
+        what: `the ${SYNTH_CLIENT} sequencer client`,
+        timeoutMs: 60_000,
+      });
       await sleep(1500);
       const port = synthPort();
       const sent: number[] = [];
@@ -82,7 +94,9 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
       const heard = latencies.filter((l) => Number.isFinite(l)).length;
       const lengthMs = (wav.samples.length / wav.sampleRate) * 1000;
       const anySound = onsetAfter(wav, 0, lengthMs);
-      note(`synth latency, period ${period} x 2 at 48 kHz (TCG VM): ${heard}/8 notes heard; note to sound p50 ${sorted[4]?.toFixed(1)} ms, max ${sorted[7]?.toFixed(1)} ms; synth said: ${messages.filter((m) => /underrun|xrun|fail|error/i.test(m)).length} error/underrun lines (capture from ${capture.startMonoMs.toFixed(0)} mono ms, ${lengthMs.toFixed(0)} ms long; first note at ${((sent[0] ?? 0) - capture.startMonoMs).toFixed(0)} ms, first sound at ${anySound?.toFixed(0) ?? 'none'} ms, RMS ${rmsBetween(wav, 0, lengthMs).toFixed(4)})`);
+      note(
+        `synth latency, period ${period} x 2 at 48 kHz (TCG VM): ${heard}/8 notes heard; note to sound p50 ${sorted[4]?.toFixed(1)} ms, max ${sorted[7]?.toFixed(1)} ms; synth said: ${messages.filter((m) => /underrun|xrun|fail|error/i.test(m)).length} error/underrun lines (capture from ${capture.startMonoMs.toFixed(0)} mono ms, ${lengthMs.toFixed(0)} ms long; first note at ${((sent[0] ?? 0) - capture.startMonoMs).toFixed(0)} ms, first sound at ${anySound?.toFixed(0) ?? 'none'} ms, RMS ${rmsBetween(wav, 0, lengthMs).toFixed(4)})`,
+      );
       if (period !== VM_PERIOD) continue;
       expect(messages.filter((m) => m.startsWith('failed'))).toEqual([]);
       // Under TCG on a busy host FluidSynth drops some notes (measured 6/8 to 8/8 at 2048
@@ -97,9 +111,24 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
   it('the box plays its answers through it, and survives the synth being killed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'antiphon-synth-'));
     const svc = await ServiceProcess.start(
-      ['[devices]', 'ignore = ["f_midi"]', '[web]', 'enabled = false', '[din]', 'enabled = false', '[synth]', `audio_device = "${LOOPBACK_PLAYBACK}"`, `period_size = ${VM_PERIOD}`,
-        '[data]', `dir = "${dataDir}"`, '[perform]', 'tempo_bpm = 120', 'seed = 7'].join('\n'),
-      [], 180_000,
+      [
+        '[devices]',
+        'ignore = ["f_midi"]',
+        '[web]',
+        'enabled = false',
+        '[din]',
+        'enabled = false',
+        '[synth]',
+        `audio_device = "${LOOPBACK_PLAYBACK}"`,
+        `period_size = ${VM_PERIOD}`,
+        '[data]',
+        `dir = "${dataDir}"`,
+        '[perform]',
+        'tempo_bpm = 120',
+        'seed = 7',
+      ].join('\n'),
+      [],
+      180_000,
     );
     // The box's own stop is slow under emulation (over ServiceProcess's 10 s at times, with or
     // without the synth): noted in the figures rather than failing the sound checks.
@@ -108,7 +137,11 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
     const songZero = Number(started?.songZeroMonoMs);
     const barMs = 2000;
     const first = await svc.waitForLog((r) => r.msg === 'synth started', 'the synth to start', 60_000);
-    await svc.waitForLog((r) => r.device === SYNTH_CLIENT && r.msg === 'device attached', 'the box to open the synth as a device', 60_000);
+    await svc.waitForLog(
+      (r) => r.device === SYNTH_CLIENT && r.msg === 'device attached',
+      'the box to open the synth as a device',
+      60_000,
+    );
 
     /** Records through the next answer and checks it sounded from its bar line on. */
     const answerSounds = async (label: string): Promise<void> => {
@@ -120,7 +153,9 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
       const wav = await capture.finish();
       const lengthMs = (wav.samples.length / wav.sampleRate) * 1000;
       const onset = onsetAfter(wav, 0, lengthMs);
-      note(`box answer (${label}): songZero ${songZero.toFixed(0)}, startBar ${String(record.startBar)}, capture from ${capture.startMonoMs.toFixed(0)} (mono ms): bar line at ${answerAt.toFixed(0)} ms into the recording, first sound at ${onset === undefined ? 'none' : `${onset.toFixed(0)} ms`}, RMS ${rmsBetween(wav, 0, lengthMs).toFixed(4)}`);
+      note(
+        `box answer (${label}): songZero ${songZero.toFixed(0)}, startBar ${String(record.startBar)}, capture from ${capture.startMonoMs.toFixed(0)} (mono ms): bar line at ${answerAt.toFixed(0)} ms into the recording, first sound at ${onset === undefined ? 'none' : `${onset.toFixed(0)} ms`}, RMS ${rmsBetween(wav, 0, lengthMs).toFixed(4)}`,
+      );
       // The only sound source is the box's answers (the demo's calls are not played).
       expect(onset, 'the answer is heard').toBeDefined();
       expect(rmsBetween(wav, 0, lengthMs)).toBeGreaterThan(SILENCE / 4);
@@ -135,12 +170,27 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
     await answerSounds('before-kill');
 
     process.kill(Number(first.record.pid), 'SIGKILL');
-    const exited = await svc.waitForLog((r) => typeof r.msg === 'string' && r.msg.startsWith('synth: fluidsynth exited (SIGKILL)'), 'the box to see the synth die', 30_000, first.index + 1);
-    const again = await svc.waitForLog((r) => r.msg === 'synth started' && r.pid !== first.record.pid, 'the synth to be restarted', 30_000, exited.index + 1);
+    const exited = await svc.waitForLog(
+      (r) => typeof r.msg === 'string' && r.msg.startsWith('synth: fluidsynth exited (SIGKILL)'),
+      'the box to see the synth die',
+      30_000,
+      first.index + 1,
+    );
+    const again = await svc.waitForLog(
+      (r) => r.msg === 'synth started' && r.pid !== first.record.pid,
+      'the synth to be restarted',
+      30_000,
+      exited.index + 1,
+    );
     expect(again.record.pid).not.toBe(first.record.pid);
     // The new synth is a new sequencer client: answers sound once the box has opened it. An
     // answer played before that went to the dead client's port (CI heard only the next one).
-    await svc.waitForLog((r) => r.device === SYNTH_CLIENT && r.msg === 'device attached', 'the box to reopen the restarted synth', 30_000, exited.index + 1);
+    await svc.waitForLog(
+      (r) => r.device === SYNTH_CLIENT && r.msg === 'device attached',
+      'the box to reopen the restarted synth',
+      30_000,
+      exited.index + 1,
+    );
     await answerSounds('after-kill');
     expect(svc.exitCode).toBeUndefined();
   }, 400_000);

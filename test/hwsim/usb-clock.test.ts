@@ -40,10 +40,16 @@ describe('USB MIDI clock over ALSA (snd-virmidi)', () => {
     const period = 60_000 / (174 * 24);
     const t0 = hrtimeClock.nowMs() + 100;
     thread.sendAt(fd, Uint8Array.of(0xfa), t0 - 5, 0);
-    for (let n = 0; n < 24 * 16; n++) thread.sendAt(fd, Uint8Array.of(0xf8), t0 + n * period + Math.sin(n * 7.3) * 1, 1);
+    for (let n = 0; n < 24 * 16; n++)
+      thread.sendAt(fd, Uint8Array.of(0xf8), t0 + n * period + Math.sin(n * 7.3) * 1, 1);
     try {
       await waitFor(() => arrivals.length >= 24 * 16, { what: 'all 384 clocks over ALSA', timeoutMs: 15_000 });
-      console.log(`USB in gaps: ${arrivals.slice(0, 60).map((t, i) => (t - (arrivals[i - 1] ?? t)).toFixed(1)).join(' ')}`);
+      console.log(
+        `USB in gaps: ${arrivals
+          .slice(0, 60)
+          .map((t, i) => (t - (arrivals[i - 1] ?? t)).toFixed(1))
+          .join(' ')}`,
+      );
       console.log(`USB in: follower ${service.followerState} at ${service.transport.tempo.toFixed(2)} BPM`);
       // Under TCG the sequencer delivers in bursts no follower can time, so the tempo is only
       // logged; the pure suites and bench:clock hold the follower to 0.1%. Every clock counts.

@@ -137,7 +137,9 @@ describe('ClockOutputThread on stop and with ports that are not there', () => {
     await thread.ready();
     try {
       const gone: string[] = [];
-      const usb = new ThreadedAlsaOut('usb:nothing', 'No Such Device:No Such Port 99:0', thread, (code) => gone.push(code));
+      const usb = new ThreadedAlsaOut('usb:nothing', 'No Such Device:No Such Port 99:0', thread, (code) =>
+        gone.push(code),
+      );
       expect(await usb.opened).toBe(false);
       expect(gone).toHaveLength(1);
       expect(usb.isOpen).toBe(false);

@@ -33,7 +33,13 @@ describe('DIN MIDI end to end on a real pty (serialport, codec, clock thread, fo
     scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
     din = new DinMidiPort(new NodeSerialPortOpener(), scheduler, quietLog, { path: peer.path, thread });
     const outputs = [din];
-    const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => outputs, mode: 'auto', thru: true, follower: { lostAfterMs: 300 } });
+    const service = new ClockService(scheduler, {
+      tempo: bpm(120),
+      outputs: () => outputs,
+      mode: 'auto',
+      thru: true,
+      follower: { lostAfterMs: 300 },
+    });
     const port = din;
     port.onMessage((m) => service.receive(m));
     await port.start();
@@ -43,7 +49,13 @@ describe('DIN MIDI end to end on a real pty (serialport, codec, clock thread, fo
     expect(service.source).toBe('internal');
     // The peer plays Start and a 174 BPM clock (±1 ms jitter), written on time by its own
     // clock thread: the test's event loop would add its own stalls on a busy host.
-    const external = syntheticClock({ tempoAt: () => 174, ticks: 72, jitterMs: 1, seed: 4, startMs: hrtimeClock.nowMs() + 50 });
+    const external = syntheticClock({
+      tempoAt: () => 174,
+      ticks: 72,
+      jitterMs: 1,
+      seed: 4,
+      startMs: hrtimeClock.nowMs() + 50,
+    });
     peerThread = new ClockOutputThread({ spinMs: 0.5 });
     peerThread.sendAt(peer.inputFd, Uint8Array.of(0xfa), (external[0]?.trueMs ?? 0) - 5, 0);
     for (const tick of external) peerThread.sendAt(peer.inputFd, Uint8Array.of(0xf8), tick.arrivedMs ?? 0, 1);

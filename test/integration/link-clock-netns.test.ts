@@ -57,7 +57,11 @@ describe('the box on a real Link session (abletonlink, in a network namespace)',
     let lastByte = 0;
     const din = { id: 'din', send: (bytes: Uint8Array) => ((lastByte = bytes[0] ?? 0), true) };
     scheduler.onDispatch((report) => dinTimes.push({ at: report.scheduledMs, byte: lastByte }));
-    const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => [din], link: { session, startStopSync: true } });
+    const service = new ClockService(scheduler, {
+      tempo: bpm(120),
+      outputs: () => [din],
+      link: { session, startStopSync: true },
+    });
     const view = masterClockTimeline(service, () => hrtimeClock.nowMs());
     const t0 = performance.now();
     service.begin();
@@ -66,14 +70,19 @@ describe('the box on a real Link session (abletonlink, in a network namespace)',
 
   it('finds a peer at another tempo within 2 s and plays on its tempo and bar lines; a tempo change re-times a queued note within a beat', async () => {
     const { peer, service, view, dinTimes, t0 } = await join();
-    await eventually(() => Math.abs(service.transport.tempo - 97) < 0.001 && service.link?.clock.peers === 1, 'box at the peer tempo', 2000 - (performance.now() - t0));
+    await eventually(
+      () => Math.abs(service.transport.tempo - 97) < 0.001 && service.link?.clock.peers === 1,
+      'box at the peer tempo',
+      2000 - (performance.now() - t0),
+    );
     peer.setPlaying(true);
     await eventually(() => service.transport.running, 'box playing with the peer', 500);
     // The song starts on the peer's next bar line (up to a bar away).
     const downbeat = service.timeOfPosition(ticks(0)) ?? NaN;
     await sleep(downbeat - hrtimeClock.nowMs() + 50);
     expect(service.source).toBe('link');
-    for (let bar = 1; bar <= 4; bar++) expect(Math.abs(barError(peer, view.timeOfTick(ticks(bar * BAR))))).toBeLessThan(0.2);
+    for (let bar = 1; bar <= 4; bar++)
+      expect(Math.abs(barError(peer, view.timeOfTick(ticks(bar * BAR))))).toBeLessThan(0.2);
     // MIDI clock out: Start on a bar line, every F8 on a Link tick.
     const start = dinTimes.find((d) => d.byte === 0xfa);
     expect(start).toBeDefined();
@@ -84,7 +93,11 @@ describe('the box on a real Link session (abletonlink, in a network namespace)',
     placed.add(1, answerTick, 'answer', view.timeOfTick(answerTick));
     const changedAt = hrtimeClock.nowMs();
     peer.setTempo(bpm(131));
-    const took = await eventually(() => Math.abs(service.transport.tempo - 131) < 0.001, 'peer tempo change reaches the box', 60_000 / 97);
+    const took = await eventually(
+      () => Math.abs(service.transport.tempo - 131) < 0.001,
+      'peer tempo change reaches the box',
+      60_000 / 97,
+    );
     expect(took).toBeLessThan(60_000 / 97);
     const moves = placed.retime(hrtimeClock.nowMs(), (t) => view.timeOfTick(t));
     expect(moves).toHaveLength(1);
@@ -108,7 +121,11 @@ describe('the box on a real Link session (abletonlink, in a network namespace)',
 
   it('keeps the last tempo, in phase, when the peer leaves mid-answer', async () => {
     const { peer, service, view } = await join();
-    await eventually(() => service.link?.clock.peers === 1 && Math.abs(service.transport.tempo - 97) < 0.001, 'peer found', 2000);
+    await eventually(
+      () => service.link?.clock.peers === 1 && Math.abs(service.transport.tempo - 97) < 0.001,
+      'peer found',
+      2000,
+    );
     peer.setPlaying(true);
     await eventually(() => service.transport.running, 'playing', 500);
     await sleep(200);

@@ -14,7 +14,11 @@ timedNoteSinkContract('RoutedNoteSink on the output thread, writing a pty', asyn
   await thread.ready();
   // Every route is on the thread, so the (virtual, never advanced) scheduler sends nothing.
   const { scheduler } = virtualScheduler(0);
-  const sink = new RoutedNoteSink({ scheduler, routes: () => [{ kind: 'thread', thread, dest: fd }], threads: () => [thread] });
+  const sink = new RoutedNoteSink({
+    scheduler,
+    routes: () => [{ kind: 'thread', thread, dest: fd }],
+    threads: () => [thread],
+  });
   return {
     sink,
     now: () => hrtimeClock.nowMs(),

@@ -16,16 +16,24 @@ describe('antiphon start as a Type=notify service', () => {
     listener = await startNotifySocketListener();
     const dir = mkdtempSync(join(tmpdir(), 'antiphon-notify-box-'));
     const config = join(dir, 'antiphon.toml');
-    writeFileSync(config, `[data]\ndir = "${join(dir, 'data')}"\n[perform]\ntempo_bpm = 240\nseed = 5\n[din]\nenabled = false\n[synth]\nenabled = false\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', config, '--log', 'json'], {
-      env: { ...process.env, NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '2000000', WATCHDOG_PID: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    writeFileSync(
+      config,
+      `[data]\ndir = "${join(dir, 'data')}"\n[perform]\ntempo_bpm = 240\nseed = 5\n[din]\nenabled = false\n[synth]\nenabled = false\n`,
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', config, '--log', 'json'],
+      {
+        env: { ...process.env, NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '2000000', WATCHDOG_PID: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     const flat = (): string[] => (listener?.messages ?? []).flat();
     const waitFor = async (what: (m: string[]) => boolean, ms: number): Promise<void> => {
-      for (const end = Date.now() + ms; Date.now() < end && !what(flat()); ) await new Promise((r) => setTimeout(r, 100));
+      for (const end = Date.now() + ms; Date.now() < end && !what(flat());)
+        await new Promise((r) => setTimeout(r, 100));
     };
     await waitFor((m) => m.includes('READY=1'), 45_000);
     await waitFor((m) => m.includes('WATCHDOG=1') && m.filter((x) => x.startsWith('STATUS=')).length >= 2, 15_000);

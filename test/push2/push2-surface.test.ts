@@ -32,7 +32,11 @@ interface Sent {
 
 async function boxWithPush(config: Record<string, unknown> = {}) {
   const opener = new RecordingDisplayOpener();
-  const surface = new Push2Surface({ config: PUSH2_SCHEMA.parse(config), opener, renderer: () => new InlineFrameRenderer() });
+  const surface = new Push2Surface({
+    config: PUSH2_SCHEMA.parse(config),
+    opener,
+    renderer: () => new InlineFrameRenderer(),
+  });
   const s = await startSimBox({ surfaces: [surface] });
   sim = s;
   const sent: Sent[] = [];
@@ -48,7 +52,10 @@ async function boxWithPush(config: Record<string, unknown> = {}) {
 }
 
 /** Pad LED messages: note-ons on the animation channels the surface uses (0 static, 8 pulse); the answer's own notes go out on channel 10. */
-const padLights = (sent: readonly Sent[]): Sent[] => sent.filter((m) => (m.bytes[0] === 0x90 || m.bytes[0] === 0x98) && (m.bytes[1] ?? 0) >= 36 && (m.bytes[1] ?? 0) <= 99);
+const padLights = (sent: readonly Sent[]): Sent[] =>
+  sent.filter(
+    (m) => (m.bytes[0] === 0x90 || m.bytes[0] === 0x98) && (m.bytes[1] ?? 0) >= 36 && (m.bytes[1] ?? 0) <= 99,
+  );
 const startsWith = (bytes: readonly number[], head: readonly number[]): boolean => head.every((b, i) => bytes[i] === b);
 
 describe('Push 2 surface on a whole box (virtual time)', () => {
@@ -65,7 +72,9 @@ describe('Push 2 surface on a whole box (virtual time)', () => {
     const { s, sent, user } = await boxWithPush({ led_brightness: 100 });
     s.backend.feed(user, [0xf0, 0x00, 0x21, 0x1d, 0x01, 0x01, 0x1a, 0x01, 0x00, 0x3f, 0x07, 0x00, 0x00, 0x00, 0xf7]);
     await s.run(10);
-    const brightness = sent.filter((m) => startsWith(m.bytes, [0xf0, 0x00, 0x21, 0x1d, 0x01, 0x01, 0x06])).map((m) => m.bytes[7]);
+    const brightness = sent
+      .filter((m) => startsWith(m.bytes, [0xf0, 0x00, 0x21, 0x1d, 0x01, 0x01, 0x06]))
+      .map((m) => m.bytes[7]);
     expect(brightness).toEqual([8, 100]);
   });
 
@@ -122,7 +131,7 @@ describe('Push 2 surface on a whole box (virtual time)', () => {
     expect(change).toMatchObject({ source: 'push2' });
   });
 
-  it('feeds the display: frames that decode to the renderer\'s image, at least every second, at most max_fps', async () => {
+  it("feeds the display: frames that decode to the renderer's image, at least every second, at most max_fps", async () => {
     const { s, surface, opener } = await boxWithPush({ max_fps: 10 });
     await s.run(3000);
     const link = opener.current;
@@ -177,12 +186,18 @@ describe('Push 2 surface on a whole box (virtual time)', () => {
 
   it('without a Push 2 nothing runs and nothing errors', async () => {
     const opener = new RecordingDisplayOpener();
-    const surface = new Push2Surface({ config: PUSH2_SCHEMA.parse({}), opener, renderer: () => new InlineFrameRenderer() });
+    const surface = new Push2Surface({
+      config: PUSH2_SCHEMA.parse({}),
+      opener,
+      renderer: () => new InlineFrameRenderer(),
+    });
     const s = await startSimBox({ surfaces: [surface] });
     sim = s;
     await s.run(3000);
     expect(opener.opens).toBe(0);
     expect(surface.display).toBeUndefined();
-    expect(s.logs.filter((l) => Number(l['level']) >= 40 && String(l['msg']).toLowerCase().includes('push'))).toEqual([]);
+    expect(s.logs.filter((l) => Number(l['level']) >= 40 && String(l['msg']).toLowerCase().includes('push'))).toEqual(
+      [],
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AbletonLinkSession, resolveAbletonLink, type AbletonLinkOptions } from '../../src/link/ableton-link-session.js';
+import {
+  AbletonLinkSession,
+  resolveAbletonLink,
+  type AbletonLinkOptions,
+} from '../../src/link/ableton-link-session.js';
 import { ensureDebianPackages } from '../synth/debian-packages.js';
 
 /**
@@ -25,7 +29,10 @@ let counter = 0;
 export function requireBuiltAbletonLink(): void {
   const entry = resolveAbletonLink();
   const addon = join(dirname(entry), 'build', 'Release', 'abletonlink.node');
-  if (!existsSync(addon)) throw new Error(`abletonlink is installed but not built (${addon} is missing): install g++, make and python3, then npm rebuild abletonlink`);
+  if (!existsSync(addon))
+    throw new Error(
+      `abletonlink is installed but not built (${addon} is missing): install g++, make and python3, then npm rebuild abletonlink`,
+    );
 }
 
 export function createLinkNetns(): LinkNetns {
@@ -37,7 +44,9 @@ export function createLinkNetns(): LinkNetns {
     try {
       execFileSync('ip', args, { stdio: 'pipe' });
     } catch (error) {
-      throw new Error(`ip ${args.join(' ')} failed (is iproute2 installed?): ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `ip ${args.join(' ')} failed (is iproute2 installed?): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
   ip('netns', 'add', name);

@@ -41,11 +41,43 @@ const drumNote = fc.constantFrom(36, 38, 40, 42, 44, 46, 49, 51);
 
 /** One step of a live drum/clock/sysex stream, as a pad plus a clock source would produce. */
 const streamStepArb: fc.Arbitrary<MidiMessage> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ type: fc.constant('noteOn' as const), channel: fc.constant(9), note: drumNote, velocity: fc.integer({ min: 1, max: 127 }) }) },
-  { weight: 4, arbitrary: fc.record({ type: fc.constant('noteOn' as const), channel: fc.constant(9), note: drumNote, velocity: fc.constant(0) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('noteOff' as const), channel: fc.constant(9), note: drumNote, velocity: fc.constant(64) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      type: fc.constant('noteOn' as const),
+      channel: fc.constant(9),
+      note: drumNote,
+      velocity: fc.integer({ min: 1, max: 127 }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constant('noteOn' as const),
+      channel: fc.constant(9),
+      note: drumNote,
+      velocity: fc.constant(0),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('noteOff' as const),
+      channel: fc.constant(9),
+      note: drumNote,
+      velocity: fc.constant(64),
+    }),
+  },
   { weight: 6, arbitrary: fc.constant<MidiMessage>({ type: 'clock' }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('controlChange' as const), channel: fc.constant(9), controller: data7, value: data7 }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('controlChange' as const),
+      channel: fc.constant(9),
+      controller: data7,
+      value: data7,
+    }),
+  },
   { weight: 1, arbitrary: fc.constantFrom<MidiMessage>({ type: 'start' }, { type: 'stop' }, { type: 'continue' }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('songPosition' as const), position: data14 }) },
   {

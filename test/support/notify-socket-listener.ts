@@ -38,7 +38,9 @@ export async function startNotifySocketListener(): Promise<NotifySocketListener>
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot start python3 for the notify socket stand-in: ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`cannot start python3 for the notify socket stand-in: ${error.message}`)),
+    );
     child.once('exit', (code) => reject(new Error(`notify socket stand-in exited ${String(code)}: ${stderr}`)));
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {

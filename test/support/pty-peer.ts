@@ -1,6 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
-
 /**
  * A real Linux pty standing in for a UART: `script` owns the master side (we talk to it
  * through its stdin/stdout pipes) and its child prints the slave's path and sleeps without
@@ -15,7 +14,6 @@ export interface PtyPeer {
   readonly inputFd: number;
   kill(): void;
 }
-
 
 export function openPtyPeer(): Promise<PtyPeer> {
   const child: ChildProcessWithoutNullStreams = spawn('script', ['-q', '-c', 'tty; exec sleep 3600', '/dev/null']);

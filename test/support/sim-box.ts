@@ -51,12 +51,30 @@ export async function startSimBox(o: SimBoxOptions = {}) {
   const serial = new SimulatedSerialBus(clock);
   const hotplug = new SimHotplug();
   const logs: Record<string, unknown>[] = [];
-  const log: Logger = pino({ level: o.logLevel ?? 'info', base: undefined }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const log: Logger = pino(
+    { level: o.logLevel ?? 'info', base: undefined },
+    { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'antiphon-simbox-'));
-  const { config, problems } = resolveConfig({ data: { dir: dataDir }, din: { device: '/dev/sim-din' }, ...o.config }, 'sim.toml');
+  const { config, problems } = resolveConfig(
+    { data: { dir: dataDir }, din: { device: '/dev/sim-din' }, ...o.config },
+    'sim.toml',
+  );
   const box = new Box({
-    hardware: { backend, hotplug, serial, usb: new SysfsUsbIdentityReader('/nonexistent', '/nonexistent'), now: () => clock.nowMs(), timers: schedulerTimers(scheduler), missing: [] },
-    scheduler, config, log, seed: o.seed ?? 7, outputThreads: 'none',
+    hardware: {
+      backend,
+      hotplug,
+      serial,
+      usb: new SysfsUsbIdentityReader('/nonexistent', '/nonexistent'),
+      now: () => clock.nowMs(),
+      timers: schedulerTimers(scheduler),
+      missing: [],
+    },
+    scheduler,
+    config,
+    log,
+    seed: o.seed ?? 7,
+    outputThreads: 'none',
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'inline', placeholder),
     inputToSchedulerMs: (t) => t,
     configProblems: problems,

@@ -7,10 +7,15 @@ import { existsSync } from 'node:fs';
  */
 export function ensureDebianPackages(probe: string, packages: readonly string[]): void {
   if (existsSync(probe)) return;
-  if (process.getuid?.() !== 0) throw new Error(`${probe} is missing and this is not root: apt-get install ${packages.join(' ')}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`${probe} is missing and this is not root: apt-get install ${packages.join(' ')}`);
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { stdio: 'pipe', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], {
+      stdio: 'pipe',
+      timeout: 600_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch (e) {
     throw new Error(`cannot install ${packages.join(' ')}: ${(e as Error).message}`);
   }
@@ -18,4 +23,5 @@ export function ensureDebianPackages(probe: string, packages: readonly string[])
 }
 
 /** FluidSynth and the box's default soundfont. */
-export const ensureFluidSynth = (): void => ensureDebianPackages('/usr/share/sounds/sf2/TimGM6mb.sf2', ['fluidsynth', 'timgm6mb-soundfont']);
+export const ensureFluidSynth = (): void =>
+  ensureDebianPackages('/usr/share/sounds/sf2/TimGM6mb.sf2', ['fluidsynth', 'timgm6mb-soundfont']);

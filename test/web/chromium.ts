@@ -11,10 +11,15 @@ export const CHROMIUM = '/usr/bin/chromium';
  */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing and this is not root: apt-get install chromium`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`${CHROMIUM} is missing and this is not root: apt-get install chromium`);
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], { stdio: 'pipe', timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {
+      stdio: 'pipe',
+      timeout: 600_000,
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch (e) {
     throw new Error(`cannot install Debian's chromium for the page test: ${(e as Error).message}`);
   }
@@ -24,5 +29,9 @@ export function ensureChromium(): string {
 
 export async function launchChromium(): Promise<Browser> {
   // --no-sandbox: the tests run as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: ensureChromium(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  return chromium.launch({
+    executablePath: ensureChromium(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
 }

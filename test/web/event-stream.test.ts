@@ -16,9 +16,19 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(o: Partial<ConstructorParameters<typeof EventStream>[0]> = {}): Promise<{ port: number; stream: EventStream; drops: number[] }> {
+async function serve(
+  o: Partial<ConstructorParameters<typeof EventStream>[0]> = {},
+): Promise<{ port: number; stream: EventStream; drops: number[] }> {
   const drops: number[] = [];
-  const s = new EventStream({ timers: nodeTimers, flushMs: 5, maxBufferedBytes: 64 * 1024, maxClients: 30, heartbeatMs: 60_000, onDrop: (id) => drops.push(id), ...o });
+  const s = new EventStream({
+    timers: nodeTimers,
+    flushMs: 5,
+    maxBufferedBytes: 64 * 1024,
+    maxClients: 30,
+    heartbeatMs: 60_000,
+    onDrop: (id) => drops.push(id),
+    ...o,
+  });
   stream = s;
   server = createServer((req, res) => void s.add(res, JSON.stringify({ kind: 'hello' })));
   await new Promise<void>((r) => server?.listen(0, '127.0.0.1', () => r()));

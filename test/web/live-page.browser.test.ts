@@ -10,7 +10,12 @@ import { startSimBox, type SimBox } from '../support/sim-box.js';
 import { launchChromium } from './chromium.js';
 
 const PASSWORD = 'drums';
-const PAD = { clientName: 'Drum Pad', inputs: ['Drum Pad MIDI 1'], outputs: ['Drum Pad MIDI 1'], usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' } } as const;
+const PAD = {
+  clientName: 'Drum Pad',
+  inputs: ['Drum Pad MIDI 1'],
+  outputs: ['Drum Pad MIDI 1'],
+  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
+} as const;
 const BAR_MS = 2000;
 const BACKGROUND = [0x0d, 0x11, 0x17];
 const COLOURS: Record<string, number[]> = { call: [0xf2, 0xcc, 0x60], A: [0x39, 0xc5, 0xcf] };
@@ -23,7 +28,11 @@ interface PageGlobals {
     plot: { exchange?: { id: number }; plot?: { data: (number | null)[][] } };
   };
   innerWidth: number;
-  document: { documentElement: { scrollWidth: number }; getElementById(id: string): { clientWidth: number } | null; querySelectorAll(s: string): ArrayLike<{ dataset: Record<string, string | undefined> }> };
+  document: {
+    documentElement: { scrollWidth: number };
+    getElementById(id: string): { clientWidth: number } | null;
+    querySelectorAll(s: string): ArrayLike<{ dataset: Record<string, string | undefined> }>;
+  };
 }
 
 let browser: Browser;
@@ -75,11 +84,18 @@ function expectedColour(who: string, velocity: number): number[] {
 }
 
 /** How many of `hits` the grid shows in `who`'s colour, of those on screen. */
-async function shown(page: Page, hits: readonly PageHit[], who: string): Promise<{ onScreen: number; matching: number }> {
+async function shown(
+  page: Page,
+  hits: readonly PageHit[],
+  who: string,
+): Promise<{ onScreen: number; matching: number }> {
   let onScreen = 0;
   let matching = 0;
   for (const h of hits) {
-    const hex = await page.evaluate(([s, d]) => (globalThis as unknown as PageGlobals).antiphonPage?.cellColour(s, d), [h.step, h.drum] as const);
+    const hex = await page.evaluate(([s, d]) => (globalThis as unknown as PageGlobals).antiphonPage?.cellColour(s, d), [
+      h.step,
+      h.drum,
+    ] as const);
     if (hex === undefined) continue;
     onScreen++;
     const want = expectedColour(who, h.velocity);
@@ -107,7 +123,10 @@ describe('the live page in headless Chromium', () => {
 
     // An exchange: the grid shows the call and voice A's answer in their colours, and the plot both figures.
     const exchange = pageExchange(await playExchange(first.sim));
-    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).antiphonPage?.plot.exchange?.id === id, exchange.id);
+    await page.waitForFunction(
+      (id) => (globalThis as unknown as PageGlobals).antiphonPage?.plot.exchange?.id === id,
+      exchange.id,
+    );
     const call = await shown(page, exchange.call.hits, 'call');
     const answer = await shown(page, exchange.turns[0]?.hits ?? [], 'A');
     expect(call.onScreen).toBeGreaterThan(5);
@@ -115,17 +134,38 @@ describe('the live page in headless Chromium', () => {
     expect(answer.onScreen).toBeGreaterThan(0);
     expect(answer.matching).toBeGreaterThanOrEqual(answer.onScreen * 0.8);
     const turn = exchange.turns[0];
-    const totals = await page.evaluate(() => Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid=totals] [data-who]'), (e) => [e.dataset['who'], Number(e.dataset['total'])]));
-    expect(totals).toEqual([['call', turn?.primerLogLikelihood.total], ['A', turn?.logLikelihood.total]]);
-    const plotted = await page.evaluate(() => (globalThis as unknown as PageGlobals).antiphonPage?.plot.plot?.data.map((s) => s.length));
+    const totals = await page.evaluate(() =>
+      Array.from(
+        (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid=totals] [data-who]'),
+        (e) => [e.dataset['who'], Number(e.dataset['total'])],
+      ),
+    );
+    expect(totals).toEqual([
+      ['call', turn?.primerLogLikelihood.total],
+      ['A', turn?.logLikelihood.total],
+    ]);
+    const plotted = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).antiphonPage?.plot.plot?.data.map((s) => s.length),
+    );
     expect(plotted?.[2]).toBeGreaterThanOrEqual(turn?.logLikelihood.perStep.length ?? 1);
     expect(await page.locator('#plot canvas').count()).toBeGreaterThan(0);
     expect(await page.textContent('[data-testid=devices]')).toContain('Drum Pad: human, response');
-    await page.screenshot({ path: process.env['ANTIPHON_PAGE_SCREENSHOT'] ?? join(tmpdir(), 'antiphon-live-page.png'), fullPage: true });
+    await page.screenshot({
+      path: process.env['ANTIPHON_PAGE_SCREENSHOT'] ?? join(tmpdir(), 'antiphon-live-page.png'),
+      fullPage: true,
+    });
 
     // Without the password: no controls, and a change is refused.
     expect(await page.locator('[data-input="mode"]').count()).toBe(0);
-    const refused = await page.evaluate(async () => (await fetch('/command', { method: 'POST', body: JSON.stringify({ kind: 'set', param: 'mode', value: 'chain' }) })).status);
+    const refused = await page.evaluate(
+      async () =>
+        (
+          await fetch('/command', {
+            method: 'POST',
+            body: JSON.stringify({ kind: 'set', param: 'mode', value: 'chain' }),
+          })
+        ).status,
+    );
     expect(refused).toBe(401);
     await page.fill('#password', 'wrong');
     await page.click('#unlock button');
@@ -141,7 +181,9 @@ describe('the live page in headless Chromium', () => {
     await page.fill('[data-input="temperature@A"]', '1.5');
     await untilBox(first.sim, () => first.sim.box.snapshot().parameters.voices[0]?.values['temperature'] === 1.5);
     await expect.poll(() => page.textContent('output[data-key="temperature@A"]')).toBe('1.50');
-    expect(first.sim.events.filter((e) => e.kind === 'parameter').map((e) => e.kind === 'parameter' && e.source)).toEqual(['web', 'web']);
+    expect(
+      first.sim.events.filter((e) => e.kind === 'parameter').map((e) => e.kind === 'parameter' && e.source),
+    ).toEqual(['web', 'web']);
 
     // A restart: the page sees the box go, finds the new one by itself, and shows its state.
     await first.sim.box.stop();
@@ -155,18 +197,31 @@ describe('the live page in headless Chromium', () => {
 
   it('fits a phone screen: no sideways scrolling, the grid as wide as the screen', async () => {
     const { port } = await startBox(0, 120);
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 3,
+    });
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).antiphonPage?.connected === true);
     const { scroll, inner, grid } = await page.evaluate(() => {
       const w = globalThis as unknown as PageGlobals;
-      return { scroll: w.document.documentElement.scrollWidth, inner: w.innerWidth, grid: w.document.getElementById('grid')?.clientWidth ?? 0 };
+      return {
+        scroll: w.document.documentElement.scrollWidth,
+        inner: w.innerWidth,
+        grid: w.document.getElementById('grid')?.clientWidth ?? 0,
+      };
     });
     expect(scroll).toBeLessThanOrEqual(inner);
     expect(grid).toBeGreaterThan(inner * 0.8);
     const png = await page.screenshot();
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     await page.close();
-    expect(readFileSync(process.env['ANTIPHON_PAGE_SCREENSHOT'] ?? join(tmpdir(), 'antiphon-live-page.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      readFileSync(process.env['ANTIPHON_PAGE_SCREENSHOT'] ?? join(tmpdir(), 'antiphon-live-page.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
   }, 60_000);
 });

@@ -4,7 +4,11 @@ import { get, type ClientRequest } from 'node:http';
 export interface SseReader {
   readonly messages: Record<string, unknown>[];
   /** Resolves when a message matching `pred` has arrived (rejects after `timeoutMs` of real time). */
-  waitFor(pred: (m: Record<string, unknown>) => boolean, pump?: () => Promise<void>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitFor(
+    pred: (m: Record<string, unknown>) => boolean,
+    pump?: () => Promise<void>,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   readonly closed: Promise<void>;
   close(): void;
 }
@@ -25,7 +29,11 @@ export function readEvents(port: number): Promise<SseReader> {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (data) messages.push(JSON.parse(data) as Record<string, unknown>);
         }
       });
@@ -39,7 +47,10 @@ export function readEvents(port: number): Promise<SseReader> {
           for (;;) {
             const found = messages.find(pred);
             if (found) return found;
-            if (Date.now() > until) throw new Error(`no matching message in ${timeoutMs} ms; got kinds ${messages.map((m) => String(m['kind'])).join(',')}`);
+            if (Date.now() > until)
+              throw new Error(
+                `no matching message in ${timeoutMs} ms; got kinds ${messages.map((m) => String(m['kind'])).join(',')}`,
+              );
             if (pump) await pump();
             else await new Promise((r) => setTimeout(r, 10));
           }
@@ -51,10 +62,19 @@ export function readEvents(port: number): Promise<SseReader> {
 }
 
 /** POSTs JSON with an optional password; returns the status and the parsed answer. */
-export async function post(port: number, path: string, body: unknown, password?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function post(
+  port: number,
+  path: string,
+  body: unknown,
+  password?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method: 'POST', body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json', ...(password === undefined ? {} : { Authorization: `Bearer ${password}` }) },
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: {
+      'Content-Type': 'application/json',
+      ...(password === undefined ? {} : { Authorization: `Bearer ${password}` }),
+    },
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }

@@ -12,7 +12,12 @@ afterEach(async () => {
 });
 
 async function boxWithPage(password: string | undefined): Promise<{ sim: SimBox; web: WebSurface; port: number }> {
-  const web = new WebSurface({ enabled: true, port: 0, bind: '127.0.0.1', ...(password === undefined ? {} : { password }) });
+  const web = new WebSurface({
+    enabled: true,
+    port: 0,
+    bind: '127.0.0.1',
+    ...(password === undefined ? {} : { password }),
+  });
   sim = await startSimBox({ surfaces: [web] });
   const port = web.port;
   if (port === undefined) throw new Error('the page did not listen');
@@ -48,10 +53,18 @@ describe('the live page on a whole box (virtual time)', () => {
     expect((hello['registry'] as { name: string }[]).map((p) => p.name)).toContain('temperature');
     sim.box.dispatch({ kind: 'set', param: 'temperature', voice: 'A', value: 1.5, source: 'test' });
     const pump = (): Promise<void> => sim.run(50);
-    expect(await events.waitFor((m) => m['kind'] === 'parameter', pump)).toMatchObject({ param: 'temperature', voice: 'A', value: 1.5, source: 'test' });
+    expect(await events.waitFor((m) => m['kind'] === 'parameter', pump)).toMatchObject({
+      param: 'temperature',
+      voice: 'A',
+      value: 1.5,
+      source: 'test',
+    });
     await events.waitFor((m) => m['kind'] === 'beat', pump);
     const x = await events.waitFor((m) => m['kind'] === 'exchange', pump, 20_000);
-    const exchange = x['exchange'] as { turns: { hits: unknown[]; logLikelihood: { perStep: number[]; total: number } }[]; call: { hits: unknown[] } };
+    const exchange = x['exchange'] as {
+      turns: { hits: unknown[]; logLikelihood: { perStep: number[]; total: number } }[];
+      call: { hits: unknown[] };
+    };
     expect(exchange.call.hits.length).toBeGreaterThan(0);
     expect(exchange.turns[0]?.logLikelihood.perStep.length).toBeGreaterThan(0);
     expect(Number.isFinite(exchange.turns[0]?.logLikelihood.total)).toBe(true);
@@ -70,10 +83,14 @@ describe('the live page on a whole box (virtual time)', () => {
     expect(sim.events.find((e) => e.kind === 'parameter')).toMatchObject({ source: 'web' });
     const bad = await post(port, '/command', { ...set, value: 9 }, 's3cret');
     expect(bad).toEqual({ status: 400, body: { ok: false, error: 'temperature: 9 is outside 0.1..2' } });
-    expect((await post(port, '/command', { kind: 'set', param: 'nope', value: 1 }, 's3cret')).body['error']).toBe("no parameter named 'nope'");
+    expect((await post(port, '/command', { kind: 'set', param: 'nope', value: 1 }, 's3cret')).body['error']).toBe(
+      "no parameter named 'nope'",
+    );
     expect((await post(port, '/command', { kind: 'explode' }, 's3cret')).status).toBe(400);
     expect((await post(port, '/command', { kind: 'mutate' }, 's3cret')).status).toBe(200);
-    expect(sim.events.some((e) => e.kind === 'command' && e.command.kind === 'mutate' && e.command.source === 'web')).toBe(true);
+    expect(
+      sim.events.some((e) => e.kind === 'command' && e.command.kind === 'mutate' && e.command.source === 'web'),
+    ).toBe(true);
     expect((await post(port, '/auth', {}, 's3cret')).status).toBe(200);
   });
 

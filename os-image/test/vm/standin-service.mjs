@@ -36,14 +36,16 @@ startWatchdog({
   clock: hrtimeClock,
   takeLoopDelayMs: () => meter.takeMaxMs(),
   maxLoopDelayMs: 2000,
-  threads: [{
-    name: 'model-worker:standin',
-    maxAnswerMs: 3000,
-    ping: (answered) => {
-      modelWorker.once('message', answered);
-      modelWorker.postMessage('ping');
+  threads: [
+    {
+      name: 'model-worker:standin',
+      maxAnswerMs: 3000,
+      ping: (answered) => {
+        modelWorker.once('message', answered);
+        modelWorker.postMessage('ping');
+      },
     },
-  }],
+  ],
   log,
 });
 
@@ -54,5 +56,7 @@ process.on('SIGTERM', async () => {
   process.exit(0);
 });
 await notifier.ready();
-await notifier.status(`listening (stand-in; clock thread ${realtime.ok ? `SCHED_FIFO tid ${realtime.tid}` : `not real-time: ${realtime.reason}`})`);
+await notifier.status(
+  `listening (stand-in; clock thread ${realtime.ok ? `SCHED_FIFO tid ${realtime.tid}` : `not real-time: ${realtime.reason}`})`,
+);
 setInterval(() => {}, 60_000);

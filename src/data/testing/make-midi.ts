@@ -27,17 +27,42 @@ export function makeMidi(tracks: readonly TestTrack[], ticksPerBeat = 480): Uint
 
 function toEvents(track: TestTrack): MidiEvent[] {
   const timed: { tick: number; order: number; event: MidiEvent }[] = [];
-  if (track.name !== undefined) timed.push({ tick: 0, order: 0, event: { deltaTime: 0, meta: true, type: 'trackName', text: track.name } });
+  if (track.name !== undefined)
+    timed.push({ tick: 0, order: 0, event: { deltaTime: 0, meta: true, type: 'trackName', text: track.name } });
   for (const t of track.tempos ?? []) {
-    timed.push({ tick: t.tick, order: 1, event: { deltaTime: 0, meta: true, type: 'setTempo', microsecondsPerBeat: Math.round(60_000_000 / t.qpm) } });
+    timed.push({
+      tick: t.tick,
+      order: 1,
+      event: { deltaTime: 0, meta: true, type: 'setTempo', microsecondsPerBeat: Math.round(60_000_000 / t.qpm) },
+    });
   }
   for (const m of track.meters ?? []) {
-    timed.push({ tick: m.tick, order: 1, event: { deltaTime: 0, meta: true, type: 'timeSignature', numerator: m.numerator, denominator: m.denominator, metronome: 24, thirtyseconds: 8 } });
+    timed.push({
+      tick: m.tick,
+      order: 1,
+      event: {
+        deltaTime: 0,
+        meta: true,
+        type: 'timeSignature',
+        numerator: m.numerator,
+        denominator: m.denominator,
+        metronome: 24,
+        thirtyseconds: 8,
+      },
+    });
   }
   for (const h of track.hits ?? []) {
     const channel = h.channel ?? 9;
-    timed.push({ tick: h.tick, order: 3, event: { deltaTime: 0, type: 'noteOn', channel, noteNumber: h.pitch, velocity: h.velocity ?? 100 } });
-    timed.push({ tick: h.tick + 60, order: 2, event: { deltaTime: 0, type: 'noteOff', channel, noteNumber: h.pitch, velocity: 0 } });
+    timed.push({
+      tick: h.tick,
+      order: 3,
+      event: { deltaTime: 0, type: 'noteOn', channel, noteNumber: h.pitch, velocity: h.velocity ?? 100 },
+    });
+    timed.push({
+      tick: h.tick + 60,
+      order: 2,
+      event: { deltaTime: 0, type: 'noteOff', channel, noteNumber: h.pitch, velocity: 0 },
+    });
   }
   timed.sort((a, b) => a.tick - b.tick || a.order - b.order);
   let last = 0;

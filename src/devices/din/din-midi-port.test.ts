@@ -51,7 +51,11 @@ describe('DinMidiPort', () => {
     wakeup.advanceBy(2000);
     await flush();
     expect(log.lines.filter((l) => l.level === 'warn')).toEqual([
-      { level: 'warn', details: expect.objectContaining({ path: '/dev/ttyAMA0', reason: 'missing' }) as unknown, message: 'DIN MIDI unavailable; retrying' },
+      {
+        level: 'warn',
+        details: expect.objectContaining({ path: '/dev/ttyAMA0', reason: 'missing' }) as unknown,
+        message: 'DIN MIDI unavailable; retrying',
+      },
     ]);
     bus.plug('/dev/ttyAMA0');
     wakeup.advanceBy(2000);

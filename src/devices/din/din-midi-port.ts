@@ -156,7 +156,8 @@ export class DinMidiPort implements TimedMidiOut {
   /** Logs a failure once per distinct reason (not every retry), then schedules a retry. */
   private goDown(reason: string, detail: string): void {
     this.current = 'down';
-    if (reason !== this.lastReason) this.log.warn({ path: this.path, reason, detail }, 'DIN MIDI unavailable; retrying');
+    if (reason !== this.lastReason)
+      this.log.warn({ path: this.path, reason, detail }, 'DIN MIDI unavailable; retrying');
     this.lastReason = reason;
     const retryAt = this.scheduler.nowMs() + (this.options.retryMs ?? 2000);
     this.scheduler.callAt(retryAt, () => void this.start(), Priority.note, this.retryTag);

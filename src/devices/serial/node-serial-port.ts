@@ -17,9 +17,17 @@ export class NodeSerialPortOpener implements SerialPortOpener {
 
   async open(options: SerialOpenOptions): Promise<SerialLink> {
     await precheck(options.path);
-    const port = new SerialPort({ path: options.path, baudRate: options.baudRate, autoOpen: false, lock: true, hupcl: false });
+    const port = new SerialPort({
+      path: options.path,
+      baudRate: options.baudRate,
+      autoOpen: false,
+      lock: true,
+      hupcl: false,
+    });
     await new Promise<void>((resolve, reject) => {
-      port.open((error) => (error ? reject(new SerialOpenError(options.path, classify(error.message), error.message)) : resolve()));
+      port.open((error) =>
+        error ? reject(new SerialOpenError(options.path, classify(error.message), error.message)) : resolve(),
+      );
     });
     return new NodeSerialLink(options.path, port, this.clock);
   }
@@ -31,7 +39,11 @@ async function precheck(path: string): Promise<void> {
     await access(path, constants.R_OK | constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-    throw new SerialOpenError(path, code === 'ENOENT' ? 'missing' : code === 'EACCES' || code === 'EPERM' ? 'permission' : 'other', code);
+    throw new SerialOpenError(
+      path,
+      code === 'ENOENT' ? 'missing' : code === 'EACCES' || code === 'EPERM' ? 'permission' : 'other',
+      code,
+    );
   }
 }
 
@@ -92,7 +104,8 @@ class NodeSerialLink implements SerialLink {
         }
       }
     }
-    if (written < bytes.byteLength) this.port.write(Buffer.from(bytes.buffer, bytes.byteOffset + written, bytes.byteLength - written));
+    if (written < bytes.byteLength)
+      this.port.write(Buffer.from(bytes.buffer, bytes.byteOffset + written, bytes.byteLength - written));
     return true;
   }
 

@@ -51,7 +51,8 @@ export class SimulatedSerialBus implements SerialPortOpener {
   open(options: SerialOpenOptions): Promise<SerialLink> {
     const device = this.devices.get(options.path);
     if (!device?.present) return Promise.reject(new SerialOpenError(options.path, 'missing', 'ENOENT'));
-    if (device.link || this.heldElsewhere.has(options.path)) return Promise.reject(new SerialOpenError(options.path, 'busy', 'locked'));
+    if (device.link || this.heldElsewhere.has(options.path))
+      return Promise.reject(new SerialOpenError(options.path, 'busy', 'locked'));
     if (!Number.isInteger(options.baudRate) || options.baudRate <= 0) {
       return Promise.reject(new SerialOpenError(options.path, 'unsupported-baud', String(options.baudRate)));
     }

@@ -1,10 +1,5 @@
 import { auxDepthOf, controlDepthOf, eventDepthOf } from './config.js';
-import {
-  ConfigMismatchError,
-  MissingVariableError,
-  UnknownVariableError,
-  WrongShapeError,
-} from './errors.js';
+import { ConfigMismatchError, MissingVariableError, UnknownVariableError, WrongShapeError } from './errors.js';
 import type { Checkpoint, WeightTensor } from './reader.js';
 import { CONFIG_FILE, MANIFEST_FILE } from './reader.js';
 
@@ -71,7 +66,8 @@ export function describeArchitecture(checkpoint: Checkpoint): Architecture {
   while (tensors.has(variableNames.cellKernel(prefix, layerUnits.length))) {
     const l = layerUnits.length;
     const bias = tensors.get(variableNames.cellBias(prefix, l));
-    if (bias === undefined) throw new MissingVariableError('variable is missing', MANIFEST_FILE, variableNames.cellBias(prefix, l));
+    if (bias === undefined)
+      throw new MissingVariableError('variable is missing', MANIFEST_FILE, variableNames.cellBias(prefix, l));
     const units = (bias.shape[0] ?? 0) / 4;
     if (bias.shape.length !== 1 || !Number.isInteger(units) || units < 1) {
       throw new WrongShapeError(`shape [${bias.shape.join(', ')}] is not [4 * units]`, MANIFEST_FILE, bias.name);
@@ -88,7 +84,10 @@ export function describeArchitecture(checkpoint: Checkpoint): Architecture {
   let outputFrom = lastUnits;
   if (hasAttention) {
     if (config.attentionLength === undefined) {
-      throw new ConfigMismatchError('the weights have an attention wrapper but attentionLength is not set', CONFIG_FILE);
+      throw new ConfigMismatchError(
+        'the weights have an attention wrapper but attentionLength is not set',
+        CONFIG_FILE,
+      );
     }
     const size = tensors.get(variableNames.attnV)?.shape[0];
     if (size === undefined) throw new MissingVariableError('variable is missing', MANIFEST_FILE, variableNames.attnV);

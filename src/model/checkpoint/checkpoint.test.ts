@@ -43,7 +43,10 @@ async function loadError(files: Map<string, Uint8Array>): Promise<CheckpointErro
   throw new Error('loaded without error');
 }
 
-function editManifest(files: Map<string, Uint8Array>, edit: (m: { paths: string[]; weights: Record<string, unknown>[] }[]) => void) {
+function editManifest(
+  files: Map<string, Uint8Array>,
+  edit: (m: { paths: string[]; weights: Record<string, unknown>[] }[]) => void,
+) {
   const m = JSON.parse(text(files.get('weights_manifest.json')));
   edit(m);
   files.set('weights_manifest.json', json(m));
@@ -72,7 +75,9 @@ describe('checkpoint round trip', () => {
     try {
       const cp = await readCheckpoint(urlSource(`http://127.0.0.1:${port}/model`));
       expect(describeArchitecture(cp).layerUnits).toEqual([8, 8]);
-      await expect(readCheckpoint(urlSource(`http://127.0.0.1:${port}/nothing`))).rejects.toBeInstanceOf(MissingFileError);
+      await expect(readCheckpoint(urlSource(`http://127.0.0.1:${port}/nothing`))).rejects.toBeInstanceOf(
+        MissingFileError,
+      );
     } finally {
       server.close();
     }
@@ -86,8 +91,13 @@ describe('checkpoint round trip', () => {
       let lo = Infinity;
       let hi = -Infinity;
       for (const v of t.values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-      const step = dtype === 'float16' ? Math.max(Math.abs(lo), Math.abs(hi)) / 1024 : (hi - lo) / (dtype === 'uint8' ? 255 : 65535);
-      t.values.forEach((v, i) => expect(Math.abs((back?.values[i] ?? NaN) - v)).toBeLessThanOrEqual(step * 0.5001 + 1e-7));
+      const step =
+        dtype === 'float16'
+          ? Math.max(Math.abs(lo), Math.abs(hi)) / 1024
+          : (hi - lo) / (dtype === 'uint8' ? 255 : 65535);
+      t.values.forEach((v, i) =>
+        expect(Math.abs((back?.values[i] ?? NaN) - v)).toBeLessThanOrEqual(step * 0.5001 + 1e-7),
+      );
     }
   });
 });
@@ -132,7 +142,11 @@ describe('corrupt checkpoints get specific errors', () => {
 
   it('a file that cannot be read (I/O error) is its own error', async () => {
     const files = serializeCheckpoint(small);
-    const failing = { location: 'flaky', read: (f: string) => (f === 'group1-shard1of1' ? Promise.reject(new Error('EIO')) : Promise.resolve(files.get(f))) };
+    const failing = {
+      location: 'flaky',
+      read: (f: string) =>
+        f === 'group1-shard1of1' ? Promise.reject(new Error('EIO')) : Promise.resolve(files.get(f)),
+    };
     const err = await readCheckpoint(failing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreadableFileError);
     expect((err as UnreadableFileError).file).toBe('group1-shard1of1');
@@ -184,18 +198,23 @@ describe('corrupt checkpoints get specific errors', () => {
   });
 
   it('config that does not match the weights', async () => {
-    const melodyConfig = { ...small.config, dataConverter: { type: 'MelodyConverter', args: { minPitch: 48, maxPitch: 83 } } };
+    const melodyConfig = {
+      ...small.config,
+      dataConverter: { type: 'MelodyConverter', args: { minPitch: 48, maxPitch: 83 } },
+    };
     const err = await loadError(serializeCheckpoint({ config: melodyConfig, tensors: small.tensors }));
     expect(err).toBeInstanceOf(ConfigMismatchError);
     expect(err.file).toBe('config.json');
 
     const noAttention = { ...withAttention.config };
     delete noAttention['attentionLength'];
-    expect(await loadError(serializeCheckpoint({ config: noAttention, tensors: withAttention.tensors }))).toBeInstanceOf(
+    expect(
+      await loadError(serializeCheckpoint({ config: noAttention, tensors: withAttention.tensors })),
+    ).toBeInstanceOf(ConfigMismatchError);
+    const noAux = { ...small.config, auxInputs: [] };
+    expect(await loadError(serializeCheckpoint({ config: noAux, tensors: small.tensors }))).toBeInstanceOf(
       ConfigMismatchError,
     );
-    const noAux = { ...small.config, auxInputs: [] };
-    expect(await loadError(serializeCheckpoint({ config: noAux, tensors: small.tensors }))).toBeInstanceOf(ConfigMismatchError);
   });
 
   it('NaN weights name the shard, tensor and element', async () => {

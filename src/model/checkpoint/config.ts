@@ -10,7 +10,10 @@ const drumsConverter = z.object({
   args: z
     .object({
       /** magenta-js honours this too, so it is where a model records its pitch map. */
-      pitchClasses: z.array(z.array(z.number().int().min(0).max(127)).min(1)).length(9).optional(),
+      pitchClasses: z
+        .array(z.array(z.number().int().min(0).max(127)).min(1))
+        .length(9)
+        .optional(),
     })
     .passthrough()
     .default({}),

@@ -102,7 +102,13 @@ async function readGroup(
   for (const s of shards) ends.push((total += s.length));
   const all = new Uint8Array(total);
   shards.forEach((s, i) => all.set(s, (ends[i] ?? 0) - s.length));
-  const shardAt = (offset: number): string => group.paths[Math.max(0, ends.findIndex((e) => offset < e))] ?? '?';
+  const shardAt = (offset: number): string =>
+    group.paths[
+      Math.max(
+        0,
+        ends.findIndex((e) => offset < e),
+      )
+    ] ?? '?';
   const lastShard = group.paths[group.paths.length - 1] ?? '?';
 
   let offset = 0;

@@ -64,7 +64,11 @@ export function serializeCheckpoint(input: CheckpointToWrite, options: WriteOpti
   return files;
 }
 
-export async function writeCheckpoint(dir: string, input: CheckpointToWrite, options: WriteOptions = {}): Promise<void> {
+export async function writeCheckpoint(
+  dir: string,
+  input: CheckpointToWrite,
+  options: WriteOptions = {},
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const [name, bytes] of serializeCheckpoint(input, options)) await writeFile(join(dir, name), bytes);
 }

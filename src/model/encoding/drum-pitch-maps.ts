@@ -94,8 +94,7 @@ export function drumPitchMap(name: DrumPitchMapName): DrumPitchMap {
 /** Which named map these classes are, or 'custom' when they match neither. */
 export function identifyDrumPitchMap(classes: DrumPitchClasses): DrumPitchMapName | 'custom' {
   const same = (a: DrumPitchClasses, b: DrumPitchClasses): boolean =>
-    a.length === b.length &&
-    a.every((row, i) => row.length === b[i]?.length && row.every((p, j) => p === b[i]?.[j]));
+    a.length === b.length && a.every((row, i) => row.length === b[i]?.length && row.every((p, j) => p === b[i]?.[j]));
   if (same(classes, CLASSIC)) return 'classic';
   if (same(classes, CURRENT)) return 'current';
   return 'custom';

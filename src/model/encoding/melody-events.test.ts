@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QuantizedNote, QuantizedSequence } from '../../music/note-sequence.js';
-import {
-  MELODY_NOTE_OFF,
-  decodeMelodyEvents,
-  encodeMelodyEvents,
-  melodyEventCount,
-} from './melody-events.js';
+import { MELODY_NOTE_OFF, decodeMelodyEvents, encodeMelodyEvents, melodyEventCount } from './melody-events.js';
 
 const basicRnn = { minPitch: 48, maxPitch: 83 };
 const note = (pitch: number, startStep: number, endStep: number): QuantizedNote => ({

@@ -67,7 +67,12 @@ export function attentionStep(
     if (queryBias) slot.queryOut.set(a.queryBias);
     else slot.queryOut.fill(0);
   });
-  k.matvecBatch(a.query, 0, slots.map((s) => s.query), slots.map((s) => s.queryOut));
+  k.matvecBatch(
+    a.query,
+    0,
+    slots.map((s) => s.query),
+    slots.map((s) => s.queryOut),
+  );
   slots.forEach((slot, b) => {
     const state = states[b] as NetworkState;
     slot.features.set(state.windowFeatures);
@@ -86,9 +91,19 @@ export function attentionStep(
     slot.output.set(a.outputBias);
     slot.newFeatures.fill(0);
   });
-  k.matvecBatch(a.output, 0, slots.map((s) => s.lastAndRead), slots.map((s) => s.output));
+  k.matvecBatch(
+    a.output,
+    0,
+    slots.map((s) => s.lastAndRead),
+    slots.map((s) => s.output),
+  );
   // The oldest slot takes the new output; its attn_w features are computed once, here.
-  k.matvecBatch(a.w, 0, slots.map((s) => s.output), slots.map((s) => s.newFeatures));
+  k.matvecBatch(
+    a.w,
+    0,
+    slots.map((s) => s.output),
+    slots.map((s) => s.newFeatures),
+  );
   slots.forEach((slot, b) => {
     const state = states[b] as NetworkState;
     state.window.set(slot.output, state.ringStart * size);

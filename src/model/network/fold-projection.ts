@@ -5,7 +5,13 @@ import { wasmKernels } from './wasm/wasm-kernels.js';
  * wrapper's input projection into layer 0's kernel at load time. Runs on a temporary float32
  * SIMD kernel instance (774 x 518 x 1024 multiply-adds take ~25 ms there, ~1 s in plain JS).
  */
-export function foldProjection(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
+export function foldProjection(
+  a: Float32Array,
+  rows: number,
+  inner: number,
+  b: Float32Array,
+  cols: number,
+): Float32Array {
   const k = wasmKernels('float32', inner * cols * 4 + 4 * (inner + 2 * cols) * 4 + (1 << 20));
   const m = k.pack(b.subarray(0, inner * cols), inner, cols);
   const x = k.alloc(inner);

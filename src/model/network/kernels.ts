@@ -41,7 +41,13 @@ export interface Kernels {
   /** h' = tanh(c') * sigmoid(o), c' = sigmoid(i) tanh(j) + c sigmoid(f + 1), gates i,j,f,o. */
   lstmGates(gates: Float32Array, c: Float32Array, h: Float32Array): void;
   /** scores[k] = sum_j v[j] tanh(features[k, j] + query[j]) for k < count. */
-  attentionScores(features: Float32Array, query: Float32Array, v: Float32Array, count: number, scores: Float32Array): void;
+  attentionScores(
+    features: Float32Array,
+    query: Float32Array,
+    v: Float32Array,
+    count: number,
+    scores: Float32Array,
+  ): void;
   /** out = sum_k weights[k] * rows[k, :] for k < count, rows of out.length. */
   weightedSum(rows: Float32Array, weights: Float32Array, count: number, out: Float32Array): void;
 }

@@ -58,7 +58,8 @@ export class LstmNetwork {
     const { controlDepth: cd, eventDepth: ed, auxDepth: ad, inputSize, layerUnits } = arch;
     const prefix = arch.attention === undefined ? 'rnn/' : ATTENTION_PREFIX;
     // [controls | event one-hot | aux + the rest]: the one-hot segment is only read by row.
-    const sparse = (name: string, rows: number, cols: number): PackedMatrix => k.pack(get(name), rows, cols, [0, cd, cd + ed, rows], [1]);
+    const sparse = (name: string, rows: number, cols: number): PackedMatrix =>
+      k.pack(get(name), rows, cols, [0, cd, cd + ed, rows], [1]);
     const at = arch.attention;
     this.folded = at !== undefined && options.foldAttentionInput === true;
     const layers = layerUnits.map((units, l) => {
@@ -84,7 +85,12 @@ export class LstmNetwork {
     };
     attention?.v.set(get(variableNames.attnV));
     const fcRows = at?.size ?? last;
-    this.w = { layers, ...(attention ? { attention } : {}), fc: k.pack(get(variableNames.fcWeights), fcRows, ed), fcBias: get(variableNames.fcBiases) };
+    this.w = {
+      layers,
+      ...(attention ? { attention } : {}),
+      fc: k.pack(get(variableNames.fcWeights), fcRows, ed),
+      fcBias: get(variableNames.fcBiases),
+    };
 
     const size = at?.size ?? 0;
     const length = at?.length ?? 0;
@@ -113,7 +119,10 @@ export class LstmNetwork {
    * Layer 0 with the attention input projection folded in: [x, attn] · Wk · K0top + h0 · K0bot
    * + (b0 + bk · K0top), packed as [controls | events | aux, attn, h0] like a sparse layer 0.
    */
-  private foldedLayer0(get: (name: string) => Float32Array, units: number): { kernel: PackedMatrix; bias: Float32Array } {
+  private foldedLayer0(
+    get: (name: string) => Float32Array,
+    units: number,
+  ): { kernel: PackedMatrix; bias: Float32Array } {
     const { inputSize, controlDepth: cd, eventDepth: ed } = this.arch;
     const size = this.arch.attention?.size ?? 0;
     const k0 = get(variableNames.cellKernel(ATTENTION_PREFIX, 0));
@@ -138,7 +147,12 @@ export class LstmNetwork {
   /** Bytes of packed weights held in memory. */
   get weightBytes(): number {
     const a = this.w.attention;
-    const mats = [...this.w.layers.map((l) => l.kernel), this.w.fc, ...(a ? [a.w, a.query, a.output] : []), ...(a?.input ? [a.input] : [])];
+    const mats = [
+      ...this.w.layers.map((l) => l.kernel),
+      this.w.fc,
+      ...(a ? [a.w, a.query, a.output] : []),
+      ...(a?.input ? [a.input] : []),
+    ];
     return mats.reduce((sum, m) => sum + m.bytes, 0);
   }
 
@@ -155,7 +169,11 @@ export class LstmNetwork {
     }
   }
 
-  private stepSlots(states: readonly NetworkState[], inputs: readonly StepInput[], logits: readonly Float32Array[]): void {
+  private stepSlots(
+    states: readonly NetworkState[],
+    inputs: readonly StepInput[],
+    logits: readonly Float32Array[],
+  ): void {
     const k = this.kernels;
     const { auxDepth: ad, controlDepth: cd } = this.arch;
     const a = this.w.attention;
@@ -169,7 +187,13 @@ export class LstmNetwork {
         for (let i = 0; i < ad; i++) rest(slot)[i] = input.aux?.[i] ?? 0;
         k.addRow(m, cd + input.event, 1, y(slot));
       });
-      if (cd > 0) k.matvecBatch(m, 0, slots.map((s) => s.controls), slots.map(y));
+      if (cd > 0)
+        k.matvecBatch(
+          m,
+          0,
+          slots.map((s) => s.controls),
+          slots.map(y),
+        );
       k.matvecBatch(m, 2, slots.map(rest), slots.map(y));
     };
 
@@ -187,7 +211,11 @@ export class LstmNetwork {
         slot.auxAttn.set(state.attention, ad);
         slot.projected.set(a.inputBias);
       });
-      sparseInput(input, (s) => s.auxAttn, (s) => s.projected);
+      sparseInput(
+        input,
+        (s) => s.auxAttn,
+        (s) => s.projected,
+      );
     }
     const sparseLayer0 = !a || this.folded;
     this.w.layers.forEach((layer, l) => {
@@ -216,7 +244,12 @@ export class LstmNetwork {
     });
     const lastLayer = this.w.layers.length - 1;
     if (a) attentionStep(a, this.w.layers, slots, states, this.kernels, this.options.attentionQueryBias === true);
-    k.matvecBatch(this.w.fc, 0, slots.map((s) => (a ? s.output : (s.h[lastLayer] as Float32Array))), slots.map((s) => s.logits));
+    k.matvecBatch(
+      this.w.fc,
+      0,
+      slots.map((s) => (a ? s.output : (s.h[lastLayer] as Float32Array))),
+      slots.map((s) => s.logits),
+    );
     each((slot, state, _input, b) => {
       logits[b]?.set(slot.logits);
       state.steps++;

@@ -10,7 +10,9 @@ describe('SharedDistribution', () => {
     const source = new SeededRandom(3);
     const shared = new SharedDistribution(512); // reused, as beam search reuses its buffers
     for (let trial = 0; trial < 20; trial++) {
-      const logits = Float32Array.from({ length: 512 }, (_, i) => (i === 0 ? spread * 2 : source.nextSigned() * spread));
+      const logits = Float32Array.from({ length: 512 }, (_, i) =>
+        i === 0 ? spread * 2 : source.nextSigned() * spread,
+      );
       const temperature = 0.5 + trial / 10;
       shared.set(logits, temperature);
       const [a, b] = [new SeededRandom(trial), new SeededRandom(trial)];

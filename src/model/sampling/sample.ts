@@ -40,7 +40,12 @@ export function logSoftmax(logits: Float32Array, temperature: number | undefined
 
 /** Whether `chooseEvent` draws by plain sampling (so `drawEvent` can stand in for it). */
 export function isPlainSampling(options: SamplingOptions): boolean {
-  return options.temperature !== undefined && options.temperature !== 0 && options.topK === undefined && options.topP === undefined;
+  return (
+    options.temperature !== undefined &&
+    options.temperature !== 0 &&
+    options.topK === undefined &&
+    options.topP === undefined
+  );
 }
 
 /**
@@ -105,7 +110,8 @@ export function chooseEvent(logProbs: Float64Array, options: SamplingOptions, rn
     if (options.topP !== undefined) {
       let mass = 0;
       let keep = 0;
-      while (keep < candidates.length && mass < options.topP) mass += Math.exp(logProbs[candidates[keep++] ?? 0] ?? -Infinity);
+      while (keep < candidates.length && mass < options.topP)
+        mass += Math.exp(logProbs[candidates[keep++] ?? 0] ?? -Infinity);
       candidates = candidates.slice(0, Math.max(1, keep));
     }
   }

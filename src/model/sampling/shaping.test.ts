@@ -6,7 +6,15 @@ import { memorySource } from '../checkpoint/source.js';
 import { serializeCheckpoint } from '../checkpoint/writer.js';
 import { continueEvents } from '../generate.js';
 import { MusicRnn } from '../music-rnn.js';
-import { addBias, callShaper, densityCostPerHit, hitCount, positionProfile, profileBiasTable, ShapingError } from './shaping.js';
+import {
+  addBias,
+  callShaper,
+  densityCostPerHit,
+  hitCount,
+  positionProfile,
+  profileBiasTable,
+  ShapingError,
+} from './shaping.js';
 
 const KICK = 1;
 const SNARE = 2;
@@ -32,7 +40,7 @@ describe('answer shaping', () => {
     expect(q[3 * 3 + 2]).toBeCloseTo(0.5, 12);
   });
 
-  it('biases an event by weight times the sum of its drums\' log-odds', () => {
+  it("biases an event by weight times the sum of its drums' log-odds", () => {
     const q = positionProfile(CALL, 4, 3);
     const table = profileBiasTable(q, 4, 3, 8, 2);
     const ln5 = Math.log(5);
@@ -54,7 +62,9 @@ describe('answer shaping', () => {
   it('adds a bias and renormalises', () => {
     const lp = uniform(4);
     addBias(lp, [Math.log(3), 0, 0, 0]);
-    expect([...lp].map(Math.exp)).toEqual([0.5, 1 / 6, 1 / 6, 1 / 6].map((x) => expect.closeTo(x, 12) as unknown as number));
+    expect([...lp].map(Math.exp)).toEqual(
+      [0.5, 1 / 6, 1 / 6, 1 / 6].map((x) => expect.closeTo(x, 12) as unknown as number),
+    );
   });
 
   it('shapes each generated step at its bar position and from the answer so far', () => {
@@ -93,24 +103,38 @@ describe('shaping in generation', () => {
     model = new MusicRnn(await readCheckpoint(memorySource(files)), { engine: 'int8' });
   });
 
-  it('a strong profile prior makes sampling and beam search repeat the call\'s bar', () => {
+  it("a strong profile prior makes sampling and beam search repeat the call's bar", () => {
     const shaper = callShaper(primer, { profileWeight: 20 }, model.eventCount, 16);
-    const sampled = continueEvents(model, { events: primer }, 32, { temperature: 1, seed: 4, ...(shaper ? { shaper } : {}) });
+    const sampled = continueEvents(model, { events: primer }, 32, {
+      temperature: 1,
+      seed: 4,
+      ...(shaper ? { shaper } : {}),
+    });
     expect([...sampled.events]).toEqual([...oneBar, ...oneBar]);
-    const beam = beamSearch(model, { events: primer }, 32, { temperature: 1, seed: 4, beamSize: 3, branchFactor: 2, ...(shaper ? { shaper } : {}) });
+    const beam = beamSearch(model, { events: primer }, 32, {
+      temperature: 1,
+      seed: 4,
+      beamSize: 3,
+      branchFactor: 2,
+      ...(shaper ? { shaper } : {}),
+    });
     expect([...beam.events]).toEqual([...oneBar, ...oneBar]);
     const plain = continueEvents(model, { events: primer }, 32, { temperature: 1, seed: 4 });
     expect([...plain.events]).not.toEqual([...oneBar, ...oneBar]);
   });
 
-  it('a strong density guard keeps the answer\'s hit count near the call\'s', () => {
+  it("a strong density guard keeps the answer's hit count near the call's", () => {
     const count = (events: Uint16Array): number => [...events].reduce((a, e) => a + hitCount(e), 0);
     const callHits = count(primer); // 16 in 32 steps; this random model plays ~140 unguided
     const deviations = (shaped: boolean): number => {
       let sum = 0;
       for (let seed = 0; seed < 12; seed++) {
         const shaper = shaped ? callShaper(primer, { densityWeight: 10 }, model.eventCount, 16) : undefined;
-        const r = continueEvents(model, { events: primer }, 32, { temperature: 1, seed, ...(shaper ? { shaper } : {}) });
+        const r = continueEvents(model, { events: primer }, 32, {
+          temperature: 1,
+          seed,
+          ...(shaper ? { shaper } : {}),
+        });
         sum += Math.abs(count(r.events) - callHits);
       }
       return sum / 12;

@@ -35,8 +35,12 @@ export class ShapingError extends Error {
 }
 
 export function checkShaping(o: ShapingOptions): void {
-  for (const [name, v] of [['profileWeight', o.profileWeight], ['densityWeight', o.densityWeight]] as const) {
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new ShapingError(`${name} must be a finite number >= 0, got ${v}`);
+  for (const [name, v] of [
+    ['profileWeight', o.profileWeight],
+    ['densityWeight', o.densityWeight],
+  ] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+      throw new ShapingError(`${name} must be a finite number >= 0, got ${v}`);
   }
 }
 
@@ -58,11 +62,13 @@ export function positionProfile(primer: ArrayLike<number>, stepsPerBar: number, 
     const pos = t % stepsPerBar;
     seen[pos] = (seen[pos] ?? 0) + 1;
     const e = primer[t] ?? 0;
-    for (let c = 0; c < classCount; c++) if (e & (1 << c)) hits[pos * classCount + c] = (hits[pos * classCount + c] ?? 0) + 1;
+    for (let c = 0; c < classCount; c++)
+      if (e & (1 << c)) hits[pos * classCount + c] = (hits[pos * classCount + c] ?? 0) + 1;
   }
   const q = new Float64Array(stepsPerBar * classCount);
   for (let pos = 0; pos < stepsPerBar; pos++) {
-    for (let c = 0; c < classCount; c++) q[pos * classCount + c] = ((hits[pos * classCount + c] ?? 0) + 0.5) / ((seen[pos] ?? 0) + 1);
+    for (let c = 0; c < classCount; c++)
+      q[pos * classCount + c] = ((hits[pos * classCount + c] ?? 0) + 0.5) / ((seen[pos] ?? 0) + 1);
   }
   return q;
 }
@@ -71,7 +77,13 @@ export function positionProfile(primer: ArrayLike<number>, stepsPerBar: number, 
  * The profile prior as a table `bias[pos * eventCount + e]`: `weight * sum over drums c in e of
  * logit(q[pos][c])`. Silence gets 0; only differences between events matter to a softmax.
  */
-export function profileBiasTable(q: Float64Array, stepsPerBar: number, classCount: number, eventCount: number, weight: number): Float64Array {
+export function profileBiasTable(
+  q: Float64Array,
+  stepsPerBar: number,
+  classCount: number,
+  eventCount: number,
+  weight: number,
+): Float64Array {
   const table = new Float64Array(stepsPerBar * eventCount);
   for (let pos = 0; pos < stepsPerBar; pos++) {
     const row = pos * eventCount;
@@ -90,7 +102,13 @@ export function profileBiasTable(q: Float64Array, stepsPerBar: number, classCoun
  * `callRate` is the call's hits per step; the answer's rate so far is smoothed with
  * `priorSteps` steps at the call's rate, so the first steps are not pushed around by one hit.
  */
-export function densityCostPerHit(callRate: number, hitsSoFar: number, stepsSoFar: number, weight: number, priorSteps: number): number {
+export function densityCostPerHit(
+  callRate: number,
+  hitsSoFar: number,
+  stepsSoFar: number,
+  weight: number,
+  priorSteps: number,
+): number {
   if (weight === 0 || callRate <= 0) return 0;
   const rate = (hitsSoFar + callRate * priorSteps) / (stepsSoFar + priorSteps);
   return weight * Math.log(rate / callRate);
@@ -115,13 +133,27 @@ export function addBias(logProbs: Float64Array, bias: ArrayLike<number>): void {
  * sampling stays exactly as it was). Generated step `s` sits at bar position
  * `(primer.length + s) % stepsPerBar`.
  */
-export function callShaper(primer: ArrayLike<number>, options: ShapingOptions, eventCount: number, stepsPerBar = 16): LogitShaper | undefined {
+export function callShaper(
+  primer: ArrayLike<number>,
+  options: ShapingOptions,
+  eventCount: number,
+  stepsPerBar = 16,
+): LogitShaper | undefined {
   checkShaping(options);
   const profileWeight = options.profileWeight ?? 0;
   const densityWeight = options.densityWeight ?? 0;
   if ((profileWeight === 0 && densityWeight === 0) || primer.length === 0) return undefined;
   const classCount = Math.round(Math.log2(eventCount));
-  const table = profileWeight === 0 ? undefined : profileBiasTable(positionProfile(primer, stepsPerBar, classCount), stepsPerBar, classCount, eventCount, profileWeight);
+  const table =
+    profileWeight === 0
+      ? undefined
+      : profileBiasTable(
+          positionProfile(primer, stepsPerBar, classCount),
+          stepsPerBar,
+          classCount,
+          eventCount,
+          profileWeight,
+        );
   let callHits = 0;
   for (let t = 0; t < primer.length; t++) callHits += hitCount(primer[t] ?? 0);
   const callRate = callHits / primer.length;

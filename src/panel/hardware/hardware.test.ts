@@ -26,12 +26,13 @@ describe('hardware/: one pin map, and everything generated from it agrees', () =
       expect(gpios.get(`${e.id}-push`), `${e.id} push`).toEqual([e.push]);
     }
     for (const b of map.buttons) expect(gpios.get(b.id.replaceAll('_', '-')), b.id).toEqual([b.pin]);
-    for (const l of map.leds.filter((x) => x.pin !== undefined)) expect(gpios.get(`led-${l.id.replaceAll('_', '-')}`), l.id).toEqual([l.pin]);
+    for (const l of map.leds.filter((x) => x.pin !== undefined))
+      expect(gpios.get(`led-${l.id.replaceAll('_', '-')}`), l.id).toEqual([l.pin]);
     const all = [...gpios.values()].flat().sort((a, b) => a - b);
     expect(new Set(all).size).toBe(all.length);
   });
 
-  it('panel.toml, read as antiphon.toml would be, is the box\'s default [panel]', () => {
+  it("panel.toml, read as antiphon.toml would be, is the box's default [panel]", () => {
     const toml = parseToml(readFileSync(join(HW, 'panel.toml'), 'utf8')) as { panel: unknown };
     expect(PANEL_SCHEMA.parse(toml.panel)).toEqual(defaultPanelConfig());
     expect(defaultPanelConfig().encoders).toEqual(map.encoders);
@@ -48,7 +49,8 @@ describe('hardware/: one pin map, and everything generated from it agrees', () =
     for (const u of usedPins(map)) expect(wiring).toContain(`GPIO${u.pin}: ${u.what}`);
     expect(wiring).toContain(`href="${map.din.note}"`);
     expect(existsSync(join(HW, map.din.note))).toBe(true);
-    for (const c of [...map.encoders, ...map.pots, ...map.buttons, ...map.leds]) expect(front).toContain(`>${c.label ?? c.id}<`);
+    for (const c of [...map.encoders, ...map.pots, ...map.buttons, ...map.leds])
+      expect(front).toContain(`>${c.label ?? c.id}<`);
     for (const svg of [wiring, front]) expect(svg.trim()).toMatch(/^<svg[\s\S]*<\/svg>$/);
   });
 
@@ -67,12 +69,17 @@ describe('hardware/: one pin map, and everything generated from it agrees', () =
 describe('the overlay on the Raspberry Pi 4 device tree from Debian', () => {
   let work: string;
   let base: string;
-  const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = (cmd: string, args: string[]): string =>
+    execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
   beforeAll(() => {
     // Installs device-tree-compiler and fetches bcm2711-rpi-4-b.dtb from Debian's arm64 kernel
     // package once (cached); fails loudly if it cannot.
-    const dtb = execFileSync('bash', [join(HW, 'scripts', 'fetch-rpi4-dtb.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 }).trim();
+    const dtb = execFileSync('bash', [join(HW, 'scripts', 'fetch-rpi4-dtb.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 600_000,
+    }).trim();
     work = mkdtempSync(join(tmpdir(), 'antiphon-dt-'));
     base = join(work, 'base.dtb');
     copyFileSync(dtb, base);
@@ -81,7 +88,17 @@ describe('the overlay on the Raspberry Pi 4 device tree from Debian', () => {
 
   it('compiles with dtc and applies with fdtoverlay; the kernel drivers land on the right GPIOs', () => {
     const dtbo = join(work, 'antiphon-panel.dtbo');
-    run('dtc', ['-@', '-Wno-unit_address_vs_reg', '-I', 'dts', '-O', 'dtb', '-o', dtbo, join(HW, 'antiphon-panel.dts')]);
+    run('dtc', [
+      '-@',
+      '-Wno-unit_address_vs_reg',
+      '-I',
+      'dts',
+      '-O',
+      'dtb',
+      '-o',
+      dtbo,
+      join(HW, 'antiphon-panel.dts'),
+    ]);
     // Debian builds its .dtb without -@: the labels an overlay targets (&gpio, &i2c1) are not
     // exported. The Pi firmware's own .dtb has them; give Debian's the two this overlay uses,
     // with i2c1's phandle (nothing in the base refers to it, so dtc gave it none).
@@ -94,7 +111,8 @@ describe('the overlay on the Raspberry Pi 4 device tree from Debian', () => {
     const merged = join(work, 'merged.dtb');
     run('fdtoverlay', ['-i', base, '-o', merged, dtbo]);
 
-    const get = (node: string, prop: string, type = 's'): string => run('fdtget', ['-t', type, merged, node, prop]).trim();
+    const get = (node: string, prop: string, type = 's'): string =>
+      run('fdtget', ['-t', type, merged, node, prop]).trim();
     const gpioPhandle = Number(`0x${get('/soc/gpio@7e200000', 'phandle', 'x')}`);
     expect(get('/soc/i2c@7e804000', 'status')).toBe('okay');
     for (const e of map.encoders) {
@@ -109,7 +127,8 @@ describe('the overlay on the Raspberry Pi 4 device tree from Debian', () => {
       expect(get(node, 'gpios', 'u').split(' ').map(Number)).toEqual([gpioPhandle, b.pin, 1]);
       expect(Number(get(node, 'linux,code', 'u'))).toBe(b.code);
     }
-    for (const l of map.leds.filter((x) => x.pin !== undefined)) expect(get(`/antiphon-leds/led-${l.id.replaceAll('_', '-')}`, 'label')).toBe(`antiphon:${l.id}`);
+    for (const l of map.leds.filter((x) => x.pin !== undefined))
+      expect(get(`/antiphon-leds/led-${l.id.replaceAll('_', '-')}`, 'label')).toBe(`antiphon:${l.id}`);
     // The pull-ups live in the base's own pin controller now.
     const keysPins = get('/soc/gpio@7e200000/antiphon_keys_pins', 'brcm,pins', 'u').split(' ').map(Number);
     expect(keysPins).toEqual([...map.encoders.map((e) => e.push), ...map.buttons.map((b) => b.pin)]);

@@ -27,8 +27,14 @@ const pinGroup = (label: string, pins: readonly number[], fn: number, pull: numb
 export function overlaySource(map: PinMap): string {
   const encoders = map.encoders.filter((e) => e.a !== undefined && e.b !== undefined);
   const keys = [
-    ...map.encoders.flatMap((e) => (e.push !== undefined && e.push_code !== undefined ? [{ id: `${e.id}_push`, label: `${e.label ?? e.id} push`, pin: e.push, code: e.push_code }] : [])),
-    ...map.buttons.flatMap((b) => (b.pin === undefined ? [] : [{ id: b.id, label: b.label ?? b.id, pin: b.pin, code: b.code }])),
+    ...map.encoders.flatMap((e) =>
+      e.push !== undefined && e.push_code !== undefined
+        ? [{ id: `${e.id}_push`, label: `${e.label ?? e.id} push`, pin: e.push, code: e.push_code }]
+        : [],
+    ),
+    ...map.buttons.flatMap((b) =>
+      b.pin === undefined ? [] : [{ id: b.id, label: b.label ?? b.id, pin: b.pin, code: b.code }],
+    ),
   ];
   const leds = map.leds.flatMap((l) => (l.pin === undefined ? [] : [{ id: l.id, pin: l.pin }]));
   const lines = [
@@ -45,8 +51,18 @@ export function overlaySource(map: PinMap): string {
     '\t\ttarget = <&gpio>;',
     '\t\t__overlay__ {',
     ...encoders.flatMap((e) => pinGroup(`antiphon_${e.id}_pins`, [e.a ?? 0, e.b ?? 0], FN_IN, PULL_UP)),
-    ...pinGroup('antiphon_keys_pins', keys.map((k) => k.pin), FN_IN, PULL_UP),
-    ...pinGroup('antiphon_leds_pins', leds.map((l) => l.pin), FN_OUT, PULL_NONE),
+    ...pinGroup(
+      'antiphon_keys_pins',
+      keys.map((k) => k.pin),
+      FN_IN,
+      PULL_UP,
+    ),
+    ...pinGroup(
+      'antiphon_leds_pins',
+      leds.map((l) => l.pin),
+      FN_OUT,
+      PULL_NONE,
+    ),
     '\t\t};',
     '\t};',
     '',

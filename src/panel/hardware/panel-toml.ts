@@ -17,7 +17,7 @@ function table(name: string, entries: readonly Record<string, unknown>[]): strin
 export function panelToml(map: PinMap): string {
   return [
     '# Generated from hardware/pinmap.json by src/panel/hardware/generate.ts: edit the pin map, not this file.',
-    '# The reference panel as antiphon.toml\'s [panel] section. The box uses exactly this when [panel] is',
+    "# The reference panel as antiphon.toml's [panel] section. The box uses exactly this when [panel] is",
     '# absent; copy it into antiphon.toml to change a control, a pin or what a knob drives.',
     '[panel]',
     'enabled = true',

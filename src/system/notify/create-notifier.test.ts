@@ -15,7 +15,11 @@ describe('createSystemdNotifier', () => {
   it('talks to $NOTIFY_SOCKET and takes the ping interval from $WATCHDOG_USEC', async () => {
     const listener = await startNotifySocketListener();
     try {
-      const n = createSystemdNotifier({ log, pid: 9, env: { NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '4000000', WATCHDOG_PID: '9' } });
+      const n = createSystemdNotifier({
+        log,
+        pid: 9,
+        env: { NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '4000000', WATCHDOG_PID: '9' },
+      });
       expect(n.active).toBe(true);
       expect(n.watchdogIntervalMs).toBe(2000);
       await n.ready();

@@ -22,7 +22,8 @@ export function createSystemdNotifier(options: NotifierOptions): SystemdNotifier
   const socketPath = env['NOTIFY_SOCKET'];
   if (socketPath === undefined || socketPath === '') return noopNotifier;
   const watchdog = watchdogFromEnv(env, options.pid ?? process.pid);
-  if (watchdog.kind === 'invalid') options.log.warn({ reason: watchdog.reason }, 'systemd watchdog: ignoring its settings');
+  if (watchdog.kind === 'invalid')
+    options.log.warn({ reason: watchdog.reason }, 'systemd watchdog: ignoring its settings');
   return new CommandNotifier({
     socketPath,
     watchdogIntervalMs: watchdog.kind === 'on' ? watchdog.intervalMs : undefined,

@@ -17,7 +17,12 @@ systemdNotifierContract('systemd-notify command', async () => {
     socketPath: listener.socketPath,
     watchdogIntervalMs: undefined,
     send: systemdNotifyCommand(),
-    log: { warn: (fields, msg) => { throw new Error(`${msg}: ${JSON.stringify(fields)}`); }, info: silentLog.info },
+    log: {
+      warn: (fields, msg) => {
+        throw new Error(`${msg}: ${JSON.stringify(fields)}`);
+      },
+      info: silentLog.info,
+    },
   });
   return { notifier, received: () => listener.messages, dispose: () => listener.close() };
 });

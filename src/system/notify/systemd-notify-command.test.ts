@@ -61,7 +61,11 @@ describe('CommandNotifier', () => {
     const log = recordingLog();
     const n = new CommandNotifier({ socketPath: '/x', watchdogIntervalMs: undefined, send, log });
     const sent = [n.status('a'), n.status('b'), n.status('c')];
-    for (const outcome of [{ ok: false, reason: 'socket gone' }, { ok: false, reason: 'socket gone' }, { ok: true }] as const) {
+    for (const outcome of [
+      { ok: false, reason: 'socket gone' },
+      { ok: false, reason: 'socket gone' },
+      { ok: true },
+    ] as const) {
       await flush();
       calls.at(-1)?.finish(outcome);
     }
@@ -108,7 +112,10 @@ describe('systemdNotifyCommand', () => {
 
   it('reports a missing command by name', async () => {
     const outcome = await systemdNotifyCommand('/nonexistent/systemd-notify')('/x', ['WATCHDOG=1']);
-    expect(outcome).toEqual({ ok: false, reason: expect.stringMatching(/^\/nonexistent\/systemd-notify WATCHDOG=1: .*ENOENT/) as unknown });
+    expect(outcome).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^\/nonexistent\/systemd-notify WATCHDOG=1: .*ENOENT/) as unknown,
+    });
   });
 
   it('kills a send that hangs after its timeout', async () => {

@@ -129,7 +129,10 @@ export class CommandNotifier implements SystemdNotifier {
     try {
       return await this.#send(this.#socketPath, message);
     } catch (error) {
-      return { ok: false, reason: `sending ${message.join(' ')} threw: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        reason: `sending ${message.join(' ')} threw: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
 
@@ -142,7 +145,10 @@ export class CommandNotifier implements SystemdNotifier {
       return;
     }
     if (this.#failuresSinceLastSuccess === 0) {
-      this.#log.warn({ reason: outcome.reason, message: message.join(' ') }, 'systemd notify: send failed (logged once until it works again)');
+      this.#log.warn(
+        { reason: outcome.reason, message: message.join(' ') },
+        'systemd notify: send failed (logged once until it works again)',
+      );
     }
     this.#failuresSinceLastSuccess++;
   }

@@ -3,7 +3,11 @@ import { watchdogFromEnv } from './watchdog-env.js';
 
 describe('watchdogFromEnv', () => {
   it('pings at half the timeout systemd gives', () => {
-    expect(watchdogFromEnv({ WATCHDOG_USEC: '10000000' }, 42)).toEqual({ kind: 'on', timeoutMs: 10_000, intervalMs: 5000 });
+    expect(watchdogFromEnv({ WATCHDOG_USEC: '10000000' }, 42)).toEqual({
+      kind: 'on',
+      timeoutMs: 10_000,
+      intervalMs: 5000,
+    });
     expect(watchdogFromEnv({ WATCHDOG_USEC: '10000000', WATCHDOG_PID: '42' }, 42)).toMatchObject({ kind: 'on' });
   });
 
@@ -13,8 +17,17 @@ describe('watchdogFromEnv', () => {
   });
 
   it('names a malformed value', () => {
-    expect(watchdogFromEnv({ WATCHDOG_USEC: '10s' }, 42)).toEqual({ kind: 'invalid', reason: 'WATCHDOG_USEC=10s is not a whole number of microseconds' });
-    expect(watchdogFromEnv({ WATCHDOG_USEC: '0' }, 42)).toMatchObject({ kind: 'invalid', reason: 'WATCHDOG_USEC=0 is out of range' });
-    expect(watchdogFromEnv({ WATCHDOG_USEC: '5', WATCHDOG_PID: 'me' }, 42)).toMatchObject({ kind: 'invalid', reason: 'WATCHDOG_PID=me is not a process id' });
+    expect(watchdogFromEnv({ WATCHDOG_USEC: '10s' }, 42)).toEqual({
+      kind: 'invalid',
+      reason: 'WATCHDOG_USEC=10s is not a whole number of microseconds',
+    });
+    expect(watchdogFromEnv({ WATCHDOG_USEC: '0' }, 42)).toMatchObject({
+      kind: 'invalid',
+      reason: 'WATCHDOG_USEC=0 is out of range',
+    });
+    expect(watchdogFromEnv({ WATCHDOG_USEC: '5', WATCHDOG_PID: 'me' }, 42)).toMatchObject({
+      kind: 'invalid',
+      reason: 'WATCHDOG_PID=me is not a process id',
+    });
   });
 });

@@ -13,9 +13,11 @@ export type WatchdogSetting =
 export function watchdogFromEnv(env: NodeJS.ProcessEnv, pid: number): WatchdogSetting {
   const usecText = env['WATCHDOG_USEC'];
   if (usecText === undefined || usecText === '') return { kind: 'off' };
-  if (!/^\d+$/.test(usecText)) return { kind: 'invalid', reason: `WATCHDOG_USEC=${usecText} is not a whole number of microseconds` };
+  if (!/^\d+$/.test(usecText))
+    return { kind: 'invalid', reason: `WATCHDOG_USEC=${usecText} is not a whole number of microseconds` };
   const usec = Number(usecText);
-  if (usec <= 0 || !Number.isSafeInteger(usec)) return { kind: 'invalid', reason: `WATCHDOG_USEC=${usecText} is out of range` };
+  if (usec <= 0 || !Number.isSafeInteger(usec))
+    return { kind: 'invalid', reason: `WATCHDOG_USEC=${usecText} is out of range` };
   const pidText = env['WATCHDOG_PID'];
   if (pidText !== undefined && pidText !== '') {
     if (!/^\d+$/.test(pidText)) return { kind: 'invalid', reason: `WATCHDOG_PID=${pidText} is not a process id` };

@@ -18,7 +18,8 @@ function setLink(text, ok) {
 function showClock() {
   const c = state.clock;
   const lock = c.source === 'external' ? (c.locked ? ', locked' : ', not locked') : '';
-  $('clock').textContent = `${c.tempo.toFixed(1)} BPM · clock ${c.source}${lock} (${c.mode}) · mode ${state.parameters.global.mode}`;
+  $('clock').textContent =
+    `${c.tempo.toFixed(1)} BPM · clock ${c.source}${lock} (${c.mode}) · mode ${state.parameters.global.mode}`;
   grid.tempo = c.tempo;
 }
 
@@ -28,12 +29,15 @@ function showEngine() {
 }
 
 function showDevices() {
-  $('devices').replaceChildren(...state.devices.map((d) => {
-    const li = document.createElement('li');
-    li.textContent = `${d.name}: ${d.roles.length ? d.roles.join(', ') : 'no role'}`;
-    return li;
-  }));
-  if (state.devices.length === 0) $('devices').append(Object.assign(document.createElement('li'), { textContent: 'no devices' }));
+  $('devices').replaceChildren(
+    ...state.devices.map((d) => {
+      const li = document.createElement('li');
+      li.textContent = `${d.name}: ${d.roles.length ? d.roles.join(', ') : 'no role'}`;
+      return li;
+    }),
+  );
+  if (state.devices.length === 0)
+    $('devices').append(Object.assign(document.createElement('li'), { textContent: 'no devices' }));
 }
 
 function addProblem(p) {
@@ -46,7 +50,8 @@ function addProblem(p) {
 
 function showStats() {
   const g = state.generation.msPerStep;
-  $('stats').textContent = `${state.stats.exchanges} exchanges · ${state.slips} slips${g === undefined ? '' : ` · ${g.toFixed(2)} ms per generated step`}`;
+  $('stats').textContent =
+    `${state.stats.exchanges} exchanges · ${state.slips} slips${g === undefined ? '' : ` · ${g.toFixed(2)} ms per generated step`}`;
 }
 
 const handlers = {
@@ -60,27 +65,57 @@ const handlers = {
       grid.addExchange(state.lastExchange);
       plot.show(state.lastExchange);
     }
-    showClock(); showEngine(); showDevices(); showStats();
+    showClock();
+    showEngine();
+    showDevices();
+    showStats();
   },
   parameter(m) {
     controls.changed(m);
-    if (m.param === 'mode') { state.parameters.global.mode = m.value; showClock(); }
+    if (m.param === 'mode') {
+      state.parameters.global.mode = m.value;
+      showClock();
+    }
   },
-  engine(m) { state.engine = m.state; showEngine(); },
-  demo(m) { state.demo = m.on; showEngine(); },
-  hit(m) { grid.addHit(m.hit, 'call'); },
-  beat(m) { grid.onBeat(m.step); },
+  engine(m) {
+    state.engine = m.state;
+    showEngine();
+  },
+  demo(m) {
+    state.demo = m.on;
+    showEngine();
+  },
+  hit(m) {
+    grid.addHit(m.hit, 'call');
+  },
+  beat(m) {
+    grid.onBeat(m.step);
+  },
   exchange(m) {
     grid.addExchange(m.exchange);
     plot.show(m.exchange);
     state.stats.exchanges++;
     showStats();
   },
-  clock(m) { state.clock = m.clock; showClock(); },
-  devices(m) { state.devices = m.devices; showDevices(); },
-  problem(m) { addProblem(m.problem); },
-  generated(m) { state.generation = { lastMs: m.ms, msPerStep: m.steps > 0 ? m.ms / m.steps : state.generation.msPerStep }; showStats(); },
-  slip() { state.slips++; showStats(); },
+  clock(m) {
+    state.clock = m.clock;
+    showClock();
+  },
+  devices(m) {
+    state.devices = m.devices;
+    showDevices();
+  },
+  problem(m) {
+    addProblem(m.problem);
+  },
+  generated(m) {
+    state.generation = { lastMs: m.ms, msPerStep: m.steps > 0 ? m.ms / m.steps : state.generation.msPerStep };
+    showStats();
+  },
+  slip() {
+    state.slips++;
+    showStats();
+  },
 };
 
 let source;
@@ -108,13 +143,19 @@ requestAnimationFrame(frame);
 
 /** For tests and curious people: what the grid shows at a cell, read back from the canvas. */
 window.antiphonPage = {
-  grid, plot, controls,
-  get connected() { return source.readyState === EventSource.OPEN; },
+  grid,
+  plot,
+  controls,
+  get connected() {
+    return source.readyState === EventSource.OPEN;
+  },
   cellColour(step, drum) {
     const at = grid.cellCentre(step, drum);
     if (!at) return undefined;
     const dpr = window.devicePixelRatio || 1;
-    const [r, g, b] = grid.canvas.getContext('2d').getImageData(Math.round(at.x * dpr), Math.round(at.y * dpr), 1, 1).data;
+    const [r, g, b] = grid.canvas
+      .getContext('2d')
+      .getImageData(Math.round(at.x * dpr), Math.round(at.y * dpr), 1, 1).data;
     return `#${[r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
   },
 };

@@ -27,7 +27,8 @@ export class Controls {
       e.preventDefault();
       void this.#tryPassword(root.querySelector('#password').value);
     });
-    for (const b of this.actions.querySelectorAll('button')) b.addEventListener('click', () => void this.send({ kind: b.dataset.command }));
+    for (const b of this.actions.querySelectorAll('button'))
+      b.addEventListener('click', () => void this.send({ kind: b.dataset.command }));
   }
 
   get unlocked() {
@@ -58,7 +59,11 @@ export class Controls {
   }
 
   async send(command) {
-    const res = await fetch('/command', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.password ?? ''}` }, body: JSON.stringify(command) });
+    const res = await fetch('/command', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.password ?? ''}` },
+      body: JSON.stringify(command),
+    });
     if (res.status === 401) this.#forget('the password was not accepted');
     if (!res.ok) this.onProblem((await res.json().catch(() => ({}))).error ?? `refused (${res.status})`);
     return res.status;
@@ -87,13 +92,15 @@ export class Controls {
 
   render() {
     const rows = [];
-    for (const p of this.registry.filter((x) => x.scope === 'global')) rows.push(...this.#row(p, undefined, this.values.global[p.name]));
+    for (const p of this.registry.filter((x) => x.scope === 'global'))
+      rows.push(...this.#row(p, undefined, this.values.global[p.name]));
     for (const v of this.values.voices) {
       const head = document.createElement('div');
       head.className = 'voice';
       head.textContent = `Voice ${v.name}`;
       rows.push(head);
-      for (const p of this.registry.filter((x) => x.scope === 'voice')) rows.push(...this.#row(p, v.name, v.values[p.name]));
+      for (const p of this.registry.filter((x) => x.scope === 'voice'))
+        rows.push(...this.#row(p, v.name, v.values[p.name]));
     }
     this.params.replaceChildren(...rows);
   }
@@ -111,7 +118,10 @@ export class Controls {
       input.dataset.input = keyOf(p.name, voice);
       input.setAttribute('aria-label', p.label + (voice ? ` (${voice})` : ''));
       setInput(input, p, value ?? p.default);
-      input.addEventListener('change', () => void this.send({ kind: 'set', param: p.name, ...(voice ? { voice } : {}), value: readInput(input, p) }));
+      input.addEventListener(
+        'change',
+        () => void this.send({ kind: 'set', param: p.name, ...(voice ? { voice } : {}), value: readInput(input, p) }),
+      );
       cell.append(input, ' ');
     }
     cell.append(out);

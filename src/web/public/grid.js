@@ -80,14 +80,19 @@ export class DrumGrid {
 
   #prune() {
     const keepFrom = this.playhead() - 8 * this.stepsPerBar;
-    if (this.hits.length > 4000 || this.hits.some((h) => h.step < keepFrom)) this.hits = this.hits.filter((h) => h.step >= keepFrom);
+    if (this.hits.length > 4000 || this.hits.some((h) => h.step < keepFrom))
+      this.hits = this.hits.filter((h) => h.step >= keepFrom);
   }
 
   draw() {
     const c = this.canvas;
     const dpr = window.devicePixelRatio || 1;
-    const w = c.clientWidth, h = c.clientHeight;
-    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) { c.width = Math.round(w * dpr); c.height = Math.round(h * dpr); }
+    const w = c.clientWidth,
+      h = c.clientHeight;
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
     const g = c.getContext('2d');
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.fillStyle = '#0d1117';
@@ -121,13 +126,15 @@ export class DrumGrid {
   }
 
   #drawLegend() {
-    this.legend.replaceChildren(...[...this.colours].map(([who, colour]) => {
-      const item = document.createElement('span');
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = colour;
-      item.append(swatch, who === 'call' ? 'call' : `voice ${who}`);
-      return item;
-    }));
+    this.legend.replaceChildren(
+      ...[...this.colours].map(([who, colour]) => {
+        const item = document.createElement('span');
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        swatch.style.background = colour;
+        item.append(swatch, who === 'call' ? 'call' : `voice ${who}`);
+        return item;
+      }),
+    );
   }
 }

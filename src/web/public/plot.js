@@ -27,23 +27,38 @@ export class LikelihoodPlot {
     const length = Math.max(1, ...series.map((s) => s.ll.perStep.length));
     const xs = Array.from({ length }, (_, i) => i);
     const data = [xs, ...series.map((s) => xs.map((i) => s.ll.perStep[i] ?? null))];
-    this.totals.replaceChildren(...series.map((s) => {
-      const item = document.createElement('span');
-      item.dataset.who = s.who;
-      item.dataset.total = String(s.ll.total);
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = this.colourOf(s.who);
-      item.append(swatch, `${s.label}: ${fmt(s.ll.total)} (${fmt(s.ll.total / Math.max(1, s.ll.perStep.length))}/step)`);
-      return item;
-    }));
+    this.totals.replaceChildren(
+      ...series.map((s) => {
+        const item = document.createElement('span');
+        item.dataset.who = s.who;
+        item.dataset.total = String(s.ll.total);
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        swatch.style.background = this.colourOf(s.who);
+        item.append(
+          swatch,
+          `${s.label}: ${fmt(s.ll.total)} (${fmt(s.ll.total / Math.max(1, s.ll.perStep.length))}/step)`,
+        );
+        return item;
+      }),
+    );
     this.plot?.destroy();
-    this.plot = new window.uPlot({
-      ...this.#size(),
-      scales: { x: { time: false } },
-      axes: [{ stroke: '#8a93a0', grid: { stroke: '#2d333b' }, label: '16th' }, { stroke: '#8a93a0', grid: { stroke: '#2d333b' }, label: 'log p' }],
-      series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: this.colourOf(s.who), width: 2, points: { show: false } }))],
-      legend: { show: false },
-    }, data, this.box);
+    this.plot = new window.uPlot(
+      {
+        ...this.#size(),
+        scales: { x: { time: false } },
+        axes: [
+          { stroke: '#8a93a0', grid: { stroke: '#2d333b' }, label: '16th' },
+          { stroke: '#8a93a0', grid: { stroke: '#2d333b' }, label: 'log p' },
+        ],
+        series: [
+          { label: 'step' },
+          ...series.map((s) => ({ label: s.label, stroke: this.colourOf(s.who), width: 2, points: { show: false } })),
+        ],
+        legend: { show: false },
+      },
+      data,
+      this.box,
+    );
   }
 }

@@ -77,7 +77,8 @@ function onBytes(sock: Socket, chunk: Buffer): void {
     if (!echo) received.push({ t, b: byte });
     if (byte === 0xf0) sysex = [];
     else if (byte === 0xf7 && sysex) {
-      if (sysex[0] === 0x7d && sysex[1] === 0x41 && sysex[2] === 0x4e && sysex[3] === 0x54) command(sock, sysex.slice(4));
+      if (sysex[0] === 0x7d && sysex[1] === 0x41 && sysex[2] === 0x4e && sysex[3] === 0x54)
+        command(sock, sysex.slice(4));
       sysex = undefined;
     } else if (sysex && byte < 0x80) sysex.push(byte);
   }

@@ -22,7 +22,12 @@ export interface GpioSimChip {
  * Creates a live gpio-sim chip (module built out of tree by hw-sim.sh prepare) with `lines`
  * lines, optional line names, and `label` (how the app finds it). `name` is the configfs folder.
  */
-export async function createGpioSim(name: string, label: string, lines: number, lineNames: readonly string[] = []): Promise<GpioSimChip> {
+export async function createGpioSim(
+  name: string,
+  label: string,
+  lines: number,
+  lineNames: readonly string[] = [],
+): Promise<GpioSimChip> {
   await loadModule('gpio-sim');
   const dir = join(GPIO_SIM, name);
   const bank = join(dir, 'bank0');

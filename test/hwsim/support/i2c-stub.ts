@@ -15,7 +15,8 @@ export async function loadI2cStub(): Promise<number> {
   return waitFor(
     () => {
       for (const a of readdirSync('/sys/class/i2c-adapter')) {
-        if (readFileSync(`/sys/class/i2c-adapter/${a}/name`, 'utf8').trim() === 'SMBus stub driver') return Number(a.replace('i2c-', ''));
+        if (readFileSync(`/sys/class/i2c-adapter/${a}/name`, 'utf8').trim() === 'SMBus stub driver')
+          return Number(a.replace('i2c-', ''));
       }
       return undefined;
     },

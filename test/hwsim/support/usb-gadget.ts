@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type AlsaCard, findCard, rawMidiPath } from './alsa-cards.js';
 import { loadModule } from './kmod.js';
@@ -54,8 +63,12 @@ export class UsbMidiGadget {
 
   /** Builds the configfs tree (unplugged). Fails if a gadget of that name exists. */
   static async create(spec: UsbMidiGadgetSpec): Promise<UsbMidiGadget> {
-    if (!/^[A-Za-z0-9]{1,15}$/.test(spec.name)) throw new Error(`gadget name '${spec.name}' must be 1-15 letters or digits`);
-    for (const [k, v] of [['inPorts', spec.inPorts], ['outPorts', spec.outPorts]] as const) {
+    if (!/^[A-Za-z0-9]{1,15}$/.test(spec.name))
+      throw new Error(`gadget name '${spec.name}' must be 1-15 letters or digits`);
+    for (const [k, v] of [
+      ['inPorts', spec.inPorts],
+      ['outPorts', spec.outPorts],
+    ] as const) {
       if (!Number.isInteger(v) || v < 1 || v > 16) throw new Error(`gadget '${spec.name}': ${k}=${v} must be 1..16`);
     }
     await loadUsbGadgetModules();

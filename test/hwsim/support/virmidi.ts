@@ -73,6 +73,12 @@ export function useVirmidiBackend(): VirmidiWithBackend {
     card: () => ready(card),
     backend: () => ready(backend),
     port: (direction) =>
-      waitFor(() => ready(backend).listPorts().find((p) => p.direction === direction && p.name.includes(ready(card).seqPortName(1))), { what: `virmidi ${direction} port` }),
+      waitFor(
+        () =>
+          ready(backend)
+            .listPorts()
+            .find((p) => p.direction === direction && p.name.includes(ready(card).seqPortName(1))),
+        { what: `virmidi ${direction} port` },
+      ),
   };
 }

@@ -5,7 +5,9 @@ export class WaitTimeoutError extends Error {
     readonly timeoutMs: number,
     readonly lastError?: unknown,
   ) {
-    super(`timed out after ${timeoutMs} ms waiting for ${what}${lastError === undefined ? '' : ` (last error: ${String(lastError)})`}`);
+    super(
+      `timed out after ${timeoutMs} ms waiting for ${what}${lastError === undefined ? '' : ` (last error: ${String(lastError)})`}`,
+    );
     this.name = 'WaitTimeoutError';
   }
 }

@@ -111,7 +111,9 @@ function batchedMatvec(f: Flavour): string {
       .join(' '),
     f.scaled ? '(local $s0 v128) (local $s1 v128) (local $sxp i32)' : '',
   ].join('\n    ');
-  const advance = (count: number): string => `(local.set $xb (i32.add (local.get $xb) (i32.mul (local.get $xstride) (i32.const ${count}))))
+  const advance = (
+    count: number,
+  ): string => `(local.set $xb (i32.add (local.get $xb) (i32.mul (local.get $xstride) (i32.const ${count}))))
           (local.set $ob (i32.add (local.get $ob) (i32.mul (local.get $ostride) (i32.const ${count}))))
           ${f.scaled ? `(local.set $sxp (i32.add (local.get $sxp) (i32.const ${4 * count})))` : ''}`;
   const setSxp = f.scaled ? '(local.set $sxp (local.get $xscales))' : '';
@@ -120,8 +122,10 @@ function batchedMatvec(f: Flavour): string {
         ${f.scaled ? '(param $scales i32) (param $xscales i32)' : ''} (param $out i32) (param $ostride i32)
     ${locals}
     ${range(QUAD - 1)
-      .map((i) => `(local.set $xo${i + 1} (i32.mul (local.get $xstride) (i32.const ${i + 1})))
-    (local.set $oo${i + 1} (i32.mul (local.get $ostride) (i32.const ${i + 1})))`)
+      .map(
+        (i) => `(local.set $xo${i + 1} (i32.mul (local.get $xstride) (i32.const ${i + 1})))
+    (local.set $oo${i + 1} (i32.mul (local.get $ostride) (i32.const ${i + 1})))`,
+      )
       .join('\n    ')}
     (loop $group
       (local.set $sub (i32.const 0))

@@ -19,22 +19,32 @@ function matvecInt8(): string {
   (func (export "mv_i8") (param $w i32) (param $pairs i32) (param $groups i32) (param $x i32)
         (param $scales i32) (param $xscale f32) (param $out i32)
     (local $p i32) (local $xp i32) (local $xs v128) (local $sx v128)
-    ${range(UNROLL).map((c) => `(local $a${c} v128)`).join(' ')}
+    ${range(UNROLL)
+      .map((c) => `(local $a${c} v128)`)
+      .join(' ')}
     (local.set $sx (f32x4.splat (local.get $xscale)))
     (loop $group
-      ${range(UNROLL).map((c) => `(local.set $a${c} (v128.const i32x4 0 0 0 0))`).join('\n      ')}
+      ${range(UNROLL)
+        .map((c) => `(local.set $a${c} (v128.const i32x4 0 0 0 0))`)
+        .join('\n      ')}
       (local.set $xp (local.get $x))
       (local.set $p (local.get $pairs))
       (loop $pair
         (local.set $xs (v128.load32_splat (local.get $xp)))
         ${range(UNROLL)
-          .map((c) => `(local.set $a${c} (i32x4.add (local.get $a${c}) (i32x4.dot_i16x8_s (v128.load8x8_s offset=${8 * c} (local.get $w)) (local.get $xs))))`)
+          .map(
+            (c) =>
+              `(local.set $a${c} (i32x4.add (local.get $a${c}) (i32x4.dot_i16x8_s (v128.load8x8_s offset=${8 * c} (local.get $w)) (local.get $xs))))`,
+          )
           .join('\n        ')}
         (local.set $w (i32.add (local.get $w) (i32.const 64)))
         (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
         (br_if $pair (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
       ${range(UNROLL)
-        .map((c) => `(v128.store offset=${16 * c} (local.get $out) (f32x4.mul (f32x4.convert_i32x4_s (local.get $a${c})) (f32x4.mul (v128.load offset=${16 * c} (local.get $scales)) (local.get $sx))))`)
+        .map(
+          (c) =>
+            `(v128.store offset=${16 * c} (local.get $out) (f32x4.mul (f32x4.convert_i32x4_s (local.get $a${c})) (f32x4.mul (v128.load offset=${16 * c} (local.get $scales)) (local.get $sx))))`,
+        )
         .join('\n      ')}
       (local.set $out (i32.add (local.get $out) (i32.const 128)))
       (local.set $scales (i32.add (local.get $scales) (i32.const 128)))
@@ -45,20 +55,29 @@ function matvecFloat32(): string {
   return `
   (func (export "mv_f32") (param $w i32) (param $rows i32) (param $groups i32) (param $x i32) (param $out i32)
     (local $r i32) (local $xp i32) (local $xs v128)
-    ${range(UNROLL).map((c) => `(local $a${c} v128)`).join(' ')}
+    ${range(UNROLL)
+      .map((c) => `(local $a${c} v128)`)
+      .join(' ')}
     (loop $group
-      ${range(UNROLL).map((c) => `(local.set $a${c} (v128.const f32x4 0 0 0 0))`).join('\n      ')}
+      ${range(UNROLL)
+        .map((c) => `(local.set $a${c} (v128.const f32x4 0 0 0 0))`)
+        .join('\n      ')}
       (local.set $xp (local.get $x))
       (local.set $r (local.get $rows))
       (loop $row
         (local.set $xs (v128.load32_splat (local.get $xp)))
         ${range(UNROLL)
-          .map((c) => `(local.set $a${c} (f32x4.add (local.get $a${c}) (f32x4.mul (v128.load offset=${16 * c} (local.get $w)) (local.get $xs))))`)
+          .map(
+            (c) =>
+              `(local.set $a${c} (f32x4.add (local.get $a${c}) (f32x4.mul (v128.load offset=${16 * c} (local.get $w)) (local.get $xs))))`,
+          )
           .join('\n        ')}
         (local.set $w (i32.add (local.get $w) (i32.const 128)))
         (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
         (br_if $row (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
-      ${range(UNROLL).map((c) => `(v128.store offset=${16 * c} (local.get $out) (local.get $a${c}))`).join('\n      ')}
+      ${range(UNROLL)
+        .map((c) => `(v128.store offset=${16 * c} (local.get $out) (local.get $a${c}))`)
+        .join('\n      ')}
       (local.set $out (i32.add (local.get $out) (i32.const 128)))
       (br_if $group (local.tee $groups (i32.sub (local.get $groups) (i32.const 1))))))`;
 }

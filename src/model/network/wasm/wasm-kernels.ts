@@ -20,7 +20,16 @@ interface Exports {
     ostride: number,
   ): void;
   mv_f32(w: number, rows: number, groups: number, x: number, out: number): void;
-  mv_f32_bn(w: number, rows: number, groups: number, x: number, xstride: number, n: number, out: number, ostride: number): void;
+  mv_f32_bn(
+    w: number,
+    rows: number,
+    groups: number,
+    x: number,
+    xstride: number,
+    n: number,
+    out: number,
+    ostride: number,
+  ): void;
   quantize_x(x: number, n: number, out: number, xmax: number): number;
   add_f32(y: number, src: number, n: number): void;
   add_row_i8(row: number, scales: number, scale: number, y: number, n: number): void;
@@ -122,7 +131,13 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
     return staging;
   };
 
-  function packSegment(values: Float32Array, cols: number, start: number, end: number, layout: 'packed' | 'rows'): Segment {
+  function packSegment(
+    values: Float32Array,
+    cols: number,
+    start: number,
+    end: number,
+    layout: 'packed' | 'rows',
+  ): Segment {
     const rows = end - start;
     const groups = Math.ceil(cols / GROUP);
     const paddedCols = groups * GROUP;
@@ -237,8 +252,20 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
         const x = (i: number): Float32Array => xs[from + i] ?? new Float32Array(0);
         if (precision === 'int8') {
           const xmax = Math.min(32767, Math.floor(2147483647 / (127 * (rows + 1))));
-          for (let i = 0; i < n; i++) f32[xscales / 4 + i] = wasm.quantize_x(ptrOf(x(i), rows), rows, xStage + i * xStageBytes, xmax);
-          wasm.mv_i8_bn(part.ptr, Math.ceil(rows / 2), groups, xStage, xStageBytes, n, part.scales, xscales, scratch, scratchBytes);
+          for (let i = 0; i < n; i++)
+            f32[xscales / 4 + i] = wasm.quantize_x(ptrOf(x(i), rows), rows, xStage + i * xStageBytes, xmax);
+          wasm.mv_i8_bn(
+            part.ptr,
+            Math.ceil(rows / 2),
+            groups,
+            xStage,
+            xStageBytes,
+            n,
+            part.scales,
+            xscales,
+            scratch,
+            scratchBytes,
+          );
         } else {
           for (let i = 0; i < n; i++) f32.set(x(i).subarray(0, rows), (xStage + i * xStageBytes) / 4);
           wasm.mv_f32_bn(part.ptr, rows, groups, xStage, xStageBytes, n, scratch, scratchBytes);
@@ -246,7 +273,8 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
         for (let i = 0; i < n; i++) {
           const y = ys[from + i];
           // As matvec: an all-zero int8 activation adds nothing (not even -0 + 0).
-          if (y !== undefined && (precision === 'float32' || f32[xscales / 4 + i] !== 0)) addInto(y, cols, scratch + i * scratchBytes);
+          if (y !== undefined && (precision === 'float32' || f32[xscales / 4 + i] !== 0))
+            addInto(y, cols, scratch + i * scratchBytes);
         }
       }
     },
@@ -272,7 +300,14 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
         return;
       }
       inHeap(features, query, v, scores);
-      wasm.attention_scores(features.byteOffset, query.byteOffset, v.byteOffset, count, query.length, scores.byteOffset);
+      wasm.attention_scores(
+        features.byteOffset,
+        query.byteOffset,
+        v.byteOffset,
+        count,
+        query.length,
+        scores.byteOffset,
+      );
     },
     weightedSum(rows, weights, count, out) {
       out.fill(0);

@@ -11,6 +11,7 @@ import { WEB_SCHEMA } from '../web/web-config.js';
 import { PUSH2_SCHEMA } from '../push2/config.js';
 import { PANEL_SCHEMA } from '../panel/panel-config.js';
 import { SYNTH_SCHEMA } from '../synth/synth-config.js';
+import { LINK_SCHEMA } from '../link/link-config.js';
 import { errorMessage } from '../util/error-message.js';
 
 const role = z
@@ -58,11 +59,9 @@ const PERFORM_SCHEMA = z
     end_call_note: z.number().int().min(0).max(127).optional(),
     cc: z
       .record(
-        z
-          .string()
-          .refine(isCcTarget, {
-            message: 'not a parameter (name or name@VOICE), end_call, panic, mutate or state_out',
-          }),
+        z.string().refine(isCcTarget, {
+          message: 'not a parameter (name or name@VOICE), end_call, panic, mutate or state_out',
+        }),
         cc,
       )
       .transform((m) => ({ ...DEFAULT_CC_MAP, ...m }))
@@ -114,6 +113,7 @@ export const SECTION_SCHEMAS = {
   push2: PUSH2_SCHEMA,
   synth: SYNTH_SCHEMA,
   panel: PANEL_SCHEMA,
+  link: LINK_SCHEMA,
 } as const;
 
 type Sections = typeof SECTION_SCHEMAS;

@@ -11,6 +11,17 @@ export interface ClockStatus {
   readonly tempo: number;
   /** True while the box follows another clock (MIDI or Link) rather than leading. */
   readonly locked: boolean;
+  /** The Link session, while `[link]` is enabled and the session opened. */
+  readonly link?: LinkStatus;
+}
+
+/** The Ableton Link session as the box sees it (tempo and play state are the session's). */
+export interface LinkStatus {
+  /** False once the session failed: the box then keeps time on its own clock. */
+  readonly enabled: boolean;
+  readonly peers: number;
+  readonly tempo: number;
+  readonly playing: boolean;
 }
 
 /** A connected device as a display shows it. */

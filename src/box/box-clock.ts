@@ -139,6 +139,15 @@ export class BoxClock {
     return true;
   }
 
+  /**
+   * The transport buttons: as master (or on Link) play sends MIDI Start and the song begins
+   * again at its next clock, stop sends MIDI Stop; false while following an external MIDI
+   * clock, whose transport is the other box's (the box then stops only its own playing).
+   */
+  setPlaying(playing: boolean): boolean {
+    return this.service.setPlaying(playing);
+  }
+
   async stop(): Promise<void> {
     if (this.service.source === 'internal') {
       this.service.master.halt();

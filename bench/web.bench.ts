@@ -54,6 +54,7 @@ function fakeBus(): BoxBus & { emit(e: BoxEvent): void } {
     slips: 0,
     problems: [],
     demo: false,
+    transport: { playing: true, recordArmed: true, undoDepth: 0 },
   };
   return {
     dispatch: () => undefined,

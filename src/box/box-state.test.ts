@@ -29,6 +29,7 @@ const empty: BoxSnapshot = {
   slips: 0,
   problems: [],
   demo: false,
+  transport: { playing: true, recordArmed: true, undoDepth: 0 },
 };
 const fold = (events: BoxEvent[]): BoxSnapshot => events.reduce(reduceSnapshot, empty);
 

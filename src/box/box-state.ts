@@ -39,6 +39,8 @@ export function reduceSnapshot(s: BoxSnapshot, e: BoxEvent): BoxSnapshot {
       return { ...s, problems: [...s.problems, e.problem].slice(-MAX_PROBLEMS) };
     case 'demo':
       return { ...s, demo: e.on };
+    case 'transport':
+      return { ...s, transport: e.transport };
     case 'beat':
     case 'command':
       return s;

@@ -11,11 +11,13 @@ import { DeviceService } from '../devices/device-service.js';
 import { RoleBook, type Role } from '../devices/roles.js';
 import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
 import type { Exchange } from '../perform/engine-types.js';
+import type { LinkOpener } from '../link/open-link.js';
 import { ExchangeRecorder } from '../record/recorder.js';
 import type { Config } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
 import { BoxClock } from './box-clock.js';
+import { BoxTransport } from './box-transport.js';
 import { BusState } from './bus-state.js';
 import { startBeats, stopBeats } from './beat-events.js';
 import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot, ClockStatus } from './bus-types.js';
@@ -43,6 +45,8 @@ export interface BoxParts {
   readonly inputToSchedulerMs: (deviceMs: number) => number;
   /** Control surfaces to start once the box can play (panel, Push 2, page, synth). */
   readonly surfaces?: readonly BoxSurface[];
+  /** Opens the `[link]` session when it is enabled (openLinkSession; a simulated network in tests). */
+  readonly openLink?: LinkOpener;
   /** Config problems found at load, shown as warnings on the bus. */
   readonly configProblems?: readonly { readonly path: string; readonly message: string }[];
 }
@@ -64,6 +68,7 @@ export class Box implements BoxBus {
   readonly #outputs: NoteOutputs;
   readonly #recorder: ExchangeRecorder;
   readonly #bus: BusState;
+  readonly #transport: BoxTransport;
   #core: PerformanceCore | undefined;
   #voices: LoadedVoices | undefined;
   #stopped = false;
@@ -112,6 +117,8 @@ export class Box implements BoxBus {
       log,
       toSchedulerMs: parts.inputToSchedulerMs,
       onDinHuman: (t) => this.#input({ roles: ['human'], ccMapped: true }, t.message, t.timeMs, 'din'),
+      ...(parts.openLink ? { link: { config: config.link, open: parts.openLink, log } } : {}),
+      report: (level, message) => this.#problem(level, 'device', message),
     });
     this.#outputs = new NoteOutputs({
       scheduler,
@@ -128,6 +135,17 @@ export class Box implements BoxBus {
       maxBytes: perform.recordings_max_mb * 1024 * 1024,
       log,
     });
+    this.#transport = new BoxTransport(
+      {
+        setClockPlaying: (playing) => this.clock.setPlaying(playing),
+        setEnginePlaying: (playing) => this.#core?.transport(playing),
+        recorder: this.#recorder,
+        restartBeats: () => this.#startBeats(),
+        emit: (e) => this.#emit(e),
+        log,
+      },
+      { playing: true, recordArmed: this.#recorder.armed, undoDepth: 0 },
+    );
     this.#bus = new BusState(
       {
         parameters: this.#params.state,
@@ -150,6 +168,7 @@ export class Box implements BoxBus {
         slips: 0,
         problems: [],
         demo: false,
+        transport: this.#transport.status,
       },
       log,
       () => scheduler.nowMs(),
@@ -191,6 +210,8 @@ export class Box implements BoxBus {
     await this.clock.start();
     phase('clock');
     this.clock.service.onSourceChange(() => this.#emit({ kind: 'clock', clock: this.#clockStatus() }));
+    this.clock.onLinkChange(() => this.#emit({ kind: 'clock', clock: this.#clockStatus() }));
+    if (this.clock.linkStatus()) this.#emit({ kind: 'clock', clock: this.#clockStatus() });
     this.clock.onTimelineJump((why) => {
       log.info({ why }, 'song timeline jumped; engine reset');
       this.#core?.control({ kind: 'panic' });
@@ -206,14 +227,9 @@ export class Box implements BoxBus {
       send: (message, voice) => this.#outputs.sendToRole(this.#roleOf(voice), message, `voice:${voice}`),
       emit: (e) => this.#emit(e),
       onExchange: (x) => this.#exchangeConfirmed(x),
+      onUndoDepth: (depth) => this.#transport.undoDepth(depth),
     });
-    startBeats(scheduler, this.clock.timeline, scheduler.nowMs(), (bar, beat, atMs) => {
-      if (this.#stopped) return;
-      this.#emit({ kind: 'beat', bar, beat, atMs });
-      // A followed clock drifts in tempo: say so when it has moved by half a BPM.
-      if (Math.abs(this.clock.timeline.tempo() - this.#bus.snapshot.clock.tempo) >= 0.5)
-        this.#emit({ kind: 'clock', clock: this.#clockStatus() });
-    });
+    this.#startBeats();
     this.#emitDevices();
     const view = this.clock.timeline;
     log.info(
@@ -252,6 +268,19 @@ export class Box implements BoxBus {
     });
   }
 
+  /** Beat events on the box's timeline from now on; none while the transport is stopped. */
+  #startBeats(): void {
+    const { scheduler } = this.#parts;
+    stopBeats(scheduler);
+    startBeats(scheduler, this.clock.timeline, scheduler.nowMs(), (bar, beat, atMs) => {
+      if (this.#stopped || !this.#transport.playing) return;
+      this.#emit({ kind: 'beat', bar, beat, atMs });
+      // A followed clock drifts in tempo: say so when it has moved by half a BPM.
+      if (Math.abs(this.clock.timeline.tempo() - this.#bus.snapshot.clock.tempo) >= 0.5)
+        this.#emit({ kind: 'clock', clock: this.#clockStatus() });
+    });
+  }
+
   /** Resolves once every surface has started (or failed and been reported); `start` does not wait for it. */
   surfacesStarted: Promise<void> = Promise.resolve();
 
@@ -279,7 +308,8 @@ export class Box implements BoxBus {
     if (this.#stopped) return;
     this.#emit({ kind: 'command', command });
     if (!isParameterCommand(command)) {
-      this.#core?.control({ kind: command.kind });
+      if (command.kind === 'transport' || command.kind === 'recordArm') this.#transport.command(command);
+      else this.#core?.control({ kind: command.kind });
       return;
     }
     let change: ParameterChange | undefined;
@@ -383,7 +413,8 @@ export class Box implements BoxBus {
         if (from === 'din') this.devices.manager.sendToRole('thru', r.message, from);
         else this.clock.sendToDin('thru', r.message);
       } else if (r.kind === 'command') this.dispatch(r.command);
-      else if (r.kind === 'hit' && this.#core) {
+      // Stopped, the box does not listen (thru above still plays the human's pad).
+      else if (r.kind === 'hit' && this.#core && this.#transport.playing) {
         if (this.#bus.snapshot.demo && from === 'din') this.#setDemo(false);
         const at = Math.min(this.#parts.scheduler.nowMs(), atMs);
         this.#emit({ kind: 'hit', hit: { pitch: r.pitch, velocity: r.velocity, atMs: at } });
@@ -422,6 +453,7 @@ export class Box implements BoxBus {
       () => {
         void this.#recorder
           .record(x)
+          // Disarmed (the Record button), nothing is written and nothing is wrong.
           .then(
             (file) =>
               file === undefined && this.#problem('warning', 'recording', `exchange ${x.id} could not be recorded`),
@@ -442,6 +474,7 @@ export class Box implements BoxBus {
       mode: service.clockMode,
       tempo: Math.round(this.clock.timeline.tempo() * 10) / 10,
       locked: source !== 'internal',
+      link: this.clock.linkStatus(),
     };
   }
 

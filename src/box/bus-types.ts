@@ -24,6 +24,16 @@ export interface LinkStatus {
   readonly playing: boolean;
 }
 
+/** The transport buttons' state (Push 2's Play, Record and Undo show it). */
+export interface TransportStatus {
+  /** False after a stop: nothing plays, hits are not listened to, and (as master) the clock is stopped. */
+  readonly playing: boolean;
+  /** True while exchanges are written to disk. */
+  readonly recordArmed: boolean;
+  /** How many responses undo can go back to (0: none). */
+  readonly undoDepth: number;
+}
+
 /** A connected device as a display shows it. */
 export interface DeviceStatus {
   readonly identity: string;
@@ -66,6 +76,7 @@ export type BoxEvent =
   | { readonly kind: 'devices'; readonly devices: readonly DeviceStatus[] }
   | { readonly kind: 'problem'; readonly problem: BoxProblem }
   | { readonly kind: 'demo'; readonly on: boolean }
+  | { readonly kind: 'transport'; readonly transport: TransportStatus }
   | { readonly kind: 'command'; readonly command: BoxCommand };
 
 /** The whole visible state of the box, as one value. */
@@ -84,6 +95,7 @@ export interface BoxSnapshot {
   /** The latest problems, newest last (a bounded list). */
   readonly problems: readonly BoxProblem[];
   readonly demo: boolean;
+  readonly transport: TransportStatus;
 }
 
 /**

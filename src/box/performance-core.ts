@@ -21,6 +21,8 @@ export interface PerformanceCoreOptions {
   readonly send: (message: MidiMessage, voice: string) => void;
   readonly emit: (event: BoxEvent) => void;
   readonly onExchange: (exchange: Exchange) => void;
+  /** How many responses undo can go back to, whenever that changes. */
+  readonly onUndoDepth?: (depth: number) => void;
 }
 
 /**
@@ -53,6 +55,7 @@ export class PerformanceCore {
         o.emit({ kind: 'engine', state });
       },
       onSlip: (voice, bars) => o.emit({ kind: 'slip', voice, bars }),
+      ...(o.onUndoDepth ? { onHistory: o.onUndoDepth } : {}),
       onGenerated: ({ model, steps, ms }) =>
         o.emit({ kind: 'generated', voice: this.#voiceOf(model), model, steps, ms }),
     });
@@ -80,6 +83,18 @@ export class PerformanceCore {
   parameterChanged(change: ParameterChange): void {
     const c = engineControl(change, this.#engine.params);
     if (c) this.#session.control(c);
+  }
+
+  /**
+   * The transport: stop silences the engine and it ignores hits until play; play starts it
+   * afresh on the (restarted) song, and a running demo plays its next call from there.
+   */
+  transport(playing: boolean): void {
+    this.#session.control({ kind: 'transport', playing });
+    if (playing && this.#demo.running) {
+      this.#demo.stop();
+      this.#demo.start();
+    }
   }
 
   startDemo(): void {

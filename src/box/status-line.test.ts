@@ -23,6 +23,7 @@ const base: BoxSnapshot = {
   slips: 0,
   problems: [],
   demo: false,
+  transport: { playing: true, recordArmed: true, undoDepth: 0 },
 };
 
 describe('the status line systemd shows', () => {

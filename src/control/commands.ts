@@ -26,7 +26,13 @@ export type BoxCommand =
   | (ParameterAddress & { readonly kind: 'reset'; readonly source: CommandSource })
   | { readonly kind: 'endCall'; readonly source: CommandSource }
   | { readonly kind: 'panic'; readonly source: CommandSource }
-  | { readonly kind: 'mutate'; readonly source: CommandSource };
+  | { readonly kind: 'mutate'; readonly source: CommandSource }
+  /** Play (true) or stop (false) the box; `toggle` flips it (a one-button transport). */
+  | { readonly kind: 'transport'; readonly play: boolean | 'toggle'; readonly source: CommandSource }
+  /** Arm (true) or disarm (false) the recorder; `toggle` flips it. */
+  | { readonly kind: 'recordArm'; readonly armed: boolean | 'toggle'; readonly source: CommandSource }
+  /** Back to the previous response: it plays again from the next bar line. */
+  | { readonly kind: 'undo'; readonly source: CommandSource };
 
 export type ParameterCommand = Extract<BoxCommand, ParameterAddress>;
 

@@ -37,6 +37,7 @@ export class BenchBus implements BoxBus {
       slips: 0,
       problems: [],
       demo: false,
+      transport: { playing: true, recordArmed: true, undoDepth: 0 },
     };
   }
 

@@ -71,6 +71,8 @@ export type EngineAction =
   | { readonly kind: 'cancel'; readonly tag: string; readonly fromMs: Milliseconds }
   | { readonly kind: 'exchange'; readonly exchange: Exchange }
   | { readonly kind: 'state'; readonly state: EngineState }
+  /** How many responses undo can go back to now (after each new response, and after an undo). */
+  | { readonly kind: 'history'; readonly depth: number }
   /** A response that would have been ready late moved on by whole bars. */
   | { readonly kind: 'slip'; readonly voice: string; readonly bars: number }
   | {

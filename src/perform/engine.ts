@@ -13,6 +13,10 @@ export type Control =
   | { readonly kind: 'endCall' }
   | { readonly kind: 'panic' }
   | { readonly kind: 'mutate' }
+  /** Stop: silence now, ignore hits and start nothing until play; play: listen again on a fresh song. */
+  | { readonly kind: 'transport'; readonly playing: boolean }
+  /** The previous response again, from the next bar line. */
+  | { readonly kind: 'undo' }
   | { readonly kind: 'loopResponse'; readonly on: boolean }
   | { readonly kind: 'set'; readonly params: Partial<Omit<PerformParams, 'voices'>> }
   | { readonly kind: 'voice'; readonly voice: string; readonly settings: Partial<Omit<VoiceSettings, 'name'>> };
@@ -53,6 +57,7 @@ export class PerformanceEngine {
   #humanCall: { events: Uint16Array; feel: readonly PlacedHit[] } | undefined;
   #speculation: { draft: ExchangeDraft; call: CallCapture; startsAtStep: number } | undefined;
   #state: EngineState = 'idle';
+  #playing = true;
   readonly #pipeline: ResponsePipeline;
   readonly #view: TimelineView;
   readonly #models: ReadonlyMap<string, ModelInfo>;
@@ -79,8 +84,19 @@ export class PerformanceEngine {
     return this.#state;
   }
 
+  /** False between a transport stop and the next play. */
+  get playing(): boolean {
+    return this.#playing;
+  }
+
+  /** How many responses undo can go back to. */
+  get undoDepth(): number {
+    return this.#pipeline.undoDepth;
+  }
+
   /** A hit from the human at monotonic time `atMs` (its arrival stamp), seen at `now`. */
   hit(pitch: number, velocity: number, atMs: Milliseconds, now: Milliseconds): EngineAction[] {
+    if (!this.#playing) return [];
     const placed = placeHit(pitch, velocity, this.#view.tickAt(atMs));
     const out: EngineAction[] = [];
     const spec = this.#speculation;
@@ -131,7 +147,14 @@ export class PerformanceEngine {
         out.push({ kind: 'log', level: 'warn', msg: 'panic', fields: {} });
         break;
       case 'mutate':
-        out.push(...this.#mutate(now));
+        if (this.#playing) out.push(...this.#mutate(now));
+        break;
+      case 'transport':
+        out.push(...this.#transport(c.playing, now));
+        break;
+      case 'undo':
+        if (!this.#playing) out.push({ kind: 'log', level: 'info', msg: 'undo ignored: stopped', fields: {} });
+        else out.push(...this.#pipeline.replayPrevious(this.#nextBar(now + this.#params.safetyMs), now));
         break;
       case 'loopResponse':
         this.#params = { ...this.#params, loopResponse: c.on };
@@ -151,6 +174,7 @@ export class PerformanceEngine {
 
   /** Moves the engine's view of time on; call at least once per clock tick or 16th. */
   advance(now: Milliseconds): EngineAction[] {
+    if (!this.#playing) return [];
     const out = this.#pipeline.advance(now);
     const call = this.#call;
     const bar = this.#nextBar(now);
@@ -248,6 +272,23 @@ export class PerformanceEngine {
         draft,
       }),
     ];
+  }
+
+  #transport(playing: boolean, now: Milliseconds): EngineAction[] {
+    if (playing === this.#playing) return [];
+    this.#playing = playing;
+    // Either way the song starts afresh: bars counted on the old one mean nothing on the new.
+    this.#call = undefined;
+    this.#speculation = undefined;
+    this.#endRequested = false;
+    this.#checkedBar = -1;
+    const log: EngineAction = {
+      kind: 'log',
+      level: 'info',
+      msg: playing ? 'transport: play' : 'transport: stop',
+      fields: {},
+    };
+    return playing ? [log] : [...this.#pipeline.stopAll(now), ...this.#allNotesOff(now), log];
   }
 
   #mutate(now: Milliseconds): EngineAction[] {

@@ -5,9 +5,11 @@ import type { GenerationResult, GeneratorState, ResponseGenerator } from './gene
 import { gridGroove, gridHitsOf, playFeel, type Groove } from '../groove/groove.js';
 import type { PerformParams } from './params.js';
 import { barTime } from './bars.js';
+import { ResponseHistory } from './response-history.js';
 import {
   barSpan,
   hitsPerBar,
+  moveTurn,
   recordedNotes,
   repeatTurn,
   scheduleHits,
@@ -84,6 +86,7 @@ export class ResponsePipeline {
   readonly #msPerStep = new Map<string, number>();
   #lastTurn: { turn: Turn; record: RecordedTurn; voiceIndex: number; draft: ExchangeDraft } | undefined;
   #loopDraft: ExchangeDraft | undefined;
+  readonly #history = new ResponseHistory();
 
   constructor(private readonly ctx: PipelineContext) {}
 
@@ -211,6 +214,8 @@ export class ResponsePipeline {
     pending.draft.turns.push(record);
     pending.draft.firstTurnStartMs ??= turn.startMs;
     this.#lastTurn = { turn, record, voiceIndex: pending.voiceIndex, draft: pending.draft };
+    this.#history.push({ turn, record, voiceIndex: pending.voiceIndex });
+    out.push({ kind: 'history', depth: this.#history.depth });
     out.push(responseLog(record, pending));
     out.push(...this.#follow(pending, turn, result.events));
     return out;
@@ -252,6 +257,61 @@ export class ResponsePipeline {
     this.#turns = [];
     if (this.#loopDraft && this.#loopDraft.turns.length > 0) out.push(emit(this.#loopDraft, this.ctx));
     this.#loopDraft = undefined;
+    return out;
+  }
+
+  /** How many responses undo can go back to. */
+  get undoDepth(): number {
+    return this.#history.depth;
+  }
+
+  /**
+   * Undo: the response before the latest plays again from `targetBar`, and the latest is
+   * forgotten. Whatever was due from that bar on (the rest of a response, a repeat, the
+   * loop's next turn, a generation in flight) gives way to it, as to any new response; with
+   * loop-the-response on it becomes the repeated one, and in loop mode the loop goes on from it.
+   */
+  replayPrevious(targetBar: number, now: Milliseconds): EngineAction[] {
+    const previous = this.#history.back();
+    if (!previous) return [{ kind: 'log', level: 'info', msg: 'undo: no earlier response', fields: {} }];
+    const { view } = this.ctx;
+    const turn = moveTurn(previous.turn, targetBar, `turn${++this.#turnCount}`, view);
+    const out: EngineAction[] = [];
+    for (const t of this.#turns) out.push(...silenceFrom(t, turn.startMs, now));
+    this.#pending.clear();
+    this.#deadlines = this.#deadlines.filter((d) => d.kind === 'emit');
+    this.#turns.push(turn);
+    out.push(...sendsOf(turn));
+    const p = this.ctx.params();
+    // Mutate and loop-the-response now start from the replayed response.
+    if (this.#lastTurn) {
+      const record = { ...previous.record, startBar: targetBar, notes: recordedNotes(turn.notes, p.gateSteps) };
+      this.#lastTurn = { ...this.#lastTurn, turn, record, voiceIndex: previous.voiceIndex };
+    }
+    out.push({ kind: 'history', depth: this.#history.depth });
+    out.push({
+      kind: 'log',
+      level: 'info',
+      msg: 'undo: the previous response again',
+      fields: { voice: turn.voice, startBar: targetBar, bars: turn.bars, hits: turn.notes.length },
+    });
+    if (p.mode === 'loop' && p.voices.length > 1 && this.#loopDraft) {
+      const loopDraft = this.#loopDraft;
+      const voiceIndex = (previous.voiceIndex + 1) % p.voices.length;
+      this.#deadlines.push({
+        atMs: turn.startMs,
+        kind: 'loop',
+        run: () =>
+          this.request({
+            voiceIndex,
+            targetBar: turn.startBar + turn.bars,
+            bars: turn.bars,
+            primer: previous.record.events,
+            purpose: 'loop',
+            draft: loopDraft,
+          }),
+      });
+    } else if (p.loopResponse) this.#scheduleRepeat(turn);
     return out;
   }
 
@@ -387,6 +447,11 @@ export class ResponsePipeline {
     // Moves up fast and down slowly: a slow outlier should widen the lead at once.
     this.#msPerStep.set(model, old === undefined ? sample : sample > old ? sample : old * 0.8 + sample * 0.2);
   }
+}
+
+/** A turn cut at `fromMs` for the one that replaces it: no note-on from then on; one already sounding ends by its own note-off. */
+function silenceFrom(turn: Turn, fromMs: Milliseconds, now: Milliseconds): EngineAction[] {
+  return fromMs <= now ? silenceTurn(turn, now) : [{ kind: 'cancel', tag: `${turn.tag}:on`, fromMs }];
 }
 
 function withoutTemperature(p: Pending): RequestSpec {

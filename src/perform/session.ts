@@ -30,6 +30,8 @@ export interface SessionOptions {
   readonly notes?: TimedNoteSink;
   readonly onExchange: (exchange: Exchange) => void;
   readonly onState?: (state: EngineState) => void;
+  /** After each response and each undo: how many responses undo can go back to. */
+  readonly onHistory?: (depth: number) => void;
   /** A response slipped by `bars` whole bars. */
   readonly onSlip?: (voice: string, bars: number) => void;
   /** A generation finished: which model, how many steps it fed and generated, and what it cost. */
@@ -145,6 +147,9 @@ export class PerformanceSession {
           break;
         case 'slip':
           this.opts.onSlip?.(a.voice, a.bars);
+          break;
+        case 'history':
+          this.opts.onHistory?.(a.depth);
           break;
         case 'log':
           log[a.level](a.fields, a.msg);

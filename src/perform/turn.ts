@@ -103,15 +103,19 @@ export function silenceTurn(turn: Turn, nowMs: Milliseconds): EngineAction[] {
   return out;
 }
 
-/** The turn moved to a later bar (loop-the-response repeats). */
+/** The turn moved to the bar after its end (loop-the-response repeats). */
 export function repeatTurn(turn: Turn, tag: string, view: TimelineView): Turn {
-  const shiftTicks = turn.bars * ticksPerBar(view.stepsPerBar);
+  return moveTurn(turn, turn.startBar + turn.bars, tag, view);
+}
+
+/** The turn moved by whole bars to begin at `startBar` (a repeat, or undo playing an older response again). */
+export function moveTurn(turn: Turn, startBar: number, tag: string, view: TimelineView): Turn {
+  const shiftTicks = (startBar - turn.startBar) * ticksPerBar(view.stepsPerBar);
   const notes = turn.notes.map((n) => {
     const tick = ticks(n.tick + shiftTicks);
     const offTick = ticks(n.offTick + shiftTicks);
     return { ...n, tick, offTick, onMs: view.timeOfTick(tick), offMs: view.timeOfTick(offTick) };
   });
-  const startBar = turn.startBar + turn.bars;
   return { ...turn, tag, startBar, notes, ...barSpan(startBar, turn.bars, view) };
 }
 

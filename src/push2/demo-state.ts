@@ -146,6 +146,7 @@ export function demoSnapshot(overrides: Partial<BoxSnapshot> = {}): BoxSnapshot 
     slips: 0,
     problems: [],
     demo: false,
+    transport: { playing: true, recordArmed: true, undoDepth: 1 },
     ...overrides,
   };
 }

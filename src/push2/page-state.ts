@@ -74,5 +74,7 @@ export function snapshotFromPageHello(json: unknown): BoxSnapshot {
     slips: s.slips ?? 0,
     problems: s.problems ?? [],
     demo: s.demo ?? false,
+    // A box from before the transport buttons plays, records, and has no undo.
+    transport: s.transport ?? { playing: true, recordArmed: true, undoDepth: 0 },
   };
 }

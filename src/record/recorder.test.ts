@@ -76,4 +76,18 @@ describe('exchange recordings', () => {
     expect(rec.failures).toBe(1);
     expect(errors[0]).toMatchObject({ code: 'ENOTDIR' });
   });
+
+  it('disarmed, writes nothing and counts what it left out; armed again, writes as before', async () => {
+    const x = await chainExchange();
+    const dir = mkdtempSync(join(tmpdir(), 'antiphon-arm-'));
+    const rec = new ExchangeRecorder({ dir, maxBytes: 1e6, log: quietLog });
+    expect(rec.armed).toBe(true);
+    rec.armed = false;
+    await expect(rec.record(x)).resolves.toBe('disarmed');
+    expect(readdirSync(dir)).toEqual([]);
+    expect([rec.skipped, rec.written]).toEqual([1, 0]);
+    rec.armed = true;
+    expect(await rec.record(x)).toMatch(/exchange-.*\.mid$/);
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
 });

@@ -32,11 +32,22 @@ export class ExchangeRecorder {
   /** Files written so far (a count: a box records all night, and the list would only grow). */
   written = 0;
   failures = 0;
+  /** Exchanges left unwritten because the recorder was disarmed. */
+  skipped = 0;
+  /** Disarmed, exchanges are not written (the Record button); armed at boot, as the box always recorded. */
+  armed = true;
 
   constructor(private readonly opts: RecorderOptions) {}
 
-  /** Queues an exchange; resolves to the file path, or undefined when it could not be written. */
-  record(exchange: Exchange): Promise<string | undefined> {
+  /**
+   * Queues an exchange; resolves to the file path, `disarmed` when the recorder is disarmed
+   * (nothing is written), or undefined when it could not be written.
+   */
+  record(exchange: Exchange): Promise<string | 'disarmed' | undefined> {
+    if (!this.armed) {
+      this.skipped++;
+      return Promise.resolve('disarmed');
+    }
     const run = this.#queue.then(() => this.#write(exchange));
     this.#queue = run.then(() => undefined);
     return run;

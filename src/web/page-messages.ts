@@ -161,6 +161,7 @@ export class PageFeed {
       models: s.models,
       problems: s.problems,
       demo: s.demo,
+      transport: s.transport,
       slips: s.slips,
       generation: s.generation,
       lastExchange: s.lastExchange ? pageExchange(s.lastExchange) : undefined,

@@ -7,12 +7,17 @@ import type { ConnectedDevice } from '../devices/device-manager.js';
 import { DinMidiPort, type DinLog } from '../devices/din/din-midi-port.js';
 import type { Role } from '../devices/roles.js';
 import type { SerialPortOpener } from '../devices/serial/serial-port.js';
+import type { LinkConfig } from '../link/link-config.js';
+import { quantumOf } from '../link/link-clock.js';
+import type { LinkLog, LinkOpener } from '../link/open-link.js';
 import { encodeMessage } from '../midi/encoder.js';
 import { isClockMessage, type MidiMessage, type TimedMidiMessage } from '../midi/message.js';
 import type { TimelineView } from '../perform/engine-types.js';
 import { masterClockTimeline } from '../perform/timeline-view.js';
 import type { NoteRoute } from './routed-note-sink.js';
 import type { Config } from '../system/config.js';
+import { errorMessage } from '../util/error-message.js';
+import type { LinkStatus } from './bus-types.js';
 
 export interface BoxClockOptions {
   readonly scheduler: Scheduler;
@@ -37,11 +42,21 @@ export interface BoxClockOptions {
    * hands it the tick grid once); undefined sends that device's clock from the scheduler.
    */
   readonly threadedUsbOut?: (device: ConnectedDevice) => MidiOut | undefined;
+  /**
+   * `[link]`, and what opens its session (openLinkSession on the box, a simulated network in
+   * a test). Nothing is opened, and the optional package never loaded, unless `enabled`.
+   */
+  readonly link?: { readonly config: LinkConfig; readonly open: LinkOpener; readonly log: LinkLog };
+  /** A problem the musician should see (Link off although enabled, Link failed): shown on the bus. */
+  readonly report?: (level: 'warning' | 'error', message: string) => void;
 }
 
 const STOP = Uint8Array.of(0xfc);
 
-/** Why the song timeline jumped: the box began following, or the followed clock's transport moved. */
+/**
+ * Why the song timeline jumped: the box began following (a MIDI clock, or a Link session), or
+ * the followed clock's transport moved (a MIDI Start/Continue/Stop, Link's play state).
+ */
 export type TimelineJump = 'follow' | 'start' | 'continue' | 'stop';
 
 /**
@@ -55,6 +70,7 @@ export class BoxClock {
   readonly timeline: TimelineView;
   private readonly dinRoles: ReadonlySet<Role>;
   private readonly jumpListeners: ((why: TimelineJump) => void)[] = [];
+  private readonly linkListeners: (() => void)[] = [];
   /** DIN as a tick-generating output on the clock thread; one object, so the master keeps it across ticks. */
   private readonly dinTicks: ThreadedFdOut | undefined;
 
@@ -77,7 +93,9 @@ export class BoxClock {
     this.service.onSourceChange((source) => {
       this.report(source);
       // Taking over from a lost clock keeps its phase and position; starting to follow does not.
-      if (source === 'external') this.jump('follow');
+      // Nor does Link failing: the master carries on from Link's last grid and song position.
+      if (source === 'external' || source === 'link') this.jump('follow');
+      this.tellLink();
     });
     if (din) {
       // A reopened UART is a new output to the master (and a new fd for a clock thread).
@@ -86,12 +104,73 @@ export class BoxClock {
     }
   }
 
-  /** Opens DIN (a missing UART is logged and retried, never thrown), then leads or waits for a clock. */
+  /**
+   * Opens DIN (a missing UART is logged and retried, never thrown) and the Link session (one
+   * that does not open is reported, never thrown), then leads, follows Link, or waits for a
+   * clock. Without start/stop sync the box's own play state on Link starts now, as the
+   * master's does; with it, the session's play state is the box's.
+   */
   async start(): Promise<void> {
     await this.din?.start();
+    await this.openLink();
     this.service.begin();
     if (this.service.source === 'internal') this.service.master.start();
+    else if (this.service.source === 'link' && this.o.link?.config.start_stop_sync === false)
+      this.service.setPlaying(true);
     this.report(this.service.source);
+  }
+
+  /** The Link session's state, while `[link]` is on and its session opened. */
+  linkStatus(): LinkStatus | undefined {
+    const link = this.service.link;
+    if (!link) return undefined;
+    return {
+      enabled: link.usable,
+      peers: link.clock.peers,
+      tempo: Math.round(link.transport.tempo * 10) / 10,
+      playing: link.clock.playing,
+    };
+  }
+
+  /** Called when the Link session's tempo, peers or play state changes, or it fails. */
+  onLinkChange(listener: () => void): void {
+    this.linkListeners.push(listener);
+  }
+
+  private async openLink(): Promise<void> {
+    const link = this.o.link;
+    if (!link?.config.enabled) return;
+    const { log } = link;
+    const report = this.o.report;
+    let session;
+    try {
+      session = await link.open(link.config, {
+        tempo: this.o.tempoBpm,
+        quantum: quantumOf(this.service.transport.meter),
+        log,
+        onOff: (why) => report?.('warning', why),
+      });
+    } catch (error) {
+      const why = `Ableton Link is off: ${errorMessage(error)}`;
+      log.error({}, why);
+      report?.('error', why);
+      return;
+    }
+    if (!session) return;
+    const source = this.service.joinLink({ session, startStopSync: link.config.start_stop_sync });
+    session.onChange(() => this.tellLink());
+    source.onFailure((why) => {
+      report?.('error', `Ableton Link failed (${why}); the box keeps time on its own clock`);
+      this.tellLink();
+    });
+    source.clock.onTransport((event) => {
+      if (this.service.source === 'link') this.jump(event.kind);
+    });
+    source.clock.onTimelineChange((why) => {
+      // A tempo change re-times queued notes through the timeline; a renumbered grid keeps the song's bars (LinkClock).
+      if (why === 'jump')
+        log.info({ tempo: source.transport.tempo }, 'Link moved its beat grid; the song keeps its bars');
+    });
   }
 
   /**
@@ -132,11 +211,12 @@ export class BoxClock {
       : { kind: 'direct', send: (b) => din.send(b) };
   }
 
-  /** The tempo knob: it sets the master's tempo; a followed clock's tempo is the other box's. */
+  /**
+   * The tempo knob: it sets the master's tempo, or the Link session's (every peer follows);
+   * false while following a MIDI clock, whose tempo is the other box's.
+   */
   setTempo(tempo: number): boolean {
-    if (this.service.source !== 'internal') return false;
-    this.service.master.setTempo(tempo);
-    return true;
+    return this.service.setTempo(tempo);
   }
 
   /**
@@ -148,15 +228,17 @@ export class BoxClock {
     return this.service.setPlaying(playing);
   }
 
+  /** Stops the clock it leads (its own, or the MIDI clock bridged from Link), then leaves Link: the peers play on. */
   async stop(): Promise<void> {
-    if (this.service.source === 'internal') {
+    const source = this.service.source;
+    if (source === 'internal' || source === 'link') {
+      this.service.link?.bridge.detach();
       this.service.master.halt();
       // Stop now, not on the next tick: the ports close right after. Straight to DIN's link,
       // since the clock thread would write it after the fd is gone.
       for (const out of this.clockOuts(true)) out.send(STOP);
     }
-    this.service.clearPendingNotes();
-    await this.din?.dispose();
+    await Promise.all([this.din?.dispose(), this.service.link?.session.dispose()]);
   }
 
   /** `direct`: the ports themselves, not their threads (for the Stop sent as the threads end). */
@@ -198,6 +280,10 @@ export class BoxClock {
 
   private jump(why: TimelineJump): void {
     for (const listen of this.jumpListeners) listen(why);
+  }
+
+  private tellLink(): void {
+    for (const listen of this.linkListeners) listen();
   }
 
   private report(source: ClockSource): void {

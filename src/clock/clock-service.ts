@@ -45,8 +45,7 @@ const WATCHDOG_TAG = 'clock-watchdog';
 export class ClockService {
   readonly master: MasterClock;
   readonly follower: ClockFollower;
-  /** The Link source, when a session was given. */
-  readonly link: LinkSource | undefined;
+  #link: LinkSource | undefined;
   private mode: ClockMode;
   private current: ClockSource;
   private readonly sourceListeners: ((source: ClockSource) => void)[] = [];
@@ -63,18 +62,33 @@ export class ClockService {
     this.follower = new ClockFollower({ ...options.follower, ...(options.meter ? { meter: options.meter } : {}) });
     this.mode = options.mode ?? 'auto';
     this.current = this.mode === 'external' ? 'external' : 'internal';
-    const { session, ...linkOptions } = options.link ?? {};
-    this.link = session
-      ? new LinkSource(session, this.master, () => scheduler.nowMs(), {
-          ...linkOptions,
-          ...(options.meter ? { meter: options.meter } : {}),
-        })
-      : undefined;
-    this.link?.onFailure(() => {
+    if (options.link) this.joinLink(options.link);
+  }
+
+  /** The Link source, once a session was given. */
+  get link(): LinkSource | undefined {
+    return this.#link;
+  }
+
+  /**
+   * Adds a Link session as a source (the box opens it only after the service is built);
+   * call it once, before `begin`.
+   */
+  joinLink(link: { readonly session: LinkSession } & LinkSourceOptions): LinkSource {
+    if (this.#link) throw new Error('ClockService already has a Link session');
+    const { session, ...linkOptions } = link;
+    const meter = this.options.meter;
+    const source = new LinkSource(session, this.master, () => this.scheduler.nowMs(), {
+      ...linkOptions,
+      ...(meter ? { meter } : {}),
+    });
+    source.onFailure(() => {
       if (this.current !== 'link') return;
       // The master is already ticking on Link's last grid: it simply carries on alone.
       this.switchTo('internal');
     });
+    this.#link = source;
+    return source;
   }
 
   /** Joins Link (if given), then leads (internal, auto) or waits for an external clock (external). */
@@ -147,14 +161,6 @@ export class ClockService {
     else if (playing) this.master.start();
     else this.master.stop();
     return true;
-  }
-
-  /**
-   * @deprecated The note queue it cleared is gone (the engine's PlacedNotes re-times queued
-   * notes); kept only until the box assembly stops calling it.
-   */
-  clearPendingNotes(): void {
-    // Nothing is queued here any more.
   }
 
   /** Feed every clock-relevant message from inputs with the clock-in role. */

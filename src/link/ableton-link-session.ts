@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import type { Bpm } from '../clock/units.js';
 import { bpm, ms } from '../clock/units.js';
 import { LINK_HOST_SOURCE } from './link-host-source.js';
-import { changesBetween, type LinkChange, type LinkSample, type LinkSession } from './link-session.js';
+import { LinkSessionListeners } from './link-session-base.js';
+import type { LinkSample, LinkSession } from './link-session.js';
 
 export interface AbletonLinkOptions {
   readonly tempo?: number;
@@ -54,23 +55,25 @@ interface HostMessage {
  * The real LinkSession: Ableton Link through the `abletonlink` package, run in a helper
  * process (see link-host-source.ts for why). Start one with `AbletonLinkSession.start`.
  */
-export class AbletonLinkSession implements LinkSession {
+export class AbletonLinkSession extends LinkSessionListeners implements LinkSession {
   private on = false;
-  private newest: LinkSample | undefined;
   private closing = false;
   private dead = false;
   private readonly exited: Promise<void>;
   private ended: { readonly code: number | null; readonly signal: NodeJS.Signals | null } | undefined;
-  private readonly sampleListeners: ((s: LinkSample) => void)[] = [];
-  private readonly changeListeners: ((c: LinkChange) => void)[] = [];
-  private readonly failureListeners: ((why: string) => void)[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
     ready: (error?: Error) => void,
     onStderr: (line: string) => void,
   ) {
+    super();
     let started = false;
+    // A helper that cannot be spawned (no memory, a bad prefix) is Link unavailable, never an unhandled 'error'.
+    child.once('error', (error) => {
+      if (!started) ready(new LinkUnavailable(`the Link helper did not start (${error.message})`));
+      this.died(`Link helper failed (${error.message})`);
+    });
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code, signal) => {
       this.ended = { code, signal };
@@ -156,22 +159,6 @@ export class AbletonLinkSession implements LinkSession {
     this.send({ kind: 'sync', value: on });
   }
 
-  latest(): LinkSample | undefined {
-    return this.newest;
-  }
-
-  onSample(listener: (sample: LinkSample) => void): void {
-    this.sampleListeners.push(listener);
-  }
-
-  onChange(listener: (change: LinkChange) => void): void {
-    this.changeListeners.push(listener);
-  }
-
-  onFailure(listener: (why: string) => void): void {
-    this.failureListeners.push(listener);
-  }
-
   /** Leaves the session and ends the helper (SIGKILL after 2 s if it does not go). */
   async dispose(): Promise<void> {
     if (this.dead) return;
@@ -199,20 +186,15 @@ export class AbletonLinkSession implements LinkSession {
       peers: m.peers ?? 0,
       widthUs: (m.widthNs ?? 0) / 1000,
     };
-    const changes = changesBetween(this.newest, sample);
-    this.newest = sample;
-    for (const listen of this.sampleListeners) listen(sample);
-    for (const change of changes) for (const listen of this.changeListeners) listen(change);
+    this.publish(sample);
   }
 
   private died(why: string): void {
     if (this.dead) return;
     this.dead = true;
     this.on = false;
-    const listeners = this.closing ? [] : this.failureListeners;
-    this.sampleListeners.length = 0;
-    this.changeListeners.length = 0;
-    for (const listen of listeners) listen(why);
+    const listeners = this.dropListeners();
+    if (!this.closing) for (const listen of listeners) listen(why);
   }
 }
 

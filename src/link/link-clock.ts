@@ -32,11 +32,15 @@ export class LinkClock {
   readonly meter: Meter;
   private songStartTick: Ticks | undefined;
   private stoppedAt: Ticks = ticks(0);
+  private gridJumped = false;
   private readonly transportListeners: ((event: LinkTransportEvent) => void)[] = [];
 
   constructor(private readonly options: LinkClockOptions = {}) {
     this.meter = options.meter ?? FOUR_FOUR;
     this.follower = new LinkFollower(options.follower);
+    this.follower.onChange((why) => {
+      if (why === 'jump') this.gridJumped = true;
+    });
   }
 
   get quantum(): number {
@@ -53,7 +57,12 @@ export class LinkClock {
 
   add(sample: LinkSample): void {
     const was = this.follower.newest;
+    const before = this.follower.timeline;
     this.follower.add(sample);
+    if (this.gridJumped) {
+      this.gridJumped = false;
+      this.keepBars(before, sample.atMs);
+    }
     if (sample.playing && !(was?.playing ?? false)) this.started(sample);
     else if (!sample.playing && (was?.playing ?? false)) this.stopped(sample);
   }
@@ -94,6 +103,20 @@ export class LinkClock {
     const line = this.timeline;
     const start = this.songStart;
     return line && start !== undefined ? line.timeOfTick(ticks(start + position)) : undefined;
+  }
+
+  /**
+   * Link renumbered its beats under a playing song (a session merge): the song start moves to
+   * the bar line nearest where it now lies, so the song's bars stay Link's bars and its
+   * position moves by less than half a bar instead of by however many beats Link jumped.
+   */
+  private keepBars(before: TickTimeline | undefined, atMs: number): void {
+    const after = this.timeline;
+    const start = this.songStartTick;
+    if (!before || !after || start === undefined) return;
+    const barTicks = ticksPerBar(this.meter);
+    const moved = after.tickAt(ms(atMs)) - before.tickAt(ms(atMs));
+    this.songStartTick = ticks(Math.round((start + moved) / barTicks) * barTicks);
   }
 
   private started(sample: LinkSample): void {

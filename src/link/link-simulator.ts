@@ -2,7 +2,8 @@ import { Priority, type Scheduler } from '../clock/scheduler.js';
 import type { Bpm } from '../clock/units.js';
 import { checkedBpm, ms } from '../clock/units.js';
 import { seededRandom } from '../util/seeded-random.js';
-import { changesBetween, type LinkChange, type LinkSample, type LinkSession } from './link-session.js';
+import { LinkSessionListeners } from './link-session-base.js';
+import type { LinkSample, LinkSession } from './link-session.js';
 
 /** A beat timeline: `beat(t) = originBeat + (t - originMs) * tempo / 60000`. */
 interface Timeline {
@@ -42,7 +43,7 @@ export class SimulatedLinkNetwork {
 let nextTag = 0;
 
 /** One simulated peer. Follows the LinkSession contract on virtual time. */
-export class SimulatedLinkSession implements LinkSession {
+export class SimulatedLinkSession extends LinkSessionListeners implements LinkSession {
   private own: Timeline;
   private ownPlaying = false;
   /** Beats this peer's count is ahead of the shared timeline's (a whole number of quanta). */
@@ -51,17 +52,14 @@ export class SimulatedLinkSession implements LinkSession {
   private sync = false;
   private on = false;
   private disposed = false;
-  private newest: LinkSample | undefined;
   private readonly tag = `link-sim-${++nextTag}`;
-  private readonly sampleListeners: ((s: LinkSample) => void)[] = [];
-  private readonly changeListeners: ((c: LinkChange) => void)[] = [];
-  private readonly failureListeners: ((why: string) => void)[] = [];
   private readonly noise: () => number;
 
   constructor(
     private readonly network: SimulatedLinkNetwork,
     private readonly options: { tempo?: number; sampleEveryMs?: number; timingNoiseMs?: number; seed?: number },
   ) {
+    super();
     this.own = { originMs: this.now(), originBeat: 0, tempo: checkedBpm(options.tempo ?? 120, 'simulated Link tempo') };
     this.noise = seededRandom(options.seed ?? 7);
   }
@@ -133,26 +131,10 @@ export class SimulatedLinkSession implements LinkSession {
     this.sync = on;
   }
 
-  latest(): LinkSample | undefined {
-    return this.newest;
-  }
-
-  onSample(listener: (sample: LinkSample) => void): void {
-    this.sampleListeners.push(listener);
-  }
-
-  onChange(listener: (change: LinkChange) => void): void {
-    this.changeListeners.push(listener);
-  }
-
-  onFailure(listener: (why: string) => void): void {
-    this.failureListeners.push(listener);
-  }
-
   /** Dies as a crashed helper would: disposed, then failure listeners told once. */
   fail(why: string): void {
     if (this.disposed) return;
-    const listeners = [...this.failureListeners];
+    const listeners = this.dropListeners();
     void this.dispose();
     for (const listen of listeners) listen(why);
   }
@@ -160,9 +142,7 @@ export class SimulatedLinkSession implements LinkSession {
   dispose(): Promise<void> {
     this.disable();
     this.disposed = true;
-    this.sampleListeners.length = 0;
-    this.changeListeners.length = 0;
-    this.failureListeners.length = 0;
+    this.dropListeners();
     return Promise.resolve();
   }
 
@@ -181,10 +161,7 @@ export class SimulatedLinkSession implements LinkSession {
       peers: this.on ? this.network.members.size - 1 : 0,
       widthUs: Math.abs(jitter) * 2000,
     };
-    const changes = changesBetween(this.newest, sample);
-    this.newest = sample;
-    for (const listen of this.sampleListeners) listen(sample);
-    for (const change of changes) for (const listen of this.changeListeners) listen(change);
+    this.publish(sample);
     return sample;
   }
 

@@ -17,7 +17,12 @@ export interface OpenLinkOptions {
   readonly log: LinkLog;
   /** Where the interface filter library is (or is built); default node_modules/.cache/antiphon-link. */
   readonly filterDir?: string;
+  /** Told the one line saying why Link stays off although `[link]` enables it (the box shows it on the bus). */
+  readonly onOff?: (why: string) => void;
 }
+
+/** Opens the session `[link]` asks for: openLinkSession on the box, a simulated network in tests. */
+export type LinkOpener = (config: LinkConfig, o: OpenLinkOptions) => Promise<LinkSession | undefined>;
 
 /**
  * The real Link session for `[link]`, or undefined with one log line saying why not: Link
@@ -42,10 +47,14 @@ export async function openLinkSession(config: LinkConfig, o: OpenLinkOptions): P
     o.log.info({ interfaces: config.interfaces, startStopSync: config.start_stop_sync }, 'link ready');
     return session;
   } catch (error) {
-    if (error instanceof LinkUnavailable) o.log.warn({}, error.message);
-    else if (error instanceof InterfaceFilterUnavailable)
-      o.log.error({ interfaces: config.interfaces }, `Ableton Link is off: ${error.message}`);
-    else throw error;
+    if (error instanceof LinkUnavailable) {
+      o.log.warn({}, error.message);
+      o.onOff?.(error.message);
+    } else if (error instanceof InterfaceFilterUnavailable) {
+      const why = `Ableton Link is off: ${error.message}`;
+      o.log.error({ interfaces: config.interfaces }, why);
+      o.onOff?.(why);
+    } else throw error;
     return undefined;
   }
 }

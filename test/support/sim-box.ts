@@ -5,12 +5,14 @@ import { pino, type Logger } from 'pino';
 import { Box } from '../../src/box/box.js';
 import type { BoxEvent } from '../../src/box/bus-types.js';
 import type { BoxSurface } from '../../src/box/surface.js';
+import type { Scheduler } from '../../src/clock/scheduler.js';
 import { virtualScheduler } from '../../src/clock/testing.js';
 import { schedulerTimers } from '../../src/clock/timers.js';
 import type { HotplugSource } from '../../src/devices/hotplug.js';
 import { SimulatedSerialBus } from '../../src/devices/serial/simulated-serial-port.js';
 import { SimMidiBackend, type SimDeviceSpec } from '../../src/devices/sim-backend.js';
 import { SysfsUsbIdentityReader } from '../../src/devices/usb-identity.js';
+import type { LinkOpener } from '../../src/link/open-link.js';
 import { loadVoiceModel } from '../../src/voices/voice-models.js';
 import { resolveConfig } from '../../src/system/config.js';
 
@@ -38,6 +40,8 @@ export interface SimBoxOptions {
   /** Keep every bus event in `events` (default true; a soak that runs for hours says no). */
   readonly keepEvents?: boolean;
   readonly logLevel?: 'debug' | 'info' | 'warn';
+  /** What opens the `[link]` session, made on the box's virtual scheduler (a SimulatedLinkNetwork's session). */
+  readonly openLink?: (scheduler: Scheduler) => LinkOpener;
 }
 
 /**
@@ -79,6 +83,7 @@ export async function startSimBox(o: SimBoxOptions = {}) {
     inputToSchedulerMs: (t) => t,
     configProblems: problems,
     ...(o.surfaces ? { surfaces: o.surfaces } : {}),
+    ...(o.openLink ? { openLink: o.openLink(scheduler) } : {}),
   });
   const events: BoxEvent[] = [];
   if (o.keepEvents !== false) box.subscribe((e) => events.push(e));

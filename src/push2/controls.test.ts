@@ -6,6 +6,9 @@ import { buttonLights } from './button-lights.js';
 import { PANIC_CONFIRM_MS, Push2Controls } from './controls.js';
 import { EncoderTurns, encoderPages } from './encoder-pages.js';
 import { ANIMATION, BUTTON, LOWER_ROW, decodeRelative } from './protocol.js';
+import { GREEN_INDEX, PLAYHEAD_INDEX, RED_INDEX, WHITE_BUTTON } from './palette.js';
+import type { EngineState } from '../perform/engine-types.js';
+import type { TransportStatus } from '../box/bus-types.js';
 import { TapTempo } from './tap-tempo.js';
 
 const cc = (controller: number, value: number): MidiMessage => ({
@@ -21,6 +24,12 @@ const state = (mode = 'answer'): ParameterState => ({
     { name: 'A', values: defaultVoice() },
     { name: 'B', values: defaultVoice() },
   ],
+});
+
+/** The box state the button lights read: the engine and the transport (playing, armed, nothing to undo unless told). */
+const box = (engine: EngineState, transport: Partial<TransportStatus> = {}) => ({
+  engine,
+  transport: { playing: true, recordArmed: true, undoDepth: 0, ...transport },
 });
 
 function controls(mode = 'answer') {
@@ -126,22 +135,40 @@ describe('buttons', () => {
     expect(commands(cc(BUTTON.tapTempo, 127), 1100)[0]).toMatchObject({ value: 109.1 });
   });
 
-  it('lights show state: record pulses while listening, stop blinks, mute blinks while armed, the page is white', () => {
+  it('play, record and undo ask for the transport, the record arm and undo', () => {
+    const { commands } = controls();
+    expect(commands(cc(BUTTON.play, 127))).toEqual([{ kind: 'transport', play: 'toggle', source: 'push2' }]);
+    expect(commands(cc(BUTTON.play, 0))).toEqual([]);
+    expect(commands(cc(BUTTON.record, 127))).toEqual([{ kind: 'recordArm', armed: 'toggle', source: 'push2' }]);
+    expect(commands(cc(BUTTON.undo, 127))).toEqual([{ kind: 'undo', source: 'push2' }]);
+    expect([BUTTON.play, BUTTON.record, BUTTON.undo]).toEqual([85, 86, 119]);
+  });
+
+  it('lights show state: stop blinks while listening, mute blinks while armed, the page is white', () => {
     const { c } = controls();
-    const idle = buttonLights(c.view, 'idle');
-    expect(idle.find((l) => l.cc === BUTTON.listening)?.value).toBe(0);
-    const listening = buttonLights(c.view, 'listening');
-    expect(listening.find((l) => l.cc === BUTTON.listening)).toMatchObject({
-      value: 127,
-      channel: ANIMATION.pulseQuarter,
-    });
+    const listening = buttonLights(c.view, box('listening'));
     expect(listening.find((l) => l.cc === BUTTON.endCall)?.channel).toBe(ANIMATION.blinkQuarter);
     c.handle(cc(BUTTON.panic, 127), 0);
-    expect(buttonLights(c.view, 'idle').find((l) => l.cc === BUTTON.panic)).toMatchObject({
+    expect(buttonLights(c.view, box('idle')).find((l) => l.cc === BUTTON.panic)).toMatchObject({
       value: 127,
       channel: ANIMATION.blinkEighth,
     });
-    expect(buttonLights(c.view, 'idle').find((l) => l.cc === LOWER_ROW[0])?.value).toBe(122);
+    expect(buttonLights(c.view, box('idle')).find((l) => l.cc === LOWER_ROW[0])?.value).toBe(122);
+  });
+
+  it('play pulses green while playing, record is red while armed and pulses while listening, undo is lit when it can go back', () => {
+    const { c } = controls();
+    const light = (cc: number, b: ReturnType<typeof box>) => buttonLights(c.view, b).find((l) => l.cc === cc);
+    expect(light(BUTTON.play, box('idle'))).toMatchObject({ value: GREEN_INDEX, channel: ANIMATION.pulseQuarter });
+    expect(light(BUTTON.play, box('idle', { playing: false }))).toMatchObject({ value: PLAYHEAD_INDEX, channel: 0 });
+    expect(light(BUTTON.record, box('idle'))).toMatchObject({ value: RED_INDEX, channel: 0 });
+    expect(light(BUTTON.record, box('listening'))).toMatchObject({ value: RED_INDEX, channel: ANIMATION.pulseQuarter });
+    expect(light(BUTTON.record, box('listening', { recordArmed: false }))).toMatchObject({
+      value: PLAYHEAD_INDEX,
+      channel: 0,
+    });
+    expect(light(BUTTON.undo, box('idle'))?.value).toBe(WHITE_BUTTON.off);
+    expect(light(BUTTON.undo, box('idle', { undoDepth: 2 }))?.value).toBe(WHITE_BUTTON.on);
   });
 });
 

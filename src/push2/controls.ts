@@ -143,6 +143,12 @@ export class Push2Controls {
         return { commands: [{ kind: 'mutate', source: SOURCE }], changed: false };
       case BUTTON.endCall:
         return { commands: [{ kind: 'endCall', source: SOURCE }], changed: false };
+      case BUTTON.play:
+        return { commands: [{ kind: 'transport', play: 'toggle', source: SOURCE }], changed: false };
+      case BUTTON.record:
+        return { commands: [{ kind: 'recordArm', armed: 'toggle', source: SOURCE }], changed: false };
+      case BUTTON.undo:
+        return { commands: [{ kind: 'undo', source: SOURCE }], changed: false };
       case BUTTON.panic:
         if (this.#panicArmedUntil !== undefined) {
           this.#panicArmedUntil = undefined;

@@ -20,7 +20,9 @@ export const BUTTON = {
   mutate: 88, // Duplicate: the call again, mutated
   endCall: 29, // Stop (clip): ends the call now
   panic: 60, // Mute: all notes off, after a second press
-  listening: 86, // Record: its LED shows the box listening (the button itself does nothing yet)
+  play: 85, // Play: play / stop the box (and its MIDI clock while it leads)
+  record: 86, // Record: arm / disarm the recorder
+  undo: 119, // Undo: the previous response again, from the next bar line
 } as const;
 /** The row below the display selects the encoder page. */
 export const LOWER_ROW = [20, 21, 22, 23, 24, 25, 26, 27] as const;

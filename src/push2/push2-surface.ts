@@ -167,6 +167,9 @@ export class Push2Surface implements BoxSurface {
         pads?.engine(e.state === 'responding');
         this.#updateButtons();
         break;
+      case 'transport':
+        this.#updateButtons();
+        break;
       default:
         break;
     }
@@ -211,7 +214,7 @@ export class Push2Surface implements BoxSurface {
 
   #updateButtons(): void {
     if (!this.#controls || !this.#ctx) return;
-    for (const l of buttonLights(this.#controls.view, this.#ctx.bus.snapshot().engine)) {
+    for (const l of buttonLights(this.#controls.view, this.#ctx.bus.snapshot())) {
       const shown = this.#buttons.get(l.cc);
       if (shown && shown.value === l.value && shown.channel === l.channel) continue;
       if (this.#send({ type: 'controlChange', channel: l.channel, controller: l.cc, value: l.value }))

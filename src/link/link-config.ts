@@ -21,8 +21,13 @@ export const LINK_SCHEMA = z
       .array(z.union([interfaceName, z.literal('*')]))
       .min(1)
       .default(['eth0', 'wlan0']),
-    /** Share start and stop with the peers (Link's start/stop sync). */
-    start_stop_sync: z.boolean().default(true),
+    /**
+     * Share start and stop with the peers (Link's start/stop sync): the box then plays while
+     * the session plays, and its own Play/Stop starts and stops every peer that syncs too.
+     * Off (the default, as in Live), the box plays from boot on the session's bar lines and
+     * its transport is its own, so a box on the network never starts or stops the laptop.
+     */
+    start_stop_sync: z.boolean().default(false),
   })
   .strict();
 

@@ -30,8 +30,8 @@ describe('openLinkSession', () => {
 });
 
 describe('[link] config', () => {
-  it('defaults to off, the LAN interfaces and start/stop sync, and names a bad interface', () => {
-    expect(LINK_SCHEMA.parse({})).toEqual({ enabled: false, interfaces: ['eth0', 'wlan0'], start_stop_sync: true });
+  it('defaults to off, the LAN interfaces and no start/stop sync, and names a bad interface', () => {
+    expect(LINK_SCHEMA.parse({})).toEqual({ enabled: false, interfaces: ['eth0', 'wlan0'], start_stop_sync: false });
     const bad = LINK_SCHEMA.safeParse({ interfaces: ['eth0; rm -rf /'] });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['interfaces', 0]);

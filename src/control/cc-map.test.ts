@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SAMPLING } from '../perform/generator-port.js';
 import { DEFAULT_CC_MAP } from '../system/config.js';
-import { CcMap, parseCcTarget } from './cc-map.js';
+import { CcMap, buttonKey, parseCcTarget } from './cc-map.js';
 import { ParameterStore } from './parameter-store.js';
 import type { ParameterCommand } from './commands.js';
 
@@ -71,6 +71,21 @@ describe("CC map (Magenta's interface controls, through the registry)", () => {
     expect(parseCcTarget('temprature')).toBeUndefined();
     expect(parseCcTarget('temperature@')).toBeUndefined();
     expect(map.stateOut).toBe(113);
+  });
+
+  it("the transport's buttons have no controller by default, so Magenta's map is unchanged; mapped, they play, stop, arm and undo", () => {
+    for (let c = 0; c < 128; c++)
+      expect(map.commandFor(cc(c, 127))?.kind ?? 'none').not.toMatch(/^(transport|recordArm|undo)$/);
+    const m = new CcMap({ ...DEFAULT_CC_MAP, play: 114, stop: 115, record_arm: 116, undo: 117 });
+    expect([114, 115, 116, 117].map((c) => m.commandFor(cc(c, 127)))).toEqual([
+      { kind: 'transport', play: true, source: 'cc' },
+      { kind: 'transport', play: false, source: 'cc' },
+      { kind: 'recordArm', armed: 'toggle', source: 'cc' },
+      { kind: 'undo', source: 'cc' },
+    ]);
+    expect(m.commandFor(cc(114, 0))).toBeUndefined();
+    expect(m.commandFor(cc(102, 127))).toEqual({ kind: 'endCall', source: 'cc' });
+    expect(buttonKey('recordArm')).toBe('record_arm');
   });
 
   it('MIDI-learn replaces what a controller drove', () => {

@@ -1,24 +1,53 @@
 import type { MidiMessage } from '../midi/message.js';
-import type { BoxCommand } from './commands.js';
+import type { BoxCommand, CommandSource } from './commands.js';
 import { parameterNamed } from './parameters.js';
 
-const BUTTONS = ['end_call', 'panic', 'mutate'] as const;
-type Button = (typeof BUTTONS)[number];
-const BUTTON_COMMAND: Readonly<Record<Button, 'endCall' | 'panic' | 'mutate'>> = {
+/**
+ * The buttons a CC can press. Magenta's three have default controllers; the transport's
+ * (play, stop, record arm, undo) have none, so Magenta's map is unchanged, and a config or
+ * MIDI-learn gives them one (the free controllers 114..119, say).
+ */
+const BUTTON_COMMAND = {
   end_call: 'endCall',
   panic: 'panic',
   mutate: 'mutate',
-};
+  play: 'play',
+  stop: 'stop',
+  record_arm: 'recordArm',
+  undo: 'undo',
+} as const;
+type Button = keyof typeof BUTTON_COMMAND;
+/** What a button CC does, by name. */
+export type ButtonCommand = (typeof BUTTON_COMMAND)[Button];
+
+/** The CC map key of a button (`end_call` for endCall). */
+export function buttonKey(command: ButtonCommand): string {
+  return Object.entries(BUTTON_COMMAND).find(([, c]) => c === command)?.[0] ?? command;
+}
+
+/** The box command a button press asks for: play and stop set the transport, record arm flips the recorder. */
+export function buttonBoxCommand(command: ButtonCommand, source: CommandSource): BoxCommand {
+  switch (command) {
+    case 'play':
+      return { kind: 'transport', play: true, source };
+    case 'stop':
+      return { kind: 'transport', play: false, source };
+    case 'recordArm':
+      return { kind: 'recordArm', armed: 'toggle', source };
+    default:
+      return { kind: command, source };
+  }
+}
 
 /** What one controller number drives. */
 export type CcTarget =
-  | { readonly kind: 'button'; readonly command: 'endCall' | 'panic' | 'mutate' }
+  | { readonly kind: 'button'; readonly command: ButtonCommand }
   | { readonly kind: 'parameter'; readonly param: string; readonly voice?: string }
   | { readonly kind: 'state-out' };
 
 /** Reads a CC map key: a button, `state_out`, a parameter `name`, or `name@VOICE`. */
 export function parseCcTarget(key: string): CcTarget | undefined {
-  if ((BUTTONS as readonly string[]).includes(key)) return { kind: 'button', command: BUTTON_COMMAND[key as Button] };
+  if (Object.hasOwn(BUTTON_COMMAND, key)) return { kind: 'button', command: BUTTON_COMMAND[key as Button] };
   if (key === 'state_out') return { kind: 'state-out' };
   const [param = '', voice, extra] = key.split('@');
   const p = parameterNamed(param);
@@ -70,7 +99,7 @@ export class CcMap {
     if (message.type !== 'controlChange') return undefined;
     const target = this.#byController.get(message.controller);
     if (!target || target.kind === 'state-out') return undefined;
-    if (target.kind === 'button') return message.value > 0 ? { kind: target.command, source: 'cc' } : undefined;
+    if (target.kind === 'button') return message.value > 0 ? buttonBoxCommand(target.command, 'cc') : undefined;
     const p = parameterNamed(target.param);
     const address = { param: target.param, ...(target.voice === undefined ? {} : { voice: target.voice }) };
     if (p?.kind === 'number' && p.cc === 'direct')

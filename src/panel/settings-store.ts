@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { parseCcTarget, type CcTarget } from '../control/cc-map.js';
+import { buttonKey, parseCcTarget, type CcTarget } from '../control/cc-map.js';
 import type { ParameterState } from '../control/parameter-store.js';
 import { describeTarget } from './panel-controller.js';
 
@@ -105,6 +105,6 @@ export async function writeSettingsAtomic(file: string, settings: PanelSettings,
 
 /** A target as the CC map's key (`mutate`, `temperature@B`), which parseCcTarget reads back. */
 export function targetKey(t: CcTarget): string {
-  if (t.kind === 'button') return { endCall: 'end_call', panic: 'panic', mutate: 'mutate' }[t.command];
+  if (t.kind === 'button') return buttonKey(t.command);
   return describeTarget(t);
 }

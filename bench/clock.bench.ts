@@ -5,7 +5,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { raiseThreadToRealtime } from '../src/clock/realtime-thread.js';
 import { NodeSerialPortOpener } from '../src/devices/serial/node-serial-port.js';
 import { bpm, msPerTick } from '../src/clock/units.js';
@@ -23,7 +22,8 @@ import {
 import { runFollowerBench } from './follower-bench.js';
 import { startPlatformFloor } from './platform-floor.js';
 import { openPtySink } from './pty-sink.js';
-import { TS_WORKER, tsWorkerData, formatRow, tableHeader, timingStats } from './timing-stats.js';
+import { startGeneration } from './clock-generation-load.js';
+import { formatRow, tableHeader, timingStats } from './timing-stats.js';
 
 const TEMPO = 174;
 const TICKS = Number(process.env.CLOCK_BENCH_TICKS ?? 2000);
@@ -52,21 +52,6 @@ const variants: Variant[] = [
 function summaryRow(name: string, s: StrategyRun['summary']): string {
   const f = (v: number | undefined): string => (v ?? NaN).toFixed(3).padStart(8);
   return `${name.padEnd(44)} ${String(s?.count ?? 0).padStart(5)} ${f(s?.p50)} ${f(s?.p99)} ${f(s?.max)}   (10 us bins; ${s?.over1ms ?? '?'} over 1 ms)`;
-}
-
-function startGeneration(): { stop(): Promise<{ steps: number; msPerStep: number }> } {
-  const stop = new SharedArrayBuffer(4);
-  const worker = new Worker(TS_WORKER, { workerData: tsWorkerData('./lstm-load.worker.ts', { stop }) });
-  return {
-    stop: () =>
-      new Promise((resolve) => {
-        worker.once('message', (result: { steps: number; msPerStep: number }) => {
-          void worker.terminate();
-          resolve(result);
-        });
-        Atomics.store(new Int32Array(stop), 0, 1);
-      }),
-  };
 }
 
 /** CPU time split from /proc/stat, to show how contended the machine was during a run. */

@@ -10,7 +10,6 @@
  *   the box's own clock, against its own grid, in the same run.
  * Each with and without the model generating alongside. Env: LINK_BENCH_SECONDS (default 8).
  */
-import { Worker } from 'node:worker_threads';
 import { ClockOutputThread } from '../src/clock/clock-output-thread.js';
 import { ClockService } from '../src/clock/clock-service.js';
 import { Scheduler } from '../src/clock/scheduler.js';
@@ -23,7 +22,7 @@ import type { AbletonLinkSession } from '../src/link/ableton-link-session.js';
 import type { LinkSample } from '../src/link/link-session.js';
 import { createLinkNetns, type LinkNetns } from '../test/support/link-netns.js';
 import { openPtySink } from './pty-sink.js';
-import { TS_WORKER, tsWorkerData } from './timing-stats.js';
+import { startGeneration } from './clock-generation-load.js';
 
 const SECONDS = Number(process.env.LINK_BENCH_SECONDS ?? 8);
 const FIRST_TEMPO = 97;
@@ -54,21 +53,6 @@ function ratioRow(label: string, bridge: readonly number[], reference: readonly 
   const b = quantiles(bridge);
   const r = quantiles(reference);
   return `  bridge / reference ${label}: p50 x${(b.p50 / r.p50).toFixed(2)}, p99 x${(b.p99 / r.p99).toFixed(2)}, max x${(b.max / r.max).toFixed(2)}`;
-}
-
-function startGeneration(): { stop(): Promise<{ steps: number; msPerStep: number }> } {
-  const stop = new SharedArrayBuffer(4);
-  const worker = new Worker(TS_WORKER, { workerData: tsWorkerData('./lstm-load.worker.ts', { stop }) });
-  return {
-    stop: () =>
-      new Promise((resolve) => {
-        worker.once('message', (result: { steps: number; msPerStep: number }) => {
-          void worker.terminate();
-          resolve(result);
-        });
-        Atomics.store(new Int32Array(stop), 0, 1);
-      }),
-  };
 }
 
 /** Time error (ms) of `atMs` against the nearest tick of a Link timeline read at `s`. */

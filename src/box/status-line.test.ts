@@ -37,6 +37,13 @@ describe('the status line systemd shows', () => {
       }),
     ).toBe('answering, following a MIDI clock at 98.0 BPM');
     expect(statusLine({ ...base, demo: true, engine: 'listening' })).toBe('DEMO (no pad), leading at 120.0 BPM');
+    const link = { enabled: true, peers: 2, tempo: 97, playing: true };
+    expect(statusLine({ ...base, clock: { ...base.clock, source: 'link', tempo: 97, locked: true, link } })).toBe(
+      'idle, following Link at 97.0 BPM with 2 peers',
+    );
+    expect(
+      statusLine({ ...base, clock: { ...base.clock, source: 'link', locked: true, link: { ...link, peers: 0 } } }),
+    ).toBe('idle, following Link at 120.0 BPM with no peers');
   });
 
   it('puts the newest error first, never a warning', () => {

@@ -11,9 +11,11 @@ export function statusLine(s: BoxSnapshot): string {
     s.clock.source === 'external'
       ? `following a MIDI clock at ${s.clock.tempo.toFixed(1)} BPM`
       : s.clock.source === 'link'
-        ? `following Link at ${s.clock.tempo.toFixed(1)} BPM`
+        ? `following Link at ${s.clock.tempo.toFixed(1)} BPM with ${peers(s.clock.link?.peers ?? 0)}`
         : `leading at ${s.clock.tempo.toFixed(1)} BPM`;
   const activity = s.engine === 'responding' ? 'answering' : s.engine;
   const parts = [s.demo ? 'DEMO (no pad)' : activity, clock];
   return error ? `error: ${error.message}; ${parts.join(', ')}` : parts.join(', ');
 }
+
+const peers = (n: number): string => (n === 1 ? '1 peer' : `${n === 0 ? 'no' : n} peers`);

@@ -12,7 +12,15 @@ export function drawStatus(img: RgbImage, s: DisplayState): void {
   const top = STRIP_HEIGHT + 6;
   drawText(img, snap.clock.tempo.toFixed(1), LEFT, top, COLOURS.value, 3);
   drawText(img, 'BPM', LEFT + textWidth(snap.clock.tempo.toFixed(1), 3) + 6, top + 14, COLOURS.label);
-  const clock = snap.clock.source === 'external' ? (snap.clock.locked ? 'EXT LOCKED' : 'EXT') : 'INT';
+  const link = snap.clock.link;
+  const clock =
+    snap.clock.source === 'external'
+      ? snap.clock.locked
+        ? 'EXT LOCKED'
+        : 'EXT'
+      : snap.clock.source === 'link'
+        ? `LINK ${link?.peers ?? 0}P`
+        : 'INT';
   const clockColour = snap.clock.source === 'external' && !snap.clock.locked ? COLOURS.warn : COLOURS.ok;
   drawText(img, `clock ${clock}`, LEFT + 200, top, clockColour);
   const state = snap.engine === 'listening' ? 'LISTENING' : snap.engine === 'responding' ? 'ANSWERING' : 'IDLE';

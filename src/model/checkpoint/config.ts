@@ -1,38 +1,5 @@
-import { z } from 'zod';
 import type { DrumPitchClasses } from '../encoding/drum-pitch-maps.js';
-
-/**
- * `config.json` of a magenta-js MusicRNN checkpoint, as a tagged union over the data
- * converter. Unknown fields are kept (passthrough) so a config we rewrite loses nothing.
- */
-const drumsConverter = z.object({
-  type: z.literal('DrumsOneHotConverter'),
-  args: z
-    .object({
-      /** magenta-js honours this too, so it is where a model records its pitch map. */
-      pitchClasses: z
-        .array(z.array(z.number().int().min(0).max(127)).min(1))
-        .length(9)
-        .optional(),
-    })
-    .passthrough()
-    .default({}),
-});
-
-const melodyConverter = z.object({
-  type: z.literal('MelodyConverter'),
-  args: z
-    .object({
-      minPitch: z.number().int().min(0).max(127),
-      maxPitch: z.number().int().min(0).max(127),
-    })
-    .passthrough(),
-});
-
-const binaryCounter = z.object({
-  type: z.literal('BinaryCounter'),
-  args: z.object({ numBits: z.number().int().min(1).max(30) }),
-});
+import { arrayAt, integerAt, objectAt, oneOf, optional, type JsonPath } from './json-shape.js';
 
 /** The chord encoders magenta-js knows, with the width of their per-step control vector. */
 export const CHORD_ENCODER_DEPTHS = {
@@ -42,17 +9,95 @@ export const CHORD_ENCODER_DEPTHS = {
 } as const;
 export type ChordEncoderType = keyof typeof CHORD_ENCODER_DEPTHS;
 
-export const modelConfigSchema = z
-  .object({
-    type: z.literal('MusicRNN'),
-    dataConverter: z.discriminatedUnion('type', [drumsConverter, melodyConverter]),
-    attentionLength: z.number().int().positive().optional(),
-    chordEncoder: z.enum(['MajorMinorChordEncoder', 'TriadChordEncoder', 'PitchChordEncoder']).optional(),
-    auxInputs: z.array(binaryCounter).optional(),
-  })
-  .passthrough();
+export interface DrumsConverterConfig {
+  readonly type: 'DrumsOneHotConverter';
+  readonly args: {
+    /** magenta-js honours this too, so it is where a model records its pitch map. */
+    readonly pitchClasses?: number[][];
+    readonly [key: string]: unknown;
+  };
+}
 
-export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export interface MelodyConverterConfig {
+  readonly type: 'MelodyConverter';
+  readonly args: { readonly minPitch: number; readonly maxPitch: number; readonly [key: string]: unknown };
+}
+
+export interface BinaryCounterConfig {
+  readonly type: 'BinaryCounter';
+  readonly args: { readonly numBits: number };
+}
+
+/**
+ * `config.json` of a magenta-js MusicRNN checkpoint, as a tagged union over the data
+ * converter. Unknown fields are kept on the config and the converters' args (the reader
+ * also keeps the file as read), so a config we rewrite loses nothing.
+ */
+export interface ModelConfig {
+  readonly type: 'MusicRNN';
+  readonly dataConverter: DrumsConverterConfig | MelodyConverterConfig;
+  readonly attentionLength?: number;
+  readonly chordEncoder?: ChordEncoderType;
+  readonly auxInputs?: BinaryCounterConfig[];
+  readonly [key: string]: unknown;
+}
+
+const pitchAt = (v: unknown, path: JsonPath): number => integerAt(v, path, 0, 127);
+
+function converterAt(v: unknown, path: JsonPath): ModelConfig['dataConverter'] {
+  const o = objectAt(v, path);
+  const type = oneOf(o['type'], [...path, 'type'], ['DrumsOneHotConverter', 'MelodyConverter']);
+  const argsPath = [...path, 'args'];
+  if (type === 'DrumsOneHotConverter') {
+    // A drum converter's args may be left out (magenta-js's defaults apply), not be null.
+    const args = objectAt(o['args'] === undefined ? {} : o['args'], argsPath);
+    const classesPath = [...argsPath, 'pitchClasses'];
+    const pitchClasses = optional(args['pitchClasses'], (c) =>
+      arrayAt(c, classesPath, 0, 9).map((cls, i) =>
+        arrayAt(cls, [...classesPath, i], 1).map((p, j) => pitchAt(p, [...classesPath, i, j])),
+      ),
+    );
+    return { type, args: { ...args, ...(pitchClasses === undefined ? {} : { pitchClasses }) } };
+  }
+  const args = objectAt(o['args'], argsPath);
+  return {
+    type,
+    args: {
+      ...args,
+      minPitch: pitchAt(args['minPitch'], [...argsPath, 'minPitch']),
+      maxPitch: pitchAt(args['maxPitch'], [...argsPath, 'maxPitch']),
+    },
+  };
+}
+
+function binaryCounterAt(v: unknown, path: JsonPath): BinaryCounterConfig {
+  const o = objectAt(v, path);
+  const type = oneOf(o['type'], [...path, 'type'], ['BinaryCounter']);
+  const args = objectAt(o['args'], [...path, 'args']);
+  return { type, args: { numBits: integerAt(args['numBits'], [...path, 'args', 'numBits'], 1, 30) } };
+}
+
+/** Checks a parsed config.json; a problem throws a JsonShapeError naming where it is. */
+export function parseModelConfig(json: unknown): ModelConfig {
+  const o = objectAt(json, []);
+  const type = oneOf(o['type'], ['type'], ['MusicRNN']);
+  const dataConverter = converterAt(o['dataConverter'], ['dataConverter']);
+  const attentionLength = optional(o['attentionLength'], (v) => integerAt(v, ['attentionLength'], 1));
+  const chordEncoder = optional(o['chordEncoder'], (v) =>
+    oneOf(v, ['chordEncoder'], Object.keys(CHORD_ENCODER_DEPTHS) as ChordEncoderType[]),
+  );
+  const auxInputs = optional(o['auxInputs'], (v) =>
+    arrayAt(v, ['auxInputs']).map((a, i) => binaryCounterAt(a, ['auxInputs', i])),
+  );
+  return {
+    ...o,
+    type,
+    dataConverter,
+    ...(attentionLength === undefined ? {} : { attentionLength }),
+    ...(chordEncoder === undefined ? {} : { chordEncoder }),
+    ...(auxInputs === undefined ? {} : { auxInputs }),
+  };
+}
 
 export interface DrumsConfigShape {
   readonly pitchClasses?: DrumPitchClasses;

@@ -1,28 +1,49 @@
-import { z } from 'zod';
+import { arrayAt, integerAt, numberAt, objectAt, oneOf, optional, stringAt, type JsonPath } from './json-shape.js';
+
+/** tfjs's quantization of one weight: affine uint8/uint16, or float16 (other fields kept). */
+export type Quantization =
+  | { readonly dtype: 'uint8' | 'uint16'; readonly scale: number; readonly min: number }
+  | { readonly dtype: 'float16'; readonly [key: string]: unknown };
+
+export interface ManifestWeight {
+  readonly name: string;
+  readonly shape: number[];
+  readonly dtype: string;
+  readonly quantization?: Quantization;
+}
 
 /** tfjs `weights_manifest.json`: groups of weights laid end to end across a group's shards. */
-const quantizationSchema = z.union([
-  z.object({ dtype: z.enum(['uint8', 'uint16']), scale: z.number().finite(), min: z.number().finite() }),
-  z.object({ dtype: z.literal('float16') }).passthrough(),
-]);
+export type WeightsManifest = { readonly paths: string[]; readonly weights: ManifestWeight[] }[];
 
-const weightSchema = z.object({
-  name: z.string().min(1),
-  shape: z.array(z.number().int().nonnegative()),
-  dtype: z.string(),
-  quantization: quantizationSchema.optional(),
-});
+function quantizationAt(v: unknown, path: JsonPath): Quantization {
+  const o = objectAt(v, path);
+  const dtype = oneOf(o['dtype'], [...path, 'dtype'], ['uint8', 'uint16', 'float16']);
+  if (dtype === 'float16') return { ...o, dtype };
+  return { dtype, scale: numberAt(o['scale'], [...path, 'scale']), min: numberAt(o['min'], [...path, 'min']) };
+}
 
-export const manifestSchema = z.array(
-  z.object({
-    paths: z.array(z.string().min(1)).min(1),
-    weights: z.array(weightSchema),
-  }),
-);
+function weightAt(v: unknown, path: JsonPath): ManifestWeight {
+  const o = objectAt(v, path);
+  const quantization = optional(o['quantization'], (q) => quantizationAt(q, [...path, 'quantization']));
+  return {
+    name: stringAt(o['name'], [...path, 'name'], 1),
+    shape: arrayAt(o['shape'], [...path, 'shape']).map((d, i) => integerAt(d, [...path, 'shape', i], 0)),
+    dtype: stringAt(o['dtype'], [...path, 'dtype']),
+    ...(quantization === undefined ? {} : { quantization }),
+  };
+}
 
-export type WeightsManifest = z.infer<typeof manifestSchema>;
-export type ManifestWeight = z.infer<typeof weightSchema>;
-export type Quantization = z.infer<typeof quantizationSchema>;
+/** Checks a parsed weights_manifest.json; a problem throws a JsonShapeError naming where it is. */
+export function parseManifest(json: unknown): WeightsManifest {
+  return arrayAt(json, []).map((g, i) => {
+    const group = objectAt(g, [i]);
+    return {
+      paths: arrayAt(group['paths'], [i, 'paths'], 1).map((p, j) => stringAt(p, [i, 'paths', j], 1)),
+      weights: arrayAt(group['weights'], [i, 'weights']).map((w, j) => weightAt(w, [i, 'weights', j])),
+    };
+  });
+}
+
 /** How a tensor is stored on disk. */
 export type StoredDtype = 'float32' | 'uint8' | 'uint16' | 'float16';
 

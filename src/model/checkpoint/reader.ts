@@ -1,6 +1,5 @@
-import type { z } from 'zod';
 import type { ModelConfig } from './config.js';
-import { modelConfigSchema } from './config.js';
+import { parseModelConfig } from './config.js';
 import {
   MalformedFileError,
   MissingFileError,
@@ -12,7 +11,8 @@ import {
 } from './errors.js';
 import { float16ToFloat32 } from './float16.js';
 import type { ManifestWeight, StoredDtype, WeightsManifest } from './manifest.js';
-import { affineOf, bytesPerElement, elementCount, manifestSchema, storedDtypeOf } from './manifest.js';
+import { affineOf, bytesPerElement, elementCount, parseManifest, storedDtypeOf } from './manifest.js';
+import { JsonShapeError } from './json-shape.js';
 import type { CheckpointSource } from './source.js';
 import { errorMessage } from '../../util/error-message.js';
 
@@ -49,7 +49,7 @@ async function readBytes(source: CheckpointSource, file: string): Promise<Uint8A
   }
 }
 
-async function readJson<T>(source: CheckpointSource, file: string, schema: z.ZodType<T>): Promise<[T, unknown]> {
+async function readJson<T>(source: CheckpointSource, file: string, parse: (json: unknown) => T): Promise<[T, unknown]> {
   const bytes = await readBytes(source, file);
   if (bytes === undefined) throw new MissingFileError(`not found in ${source.location}`, file);
   let json: unknown;
@@ -58,31 +58,42 @@ async function readJson<T>(source: CheckpointSource, file: string, schema: z.Zod
   } catch (err) {
     throw new MalformedFileError(`not valid JSON (${errorMessage(err)})`, file);
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined ? '' : `${issue.path.join('.') || '(root)'}: ${issue.message}`;
-    throw new MalformedFileError(`does not match the expected format: ${where}`, file);
+  try {
+    return [parse(json), json];
+  } catch (err) {
+    if (!(err instanceof JsonShapeError)) throw err;
+    throw new MalformedFileError(`does not match the expected format: ${err.message}`, file);
   }
-  return [parsed.data, json];
 }
 
 function decodeValues(bytes: Uint8Array, weight: ManifestWeight, dtype: StoredDtype): Float32Array {
   const n = elementCount(weight.shape);
-  // Copy first: shard offsets need not be aligned for typed-array views.
-  const aligned = bytes.slice().buffer;
-  if (dtype === 'float32') return new Float32Array(aligned, 0, n);
   const q = weight.quantization;
   const out = new Float32Array(n);
+  if (dtype === 'uint8') {
+    // Bytes need no alignment: read them where they lie.
+    const { scale, min } = affineOf(q);
+    for (let i = 0; i < n; i++) out[i] = (bytes[i] ?? 0) * scale + min;
+    return out;
+  }
+  // Copy first: shard offsets need not be aligned for wider typed-array views.
+  const aligned = bytes.slice().buffer;
+  if (dtype === 'float32') return new Float32Array(aligned, 0, n);
   if (dtype === 'float16') {
     const halves = new Uint16Array(aligned, 0, n);
     for (let i = 0; i < n; i++) out[i] = float16ToFloat32(halves[i] ?? 0);
     return out;
   }
   const { scale, min } = affineOf(q);
-  const ints = dtype === 'uint8' ? new Uint8Array(aligned, 0, n) : new Uint16Array(aligned, 0, n);
+  const ints = new Uint16Array(aligned, 0, n);
   for (let i = 0; i < n; i++) out[i] = (ints[i] ?? 0) * scale + min;
   return out;
+}
+
+/** Index of the first NaN or infinity, or -1 (a plain loop: this runs over every weight at load). */
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }
 
 /** Reads one manifest group: its shards end to end, cut into tensors in manifest order. */
@@ -100,8 +111,9 @@ async function readGroup(
   const ends: number[] = [];
   let total = 0;
   for (const s of shards) ends.push((total += s.length));
-  const all = new Uint8Array(total);
-  shards.forEach((s, i) => all.set(s, (ends[i] ?? 0) - s.length));
+  // One shard (the usual case) is used as read; several are laid end to end.
+  const all = shards.length === 1 && shards[0] ? shards[0] : new Uint8Array(total);
+  if (all !== shards[0]) shards.forEach((s, i) => all.set(s, (ends[i] ?? 0) - s.length));
   const shardAt = (offset: number): string =>
     group.paths[
       Math.max(
@@ -127,7 +139,7 @@ async function readGroup(
     }
     const file = shardAt(offset);
     const values = decodeValues(all.subarray(offset, offset + size), weight, dtype);
-    const bad = values.findIndex((v) => !Number.isFinite(v));
+    const bad = firstNonFinite(values);
     if (bad >= 0) {
       throw new NonFiniteWeightError(`value ${values[bad]} at element ${bad}`, file, weight.name);
     }
@@ -148,8 +160,8 @@ async function readGroup(
  * file and tensor; nothing here throws anything else for bad content.
  */
 export async function readCheckpoint(source: CheckpointSource): Promise<Checkpoint> {
-  const [config, rawConfig] = await readJson(source, CONFIG_FILE, modelConfigSchema);
-  const [manifest] = await readJson(source, MANIFEST_FILE, manifestSchema);
+  const [config, rawConfig] = await readJson(source, CONFIG_FILE, parseModelConfig);
+  const [manifest] = await readJson(source, MANIFEST_FILE, parseManifest);
   const tensors = new Map<string, WeightTensor>();
   let storedBytes = 0;
   for (const group of manifest) storedBytes += await readGroup(source, group, tensors);

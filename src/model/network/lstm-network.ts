@@ -27,6 +27,13 @@ export interface NetworkOptions {
    * magenta-js's order, so the reference path leaves it off.
    */
   readonly foldAttentionInput?: boolean;
+  /**
+   * Pack the weights on first use (or `pack()`) instead of in the constructor, so a caller
+   * can report the model loaded (its checkpoint read and checked) before the ~0.1 s of
+   * packing: the box's worker packs right after, off the path to READY. The checkpoint's
+   * tensors must stay until then.
+   */
+  readonly deferPacking?: boolean;
 }
 
 /** Sequences stepped together in one pass over the weights. */
@@ -38,8 +45,9 @@ export const BATCH_SLOTS = 8;
  * One instance holds packed weights and scratch; all per-sequence memory is in NetworkState.
  */
 export class LstmNetwork {
-  private readonly w: Weights;
-  private readonly slots: Slot[];
+  #packed: { readonly w: Weights; readonly slots: Slot[] } | undefined;
+  /** Held only until packed. */
+  #checkpoint: Checkpoint | undefined;
   private readonly folded: boolean;
   readonly totalUnits: number;
 
@@ -49,19 +57,49 @@ export class LstmNetwork {
     readonly kernels: Kernels,
     private readonly options: NetworkOptions = {},
   ) {
+    this.folded = arch.attention !== undefined && options.foldAttentionInput === true;
+    this.totalUnits = arch.layerUnits.reduce((a, b) => a + b, 0);
+    this.#checkpoint = checkpoint;
+    if (options.deferPacking !== true) this.pack();
+  }
+
+  /** True once the weights are packed. */
+  get packed(): boolean {
+    return this.#packed !== undefined;
+  }
+
+  /** Packs the weights now, if not yet (a deferred network packs on first use otherwise). */
+  pack(): void {
+    if (this.#packed) return;
+    const checkpoint = this.#checkpoint;
+    if (!checkpoint) throw new Error('internal: network has neither packed weights nor a checkpoint');
+    this.#packed = this.build(checkpoint);
+    this.#checkpoint = undefined;
+  }
+
+  private get w(): Weights {
+    this.pack();
+    return (this.#packed as { w: Weights }).w;
+  }
+
+  private get slots(): Slot[] {
+    this.pack();
+    return (this.#packed as { slots: Slot[] }).slots;
+  }
+
+  private build(checkpoint: Checkpoint): { w: Weights; slots: Slot[] } {
     const get = (name: string): Float32Array => {
       const t = checkpoint.tensors.get(name);
       if (t === undefined) throw new Error(`internal: ${name} vanished after validation`);
       return t.values;
     };
-    const k = kernels;
+    const { arch, kernels: k } = this;
     const { controlDepth: cd, eventDepth: ed, auxDepth: ad, inputSize, layerUnits } = arch;
     const prefix = arch.attention === undefined ? 'rnn/' : ATTENTION_PREFIX;
     // [controls | event one-hot | aux + the rest]: the one-hot segment is only read by row.
     const sparse = (name: string, rows: number, cols: number): PackedMatrix =>
       k.pack(get(name), rows, cols, [0, cd, cd + ed, rows], [1]);
     const at = arch.attention;
-    this.folded = at !== undefined && options.foldAttentionInput === true;
     const layers = layerUnits.map((units, l) => {
       const rows = (l === 0 ? inputSize : (layerUnits[l - 1] ?? 0)) + units;
       const name = variableNames.cellKernel(prefix, l);
@@ -69,7 +107,6 @@ export class LstmNetwork {
       const kernel = l === 0 && at === undefined ? sparse(name, rows, 4 * units) : k.pack(get(name), rows, 4 * units);
       return { units, kernel, bias: get(variableNames.cellBias(prefix, l)) };
     });
-    this.totalUnits = layerUnits.reduce((a, b) => a + b, 0);
     const last = layerUnits[layerUnits.length - 1] ?? 0;
     const attention = at && {
       length: at.length,
@@ -85,7 +122,7 @@ export class LstmNetwork {
     };
     attention?.v.set(get(variableNames.attnV));
     const fcRows = at?.size ?? last;
-    this.w = {
+    const w: Weights = {
       layers,
       ...(attention ? { attention } : {}),
       fc: k.pack(get(variableNames.fcWeights), fcRows, ed),
@@ -94,7 +131,7 @@ export class LstmNetwork {
 
     const size = at?.size ?? 0;
     const length = at?.length ?? 0;
-    this.slots = Array.from({ length: BATCH_SLOTS }, () => ({
+    const slots = Array.from({ length: BATCH_SLOTS }, () => ({
       controls: k.alloc(cd),
       xcat: layers.map((l, i) => k.alloc(i === 0 && (!at || this.folded) ? ad + size + l.units : l.kernel.rows)),
       gates: layers.map((l) => k.alloc(4 * l.units)),
@@ -113,6 +150,7 @@ export class LstmNetwork {
       newFeatures: k.alloc(size),
       logits: k.alloc(ed),
     }));
+    return { w, slots };
   }
 
   /**

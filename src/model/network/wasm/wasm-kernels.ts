@@ -154,31 +154,62 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
         for (let r = start; r < end; r++) for (let c = 0; c < GROUP; c++) f32[o++] = at(r, g * GROUP + c);
       return { rows, layout, ptr, scales: 0 };
     }
+    return packInt8(values, cols, start, end, layout, paddedCols);
+  }
+
+  /**
+   * int8: one scale per column (its largest magnitude over the segment's rows / 127), each
+   * weight rounded to a multiple of it. Packed for mv_i8: per group of GROUP columns, per
+   * pair of rows, the pair's two int8 weights side by side for each column. Plain loops
+   * over the row-major source, one pass for the scales and one for the weights (load time
+   * is on the path to READY); padding (columns past `cols`, the odd row) stays 0, as
+   * kernel memory starts zeroed and is never reused.
+   */
+  function packInt8(
+    values: Float32Array,
+    cols: number,
+    start: number,
+    end: number,
+    layout: 'packed' | 'rows',
+    paddedCols: number,
+  ): Segment {
+    const rows = end - start;
     const scales = reserve(paddedCols * 4);
+    const max = new Float64Array(cols);
+    for (let r = start; r < end; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) {
+        const a = Math.abs(values[base + c] ?? 0);
+        if (a > (max[c] ?? 0)) max[c] = a;
+      }
+    }
     const inv = new Float64Array(cols);
     for (let c = 0; c < cols; c++) {
-      let max = 0;
-      for (let r = start; r < end; r++) max = Math.max(max, Math.abs(at(r, c)));
-      f32[scales / 4 + c] = max / 127;
-      inv[c] = max === 0 ? 0 : 127 / max;
+      const m = max[c] ?? 0;
+      f32[scales / 4 + c] = m / 127;
+      inv[c] = m === 0 ? 0 : 127 / m;
     }
-    const q = (r: number, c: number): number => (c < cols ? Math.round(at(r, c) * (inv[c] ?? 0)) : 0);
     if (layout === 'rows') {
       const ptr = reserve(rows * cols);
-      for (let r = start; r < end; r++) for (let c = 0; c < cols; c++) i8[ptr + (r - start) * cols + c] = q(r, c);
+      for (let r = start; r < end; r++) {
+        const from = r * cols;
+        const to = ptr + (r - start) * cols;
+        for (let c = 0; c < cols; c++) i8[to + c] = Math.round((values[from + c] ?? 0) * (inv[c] ?? 0));
+      }
       return { rows, layout, ptr, scales };
     }
     const pairs = Math.ceil(rows / 2);
-    const ptr = reserve(groups * pairs * 64);
-    let o = ptr;
-    for (let g = 0; g < groups; g++)
-      for (let p = 0; p < pairs; p++)
-        for (let k = 0; k < GROUP / 4; k++)
-          for (let lane = 0; lane < 4; lane++) {
-            const c = g * GROUP + 4 * k + lane;
-            i8[o++] = q(start + 2 * p, c);
-            i8[o++] = q(start + 2 * p + 1, c);
-          }
+    const groupBytes = pairs * 2 * GROUP;
+    const ptr = reserve((paddedCols / GROUP) * groupBytes);
+    for (let r = start; r < end; r++) {
+      const from = r * cols;
+      // Row r's byte of column c: its group's block, its pair's 2 * GROUP bytes, 2 per column.
+      const rowAt = ptr + ((r - start) >> 1) * 2 * GROUP + ((r - start) & 1);
+      for (let c = 0; c < cols; c++)
+        i8[rowAt + Math.floor(c / GROUP) * groupBytes + 2 * (c % GROUP)] = Math.round(
+          (values[from + c] ?? 0) * (inv[c] ?? 0),
+        );
+    }
     return { rows, layout, ptr, scales };
   }
 

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../system/config.js';
-import { createLogger } from '../system/log.js';
-import { openHardware } from '../system/hardware.js';
 import { errorMessage } from '../util/error-message.js';
 
 // Each command is loaded when it runs: the box on stage never pays for training's tfjs,
-// the evaluator or Push 2's renderer in start-up time or memory.
+// the evaluator or Push 2's renderer in start-up time or memory. Even the config, the log
+// and the hardware are imported inside main(), so that `start` can set its model worker
+// going before them (bench:startup).
 
 const USAGE = `antiphon <command> [options]
 
@@ -42,6 +41,13 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'train') return (await import('./train-command.js')).trainCommand(rest);
   if (command === 'eval') return (await import('./eval-command.js')).evalCommand(rest);
   if (command === 'push2') return (await import('../push2/snapshot-command.js')).push2Command(rest);
+  // The model worker's isolate and modules load alongside this thread's, not after them.
+  const boxModules = command === 'start' ? startBoxEarly() : undefined;
+  const [{ loadConfig }, { createLogger }, { openHardware }] = await Promise.all([
+    import('../system/config.js'),
+    import('../system/log.js'),
+    import('../system/hardware.js'),
+  ]);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -63,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': {
       const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
-      return (await import('./box.js')).runBox(
+      return (await (boxModules ?? import('./box.js'))).runBox(
         openHardware(),
         config,
         log,
@@ -88,6 +94,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`antiphon: unknown command '${command}'\n${USAGE}`);
       return 2;
   }
+}
+
+/** `start`: the model worker starts now; the box's modules load alongside the CLI's. */
+function startBoxEarly(): Promise<typeof import('./box.js')> {
+  void import('../voices/generator-worker-client.js').then((m) => m.prestartGeneratorWorker());
+  return import('./box.js');
 }
 
 process.on('uncaughtException', (e) => {

@@ -24,6 +24,15 @@ function sharedHost(): GeneratorWorkerHost {
   return shared;
 }
 
+/**
+ * Starts the box's generator worker now, before its first model is asked for: its isolate
+ * and the model code then load while the main thread is still loading its own modules and
+ * reading the config, off the path to READY. Idempotent.
+ */
+export function prestartGeneratorWorker(): void {
+  sharedHost();
+}
+
 /** Heap figures of the shared generator worker, or undefined when no model is loaded. */
 export async function generatorWorkerMemory(): Promise<IsolateMemory | undefined> {
   return shared && !shared.closed ? shared.memory() : undefined;
@@ -57,15 +66,15 @@ export class WorkerGenerator implements ResponseGenerator {
   static async start(
     name: string,
     source: ModelSource,
-    onWarm?: (msPerStep: number) => void,
+    onWarm?: (msPerStep: number, packMs: number) => void,
     host: GeneratorWorkerHost = sharedHost(),
   ): Promise<WorkerGenerator> {
     // The warm-up may report before or after this resolves.
     const made: { generator?: WorkerGenerator; warm?: number } = {};
-    const { model, info } = await host.load(name, source, (msPerStep) => {
+    const { model, info } = await host.load(name, source, (msPerStep, packMs) => {
       made.warm = msPerStep;
       if (made.generator) made.generator.warmMsPerStep = msPerStep;
-      onWarm?.(msPerStep);
+      onWarm?.(msPerStep, packMs);
     });
     const generator = new WorkerGenerator(name, host, model, info.classPitches, info.classOfPitch, info.timing);
     generator.warmMsPerStep = made.warm;

@@ -35,10 +35,11 @@ export interface LoadedModelInfo {
   readonly classOfPitch: readonly number[];
   readonly parameters: number;
   /**
-   * Where the load's time went: the worker's own start (isolate and modules, measured for
-   * the first model a worker loads, 0 for the others) and reading and packing the model.
+   * Where the load's time went: the worker's own start (isolate and modules, reported with
+   * the first model a worker loads, 0 for the others) and reading and checking the model
+   * (its packing follows the load and is reported with the warm-up).
    */
-  readonly timing: { readonly workerStartMs: number; readonly readAndPackMs: number };
+  readonly timing: { readonly workerStartMs: number; readonly readMs: number };
 }
 
 /** A generation's result as it comes back, with the worker it ran in (carried states live there). */
@@ -51,7 +52,7 @@ export interface HostedResult extends Omit<GenerationResult, 'state'> {
 interface Hosted {
   readonly name: string;
   readonly source: ModelSource;
-  readonly onWarm: (msPerStep: number) => void;
+  readonly onWarm: (msPerStep: number, packMs: number) => void;
 }
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void; model: string };
@@ -66,8 +67,10 @@ export class GeneratorWorkerHost {
   #nextModel = 1;
   #nextId = 1;
   #closed = false;
-  /** When the current worker was started (performance.now()), until its first model loaded. */
-  #startedAt: number | undefined;
+  /** When the current worker was started (performance.now()). */
+  #startedAt = 0;
+  /** How long the current worker took to start (isolate and modules), until its first model reports it. */
+  #startMs: number | undefined;
   readonly #models = new Map<number, Hosted>();
   readonly #loads = new Map<number, Waiter<LoadedModelInfo>>();
   readonly #pending = new Map<number, Waiter<HostedResult>>();
@@ -91,7 +94,7 @@ export class GeneratorWorkerHost {
   async load(
     name: string,
     source: ModelSource,
-    onWarm: (msPerStep: number) => void,
+    onWarm: (msPerStep: number, packMs: number) => void,
   ): Promise<{ model: number; info: LoadedModelInfo }> {
     const model = this.#nextModel++;
     const info = new Promise<LoadedModelInfo>((resolve, reject) =>
@@ -139,6 +142,7 @@ export class GeneratorWorkerHost {
 
   #start(): Worker {
     this.#startedAt = performance.now();
+    this.#startMs = undefined;
     const worker = startWorker(import.meta.url, './generator-worker-thread', {
       resourceLimits: GENERATOR_WORKER_LIMITS,
     });
@@ -153,17 +157,13 @@ export class GeneratorWorkerHost {
       const w = this.#loads.get(m.model);
       this.#loads.delete(m.model);
       if (m.type === 'loaded') {
-        const sinceStart = this.#startedAt === undefined ? m.readAndPackMs : performance.now() - this.#startedAt;
-        this.#startedAt = undefined;
-        const { classPitches, classOfPitch, parameters, readAndPackMs } = m;
-        w?.resolve({
-          classPitches,
-          classOfPitch,
-          parameters,
-          timing: { workerStartMs: Math.max(0, sinceStart - readAndPackMs), readAndPackMs },
-        });
+        const workerStartMs = this.#startMs ?? 0;
+        this.#startMs = 0;
+        const { classPitches, classOfPitch, parameters, readMs } = m;
+        w?.resolve({ classPitches, classOfPitch, parameters, timing: { workerStartMs, readMs } });
       } else w?.reject(new GeneratorWorkerError(w.model, m.message));
-    } else if (m.type === 'warm') this.#models.get(m.model)?.onWarm(m.msPerStep);
+    } else if (m.type === 'started') this.#startMs = performance.now() - this.#startedAt;
+    else if (m.type === 'warm') this.#models.get(m.model)?.onWarm(m.msPerStep, m.packMs);
     else if (m.type === 'memory') {
       this.#memory.get(m.id)?.resolve(m.memory);
       this.#memory.delete(m.id);

@@ -40,18 +40,23 @@ export type WorkerRequest =
 
 /** Generator worker to main thread. */
 export type WorkerReply =
+  /** Sent once, when the worker's modules are loaded and it listens (its start-up cost). */
+  | { readonly type: 'started' }
   | {
       readonly type: 'loaded';
       readonly model: number;
       readonly classPitches: number[];
       readonly classOfPitch: number[];
       readonly parameters: number;
-      /** Time spent reading the checkpoint and packing its kernels. */
-      readonly readAndPackMs: number;
+      /** Time spent reading and checking the checkpoint (its kernels are packed just after). */
+      readonly readMs: number;
     }
   | { readonly type: 'load-failed'; readonly model: number; readonly message: string }
-  /** Sent after `loaded`, once throwaway generations have warmed the model up (JIT, WebAssembly tier-up). */
-  | { readonly type: 'warm'; readonly model: number; readonly msPerStep: number }
+  /**
+   * Sent after `loaded`, once the weights are packed (`packMs`) and throwaway generations have
+   * warmed the model up (JIT, WebAssembly tier-up).
+   */
+  | { readonly type: 'warm'; readonly model: number; readonly msPerStep: number; readonly packMs: number }
   | {
       readonly type: 'result';
       readonly id: number;

@@ -25,6 +25,10 @@ const port = parentPort;
 const models = new Map<number, Served>();
 /** Loads still reading their checkpoint: a request for one waits for it (after a restart). */
 const loading = new Map<number, Promise<void>>();
+/** Models whose load failed after 'loaded' went out (packing), with why: their requests fail. */
+const unusable = new Map<number, string>();
+/** Models unloaded while still loading: dropped once their load ends. */
+const unloaded = new Set<number>();
 let nextHandle = 1;
 const post = (m: WorkerReply): void => port?.postMessage(m);
 
@@ -32,14 +36,12 @@ async function load(model: number, name: string, source: ModelSource): Promise<v
   let generator: MusicRnnGenerator;
   const t0 = performance.now();
   try {
-    generator = new MusicRnnGenerator(name, await openModel(source));
+    // Read and checked here; packed just after 'loaded' goes out (off the path to READY).
+    generator = new MusicRnnGenerator(name, await openModel(source, { deferPacking: true }));
   } catch (e) {
     post({ type: 'load-failed', model, message: errorMessage(e) });
     return;
   }
-  dropFloatWeights(generator);
-  collectGarbage();
-  models.set(model, { generator, states: new Map() });
   const map = generator.model.drumMap;
   post({
     type: 'loaded',
@@ -47,13 +49,28 @@ async function load(model: number, name: string, source: ModelSource): Promise<v
     classPitches: [...generator.classPitches],
     classOfPitch: map ? [...map.classOfPitch] : [],
     parameters: generator.model.arch.parameterCount,
-    readAndPackMs: performance.now() - t0,
+    readMs: performance.now() - t0,
   });
-  // After 'loaded', so the box is ready without waiting for it: a request that arrives
-  // meanwhile waits behind it, and the engine starts from a conservative estimate.
-  setImmediate(() => {
-    if (models.get(model)?.generator === generator) post({ type: 'warm', model, msPerStep: warmUp(generator) });
-  });
+  // A request that arrives meanwhile waits for this load (`loading`): packing and warm-up.
+  await new Promise((resolve) => setImmediate(resolve));
+  const t1 = performance.now();
+  let packMs: number;
+  let msPerStep: number;
+  try {
+    generator.model.network.pack();
+    packMs = performance.now() - t1;
+    dropFloatWeights(generator);
+    collectGarbage();
+    // Still inside the load, so a request that arrived meanwhile runs after it, warm.
+    msPerStep = warmUp(generator);
+  } catch (e) {
+    // Internal (checked checkpoints pack): its requests fail with this, the others play on.
+    unusable.set(model, `could not be packed: ${errorMessage(e)}`);
+    return;
+  }
+  if (unloaded.delete(model)) return;
+  models.set(model, { generator, states: new Map() });
+  post({ type: 'warm', model, msPerStep, packMs });
 }
 
 /**
@@ -79,7 +96,10 @@ function collectGarbage(): void {
 
 function generate(m: Extract<WorkerRequest, { type: 'generate' }>): void {
   const served = models.get(m.model);
-  if (!served) return post({ type: 'failed', id: m.id, message: `model ${m.model} is not loaded in this worker` });
+  if (!served) {
+    const why = unusable.get(m.model) ?? 'is not loaded in this worker';
+    return post({ type: 'failed', id: m.id, message: `model ${m.model} ${why}` });
+  }
   try {
     const { stateHandle, ...rest } = m.request;
     const state = stateHandle === undefined ? undefined : served.states.get(stateHandle);
@@ -140,10 +160,14 @@ port?.on('message', (m: WorkerRequest) => {
   if (m.type === 'load') {
     const done = load(m.model, m.name, m.source).finally(() => loading.delete(m.model));
     loading.set(m.model, done);
-  } else if (m.type === 'unload') models.delete(m.model);
-  else if (m.type === 'generate') {
+  } else if (m.type === 'unload') {
+    if (loading.has(m.model)) unloaded.add(m.model);
+    models.delete(m.model);
+    unusable.delete(m.model);
+  } else if (m.type === 'generate') {
     const pending = loading.get(m.model);
     if (pending) void pending.then(() => generate(m));
     else generate(m);
   } else memory(m.id);
 });
+post({ type: 'started' });

@@ -78,8 +78,8 @@ export async function loadVoiceModel(
   const t0 = performance.now();
   const generator =
     thread === 'worker'
-      ? await WorkerGenerator.start(label, source, (warmMsPerStep) =>
-          log.info({ model: name, warmMsPerStep }, 'model warm'),
+      ? await WorkerGenerator.start(label, source, (warmMsPerStep, packMs) =>
+          log.info({ model: name, warmMsPerStep, packMs: round1(packMs) }, 'model warm'),
         )
       : await inlineGenerator(label, source);
   const groove = dir === undefined ? undefined : readGroove(dir, seed, log);
@@ -95,7 +95,7 @@ export async function loadVoiceModel(
         ? {
             inWorkerMs: {
               start: round1(generator.loadTiming.workerStartMs),
-              readAndPack: round1(generator.loadTiming.readAndPackMs),
+              read: round1(generator.loadTiming.readMs),
             },
           }
         : {}),

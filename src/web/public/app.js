@@ -17,7 +17,14 @@ function setLink(text, ok) {
 
 function showClock() {
   const c = state.clock;
-  const lock = c.source === 'external' ? (c.locked ? ', locked' : ', not locked') : '';
+  const lock =
+    c.source === 'external'
+      ? c.locked
+        ? ', locked'
+        : ', not locked'
+      : c.source === 'link' && c.link
+        ? `, ${c.link.peers} peer${c.link.peers === 1 ? '' : 's'}`
+        : '';
   $('clock').textContent =
     `${c.tempo.toFixed(1)} BPM · clock ${c.source}${lock} (${c.mode}) · mode ${state.parameters.global.mode}`;
   grid.tempo = c.tempo;

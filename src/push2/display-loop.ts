@@ -17,7 +17,21 @@ export interface DisplayLoopOptions {
   readonly refreshMs?: number;
   /** How long to wait before opening the display again after it failed or was missing. */
   readonly retryMs?: number;
+  /**
+   * The last frame sent, kept by the owner across loops: a display opened again (a replug)
+   * gets it at once, a transfer rather than a render (seconds on a slow CPU), and the fresh
+   * frame follows in the next slot.
+   */
+  readonly lastFrame?: { frame: Uint8Array | undefined };
 }
+
+/**
+ * A display that is not there yet is looked for again this soon, this many times, before
+ * the slower `retryMs`: on a replug the USB interface can come up just after the MIDI ports
+ * that told the surface Push 2 is back, and a whole `retryMs` would be lost waiting.
+ */
+const QUICK_RETRY_MS = 100;
+const QUICK_RETRIES = 10;
 
 /** What one frame cost, for the log and the bench. */
 export interface FrameTiming {
@@ -43,6 +57,8 @@ export class DisplayLoop {
   #nextOpenAt = 0;
   #failing = false;
   #stopped = false;
+  /** Opens in a row that found no display. */
+  #missed = 0;
   frames = 0;
   failures = 0;
   lastTiming: FrameTiming | undefined;
@@ -85,8 +101,15 @@ export class DisplayLoop {
     this.#busy = true;
     this.#lastStartAt = now;
     try {
+      const reopened = this.#link === undefined;
       const link = await this.#ensureLink(now);
       if (!link) return;
+      const last = this.o.lastFrame?.frame;
+      if (reopened && last) {
+        await link.send(last);
+        this.#sent();
+        return;
+      }
       this.#dirty = false;
       const rendered = await this.o.renderer.render(this.o.state());
       const t0 = performance.now();
@@ -96,10 +119,8 @@ export class DisplayLoop {
         encodeMs: rendered.encodeMs,
         transferMs: performance.now() - t0,
       };
-      this.#lastFrameAt = this.o.now();
-      this.frames++;
-      if (this.#failing) this.o.log.info({ frames: this.frames }, 'Push 2 display: frames go through again');
-      this.#failing = false;
+      if (this.o.lastFrame) this.o.lastFrame.frame = rendered.frame;
+      this.#sent();
     } catch (e) {
       this.#failed(e);
     } finally {
@@ -107,16 +128,26 @@ export class DisplayLoop {
     }
   }
 
+  #sent(): void {
+    this.#lastFrameAt = this.o.now();
+    this.frames++;
+    if (this.#failing) this.o.log.info({ frames: this.frames }, 'Push 2 display: frames go through again');
+    this.#failing = false;
+  }
+
   async #ensureLink(now: number): Promise<DisplayLink | undefined> {
     if (this.#link) return this.#link;
     if (now < this.#nextOpenAt) return undefined;
-    this.#nextOpenAt = now + (this.o.retryMs ?? 1000);
+    const retryMs = this.o.retryMs ?? 1000;
+    this.#nextOpenAt = now + (this.#missed < QUICK_RETRIES ? Math.min(QUICK_RETRY_MS, retryMs) : retryMs);
     const link = await this.o.opener.open();
     if (!link) {
-      if (!this.#failing) this.o.log.warn('Push 2 display not found on USB; retrying every second');
+      this.#missed++;
+      if (!this.#failing) this.o.log.warn('Push 2 display not found on USB; retrying');
       this.#failing = true;
       return undefined;
     }
+    this.#missed = 0;
     if (this.#stopped) {
       await link.close();
       return undefined;

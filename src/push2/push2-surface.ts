@@ -41,6 +41,8 @@ export class Push2Surface implements BoxSurface {
   #buttons = new Map<number, ButtonLight>();
   #externalPower = false;
   #panicTimer: TimerHandle | undefined;
+  /** The display's last frame, kept across replugs so a returning Push 2 shows it at once. */
+  readonly #lastFrame: { frame: Uint8Array | undefined } = { frame: undefined };
   readonly #off: (() => void)[] = [];
 
   constructor(private readonly o: Push2SurfaceOptions) {}
@@ -119,6 +121,7 @@ export class Push2Surface implements BoxSurface {
       opener: this.o.opener,
       renderer: this.#renderer,
       maxFps: this.o.config.max_fps,
+      lastFrame: this.#lastFrame,
       state: () => ({ snapshot: ctx.bus.snapshot(), controls: controls.view }),
     });
     this.#display.start();

@@ -6,13 +6,8 @@ import type { LinkConfig } from '../../src/link/link-config.js';
 import type { LinkOpener } from '../../src/link/open-link.js';
 import { SimulatedLinkNetwork, type SimulatedLinkSession } from '../../src/link/link-simulator.js';
 import { startSimBox, type SimBox } from '../support/sim-box.js';
+import { SIM_DRUM_PAD } from '../support/sim-devices.js';
 
-const PAD = {
-  clientName: 'Drum Pad',
-  inputs: ['Drum Pad MIDI 1'],
-  outputs: ['Drum Pad MIDI 1'],
-  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-} as const;
 const DRUM_MACHINE = {
   clientName: 'Drum Machine',
   outputs: ['Drum Machine In'],
@@ -128,7 +123,7 @@ describe('the whole box on a Link session (virtual time, simulated network)', ()
       const { rig, make } = linkRig({ playing: true });
       const s = await startSimBox({ config: linkConfig(true), openLink: make });
       sim = s;
-      const pad = s.plug(PAD);
+      const pad = s.plug(SIM_DRUM_PAD);
       const sent = record(s, pad, () => rig.peer);
       await s.run(300);
       const peer = rig.peer as SimulatedLinkSession;

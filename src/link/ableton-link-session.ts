@@ -18,6 +18,8 @@ export interface AbletonLinkOptions {
   readonly prefix?: readonly string[];
   /** Where the helper's stray stderr goes (one call per line). */
   readonly onStderr?: (line: string) => void;
+  /** The package's entry point (default: resolved from node_modules). */
+  readonly modulePath?: string;
 }
 
 /** The optional `abletonlink` package is not installed (or not built), so Link is off. */
@@ -100,7 +102,7 @@ export class AbletonLinkSession extends LinkSessionListeners implements LinkSess
 
   /** Starts the helper; rejects with LinkUnavailable if the package is missing or does not load. */
   static start(options: AbletonLinkOptions = {}): Promise<AbletonLinkSession> {
-    const modulePath = resolveAbletonLink();
+    const modulePath = options.modulePath ?? resolveAbletonLink();
     const args = [
       '-e',
       LINK_HOST_SOURCE,

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { writeSync } from 'node:fs';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { MonotonicClock } from '../../clock/time-source.js';
 import { hrtimeClock } from '../../clock/time-source.js';
 import type { SerialLink, SerialOpenFailure, SerialOpenOptions, SerialPortOpener } from './serial-port.js';
@@ -17,6 +17,9 @@ export class NodeSerialPortOpener implements SerialPortOpener {
 
   async open(options: SerialOpenOptions): Promise<SerialLink> {
     await precheck(options.path);
+    // Loaded on first open, not with the box: the package and its parsers take ~0.1 s to
+    // import, which READY need not wait for (and a box without a UART never pays).
+    const { SerialPort } = await import('serialport');
     const port = new SerialPort({
       path: options.path,
       baudRate: options.baudRate,

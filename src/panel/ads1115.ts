@@ -23,7 +23,7 @@ export function rawToPosition(raw: number, supplyV = 3.3): number {
 /** ADS1115 over an I2CBus: its 16-bit registers are big-endian, SMBus words little-endian, so every word is swapped. */
 export class Ads1115 {
   constructor(
-    private readonly bus: I2CBus,
+    readonly bus: I2CBus,
     readonly address: number,
     /** Waits this many ms (the box's timers; virtual in tests). */
     private readonly wait: (ms: number) => Promise<void>,
@@ -35,10 +35,12 @@ export class Ads1115 {
   }
 
   /** One single-shot conversion of `channel`: the raw signed result. 860 SPS converts in 1.2 ms; 2 ms is waited. */
-  async read(channel: number): Promise<number> {
-    await this.bus.writeWord(this.address, ADS1115_CONFIG, swap16(singleShotConfig(channel)));
-    await this.wait(2);
-    const v = swap16(await this.bus.readWord(this.address, ADS1115_CONVERSION));
-    return v >= 0x8000 ? v - 0x10000 : v;
+  read(channel: number): Promise<number> {
+    return this.bus.burst(async () => {
+      await this.bus.writeWord(this.address, ADS1115_CONFIG, swap16(singleShotConfig(channel)));
+      await this.wait(2);
+      const v = swap16(await this.bus.readWord(this.address, ADS1115_CONVERSION));
+      return v >= 0x8000 ? v - 0x10000 : v;
+    });
   }
 }

@@ -53,6 +53,18 @@ export class ButtonGestures {
     return out;
   }
 
+  /**
+   * The button's state was lost (its events dropped, its device gone): forget it. A held
+   * button reports `up` (so shift and learn let go) but no press, long-press or double.
+   */
+  lost(): Gesture[] {
+    const wasDown = this.#downAt !== undefined;
+    this.#downAt = undefined;
+    this.#pendingPressAt = undefined;
+    this.#longFired = false;
+    return wasDown ? ['up'] : [];
+  }
+
   /** Gestures whose time has come by `nowMs` (a long-press while held, a single press after the double window). */
   due(nowMs: number): Gesture[] {
     const out: Gesture[] = [];

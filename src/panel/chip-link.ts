@@ -1,22 +1,35 @@
 import type { TimerHandle, Timers } from '../clock/timers.js';
 import type { Logger } from '../system/log.js';
 
+/** The first retry after a failure; each further one waits twice as long, up to `retryMs`. */
+export const FIRST_RETRY_MS = 100;
+
 /**
  * Keeps one I2C chip usable: `run` does an operation while the chip answers. The first
  * failure is logged once with the reason; then the chip is left alone and `init` is retried
- * every `retryMs` (quietly) until it answers again, which is logged once too. The rest of
- * the panel never waits for a missing chip.
+ * (quietly) after 100 ms, then twice as long each time up to `retryMs`, until it answers
+ * again, which is logged once too: a loose ribbon cable that drops a transfer costs a tenth
+ * of a second, an unplugged chip one quiet probe per `retryMs`. Re-running `init` also sets
+ * up a chip that lost power. The rest of the panel never waits for a missing chip.
  */
 export class ChipLink {
   #up = false;
   #retry: TimerHandle | undefined;
   #stopped = false;
+  #delayMs = FIRST_RETRY_MS;
+  #everUp = false;
   failures = 0;
 
   constructor(
     readonly name: string,
     private readonly init: () => Promise<void>,
-    private readonly deps: { readonly log: Logger; readonly timers: Timers; readonly retryMs: number },
+    private readonly deps: {
+      readonly log: Logger;
+      readonly timers: Timers;
+      readonly retryMs: number;
+      /** `[panel] enabled = "auto"`: a chip never found is not a warning (it may not be fitted); one found and lost is. */
+      readonly quietUntilFound?: boolean;
+    },
   ) {}
 
   get up(): boolean {
@@ -48,7 +61,10 @@ export class ChipLink {
     try {
       await this.init();
       this.#up = true;
-      if (!first) this.deps.log.info({ chip: this.name }, 'panel chip answers again');
+      this.#delayMs = FIRST_RETRY_MS;
+      if (!first)
+        this.deps.log.info({ chip: this.name }, this.#everUp ? 'panel chip answers again' : 'panel chip found');
+      this.#everUp = true;
     } catch (e) {
       if (first) this.#down(e as Error);
       else this.#scheduleRetry();
@@ -59,7 +75,9 @@ export class ChipLink {
     const wasUp = this.#up || this.failures === 0;
     this.#up = false;
     this.failures++;
-    if (wasUp)
+    if (wasUp && !this.#everUp && this.deps.quietUntilFound)
+      this.deps.log.debug({ chip: this.name, err: e.message }, 'panel chip not found; looking for it quietly');
+    else if (wasUp)
       this.deps.log.warn(
         { chip: this.name, err: e.message, retryMs: this.deps.retryMs },
         'panel chip does not answer; retrying, the rest of the panel works',
@@ -70,6 +88,8 @@ export class ChipLink {
   #scheduleRetry(): void {
     if (this.#stopped) return;
     this.#retry?.cancel();
-    this.#retry = this.deps.timers.after(this.deps.retryMs, () => void this.#attempt(false));
+    const delay = Math.min(this.#delayMs, this.deps.retryMs);
+    this.#delayMs = Math.min(this.#delayMs * 2, this.deps.retryMs);
+    this.#retry = this.deps.timers.after(delay, () => void this.#attempt(false));
   }
 }

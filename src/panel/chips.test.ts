@@ -102,9 +102,14 @@ describe('ChipLink', () => {
     expect(link.up).toBe(false);
     expect(lines).toEqual([
       'warn panel chip does not answer; retrying, the rest of the panel works',
-      'info panel chip answers again',
+      'info panel chip found',
       'warn panel chip does not answer; retrying, the rest of the panel works',
     ]);
+    bus.plug(0x40, new Pca9685Sim());
+    wakeup.advanceTo(12_100); // the first retry after a failure comes at 100 ms, not retryMs
+    await new Promise((r) => setTimeout(r, 0));
+    expect(link.up).toBe(true);
+    expect(lines.at(-1)).toBe('info panel chip answers again');
     link.stop();
   });
 });

@@ -3,6 +3,8 @@ export const EV_SYN = 0;
 export const EV_KEY = 1;
 export const EV_REL = 2;
 export const SYN_REPORT = 0;
+/** The reader's buffer overran: events were lost up to the next SYN_REPORT. */
+export const SYN_DROPPED = 3;
 
 /** One `struct input_event`. `timeMs` is the kernel's stamp (CLOCK_REALTIME unless set otherwise), in ms. */
 export interface InputEvent {
@@ -84,4 +86,19 @@ export function eventPacket(type: number, code: number, value: number, timeMs: n
     { type, code, value, timeMs },
     { type: EV_SYN, code: SYN_REPORT, value: 0, timeMs },
   ];
+}
+
+/**
+ * What evdev leaves a reader whose buffer overran while `events` were written: SYN_DROPPED,
+ * then the newest whole packet (drivers/input/evdev.c keeps the newest event and hands a
+ * reader only what a SYN_REPORT closed). For simulators and FIFO tests.
+ */
+export function afterOverrun(events: readonly InputEvent[]): InputEvent[] {
+  const isReport = (e: InputEvent): boolean => e.type === EV_SYN && e.code === SYN_REPORT;
+  let last = events.length - 1;
+  while (last >= 0 && !isReport(events[last] as InputEvent)) last--;
+  let first = last - 1;
+  while (first >= 0 && !isReport(events[first] as InputEvent)) first--;
+  const newest = events.slice(first + 1, last + 1);
+  return [{ type: EV_SYN, code: SYN_DROPPED, value: 0, timeMs: newest[0]?.timeMs ?? 0 }, ...newest];
 }

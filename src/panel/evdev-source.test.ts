@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { panelInputContract } from '../../test/contract/panel-input.contract.js';
 import { nodeTimers } from '../clock/timers.js';
-import { EV_KEY, EvdevParser, decodeRecord, encodeRecords, eventPacket, evdevRecordSize } from './evdev-records.js';
+import {
+  EV_KEY,
+  EvdevParser,
+  afterOverrun,
+  decodeRecord,
+  encodeRecords,
+  eventPacket,
+  evdevRecordSize,
+} from './evdev-records.js';
 import { EvdevInputSource } from './evdev-source.js';
 
 // On the host the "event devices" are FIFOs carrying the kernel's record layout: the real
@@ -28,6 +36,12 @@ panelInputContract(
         const fd = writers.get(name);
         if (fd === undefined) throw new Error(`${name} is not plugged`);
         writeSync(fd, encodeRecords(events));
+      },
+      // A FIFO has no evdev buffer: write what the kernel leaves an overrun reader.
+      overrun: async (name, events) => {
+        const fd = writers.get(name);
+        if (fd === undefined) throw new Error(`${name} is not plugged`);
+        writeSync(fd, encodeRecords(afterOverrun(events)));
       },
       unplug: async (name) => {
         unlinkSync(join(dir, name));

@@ -8,6 +8,10 @@
  * - A chip that does not answer (absent, unplugged, wrong address) rejects with `I2CError`
  *   reason `no-answer`; a bus that does not exist with `no-bus`. Nothing is retried here:
  *   the chip drivers decide (see `ChipLink`).
+ * - Nothing holds the adapter between calls: `burst(fn)` holds it across the calls `fn` makes
+ *   (one open for a poll pass), and releases it when `fn` settles. So an adapter can go away
+ *   (rmmod, a USB bridge unplugged) between bursts; calls then reject with `no-bus`, and work
+ *   again once it is back, on the same object.
  * - `close()` is idempotent; calls after it reject with reason `closed`.
  */
 export interface I2CBus {
@@ -17,6 +21,8 @@ export interface I2CBus {
   writeByte(address: number, register: number, value: number): Promise<void>;
   readWord(address: number, register: number): Promise<number>;
   writeWord(address: number, register: number, value: number): Promise<void>;
+  /** Runs `fn` with the adapter held across its calls; bursts may nest and overlap. */
+  burst<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -7,19 +7,56 @@ interface PromisifiedBus {
   writeByte(address: number, command: number, byte: number): Promise<void>;
   readWord(address: number, command: number): Promise<number>;
   writeWord(address: number, command: number, word: number): Promise<void>;
-  close(): Promise<void>;
+}
+/** i2c-bus's Bus: it opens /dev/i2c-N once per chip address on first use; closeSync closes them all. */
+interface RawBus {
+  promisifiedBus(): PromisifiedBus;
+  closeSync(): void;
 }
 interface I2cBusModule {
-  openPromisified(busNumber: number): Promise<PromisifiedBus>;
+  openSync(busNumber: number): RawBus;
 }
 
-/** /dev/i2c-N through the `i2c-bus` package, opened on first use. */
+let i2cBusModule: I2cBusModule | string | undefined;
+function loadI2cBus(): I2cBusModule | string {
+  try {
+    i2cBusModule ??= createRequire(import.meta.url)('i2c-bus') as I2cBusModule;
+  } catch (e) {
+    i2cBusModule = (e as Error).message;
+  }
+  return i2cBusModule;
+}
+
+/**
+ * /dev/i2c-N through the `i2c-bus` package, held open only while a burst runs.
+ *
+ * Why not keep it open: an open /dev/i2c-N pins its adapter. `rmmod` of the adapter's driver
+ * fails with EBUSY, and removing an adapter (a USB-I2C bridge unplugged, an overlay removed)
+ * waits in the kernel until every user closes it. So each burst (a pot poll pass, one LED
+ * write) opens the device, runs its transfers and closes it again; the next burst opens
+ * whatever adapter is there now, so a bus that went away and came back just works. The cost
+ * is an open, an I2C_SLAVE ioctl and a close per burst and chip: microseconds beside the
+ * transfers themselves (each SMBus word is ~0.3 ms at 100 kHz).
+ *
+ * Transfers run one at a time: the adapter serialises them anyway, and i2c-bus opens a chip's
+ * file on its first call without a lock, so two concurrent first calls would leak a
+ * descriptor (and with it the adapter).
+ */
 export class NodeI2CBus implements I2CBus {
   readonly kind = 'i2c-bus';
-  #bus: Promise<PromisifiedBus> | undefined;
+  #bus: RawBus | undefined;
+  #holders = 0;
   #closed = false;
+  #tail: Promise<unknown> = Promise.resolve();
+  /** How often the device was opened (one per burst that did a transfer). */
+  opens = 0;
 
   constructor(readonly busNumber: number) {}
+
+  /** Whether /dev/i2c-N is open now (only inside a burst). */
+  get held(): boolean {
+    return this.#bus !== undefined;
+  }
 
   readByte(address: number, register: number): Promise<number> {
     return this.#call(address, `read 0x${register.toString(16)}`, (b) => b.readByte(address, register));
@@ -34,54 +71,61 @@ export class NodeI2CBus implements I2CBus {
     return this.#call(address, `write word 0x${register.toString(16)}`, (b) => b.writeWord(address, register, value));
   }
 
+  async burst<T>(fn: () => Promise<T>): Promise<T> {
+    this.#holders++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.#holders === 0) this.#release();
+    }
+  }
+
   async close(): Promise<void> {
-    if (this.#closed) return;
     this.#closed = true;
+    await this.#tail;
+    if (this.#holders === 0) this.#release();
+  }
+
+  #call<T>(address: number, what: string, fn: (bus: PromisifiedBus) => Promise<T>): Promise<T> {
+    return this.burst(() =>
+      this.#serial(async () => {
+        if (this.#closed) throw new I2CError('closed', this.busNumber, address, 'bus closed');
+        const bus = this.#acquire(address);
+        try {
+          return await fn(bus.promisifiedBus());
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          const detail = code === 'ENOENT' ? `no /dev/i2c-${this.busNumber} (adapter absent or removed)` : code;
+          throw new I2CError(failureOf(code), this.busNumber, address, `${what}: ${detail ?? (e as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  #serial<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(job, job);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  #acquire(address: number): RawBus {
+    if (this.#bus) return this.#bus;
+    const mod = loadI2cBus();
+    if (typeof mod === 'string')
+      throw new I2CError('other', this.busNumber, address, `the i2c-bus package cannot load: ${mod}`);
+    // openSync only records the bus number: the file opens on the first transfer, asynchronously.
+    this.#bus = mod.openSync(this.busNumber);
+    this.opens++;
+    return this.#bus;
+  }
+
+  #release(): void {
     const bus = this.#bus;
     this.#bus = undefined;
-    await bus?.then((b) => b.close()).catch(() => undefined);
-  }
-
-  async #call<T>(address: number | undefined, what: string, fn: (bus: PromisifiedBus) => Promise<T>): Promise<T> {
-    if (this.#closed) throw new I2CError('closed', this.busNumber, address, 'bus closed');
-    this.#bus ??= this.#open();
-    let bus: PromisifiedBus;
     try {
-      bus = await this.#bus;
-    } catch (e) {
-      this.#bus = undefined; // the adapter may appear later (a module loaded, an overlay applied)
-      throw e;
-    }
-    try {
-      return await fn(bus);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new I2CError(failureOf(code), this.busNumber, address, `${what}: ${code ?? (e as Error).message}`);
-    }
-  }
-
-  async #open(): Promise<PromisifiedBus> {
-    let mod: I2cBusModule;
-    try {
-      mod = createRequire(import.meta.url)('i2c-bus') as I2cBusModule;
-    } catch (e) {
-      throw new I2CError(
-        'other',
-        this.busNumber,
-        undefined,
-        `the i2c-bus package cannot load: ${(e as Error).message}`,
-      );
-    }
-    try {
-      return await mod.openPromisified(this.busNumber);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new I2CError(
-        failureOf(code),
-        this.busNumber,
-        undefined,
-        `cannot open /dev/i2c-${this.busNumber}: ${code ?? (e as Error).message}`,
-      );
+      bus?.closeSync();
+    } catch {
+      // a descriptor of a vanished adapter may fail to close; it is released either way
     }
   }
 }

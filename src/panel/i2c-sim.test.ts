@@ -12,6 +12,8 @@ i2cBusContract('simulator', async () => {
     present: 0x48,
     absent: 0x49,
     missingBus: () => new SimI2CBus(99, false),
+    removeAdapter: async () => bus.removeAdapter(),
+    restoreAdapter: async () => bus.restoreAdapter(),
     dispose: async () => undefined,
   };
 });

@@ -50,18 +50,49 @@ export class ByteRegisterChip implements SimChip {
   }
 }
 
-/** An in-memory I2C bus: plug chips at addresses, unplug them to test a chip that stops answering. */
+/**
+ * An in-memory I2C bus: plug chips at addresses, unplug them to test a chip that stops
+ * answering, remove the adapter to test a bus that goes away (refused while held, as rmmod is).
+ */
 export class SimI2CBus implements I2CBus {
   readonly kind = 'simulator';
   readonly #chips = new Map<number, SimChip>();
   #closed = false;
+  #holders = 0;
   transfers = 0;
+  /** Bursts begun (the real bus opens the device once for each). */
+  bursts = 0;
 
   /** `adapterPresent: false` is a bus whose adapter does not exist (every call: no-bus). */
   constructor(
     readonly busNumber = 1,
-    private readonly adapterPresent = true,
+    private adapterPresent = true,
   ) {}
+
+  /** Whether a burst holds the adapter now. */
+  get held(): boolean {
+    return this.#holders > 0;
+  }
+
+  /** Removes the adapter, as rmmod does: refused (false) while a burst holds it. Chips stay plugged for its return. */
+  removeAdapter(): boolean {
+    if (this.#holders > 0) return false;
+    this.adapterPresent = false;
+    return true;
+  }
+
+  restoreAdapter(): void {
+    this.adapterPresent = true;
+  }
+
+  async burst<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#holders++ === 0) this.bursts++;
+    try {
+      return await fn();
+    } finally {
+      this.#holders--;
+    }
+  }
 
   plug(address: number, chip: SimChip): void {
     this.#chips.set(address, chip);
@@ -71,17 +102,17 @@ export class SimI2CBus implements I2CBus {
     this.#chips.delete(address);
   }
 
-  async readByte(address: number, register: number): Promise<number> {
-    return this.#chip(address).readByte(register);
+  readByte(address: number, register: number): Promise<number> {
+    return this.burst(async () => this.#chip(address).readByte(register));
   }
-  async writeByte(address: number, register: number, value: number): Promise<void> {
-    this.#chip(address).writeByte(register, value);
+  writeByte(address: number, register: number, value: number): Promise<void> {
+    return this.burst(async () => this.#chip(address).writeByte(register, value));
   }
-  async readWord(address: number, register: number): Promise<number> {
-    return this.#chip(address).readWord(register);
+  readWord(address: number, register: number): Promise<number> {
+    return this.burst(async () => this.#chip(address).readWord(register));
   }
-  async writeWord(address: number, register: number, value: number): Promise<void> {
-    this.#chip(address).writeWord(register, value);
+  writeWord(address: number, register: number, value: number): Promise<void> {
+    return this.burst(async () => this.#chip(address).writeWord(register, value));
   }
   async close(): Promise<void> {
     this.#closed = true;

@@ -10,6 +10,7 @@ panelInputContract(
       plug: async (name) => source.plug(name),
       write: async (name, events) => source.emit(name, events),
       unplug: async (name) => source.unplug(name),
+      overrun: async (name, events) => source.overrun(name, events),
       dispose: async () => undefined,
     };
   },

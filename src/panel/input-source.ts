@@ -1,4 +1,4 @@
-import type { InputEvent } from './evdev-records.js';
+import { afterOverrun, type InputEvent } from './evdev-records.js';
 
 /**
  * The encoders-and-buttons seam. Real: `EvdevInputSource`, the kernel's `rotary-encoder`
@@ -8,7 +8,9 @@ import type { InputEvent } from './evdev-records.js';
  * - `start` opens every matching device present now and keeps looking for new ones
  *   (`rescan()` looks at once); `devices()` lists the open ones by file name.
  * - Events of one device arrive in the order the kernel wrote them, whole, each once,
- *   SYN_REPORTs included, with the kernel's timestamp.
+ *   SYN_REPORTs included, with the kernel's timestamp. A reader that falls behind more than
+ *   the kernel's buffer (64 events) gets SYN_DROPPED and then the newest packets, as the
+ *   kernel hands them over; the listener resyncs (see `EvdevResync`).
  * - A device that goes away (unplugged, driver unbound: ENODEV) is closed and reported to
  *   `onGone` once; if it comes back it is opened again by a later scan. Nothing throws.
  * - `stop()` closes everything and is idempotent; no event is delivered after it.
@@ -64,6 +66,11 @@ export class SimInputSource implements InputEventSource {
   emit(device: string, events: readonly InputEvent[]): void {
     if (!this.#open.has(device)) return;
     for (const e of events) this.#listener?.(device, e);
+  }
+
+  /** What the kernel leaves a reader that fell behind: SYN_DROPPED, then the newest whole packet. */
+  overrun(device: string, events: readonly InputEvent[]): void {
+    this.emit(device, afterOverrun(events));
   }
 
   stop(): void {

@@ -123,7 +123,8 @@ export async function panelCommand(
   const now = (): number => performance.now();
   const bus = new BenchBus(config.perform.parameters, config.perform.models, now);
   const scratch = mkdtempSync(join(tmpdir(), 'antiphon-panel-check-'));
-  const panelConfig = config.panel;
+  // Checking the wiring: every part the config names is expected, so each missing one is a warning.
+  const panelConfig = { ...config.panel, enabled: true };
   const surface = new PanelSurface({ config: panelConfig, dataDir: scratch, hardware });
   const ctx: SurfaceContext = {
     bus,

@@ -61,7 +61,12 @@ const i2cAddress = z.number().int().min(0x03).max(0x77);
  */
 export const PANEL_SCHEMA = z
   .object({
-    enabled: z.boolean().default(true),
+    /**
+     * "auto": the panel runs with the parts it finds and says once (info) which; a box without
+     * a panel logs nothing more. true: a panel is fitted, so every missing part is a warning.
+     * false: no panel at all (nothing opened, nothing polled).
+     */
+    enabled: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     /** evdev: the kernel's rotary-encoder/gpio-keys drivers (the overlay); gpio: onoff, decoded here. */
     input: z.enum(['evdev', 'gpio']).default('evdev'),
     evdev_dir: z.string().min(1).default('/dev/input/by-path'),

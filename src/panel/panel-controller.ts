@@ -77,6 +77,11 @@ export class PanelController {
     return this.#learnCc;
   }
 
+  /** The pots' ADC stopped answering: once it is back, every pot must pick its parameter up again. */
+  potsLost(): void {
+    for (const t of this.#takeover.values()) t.forget();
+  }
+
   /** Whether each pot drives its parameter now (soft takeover). */
   potEngaged(id: string): boolean {
     return this.#takeover.get(id)?.engaged ?? false;
@@ -129,6 +134,11 @@ export class PanelController {
     const g = this.#gestures.get(id);
     if (!g) return;
     for (const gesture of g.edge(pressed, atMs)) this.#gesture(id, gesture);
+  }
+
+  /** A key's state was lost (SYN_DROPPED, its device gone): released, with no action fired. */
+  buttonLost(id: string): void {
+    for (const gesture of this.#gestures.get(id)?.lost() ?? []) this.#gesture(id, gesture);
   }
 
   due(nowMs: number): void {

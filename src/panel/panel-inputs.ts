@@ -3,6 +3,7 @@ import type { TimerHandle } from '../clock/timers.js';
 import { Ads1115, rawToPosition } from './ads1115.js';
 import type { ChipLink } from './chip-link.js';
 import { EV_KEY, EV_REL, type InputEvent } from './evdev-records.js';
+import { EvdevResync, type ResyncOutput } from './evdev-resync.js';
 import type { GpioLines } from './gpio-lines.js';
 import type { PanelConfig } from './panel-config.js';
 import type { PanelController } from './panel-controller.js';
@@ -25,19 +26,37 @@ export const emptyReadings = (): ControlReadings => ({
   last: undefined,
 });
 
+/** Routes kernel input events to the controller, per device through `EvdevResync`. */
+export interface EvdevRouter {
+  event(device: string, e: InputEvent): void;
+  /** The device went away: its held keys are released without action. */
+  gone(device: string): void;
+  /** Buffer overruns (SYN_DROPPED) seen, all devices together. */
+  readonly drops: number;
+}
+
 /** Routes kernel input events to the controller: EV_REL by axis to encoders, EV_KEY by code to buttons and pushes. */
 export function evdevRouter(
   config: PanelConfig,
   controller: PanelController,
   readings: ControlReadings,
   now: () => number,
-): (device: string, e: InputEvent) => void {
+): EvdevRouter {
   const byAxis = new Map(config.encoders.map((e) => [e.axis, e.id]));
   const byKey = new Map<number, string>([
     ...config.buttons.map((b) => [b.code, b.id] as const),
     ...config.encoders.flatMap((e) => (e.push_code === undefined ? [] : [[e.push_code, `${e.id}.push`] as const])),
   ]);
-  return (_device, e) => {
+  const resyncs = new Map<string, EvdevResync>();
+  const act = (out: ResyncOutput): void => {
+    if (out.kind === 'lost') {
+      const id = byKey.get(out.code);
+      if (id === undefined) return;
+      readings.buttons.set(id, false);
+      controller.buttonLost(id);
+      return;
+    }
+    const e = out.event;
     if (e.type === EV_REL) {
       const id = byAxis.get(e.code);
       if (id === undefined) return;
@@ -52,6 +71,20 @@ export function evdevRouter(
       readings.last = { control: id, atMs: now(), kernelMs: e.timeMs };
       controller.button(id, e.value === 1, now());
     }
+  };
+  return {
+    event(device, e) {
+      let r = resyncs.get(device);
+      if (!r) resyncs.set(device, (r = new EvdevResync()));
+      for (const out of r.push(e)) act(out);
+    },
+    gone(device) {
+      for (const out of resyncs.get(device)?.gone(now()) ?? []) act(out);
+      resyncs.delete(device);
+    },
+    get drops() {
+      return [...resyncs.values()].reduce((n, r) => n + r.drops, 0);
+    },
   };
 }
 
@@ -117,21 +150,33 @@ export function pollPots(
   readings: ControlReadings,
   ctx: SurfaceContext,
 ): TimerHandle {
-  const filters = new Map(config.pots.map((p) => [p.id, new PotFilter()]));
+  let filters = new Map(config.pots.map((p) => [p.id, new PotFilter()]));
   let busy = false;
+  let lost = false;
   return ctx.timers.every(config.pot_poll_ms, () => {
+    if (!link.up) lost = true;
     if (busy || !link.up) return;
+    if (lost) {
+      // Back from an outage (a loose cable, an adapter removed): start the readings afresh, and
+      // a pot moved meanwhile picks its parameter up softly instead of jumping it.
+      lost = false;
+      filters = new Map(config.pots.map((p) => [p.id, new PotFilter()]));
+      controller.potsLost();
+    }
     busy = true;
-    void (async () => {
-      for (const p of config.pots) {
-        const raw = await link.run(() => adc.read(p.channel));
-        if (raw === undefined) break;
-        const moved = filters.get(p.id)?.reading(rawToPosition(raw));
-        if (moved === undefined) continue;
-        readings.pots.set(p.id, moved);
-        readings.last = { control: p.id, atMs: ctx.now() };
-        controller.pot(p.id, moved);
-      }
-    })().finally(() => (busy = false));
+    // One burst per pass: the adapter is opened once and released until the next pass.
+    void adc.bus
+      .burst(async () => {
+        for (const p of config.pots) {
+          const raw = await link.run(() => adc.read(p.channel));
+          if (raw === undefined) break;
+          const moved = filters.get(p.id)?.reading(rawToPosition(raw));
+          if (moved === undefined) continue;
+          readings.pots.set(p.id, moved);
+          readings.last = { control: p.id, atMs: ctx.now() };
+          controller.pot(p.id, moved);
+        }
+      })
+      .finally(() => (busy = false));
   });
 }

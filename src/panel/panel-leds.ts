@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BoxEvent } from '../box/bus-types.js';
 import type { SurfaceContext } from '../box/surface.js';
 import type { TimerHandle } from '../clock/timers.js';
@@ -11,12 +13,16 @@ import type { Pca9685 } from './pca9685.js';
 /** How often blink patterns are redrawn. */
 const RENDER_MS = 25;
 
-/** Builds each configured LED's sink; an LED that cannot be opened is logged and left out. */
+/**
+ * Builds each configured LED's sink; an LED that cannot be opened is logged and left out.
+ * `skipAbsent` ("auto"): a gpio-leds LED the kernel does not have is left out quietly.
+ */
 export function openLedSinks(
   config: PanelConfig,
   hw: PanelHardware,
   pwm: { chip: Pca9685; link: ChipLink } | undefined,
   ctx: SurfaceContext,
+  skipAbsent = false,
 ): LedSink[] {
   const sinks: LedSink[] = [];
   const onError = (id: string, message: string): void =>
@@ -25,12 +31,11 @@ export function openLedSinks(
     try {
       if (l.pca9685 !== undefined) {
         if (pwm) sinks.push(new Pca9685Led(l.id, pwm.chip, pwm.link, l.pca9685));
-      } else if (l.pin !== undefined)
-        sinks.push(
-          hw.gpio
-            ? new GpioLed(l.id, hw.gpio, l.pin, onError)
-            : new SysfsLed(l.id, hw.ledsDir, `antiphon:${l.id}`, onError),
-        );
+      } else if (l.pin !== undefined) {
+        if (hw.gpio) sinks.push(new GpioLed(l.id, hw.gpio, l.pin, onError));
+        else if (!skipAbsent || existsSync(join(hw.ledsDir, `antiphon:${l.id}`)))
+          sinks.push(new SysfsLed(l.id, hw.ledsDir, `antiphon:${l.id}`, onError));
+      }
     } catch (e) {
       ctx.log.warn({ led: l.id, err: (e as Error).message }, 'panel LED left out');
     }

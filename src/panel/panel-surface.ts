@@ -9,6 +9,8 @@ import { PanelController, describeTarget } from './panel-controller.js';
 import type { PanelConfig } from './panel-config.js';
 import type { PanelHardware } from './panel-hardware.js';
 import { emptyReadings, evdevRouter, pollPots, watchGpio, type ControlReadings } from './panel-inputs.js';
+import { Pca9685Led } from './led-sinks.js';
+import { reportPanelParts, panelParts } from './panel-found.js';
 import { PanelLeds, openLedSinks } from './panel-leds.js';
 import { PanelSettingsKeeper } from './panel-settings.js';
 import { Pca9685 } from './pca9685.js';
@@ -67,7 +69,10 @@ export class PanelSurface implements BoxSurface {
     await this.#settings.restore();
     const hw = this.#opts.hardware(ctx.timers);
     this.#hw = hw;
-    for (const m of hw.missing) ctx.log.warn({ part: m }, 'panel part unavailable; the rest of the panel works');
+    // "auto": parts a box may simply not have are not warnings; one line below says what was found.
+    const loud = config.enabled === true;
+    for (const m of hw.missing)
+      if (loud) ctx.log.warn({ part: m }, 'panel part unavailable; the rest of the panel works');
     const controller = new PanelController(config, {
       dispatch: (c) => ctx.bus.dispatch(c),
       snapshot: () => ctx.bus.snapshot(),
@@ -77,8 +82,9 @@ export class PanelSurface implements BoxSurface {
     });
     this.#controller = controller;
 
-    const pwm = await this.#openPwm(hw);
-    this.#leds = new PanelLeds(config, openLedSinks(config, hw, pwm, ctx), ctx);
+    const pwm = await this.#openPwm(hw, loud);
+    const sinks = openLedSinks(config, hw, pwm, ctx, !loud);
+    this.#leds = new PanelLeds(config, sinks, ctx);
     // Problems from before the panel started (config, settings, models) blink too.
     for (const problem of ctx.bus.snapshot().problems) this.#leds.event({ kind: 'problem', problem });
     this.#unsubscribe.push(ctx.bus.subscribe((e) => this.#event(e)));
@@ -90,20 +96,24 @@ export class PanelSurface implements BoxSurface {
     if (hw.input) {
       const route = evdevRouter(config, controller, this.readings, ctx.now);
       hw.input.start(
-        (device, e) => (route(device, e), afterInput()),
-        (device, reason) => ctx.log.warn({ device, reason }, 'panel input device gone; looking for it again'),
+        (device, e) => {
+          const drops = route.drops;
+          route.event(device, e);
+          if (route.drops > drops)
+            ctx.log.warn(
+              { device, drops: route.drops },
+              'panel input events dropped (reader fell behind); keys released',
+            );
+          afterInput();
+        },
+        (device, reason) => {
+          route.gone(device);
+          afterInput();
+          ctx.log.warn({ device, reason }, 'panel input device gone; looking for it again');
+        },
       );
-      if (hw.input.devices().length === 0)
-        ctx.log.info(
-          { dir: config.evdev_dir, prefix: config.evdev_prefix },
-          'no panel input devices yet (is the overlay loaded?); looking every 2 s',
-        );
     }
-    if (hw.gpio) {
-      const g = hw.gpio;
-      ctx.log.info({ chip: g.chip.label, base: g.chip.base }, 'panel on the GPIO fallback');
-      this.#debounces = watchGpio(config, g, controller, this.readings, ctx, afterInput);
-    }
+    if (hw.gpio) this.#debounces = watchGpio(config, hw.gpio, controller, this.readings, ctx, afterInput);
     if (hw.i2c && config.ads1115_address !== 0 && config.pots.length > 0) {
       const adc = new Ads1115(
         hw.i2c,
@@ -113,12 +123,14 @@ export class PanelSurface implements BoxSurface {
       const link = new ChipLink(
         `ADS1115 0x${config.ads1115_address.toString(16)} on i2c-${hw.i2c.busNumber}`,
         async () => void (await adc.probe()),
-        { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms },
+        { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms, quietUntilFound: !loud },
       );
       this.#links.push(link);
       await link.start();
       this.#handles.push(pollPots(config, adc, link, controller, this.readings, ctx));
     }
+    const ledsLit = sinks.filter((l) => !(l instanceof Pca9685Led) || pwm?.link.up).map((l) => l.id);
+    reportPanelParts(ctx.log, config, hw, panelParts(hw, this.status().chips, ledsLit));
   }
 
   async stop(): Promise<void> {
@@ -154,7 +166,7 @@ export class PanelSurface implements BoxSurface {
     return this.#leds?.beatDrawn ?? [];
   }
 
-  async #openPwm(hw: PanelHardware): Promise<{ chip: Pca9685; link: ChipLink } | undefined> {
+  async #openPwm(hw: PanelHardware, loud: boolean): Promise<{ chip: Pca9685; link: ChipLink } | undefined> {
     const { config } = this.#opts;
     const ctx = this.#ctx;
     if (!ctx || !hw.i2c || config.pca9685_address === 0 || !config.leds.some((l) => l.pca9685 !== undefined))
@@ -163,7 +175,7 @@ export class PanelSurface implements BoxSurface {
     const link = new ChipLink(
       `PCA9685 0x${config.pca9685_address.toString(16)} on i2c-${hw.i2c.busNumber}`,
       () => chip.init(),
-      { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms },
+      { log: ctx.log, timers: ctx.timers, retryMs: config.retry_ms, quietUntilFound: !loud },
     );
     this.#links.push(link);
     await link.start();

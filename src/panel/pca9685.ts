@@ -40,23 +40,29 @@ export class Pca9685 {
   ) {}
 
   /** Sleep, set the PWM frequency (PRE_SCALE is writable only asleep), wake, totem-pole outputs. */
-  async init(frequencyHz = 1000): Promise<void> {
-    await this.bus.writeByte(this.address, PCA9685_MODE1, MODE1_SLEEP | MODE1_AI);
-    await this.bus.writeByte(this.address, PCA9685_PRE_SCALE, prescaleFor(frequencyHz));
-    await this.bus.writeByte(this.address, PCA9685_MODE1, MODE1_AI);
-    await this.bus.writeByte(this.address, PCA9685_MODE2, MODE2_OUTDRV);
+  init(frequencyHz = 1000): Promise<void> {
+    return this.bus.burst(async () => {
+      await this.bus.writeByte(this.address, PCA9685_MODE1, MODE1_SLEEP | MODE1_AI);
+      await this.bus.writeByte(this.address, PCA9685_PRE_SCALE, prescaleFor(frequencyHz));
+      await this.bus.writeByte(this.address, PCA9685_MODE1, MODE1_AI);
+      await this.bus.writeByte(this.address, PCA9685_MODE2, MODE2_OUTDRV);
+    });
   }
 
-  async setLevel(channel: number, level: number): Promise<void> {
+  setLevel(channel: number, level: number): Promise<void> {
     const base = channelBase(channel);
     const bytes = channelBytes(level);
-    for (let i = 0; i < 4; i++) await this.bus.writeByte(this.address, base + i, bytes[i] ?? 0);
+    return this.bus.burst(async () => {
+      for (let i = 0; i < 4; i++) await this.bus.writeByte(this.address, base + i, bytes[i] ?? 0);
+    });
   }
 
-  async readLevel(channel: number): Promise<number> {
+  readLevel(channel: number): Promise<number> {
     const base = channelBase(channel);
-    const bytes: number[] = [];
-    for (let i = 0; i < 4; i++) bytes.push(await this.bus.readByte(this.address, base + i));
-    return levelOf(bytes);
+    return this.bus.burst(async () => {
+      const bytes: number[] = [];
+      for (let i = 0; i < 4; i++) bytes.push(await this.bus.readByte(this.address, base + i));
+      return levelOf(bytes);
+    });
   }
 }

@@ -52,6 +52,12 @@ export class SoftTakeover {
     this.#engaged = false;
   }
 
+  /** The pot's last reading is stale (its ADC was gone): pick up afresh from the next readings. */
+  forget(): void {
+    this.#engaged = false;
+    this.#lastPot = undefined;
+  }
+
   get engaged(): boolean {
     return this.#engaged;
   }

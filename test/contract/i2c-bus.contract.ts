@@ -8,6 +8,10 @@ export interface I2CHarness {
   readonly absent: number;
   /** A bus on an adapter that does not exist. */
   missingBus(): I2CBus;
+  /** Removes the adapter (rmmod i2c-stub): false when it is held open, as rmmod's EBUSY. */
+  removeAdapter(): Promise<boolean>;
+  /** Brings the adapter back, with a chip at `present`, on the same bus number. */
+  restoreAdapter(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -53,6 +57,24 @@ export function i2cBusContract(name: string, makeHarness: () => Promise<I2CHarne
       const missing = h.missingBus();
       expect((await failure(missing.readByte(h.present, 0))).reason).toBe('no-bus');
       await missing.close();
+    });
+
+    it('holds the adapter only inside a burst: removed between calls it is no-bus, and the same bus works when it is back', async () => {
+      await h.bus.writeByte(h.present, 0x12, 9);
+      await h.bus.burst(async () => {
+        expect(await h.bus.readByte(h.present, 0x12)).toBe(9);
+        expect(await h.removeAdapter()).toBe(false); // held open: refused
+        expect(await h.bus.readByte(h.present, 0x12)).toBe(9);
+      });
+      expect(await h.removeAdapter()).toBe(true); // the burst is over: nothing holds it
+      const gone = await failure(h.bus.readByte(h.present, 0x12));
+      expect(gone.reason).toBe('no-bus');
+      expect(gone.message).toContain(`/dev/i2c-${h.bus.busNumber}`);
+      await h.restoreAdapter();
+      await h.bus.writeByte(h.present, 0x12, 5);
+      expect(await h.bus.readByte(h.present, 0x12)).toBe(5);
+      expect(await h.removeAdapter()).toBe(true);
+      await h.restoreAdapter();
     });
 
     it('closes idempotently; calls after close reject with closed', async () => {

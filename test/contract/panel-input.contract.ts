@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EV_KEY, EV_REL, EV_SYN, eventPacket, type InputEvent } from '../../src/panel/evdev-records.js';
+import { EV_KEY, EV_REL, EV_SYN, SYN_DROPPED, eventPacket, type InputEvent } from '../../src/panel/evdev-records.js';
 import type { InputEventSource } from '../../src/panel/input-source.js';
 
 /** One side of the panel-input seam, with a way to make devices appear, talk and vanish. */
@@ -10,6 +10,11 @@ export interface InputHarness {
   /** Has the device write these events, as the kernel would. */
   write(name: string, events: readonly InputEvent[]): Promise<void>;
   unplug(name: string): Promise<void>;
+  /**
+   * Has the device write `events` (far more than the kernel keeps per reader, 64) while the
+   * reader cannot read, so the kernel drops them: a real kernel's overrun, or what it leaves.
+   */
+  overrun(name: string, events: readonly InputEvent[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -108,6 +113,26 @@ export function panelInputContract(
         [first, 0],
       ]);
       expect(gone).toEqual([first]);
+    });
+
+    it('passes on the SYN_DROPPED of a reader that fell behind, then the newest whole packets', async () => {
+      await h.plug(first);
+      start();
+      const burst: InputEvent[] = [];
+      for (let i = 0; i < 200; i++) burst.push(...eventPacket(EV_REL, 0, i % 2 === 0 ? 1 : -1, 1_700_000_000_000 + i));
+      await h.overrun(first, burst);
+      await eventually(
+        () =>
+          got.some((g) => g.event.type === EV_SYN && g.event.code === SYN_DROPPED) && got.at(-1)?.event.type === EV_SYN,
+        'a SYN_DROPPED, then a whole packet',
+      );
+      expect(got.length).toBeLessThan(burst.length); // dropped, as the kernel does
+      const dropped = got.findIndex((g) => g.event.type === EV_SYN && g.event.code === SYN_DROPPED);
+      expect(got.slice(dropped + 1).every((g) => g.event.type === EV_SYN || g.event.type === EV_REL)).toBe(true);
+      // and the stream goes on as before
+      const before = got.length;
+      await h.write(first, eventPacket(EV_KEY, 0x100, 1, 2_000));
+      await eventually(() => got.length === before + 2, 'events after the overrun');
     });
 
     it('delivers nothing after stop, and stop is idempotent', async () => {

@@ -54,6 +54,23 @@ export class UinputDevice {
     });
   }
 
+  /**
+   * Writes events while this process cannot read: the lines go to the helper, then the event
+   * loop is blocked (Atomics.wait) for `stallMs`, long enough for the helper to write them all
+   * under TCG, so the kernel's per-reader buffer (64 events) overruns for real and evdev
+   * inserts SYN_DROPPED.
+   */
+  async writeStalled(events: readonly { type: number; code: number; value: number }[], stallMs = 5000): Promise<void> {
+    const before = this.#lines.filter((l) => l === 'ok').length;
+    // A pipe write of a few kB goes straight into the pipe, before the loop is blocked.
+    this.#proc.stdin.write(events.map((e) => `${e.type} ${e.code} ${e.value}\n`).join(''));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stallMs);
+    await waitFor(() => this.#lines.filter((l) => l === 'ok').length >= before + events.length, {
+      what: `${events.length} uinput events written`,
+      timeoutMs: 20_000,
+    });
+  }
+
   /** Destroys the device (an unplug) and removes the link. */
   async destroy(): Promise<void> {
     rmSync(this.link, { force: true });

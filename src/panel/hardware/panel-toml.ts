@@ -20,7 +20,7 @@ export function panelToml(map: PinMap): string {
     "# The reference panel as antiphon.toml's [panel] section. The box uses exactly this when [panel] is",
     '# absent; copy it into antiphon.toml to change a control, a pin or what a knob drives.',
     '[panel]',
-    'enabled = true',
+    'enabled = "auto"           # runs with the parts it finds (one info line); true: each missing part is a warning; false: off',
     'input = "evdev"            # the overlay\'s kernel drivers; "gpio" reads the pins through onoff instead',
     `i2c_bus = ${map.i2c.bus}`,
     `ads1115_address = ${hex(map.i2c.ads1115)}`,

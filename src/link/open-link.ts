@@ -17,6 +17,8 @@ export interface OpenLinkOptions {
   readonly log: LinkLog;
   /** Where the interface filter library is (or is built); default node_modules/.cache/antiphon-link. */
   readonly filterDir?: string;
+  /** Runs the Link helper under this command (tests: `ip netns exec NAME`, to keep Link in a namespace). */
+  readonly prefix?: readonly string[];
   /** Told the one line saying why Link stays off although `[link]` enables it (the box shows it on the bus). */
   readonly onOff?: (why: string) => void;
 }
@@ -40,6 +42,7 @@ export async function openLinkSession(config: LinkConfig, o: OpenLinkOptions): P
       tempo: o.tempo,
       quantum: o.quantum,
       env,
+      ...(o.prefix ? { prefix: o.prefix } : {}),
       onStderr: (line) => o.log.warn({ line }, 'link helper'),
     });
     session.onChange((change) => o.log.info(change, 'link'));

@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { BoxClock } from '../../src/box/box-clock.js';
 import { ClockService } from '../../src/clock/clock-service.js';
 import { Scheduler } from '../../src/clock/scheduler.js';
 import { hrtimeClock } from '../../src/clock/time-source.js';
 import { bpm, ms, ticks } from '../../src/clock/units.js';
 import { SpinWakeup } from '../../src/clock/wakeup.js';
+import { SimulatedSerialBus } from '../../src/devices/serial/simulated-serial-port.js';
 import type { AbletonLinkSession } from '../../src/link/ableton-link-session.js';
+import { LINK_SCHEMA } from '../../src/link/link-config.js';
+import { openLinkSession } from '../../src/link/open-link.js';
 import type { LinkSample } from '../../src/link/link-session.js';
 import { PlacedNotes } from '../../src/perform/placed-notes.js';
 import { masterClockTimeline } from '../../src/perform/timeline-view.js';
@@ -137,6 +141,70 @@ describe('the box on a real Link session (abletonlink, in a network namespace)',
     expect(service.transport.running).toBe(true);
     expect(service.transport.tempo).toBeCloseTo(97, 3);
     promised.forEach((t, k) => expect(Math.abs(view.timeOfTick(ticks((bar + k) * BAR)) - t)).toBeLessThan(0.2));
+  });
+});
+
+describe("the box's clock assembly with [link] enabled, on a real session (in a network namespace)", () => {
+  let netns: LinkNetns | undefined;
+  let clock: BoxClock | undefined;
+  let boxScheduler: Scheduler | undefined;
+  afterEach(async () => {
+    await clock?.stop();
+    boxScheduler?.dispose();
+    await netns?.dispose();
+    netns = undefined;
+    clock = undefined;
+  });
+
+  it('opens Link through openLinkSession (kept to lo by the interface filter), follows the peer, shows it, and leaves at stop', async () => {
+    const ns = createLinkNetns();
+    netns = ns;
+    const peer = await ns.start({ tempo: 97 });
+    peer.setStartStopSync(true);
+    peer.enable();
+    await sleep(600);
+    const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
+    boxScheduler = scheduler;
+    const lines: string[] = [];
+    const log = { info: (_: object, m: string) => lines.push(m), warn: (_: object, m: string) => lines.push(m) };
+    const problems: string[] = [];
+    const box = new BoxClock({
+      scheduler,
+      clock: { source: 'auto', thru: true, lost_after_ms: 500 },
+      din: { enabled: false, device: '/dev/null', roles: ['clock-out'] },
+      tempoBpm: 120,
+      devices: () => [],
+      serial: new SimulatedSerialBus(hrtimeClock),
+      log,
+      toSchedulerMs: (t) => t,
+      link: {
+        config: LINK_SCHEMA.parse({ enabled: true, interfaces: ['lo'], start_stop_sync: true }),
+        open: (config, o) => openLinkSession(config, { ...o, prefix: ['ip', 'netns', 'exec', ns.name] }),
+        log: { ...log, error: (_: object, m: string) => lines.push(m) },
+      },
+      report: (_level, message) => problems.push(message),
+    });
+    clock = box;
+    await box.start();
+    expect(problems).toEqual([]);
+    expect(box.service.source).toBe('link');
+    await eventually(
+      () => box.linkStatus()?.peers === 1 && Math.abs((box.linkStatus()?.tempo ?? 0) - 97) < 0.05,
+      'peer found, its tempo on the bus',
+      2000,
+    );
+    const jumps: string[] = [];
+    box.onTimelineJump((why) => jumps.push(why));
+    peer.setPlaying(true);
+    await eventually(() => box.service.transport.running && box.linkStatus()?.playing === true, 'playing', 500);
+    expect(jumps).toEqual(['start']);
+    expect(box.setTempo(111)).toBe(true);
+    await eventually(() => Math.abs((peer.latest()?.tempo ?? 0) - 111) < 0.001, 'the knob reached the peer', 500);
+    const session = box.service.link?.session as AbletonLinkSession;
+    clock = undefined;
+    await box.stop();
+    expect(session.exitStatus?.signal).toBe('SIGKILL');
+    expect(lines).toContain('link ready');
   });
 });
 

@@ -1,10 +1,12 @@
 import type { SurfaceContext } from '../box/surface.js';
 import type { TimerHandle } from '../clock/timers.js';
+import type { Logger } from '../system/log.js';
 import { Ads1115, rawToPosition } from './ads1115.js';
 import type { ChipLink } from './chip-link.js';
 import { EV_KEY, EV_REL, type InputEvent } from './evdev-records.js';
 import { EvdevResync, type ResyncOutput } from './evdev-resync.js';
 import type { GpioLines } from './gpio-lines.js';
+import type { InputEventSource } from './input-source.js';
 import type { PanelConfig } from './panel-config.js';
 import type { PanelController } from './panel-controller.js';
 import { PotFilter } from './pot-filter.js';
@@ -86,6 +88,24 @@ export function evdevRouter(
       return [...resyncs.values()].reduce((n, r) => n + r.drops, 0);
     },
   };
+}
+
+/** Starts the kernel's input devices into the router; an overrun or a device gone is logged. */
+export function startEvdev(input: InputEventSource, route: EvdevRouter, log: Logger, afterInput: () => void): void {
+  input.start(
+    (device, e) => {
+      const drops = route.drops;
+      route.event(device, e);
+      if (route.drops > drops)
+        log.warn({ device, drops: route.drops }, 'panel input events dropped (reader fell behind); keys released');
+      afterInput();
+    },
+    (device, reason) => {
+      route.gone(device);
+      afterInput();
+      log.warn({ device, reason }, 'panel input device gone; looking for it again');
+    },
+  );
 }
 
 /** The GPIO fallback: encoders decoded by transition table, buttons debounced, all on header lines. */

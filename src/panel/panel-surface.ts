@@ -8,7 +8,7 @@ import { ChipLink } from './chip-link.js';
 import { PanelController, describeTarget } from './panel-controller.js';
 import type { PanelConfig } from './panel-config.js';
 import type { PanelHardware } from './panel-hardware.js';
-import { emptyReadings, evdevRouter, pollPots, watchGpio, type ControlReadings } from './panel-inputs.js';
+import { emptyReadings, evdevRouter, pollPots, startEvdev, watchGpio, type ControlReadings } from './panel-inputs.js';
 import { Pca9685Led } from './led-sinks.js';
 import { reportPanelParts, panelParts } from './panel-found.js';
 import { PanelLeds, openLedSinks } from './panel-leds.js';
@@ -93,26 +93,7 @@ export class PanelSurface implements BoxSurface {
     );
 
     const afterInput = (): void => this.#armGestures();
-    if (hw.input) {
-      const route = evdevRouter(config, controller, this.readings, ctx.now);
-      hw.input.start(
-        (device, e) => {
-          const drops = route.drops;
-          route.event(device, e);
-          if (route.drops > drops)
-            ctx.log.warn(
-              { device, drops: route.drops },
-              'panel input events dropped (reader fell behind); keys released',
-            );
-          afterInput();
-        },
-        (device, reason) => {
-          route.gone(device);
-          afterInput();
-          ctx.log.warn({ device, reason }, 'panel input device gone; looking for it again');
-        },
-      );
-    }
+    if (hw.input) startEvdev(hw.input, evdevRouter(config, controller, this.readings, ctx.now), ctx.log, afterInput);
     if (hw.gpio) this.#debounces = watchGpio(config, hw.gpio, controller, this.readings, ctx, afterInput);
     if (hw.i2c && config.ads1115_address !== 0 && config.pots.length > 0) {
       const adc = new Ads1115(

@@ -7,16 +7,13 @@ import type { ConnectedDevice } from '../devices/device-manager.js';
 import { DinMidiPort, type DinLog } from '../devices/din/din-midi-port.js';
 import type { Role } from '../devices/roles.js';
 import type { SerialPortOpener } from '../devices/serial/serial-port.js';
-import type { LinkConfig } from '../link/link-config.js';
-import { quantumOf } from '../link/link-clock.js';
-import type { LinkLog, LinkOpener } from '../link/open-link.js';
 import { encodeMessage } from '../midi/encoder.js';
 import { isClockMessage, type MidiMessage, type TimedMidiMessage } from '../midi/message.js';
 import type { TimelineView } from '../perform/engine-types.js';
 import { masterClockTimeline } from '../perform/timeline-view.js';
 import type { NoteRoute } from './routed-note-sink.js';
 import type { Config } from '../system/config.js';
-import { errorMessage } from '../util/error-message.js';
+import { joinBoxLink, linkStatusOf, type BoxLinkParts } from './box-link.js';
 import type { LinkStatus } from './bus-types.js';
 
 export interface BoxClockOptions {
@@ -46,7 +43,7 @@ export interface BoxClockOptions {
    * `[link]`, and what opens its session (openLinkSession on the box, a simulated network in
    * a test). Nothing is opened, and the optional package never loaded, unless `enabled`.
    */
-  readonly link?: { readonly config: LinkConfig; readonly open: LinkOpener; readonly log: LinkLog };
+  readonly link?: BoxLinkParts;
   /** A problem the musician should see (Link off although enabled, Link failed): shown on the bus. */
   readonly report?: (level: 'warning' | 'error', message: string) => void;
 }
@@ -112,7 +109,13 @@ export class BoxClock {
    */
   async start(): Promise<void> {
     await this.din?.start();
-    await this.openLink();
+    if (this.o.link)
+      await joinBoxLink(this.service, this.o.link, {
+        tempo: this.o.tempoBpm,
+        ...(this.o.report ? { report: this.o.report } : {}),
+        changed: () => this.tellLink(),
+        transport: (kind) => this.jump(kind),
+      });
     this.service.begin();
     if (this.service.source === 'internal') this.service.master.start();
     else if (this.service.source === 'link' && this.o.link?.config.start_stop_sync === false)
@@ -123,54 +126,12 @@ export class BoxClock {
   /** The Link session's state, while `[link]` is on and its session opened. */
   linkStatus(): LinkStatus | undefined {
     const link = this.service.link;
-    if (!link) return undefined;
-    return {
-      enabled: link.usable,
-      peers: link.clock.peers,
-      tempo: Math.round(link.transport.tempo * 10) / 10,
-      playing: link.clock.playing,
-    };
+    return link ? linkStatusOf(link) : undefined;
   }
 
   /** Called when the Link session's tempo, peers or play state changes, or it fails. */
   onLinkChange(listener: () => void): void {
     this.linkListeners.push(listener);
-  }
-
-  private async openLink(): Promise<void> {
-    const link = this.o.link;
-    if (!link?.config.enabled) return;
-    const { log } = link;
-    const report = this.o.report;
-    let session;
-    try {
-      session = await link.open(link.config, {
-        tempo: this.o.tempoBpm,
-        quantum: quantumOf(this.service.transport.meter),
-        log,
-        onOff: (why) => report?.('warning', why),
-      });
-    } catch (error) {
-      const why = `Ableton Link is off: ${errorMessage(error)}`;
-      log.error({}, why);
-      report?.('error', why);
-      return;
-    }
-    if (!session) return;
-    const source = this.service.joinLink({ session, startStopSync: link.config.start_stop_sync });
-    session.onChange(() => this.tellLink());
-    source.onFailure((why) => {
-      report?.('error', `Ableton Link failed (${why}); the box keeps time on its own clock`);
-      this.tellLink();
-    });
-    source.clock.onTransport((event) => {
-      if (this.service.source === 'link') this.jump(event.kind);
-    });
-    source.clock.onTimelineChange((why) => {
-      // A tempo change re-times queued notes through the timeline; a renumbered grid keeps the song's bars (LinkClock).
-      if (why === 'jump')
-        log.info({ tempo: source.transport.tempo }, 'Link moved its beat grid; the song keeps its bars');
-    });
   }
 
   /**

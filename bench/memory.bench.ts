@@ -20,11 +20,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomCheckpoint } from '../src/model/checkpoint/random-checkpoint.js';
 import { serializeCheckpoint } from '../src/model/checkpoint/writer.js';
+import { boxNodeFlags } from './box-node-flags.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const SHIPPED = join(ROOT, 'models/gmd-drums');
 const RUN_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 10);
 const work = mkdtempSync(join(tmpdir(), 'antiphon-memory-'));
+/** The service's node flags (its ExecStart): the box measured as it runs. */
+const FLAGS = boxNodeFlags();
 
 function writeModel(name: string, seed: number): string {
   const dir = join(work, name);
@@ -59,7 +62,7 @@ interface BoxRun {
 
 /** Runs the box for RUN_SECONDS, sampling its RSS and thread count from /proc every 50 ms. */
 async function runBox(args: readonly string[]): Promise<BoxRun> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...FLAGS, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -96,7 +99,7 @@ interface Stage {
 }
 
 async function stages(models: readonly string[]): Promise<Stage[]> {
-  const child = spawn(process.execPath, ['--expose-gc', 'bench/memory-stages.mjs', ...models], {
+  const child = spawn(process.execPath, [...FLAGS, '--expose-gc', 'bench/memory-stages.mjs', ...models], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -119,7 +122,7 @@ const families = [
 ] as const;
 
 console.log(
-  `memory bench: the box as npm start assembles it, ${RUN_SECONDS} s each, peak RSS from /proc (VmHWM); node ${process.version}, ${process.arch}`,
+  `memory bench: the box as npm start assembles it, ${RUN_SECONDS} s each, peak RSS from /proc (VmHWM); node ${process.version} ${FLAGS.join(' ')}, ${process.arch}`,
 );
 try {
   for (const family of families) {

@@ -14,11 +14,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { boxNodeFlags } from './box-node-flags.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
 const GOAL_MS = 500;
 const work = mkdtempSync(join(tmpdir(), 'antiphon-startup-'));
+/** The service's node flags (its ExecStart): the box timed as it runs. */
+const FLAGS = boxNodeFlags();
 const config = join(work, 'two.toml');
 writeFileSync(
   config,
@@ -65,7 +68,7 @@ try {
   for (let i = 0; i < RUNS; i++) {
     bare.push((await timed(['-e', '0'], () => false)).ms);
     const r = await timed(
-      ['dist/cli/main.js', 'start', '--config', config, '--run-for', '0.5', '--log', 'json'],
+      [...FLAGS, 'dist/cli/main.js', 'start', '--config', config, '--run-for', '0.5', '--log', 'json'],
       (l) => l.msg === 'antiphon started',
     );
     ready.push(r.ms);
@@ -82,7 +85,7 @@ try {
         read: loaded.inWorkerMs?.read ?? NaN,
         pack: warm?.packMs ?? NaN,
       });
-    const s = await timed(['bench/startup-stages.mjs', config], () => false);
+    const s = await timed([...FLAGS, 'bench/startup-stages.mjs', config], () => false);
     const st = s.lines[0] as Record<string, number> | undefined;
     if (st)
       before.push({
@@ -96,7 +99,7 @@ try {
   const readyMs = median(ready);
   const bareMs = median(bare);
   console.log(
-    `startup bench: antiphon start to READY ('antiphon started'), shipped model, two voices, no devices; median of ${RUNS}; load average ${loadavg()
+    `startup bench: antiphon start to READY ('antiphon started'), shipped model, two voices, no devices, node ${FLAGS.join(' ')}; median of ${RUNS}; load average ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')} on ${process.arch}`,
   );

@@ -215,6 +215,30 @@ describe('the whole box on a Link session (virtual time, simulated network)', ()
     for (const t of beats) expect(offGrid(peerBeat(peer, t) / 4)).toBeLessThan(1e-5);
   });
 
+  it("without sync, the box's Stop and Play restart its song on the session's next bar line, and it answers there", async () => {
+    const { rig, make } = linkRig({ playing: false });
+    sim = await startSimBox({ config: linkConfig(false), openLink: make });
+    const pad = sim.plug(SIM_DRUM_PAD);
+    const sent = record(sim, pad, () => rig.peer);
+    await sim.run(3000);
+    const peer = rig.peer as SimulatedLinkSession;
+    sim.box.dispatch({ kind: 'transport', play: false, source: 'test' });
+    await sim.run(500);
+    expect(sim.box.clock.service.transport.running).toBe(false);
+    sim.box.dispatch({ kind: 'transport', play: true, source: 'test' });
+    await sim.run(3000);
+    expect(sim.box.clock.service.transport.running).toBe(true);
+    expect(peer.sampleNow().playing).toBe(false);
+    expect(offGrid(peerBeat(peer, sim.box.clock.timeline.timeOfTick(ticks(0))) / 4)).toBeLessThan(1e-5);
+    const { start, barMs } = await playCall(sim, pad);
+    const answerBar = start + 3 * barMs;
+    await sim.run(answerBar + barMs - sim.clock.nowMs());
+    const answer = noteOns(sent).filter((x) => x.atMs >= start + 2 * barMs);
+    expect(answer.length).toBeGreaterThan(0);
+    expect(Math.min(...answer.map((x) => x.atMs))).toBeGreaterThanOrEqual(answerBar);
+    expect(offGrid(peerBeat(peer, answerBar) / 4)).toBeLessThan(1e-5);
+  });
+
   it('a Link session that does not open leaves the box on its own clock, with the problem logged and on the bus', async () => {
     const failing = (): LinkOpener => (_config, o) => {
       o.onOff?.('Ableton Link is off: the optional package abletonlink is not installed');

@@ -45,7 +45,7 @@ const WATCHDOG_TAG = 'clock-watchdog';
 export class ClockService {
   readonly master: MasterClock;
   readonly follower: ClockFollower;
-  #link: LinkSource | undefined;
+  private linkSource: LinkSource | undefined;
   private mode: ClockMode;
   private current: ClockSource;
   private readonly sourceListeners: ((source: ClockSource) => void)[] = [];
@@ -67,7 +67,7 @@ export class ClockService {
 
   /** The Link source, once a session was given. */
   get link(): LinkSource | undefined {
-    return this.#link;
+    return this.linkSource;
   }
 
   /**
@@ -75,7 +75,7 @@ export class ClockService {
    * call it once, before `begin`.
    */
   joinLink(link: { readonly session: LinkSession } & LinkSourceOptions): LinkSource {
-    if (this.#link) throw new Error('ClockService already has a Link session');
+    if (this.linkSource) throw new Error('ClockService already has a Link session');
     const { session, ...linkOptions } = link;
     const meter = this.options.meter;
     const source = new LinkSource(session, this.master, () => this.scheduler.nowMs(), {
@@ -87,7 +87,7 @@ export class ClockService {
       // The master is already ticking on Link's last grid: it simply carries on alone.
       this.switchTo('internal');
     });
-    this.#link = source;
+    this.linkSource = source;
     return source;
   }
 

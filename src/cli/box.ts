@@ -4,7 +4,6 @@ import { hrtimeClock } from '../clock/time-source.js';
 import { ms } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
 import { Box } from '../box/box.js';
-import { openLinkSession } from '../link/open-link.js';
 import { loadVoiceModel } from '../voices/voice-models.js';
 import { generatorWorkerMemory } from '../voices/generator-worker-client.js';
 import type { Config, ConfigProblem } from '../system/config.js';
@@ -47,7 +46,8 @@ export async function runBox(
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'worker', placeholder),
     inputToSchedulerMs: (t) => t + toSchedulerMs,
     surfaces: openSurfaces(config),
-    openLink: openLinkSession,
+    // Loaded only when [link] is enabled: a box without Link never reads its modules.
+    openLink: async (link, o) => (await import('../link/open-link.js')).openLinkSession(link, o),
     ...(opts.configProblems ? { configProblems: opts.configProblems } : {}),
   });
   box.subscribe((e) => {

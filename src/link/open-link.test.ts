@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LinkUnavailable } from './ableton-link-session.js';
 import { LINK_SCHEMA } from './link-config.js';
-import { openLinkSession } from './open-link.js';
+import { openLinkSession, requireAbletonLinkBuild } from './open-link.js';
 
 function recordingLog() {
   const lines: { level: string; message: string }[] = [];
@@ -25,6 +29,16 @@ describe('openLinkSession', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]?.message).toMatch(
       /^Ableton Link is off: (cannot restrict Link to the configured interfaces|the optional package abletonlink is not installed)/,
+    );
+  });
+});
+
+describe('requireAbletonLinkBuild', () => {
+  it('names the missing addon when the package is installed but not built (the .deb on arm)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'antiphon-abletonlink-'));
+    expect(() => requireAbletonLinkBuild(dir)).toThrow(LinkUnavailable);
+    expect(() => requireAbletonLinkBuild(dir)).toThrow(
+      `Ableton Link is off: abletonlink is installed but not built for this machine (${join(dir, 'build', 'Release', 'abletonlink.node')} is missing`,
     );
   });
 });

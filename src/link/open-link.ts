@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AbletonLinkSession, LinkUnavailable, resolveAbletonLink } from './ableton-link-session.js';
 import { InterfaceFilterUnavailable, ensureInterfaceFilter, interfaceFilterEnv } from './interface-filter.js';
@@ -27,6 +28,18 @@ export interface OpenLinkOptions {
 export type LinkOpener = (config: LinkConfig, o: OpenLinkOptions) => Promise<LinkSession | undefined>;
 
 /**
+ * Throws LinkUnavailable unless the package at `packageDir` has its addon built (npm builds
+ * it at install; the .deb's arm builds do not yet), so an arm box says why Link is off.
+ */
+export function requireAbletonLinkBuild(packageDir: string): void {
+  const addon = join(packageDir, 'build', 'Release', 'abletonlink.node');
+  if (!existsSync(addon))
+    throw new LinkUnavailable(
+      `abletonlink is installed but not built for this machine (${addon} is missing; npm rebuild abletonlink needs g++ and make)`,
+    );
+}
+
+/**
  * The real Link session for `[link]`, or undefined with one log line saying why not: Link
  * off in the config, the optional package missing, the interface filter unavailable (the
  * box then stays off Link rather than join a hotspot), or the helper failing to start.
@@ -36,6 +49,7 @@ export async function openLinkSession(config: LinkConfig, o: OpenLinkOptions): P
   if (!config.enabled) return undefined;
   try {
     const packageDir = dirname(resolveAbletonLink());
+    requireAbletonLinkBuild(packageDir);
     const filterDir = o.filterDir ?? join(packageDir, '..', '.cache', 'antiphon-link');
     const env = interfaceFilterEnv(config.interfaces, () => ensureInterfaceFilter(filterDir));
     const session = await AbletonLinkSession.start({

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import {
   AbletonLinkSession,
   resolveAbletonLink,
   type AbletonLinkOptions,
 } from '../../src/link/ableton-link-session.js';
+import { requireAbletonLinkBuild } from '../../src/link/open-link.js';
 import { ensureDebianPackages } from '../synth/debian-packages.js';
 
 /**
@@ -27,12 +27,7 @@ let counter = 0;
  * dependency whose build failed (no g++, make or python3), so say exactly that.
  */
 export function requireBuiltAbletonLink(): void {
-  const entry = resolveAbletonLink();
-  const addon = join(dirname(entry), 'build', 'Release', 'abletonlink.node');
-  if (!existsSync(addon))
-    throw new Error(
-      `abletonlink is installed but not built (${addon} is missing): install g++, make and python3, then npm rebuild abletonlink`,
-    );
+  requireAbletonLinkBuild(dirname(resolveAbletonLink()));
 }
 
 export function createLinkNetns(): LinkNetns {

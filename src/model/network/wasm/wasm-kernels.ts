@@ -201,14 +201,14 @@ export function wasmKernels(precision: WasmPrecision, capacityBytes: number): Ke
     const pairs = Math.ceil(rows / 2);
     const groupBytes = pairs * 2 * GROUP;
     const ptr = reserve((paddedCols / GROUP) * groupBytes);
+    // Column c's byte within a row's place: its group's block, then 2 bytes per column.
+    const colAt = new Int32Array(cols);
+    for (let c = 0; c < cols; c++) colAt[c] = Math.floor(c / GROUP) * groupBytes + 2 * (c % GROUP);
     for (let r = start; r < end; r++) {
       const from = r * cols;
-      // Row r's byte of column c: its group's block, its pair's 2 * GROUP bytes, 2 per column.
+      // Row r's place: its pair's 2 * GROUP bytes, then its side of the pair.
       const rowAt = ptr + ((r - start) >> 1) * 2 * GROUP + ((r - start) & 1);
-      for (let c = 0; c < cols; c++)
-        i8[rowAt + Math.floor(c / GROUP) * groupBytes + 2 * (c % GROUP)] = Math.round(
-          (values[from + c] ?? 0) * (inv[c] ?? 0),
-        );
+      for (let c = 0; c < cols; c++) i8[rowAt + (colAt[c] ?? 0)] = Math.round((values[from + c] ?? 0) * (inv[c] ?? 0));
     }
     return { rows, layout, ptr, scales };
   }

@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'eval') return (await import('./eval-command.js')).evalCommand(rest);
   if (command === 'push2') return (await import('../push2/snapshot-command.js')).push2Command(rest);
   // The model worker's isolate and modules load alongside this thread's, not after them.
-  const boxModules = command === 'start' ? startBoxEarly() : undefined;
+  const boxModules = command === 'start' ? await startBoxEarly() : undefined;
   const [{ loadConfig }, { createLogger }, { openHardware }] = await Promise.all([
     import('../system/config.js'),
     import('../system/log.js'),
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': {
       const runFor = values['run-for'] === undefined ? undefined : Number(values['run-for']) * 1000;
-      return (await (boxModules ?? import('./box.js'))).runBox(
+      return (await (boxModules?.box ?? import('./box.js'))).runBox(
         openHardware(),
         config,
         log,
@@ -96,10 +96,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `start`: the model worker starts now; the box's modules load alongside the CLI's. */
-function startBoxEarly(): Promise<typeof import('./box.js')> {
-  void import('../voices/generator-worker-client.js').then((m) => m.prestartGeneratorWorker());
-  return import('./box.js');
+/**
+ * `start`: the model worker starts first (its client is a few small modules, awaited so the
+ * worker does not queue behind the CLI's own imports); the box's modules then load alongside
+ * the CLI's. Resolves once the worker is started, with the box's modules still on their way.
+ */
+async function startBoxEarly(): Promise<{ readonly box: Promise<typeof import('./box.js')> }> {
+  (await import('../voices/generator-worker-client.js')).prestartGeneratorWorker();
+  return { box: import('./box.js') };
 }
 
 process.on('uncaughtException', (e) => {

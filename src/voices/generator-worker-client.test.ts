@@ -33,10 +33,18 @@ describe('generator in a worker thread', () => {
   it('serves two models from one worker, each answering as it does alone, and warms each up after it loads', async () => {
     const host = new GeneratorWorkerHost();
     const warm: string[] = [];
+    const packed: number[] = [];
+    const onWarm = (name: string) => (_msPerStep: number, packMs: number) => {
+      warm.push(name);
+      packed.push(packMs);
+    };
     const [a, b] = await Promise.all([
-      WorkerGenerator.start('a', { kind: 'placeholder', seed: 4 }, () => warm.push('a'), host),
-      WorkerGenerator.start('b', { kind: 'placeholder', seed: 9 }, () => warm.push('b'), host),
+      WorkerGenerator.start('a', { kind: 'placeholder', seed: 4 }, onWarm('a'), host),
+      WorkerGenerator.start('b', { kind: 'placeholder', seed: 9 }, onWarm('b'), host),
     ]);
+    // The worker's own start-up is reported with its first model only; each load's read time with each.
+    expect([a.loadTiming.workerStartMs > 0, b.loadTiming.workerStartMs > 0].sort()).toEqual([false, true]);
+    expect(Math.min(a.loadTiming.readMs, b.loadTiming.readMs)).toBeGreaterThan(0);
     try {
       const [ia, ib] = [
         new MusicRnnGenerator('a', await openModel({ kind: 'placeholder', seed: 4 })),
@@ -47,6 +55,8 @@ describe('generator in a worker thread', () => {
       expect(rb.logLikelihood.total).toBeCloseTo((await ib.generate(request)).logLikelihood.total, 6);
       // The warm-ups ran before these requests (they were queued first), each reported once.
       expect(warm.sort()).toEqual(['a', 'b']);
+      // Packed after 'loaded', before the warm-up and the requests.
+      expect(Math.min(...packed)).toBeGreaterThan(0);
       expect(a.warmMsPerStep).toBeGreaterThan(0);
       const memory = await host.memory();
       expect(memory.models).toBe(2);

@@ -10,8 +10,9 @@
  * - float32: per group, per row, the row's 32 columns (128 bytes).
  */
 import { batchedMatvecsWat } from './batched-matvec-wat.js';
+import { MATVEC_GROUP_COLUMNS, MATVEC_UNROLL as UNROLL } from './kernel-layout.js';
 
-const UNROLL = 8;
+export { MATVEC_GROUP_COLUMNS };
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 function matvecInt8(): string {
@@ -248,8 +249,6 @@ function transcendentals(): string {
       (local.set $weights (i32.add (local.get $weights) (i32.const 4)))
       (br_if $slot (local.tee $count (i32.sub (local.get $count) (i32.const 1))))))`;
 }
-
-export const MATVEC_GROUP_COLUMNS = 4 * UNROLL;
 
 export function kernelsWat(): string {
   return `(module

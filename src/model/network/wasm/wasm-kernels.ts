@@ -1,7 +1,7 @@
 import type { Kernels, PackedMatrix } from '../kernels.js';
 import { jsFloatKernels } from '../js-float-kernels.js';
 import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
-import { MATVEC_GROUP_COLUMNS as GROUP } from './kernels-wat.js';
+import { MATVEC_GROUP_COLUMNS as GROUP } from './kernel-layout.js';
 
 export type WasmPrecision = 'int8' | 'float32';
 

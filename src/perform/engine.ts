@@ -5,7 +5,7 @@ import type { CallEndReason, EngineAction, EngineState, EngineStats, TimelineVie
 import type { GenerationResult } from './generator-port.js';
 import { callFeelGroove, type Groove } from '../groove/groove.js';
 import { DEFAULT_PARAMS, type PerformParams, type VoiceSettings } from './params.js';
-import { nextDraftId, ResponsePipeline, type ExchangeDraft, type ModelInfo } from './response-pipeline.js';
+import { ResponsePipeline, type ExchangeDraft, type ModelInfo } from './response-pipeline.js';
 import { barTime, nextBarAfter } from './bars.js';
 
 /** A control gesture: a button, a pad, a CC or the panel, already decoded. */
@@ -247,7 +247,7 @@ export class PerformanceEngine {
         durationTicks: ticks(p.gateSteps * TICKS_PER_STEP),
       }));
     const draft: ExchangeDraft = {
-      id: nextDraftId(),
+      id: this.#pipeline.nextDraftId(),
       call: { source: 'human', startBar: call.startBar, bars, endReason: reason, notes, events },
       feel: hits,
       turns: [],
@@ -298,7 +298,7 @@ export class PerformanceEngine {
     const voice = this.#params.voices[last.voiceIndex];
     const lead = voice ? this.#pipeline.leadMs(voice.model, 2 * r.events.length) : 0;
     const draft: ExchangeDraft = {
-      id: nextDraftId(),
+      id: this.#pipeline.nextDraftId(),
       call: {
         source: 'mutate',
         startBar: r.startBar,

@@ -88,7 +88,14 @@ export class ResponsePipeline {
   #loopDraft: ExchangeDraft | undefined;
   readonly #history = new ResponseHistory();
 
+  #draftIds = 0;
+
   constructor(private readonly ctx: PipelineContext) {}
+
+  /** The next exchange id: counted per engine, so a run's answers (and files) do not depend on what else ran in the process. */
+  nextDraftId(): number {
+    return ++this.#draftIds;
+  }
 
   get busy(): boolean {
     return this.#pending.size > 0;
@@ -386,7 +393,7 @@ export class ResponsePipeline {
     if (current.turns.length < this.ctx.params().loopGuard.turnsPerRecording) return current;
     const last = current.turns[current.turns.length - 1];
     const next: ExchangeDraft = {
-      id: nextDraftId(),
+      id: this.nextDraftId(),
       call: {
         source: 'loop',
         startBar: last?.startBar ?? 0,
@@ -457,12 +464,6 @@ function silenceFrom(turn: Turn, fromMs: Milliseconds, now: Milliseconds): Engin
 function withoutTemperature(p: Pending): RequestSpec {
   const { temperature: _t, ...rest } = p;
   return rest;
-}
-
-let draftIds = 0;
-/** Exchange ids, unique for the process (recording file names use them). */
-export function nextDraftId(): number {
-  return ++draftIds;
 }
 
 function emit(draft: ExchangeDraft, ctx: PipelineContext): EngineAction {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -40,6 +41,10 @@ export const config = defineConfig({
     exclude: ['node_modules/**', 'dist/**'],
     allowOnly: false,
     testNamePattern: new RegExp(`^(?!.*(?:${WALL_CLOCK_TESTS.map(escape).join('|')}))`),
+    // Under qemu-user a fresh Node and vitest per file cost seconds each: keep every worker
+    // for many files (these suites share no module state they depend on), one per core.
+    isolate: false,
+    maxWorkers: availableParallelism(),
     // Timing under emulation means nothing: no test here asserts speed, and the limits are
     // only there to stop a hang.
     testTimeout: 600_000,

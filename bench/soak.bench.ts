@@ -7,10 +7,14 @@
  *
  *   npm run bench:soak [-- --hours 24 --replug-min 3]
  *
- * Goals: RSS and heap flat within ±5% after warm-up; 0 stuck notes; 0 tick drift.
+ * Goals: RSS and heap flat within ±5% after warm-up (the trend fitted through a sample every
+ * 10 simulated minutes; memory-trend.ts says why not two single readings); 0 stuck notes;
+ * 0 tick drift.
  */
 import { parseArgs } from 'node:util';
 import { startSimBox } from '../test/support/sim-box.js';
+import { SIM_DRUM_PAD } from '../test/support/sim-devices.js';
+import { memoryTrend, sampleMemory, type MemorySample } from './memory-trend.js';
 
 const { values } = parseArgs({
   options: { hours: { type: 'string', default: '24' }, 'replug-min': { type: 'string', default: '3' } },
@@ -19,24 +23,14 @@ const HOURS = Number(values.hours);
 const REPLUG_MS = Number(values['replug-min']) * 60_000;
 const TEMPO = 120;
 const TICK_MS = 60_000 / TEMPO / 24;
-const PAD = {
-  clientName: 'Drum Pad',
-  inputs: ['Drum Pad MIDI 1'],
-  outputs: ['Drum Pad MIDI 1'],
-  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-} as const;
 const MODULE = {
   clientName: 'Sound Module',
   outputs: ['Sound Module In'],
   usb: { vendorId: 0x4444, productId: 1, serial: 'M', busPath: '1-3' },
 } as const;
 
+const SAMPLE_MS = 10 * 60_000;
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
-const memory = (): { rss: number; heap: number } => {
-  global.gc?.();
-  const m = process.memoryUsage();
-  return { rss: m.rss, heap: m.heapUsed };
-};
 
 async function main(): Promise<void> {
   const wallStart = performance.now();
@@ -94,7 +88,7 @@ async function main(): Promise<void> {
       await sim.run(barMs / 32, 5);
     }
   };
-  let pad = sim.plug(PAD);
+  let pad = sim.plug(SIM_DRUM_PAD);
   await sim.run(500);
   await playCall(pad);
   // Warm-up: ten minutes of loop, then the baseline.
@@ -103,12 +97,14 @@ async function main(): Promise<void> {
     sim.backend.drain(`${module}:0:output`);
     sim.backend.drain(`${pad}:0:output`);
   }
-  const warm = memory();
   const startMs = sim.clock.nowMs();
   const endMs = startMs + HOURS * 3600_000;
   Object.assign(window, { startMs, endMs });
   let replugs = 0;
   let lastReport = performance.now();
+  const samples: MemorySample[] = [];
+  const hoursIn = (): number => (sim.clock.nowMs() - startMs) / 3600_000;
+  samples.push(sampleMemory(0));
   // The simulator keeps what each port received until drained: drain it, so only the box's memory is measured.
   const drain = (): void => {
     sim.backend.drain(`${module}:0:output`);
@@ -118,34 +114,40 @@ async function main(): Promise<void> {
     for (let left = Math.min(REPLUG_MS, endMs - sim.clock.nowMs()); left > 0; left -= 10_000) {
       await sim.run(Math.min(10_000, left), 50);
       drain();
+      if (sim.clock.nowMs() - startMs >= samples.length * SAMPLE_MS) samples.push(sampleMemory(hoursIn()));
     }
     if (sim.clock.nowMs() >= endMs) break;
     sim.unplug(pad);
     await sim.run(30_000, 50);
-    pad = sim.plug(PAD);
+    pad = sim.plug(SIM_DRUM_PAD);
     await sim.run(500);
     await playCall(pad);
     replugs++;
-    if (performance.now() - lastReport > 30_000) {
+    const latest = samples.at(-1);
+    if (latest && performance.now() - lastReport > 30_000) {
       lastReport = performance.now();
-      const m = memory();
       process.stderr.write(
-        `soak: ${((sim.clock.nowMs() - startMs) / 3600_000).toFixed(2)} h simulated, rss ${mb(m.rss)} MB, heap ${mb(m.heap)} MB\n`,
+        `soak: ${hoursIn().toFixed(2)} h simulated, rss ${mb(latest.rss)} MB, heap ${mb(latest.heap)} MB\n`,
       );
     }
   }
-  const end = memory();
+  samples.push(sampleMemory(hoursIn()));
+  const trend = memoryTrend(samples);
   const snapshot = sim.box.snapshot();
   await sim.box.stop();
   await sim.run(100);
   const stuck = [...sounding.values()].reduce((a, b) => a + b, 0);
   const wallS = (performance.now() - wallStart) / 1000;
-  const pct = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)}%`;
+  const pct = (fraction: number): string => `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(1)}%`;
   console.log(
     `soak: ${HOURS} h simulated in loop mode (2 voices, shipped model inline), pad replugged ${replugs} times, ${wallS.toFixed(0)} s wall (${((HOURS * 3600) / wallS).toFixed(0)}x real time)`,
   );
+  const { first, last, mean, fittedChange, rssRange } = trend;
   console.log(
-    `  memory after warm-up: rss ${mb(warm.rss)} MB, heap ${mb(warm.heap)} MB; at the end: rss ${mb(end.rss)} MB (${pct(warm.rss, end.rss)}), heap ${mb(end.heap)} MB (${pct(warm.heap, end.heap)})  [goal: within ±5%]`,
+    `  memory (${samples.length} samples after a full GC, every 10 simulated minutes after warm-up): rss mean ${mb(mean.rss)} MB, range ${mb(rssRange.min)}-${mb(rssRange.max)} MB, fitted trend over the run ${pct(fittedChange.rss)}; heap mean ${mb(mean.heap)} MB, trend ${pct(fittedChange.heap)}  [goal: within ±5%]`,
+  );
+  console.log(
+    `  single readings: after warm-up rss ${mb(first.rss)} MB, heap ${mb(first.heap)} MB; at the end rss ${mb(last.rss)} MB (${pct(last.rss / first.rss - 1)}), heap ${mb(last.heap)} MB (${pct(last.heap / first.heap - 1)})`,
   );
   console.log(`  stuck notes: ${stuck} of ${noteOns} note-ons  [goal: 0]`);
   console.log(`  clock: ${ticks} ticks, max drift from the ideal grid ${maxDrift.toFixed(6)} ms  [goal: 0]`);
@@ -153,10 +155,7 @@ async function main(): Promise<void> {
     `  exchanges ${snapshot.stats.exchanges}, slips ${snapshot.slips}, loop regenerations ${snapshot.stats.loopRegenerations}, reseeds ${snapshot.stats.loopReseeds}, problems ${snapshot.problems.length}`,
   );
   const ok =
-    stuck === 0 &&
-    maxDrift < 1e-6 &&
-    Math.abs(end.heap - warm.heap) / warm.heap <= 0.05 &&
-    Math.abs(end.rss - warm.rss) / warm.rss <= 0.05;
+    stuck === 0 && maxDrift < 1e-6 && Math.abs(fittedChange.heap) <= 0.05 && Math.abs(fittedChange.rss) <= 0.05;
   console.log(`soak: ${ok ? 'all goals met' : 'GOALS MISSED'}`);
   process.exitCode = ok ? 0 : 1;
 }

@@ -46,7 +46,7 @@ export async function runBox(
     outputThreads: 'realtime',
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'worker', placeholder),
     inputToSchedulerMs: (t) => t + toSchedulerMs,
-    surfaces: openSurfaces(config),
+    surfaces: openSurfaces(config, { announcePage: (urls) => out(`Live page: ${urls.join('  ')}`) }),
     // Loaded only when [link] is enabled: a box without Link never reads its modules.
     openLink: async (link, o) => (await import('../link/open-link.js')).openLinkSession(link, o),
     ...(opts.configProblems ? { configProblems: opts.configProblems } : {}),

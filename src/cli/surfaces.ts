@@ -1,6 +1,11 @@
 import type { BoxSurface, SurfaceContext } from '../box/surface.js';
 import type { Config } from '../system/config.js';
 
+export interface SurfaceOptions {
+  /** Told the live page's addresses once it listens (`antiphon start` prints them). */
+  readonly announcePage?: (urls: readonly string[]) => void;
+}
+
 /**
  * The composition root for control surfaces: the only place that picks real ones. Each
  * surface decides from its own config section whether it runs; a missing device is its
@@ -10,10 +15,11 @@ import type { Config } from '../system/config.js';
  * needs none of them, and their ~70 modules (page, Push 2 renderer, panel, synth) cost
  * start-up time before READY when imported with the CLI (bench:startup).
  */
-export function openSurfaces(config: Config): BoxSurface[] {
+export function openSurfaces(config: Config, o: SurfaceOptions = {}): BoxSurface[] {
+  const web = o.announcePage ? { announce: o.announcePage } : {};
   return [
     ...(config.web.enabled
-      ? [lazySurface('web', async () => [new (await import('../web/web-surface.js')).WebSurface(config.web)])]
+      ? [lazySurface('web', async () => [new (await import('../web/web-surface.js')).WebSurface(config.web, web)])]
       : []),
     ...(config.push2.enabled
       ? [lazySurface('push2', async () => (await import('../push2/open.js')).openPush2Surfaces(config.push2))]

@@ -122,7 +122,7 @@ const families = [
 ] as const;
 
 console.log(
-  `memory bench: the box as npm start assembles it, ${RUN_SECONDS} s each, peak RSS from /proc (VmHWM); node ${process.version} ${FLAGS.join(' ')}, ${process.arch}`,
+  `memory bench: the box as npm start assembles it, ${RUN_SECONDS} s each, peak RSS from /proc (VmHWM); node ${[process.version, ...FLAGS].join(' ')}, ${process.arch}`,
 );
 try {
   for (const family of families) {

@@ -124,7 +124,7 @@ try {
   const readyMs = median(ready);
   const bareMs = median(bare);
   console.log(
-    `startup bench: antiphon start to READY ('antiphon started'), shipped model, two voices, no devices, node ${FLAGS.join(' ')}; median of ${RUNS}; load average ${loadavg()
+    `startup bench: antiphon start to READY ('antiphon started'), shipped model, two voices, no devices, node ${[process.version, ...FLAGS].join(' ')}; median of ${RUNS}; load average ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')} on ${process.arch}`,
   );

@@ -77,6 +77,19 @@ cp -a "$WORK/npm/node_modules" "$LIB/node_modules"
 cp "$REPO/package.json" "$LIB/"
 "$HERE/prune-node-modules.sh" "$LIB/node_modules" "$NODE_CPU" >&2
 
+# Link's interface filter (an LD_PRELOAD library) is built here, where the abletonlink
+# addon it goes with was built: the service's /usr is read-only and a box has no compiler.
+if [ -d "$LIB/node_modules/abletonlink/build" ]; then
+  log "Link's interface filter"
+  filter_dir=$LIB/node_modules/.cache/antiphon-link
+  (cd "$LIB" && node --input-type=module -e "
+    const { ensureInterfaceFilter } = await import('./dist/link/interface-filter.js');
+    console.log(ensureInterfaceFilter(process.argv[1]));" "$filter_dir") >&2 \
+    || die "cannot build Link's interface filter for $ARCH"
+else
+  log "no abletonlink build for $ARCH: the box will say Link is unavailable"
+fi
+
 log "models"
 mkdir -p "$LIB/models"
 (cd "$REPO/models" && tar --exclude='train-state*' --exclude='*.tmp' -cf - .) | tar -xf - -C "$LIB/models"

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimBox, type SimBox } from '../../test/support/sim-box.js';
+import { playKickCall } from '../../test/support/sim-devices.js';
 import { Ads1115Sim, Pca9685Sim } from './chip-sims.js';
 import { SimI2CBus } from './i2c-sim.js';
 import { MODE1_AI, PCA9685_MODE1 } from './pca9685.js';
@@ -61,19 +62,7 @@ describe('the I2C adapter going away under a playing box (simulator; the VM suit
       await s.run(1);
     }
     expect(refused).toBeLessThan(50);
-    const pad = s.plug({
-      clientName: 'Drum Pad',
-      inputs: ['Drum Pad MIDI 1'],
-      outputs: ['Drum Pad MIDI 1'],
-      usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-    });
-    await s.run(300);
-    for (let step = 0; step < 8; step++) {
-      s.backend.feed(`${pad}:0:input`, [0x99, 36, 100]);
-      await s.run(125);
-    }
-    for (let i = 0; i < 80 && !s.events.some((e) => e.kind === 'exchange'); i++) await s.run(100);
-    expect(s.events.some((e) => e.kind === 'exchange')).toBe(true);
+    expect((await playKickCall(s)).answered).toBe(true);
     await s.run(5000);
     expect(logged('does not answer').sort()).toEqual([...chips].sort());
     expect(panel.status().chips.every((c) => !c.up)).toBe(true);

@@ -12,13 +12,8 @@ import { SimInputSource } from './input-source.js';
 import { PANEL_SCHEMA } from './panel-config.js';
 import { PanelSurface, SETTINGS_FILE } from './panel-surface.js';
 import { parameterNamed } from '../control/parameters.js';
+import { SIM_DRUM_PAD } from '../../test/support/sim-devices.js';
 
-const PAD = {
-  clientName: 'Drum Pad',
-  inputs: ['Drum Pad MIDI 1'],
-  outputs: ['Drum Pad MIDI 1'],
-  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-} as const;
 const DEV = 'platform-antiphon-keys-event';
 const VOICES = [{ name: 'A' }, { name: 'B' }];
 const T0 = Number(parameterNamed('temperature')?.default); // the registry's default temperature
@@ -137,7 +132,7 @@ describe('the panel on a whole box, on virtual time', () => {
 
   it('MIDI-learn, then a restart restores the mapping and the values', async () => {
     const r = (rig = await startRig());
-    const client = r.sim.plug(PAD);
+    const client = r.sim.plug(SIM_DRUM_PAD);
     await r.sim.run(300);
     key(r, 264, true); // hold learn
     await r.sim.run(10);
@@ -173,7 +168,7 @@ describe('the panel on a whole box, on virtual time', () => {
         .filter((e) => e.kind === 'parameter')
         .every((e) => e.kind === 'parameter' && e.source === 'settings'),
     ).toBe(true);
-    const pad = again.sim.plug(PAD);
+    const pad = again.sim.plug(SIM_DRUM_PAD);
     await again.sim.run(300);
     again.sim.backend.feed(`${pad}:0:input`, [0xb0, 21, 0]);
     await again.sim.run(10);
@@ -203,7 +198,7 @@ describe('the panel on a whole box, on virtual time', () => {
 
   it('LEDs follow listening and answering, the beat LED lights on the beat; an unplugged ADC is logged once and the panel plays on', async () => {
     const r = (rig = await startRig());
-    const client = r.sim.plug(PAD);
+    const client = r.sim.plug(SIM_DRUM_PAD);
     await r.sim.run(300);
     const LISTEN_PIN = 10;
     const listenLevels: number[] = [];

@@ -2,13 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimBox, type SimBox } from '../support/sim-box.js';
+import { SIM_DRUM_PAD } from '../support/sim-devices.js';
 
-const PAD = {
-  clientName: 'Drum Pad',
-  inputs: ['Drum Pad MIDI 1'],
-  outputs: ['Drum Pad MIDI 1'],
-  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-} as const;
 const BAR_MS = 2000; // 120 BPM, 4/4
 const NOTE_ON = 0x99;
 
@@ -27,7 +22,7 @@ afterEach(async () => {
 
 /** Plugs the pad and records what the box sends it, with the virtual time of each send. */
 async function plugPad(s: SimBox): Promise<{ client: number; sent: { atMs: number; bytes: Uint8Array }[] }> {
-  const client = s.plug(PAD);
+  const client = s.plug(SIM_DRUM_PAD);
   const sent: { atMs: number; bytes: Uint8Array }[] = [];
   s.backend.onSend(`${client}:0:output`, (bytes) => sent.push({ atMs: s.clock.nowMs(), bytes }));
   await s.run(300);
@@ -135,7 +130,7 @@ describe('the whole box on virtual time', () => {
       [0x89, 36, 0],
     ]);
     expect(sim.box.snapshot().devices.map((d) => d.name)).toEqual(['Sound Module']);
-    sim.plug(PAD);
+    sim.plug(SIM_DRUM_PAD);
     await sim.run(500);
     expect(sim.box.snapshot().devices.find((d) => d.name === 'Drum Pad')?.roles).toEqual(['human', 'response']);
   });

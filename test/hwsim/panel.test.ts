@@ -19,6 +19,7 @@ import { gpioLinesContract } from '../contract/gpio-lines.contract.js';
 import { i2cBusContract } from '../contract/i2c-bus.contract.js';
 import { panelInputContract } from '../contract/panel-input.contract.js';
 import { startSimBox } from '../support/sim-box.js';
+import { playKickCall, SIM_DRUM_PAD } from '../support/sim-devices.js';
 import { parameterNamed } from '../../src/control/parameters.js';
 import { nodeTimers } from '../../src/clock/timers.js';
 import { Ads1115 } from '../../src/panel/ads1115.js';
@@ -353,12 +354,7 @@ describe('the box in the VM with the panel on kernel devices', () => {
       expect(sim.events.some((e) => e.kind === 'parameter' && e.source === 'panel')).toBe(true);
 
       const channelOn = async (n: number): Promise<boolean> => (await i2cget(bus, 0x06 + 4 * n + 1)) === 0x10;
-      const pad = sim.plug({
-        clientName: 'Drum Pad',
-        inputs: ['Drum Pad MIDI 1'],
-        outputs: ['Drum Pad MIDI 1'],
-        usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-      });
+      const pad = sim.plug(SIM_DRUM_PAD);
       await sim.run(300);
       for (let step = 0; step < 8; step++) {
         sim.backend.feed(`${pad}:0:input`, [0x99, 36, 100]);
@@ -443,19 +439,7 @@ describe('the box in the VM with the panel on kernel devices', () => {
         await sleep(5);
       });
       expect(i2cDevicePresent(bus)).toBe(false);
-      const pad = sim.plug({
-        clientName: 'Drum Pad',
-        inputs: ['Drum Pad MIDI 1'],
-        outputs: ['Drum Pad MIDI 1'],
-        usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-      });
-      await sim.run(300);
-      for (let step = 0; step < 8; step++) {
-        sim.backend.feed(`${pad}:0:input`, [0x99, 36, 100]);
-        await sim.run(125);
-      }
-      for (let i = 0; i < 80 && !sim.events.some((e) => e.kind === 'exchange'); i++) await sim.run(100);
-      expect(sim.events.some((e) => e.kind === 'exchange')).toBe(true); // the box answered without its chips
+      expect((await playKickCall(sim)).answered).toBe(true); // the box answered without its chips
       await sim.run(3000); // retries run (100 ms, doubling to retry_ms) and stay quiet
       const chips = panel.status().chips.map((c) => c.name);
       expect(logged('does not answer').sort()).toEqual([...chips].sort()); // each chip once

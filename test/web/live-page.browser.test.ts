@@ -8,14 +8,9 @@ import { pageExchange, type PageHit } from '../../src/web/page-messages.js';
 import { WebSurface } from '../../src/web/web-surface.js';
 import { startSimBox, type SimBox } from '../support/sim-box.js';
 import { launchChromium } from './chromium.js';
+import { SIM_DRUM_PAD } from '../support/sim-devices.js';
 
 const PASSWORD = 'drums';
-const PAD = {
-  clientName: 'Drum Pad',
-  inputs: ['Drum Pad MIDI 1'],
-  outputs: ['Drum Pad MIDI 1'],
-  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-} as const;
 const BAR_MS = 2000;
 const BACKGROUND = [0x0d, 0x11, 0x17];
 const COLOURS: Record<string, number[]> = { call: [0xf2, 0xcc, 0x60], A: [0x39, 0xc5, 0xcf] };
@@ -54,7 +49,7 @@ async function startBox(port: number, tempo: number): Promise<{ sim: SimBox; por
 
 /** Plugs a pad and plays a two-bar backbeat on it from the next bar line; returns the exchange the box answered with. */
 async function playExchange(s: SimBox): Promise<Exchange> {
-  const client = s.backend.plug(PAD);
+  const client = s.backend.plug(SIM_DRUM_PAD);
   await s.run(300);
   await s.run(Math.ceil(s.clock.nowMs() / BAR_MS) * BAR_MS - s.clock.nowMs());
   for (let step = 0; step < 32; step++) {

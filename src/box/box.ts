@@ -41,6 +41,8 @@ export interface BoxParts {
   readonly seed: number;
   /** `realtime`: notes and clock leave from SCHED_FIFO threads (the box); `none`: the scheduler sends them (tests). */
   readonly outputThreads: 'realtime' | 'none';
+  /** With `realtime`: a thread started before the box was assembled (the CLI's), taken instead of starting one. */
+  readonly adoptOutputThread?: (name: 'usb' | 'din') => ClockOutputThread | undefined;
   /** Converts a device input stamp (hardware.now) to the scheduler's clock. */
   readonly inputToSchedulerMs: (deviceMs: number) => number;
   /** Control surfaces to start once the box can play (panel, Push 2, page, synth). */
@@ -373,8 +375,8 @@ export class Box implements BoxBus {
     return String(this.#params.get('role', voice)) as Role;
   }
 
-  #thread(name: string): ClockOutputThread {
-    const thread = new ClockOutputThread({ realtime: true });
+  #thread(name: 'usb' | 'din'): ClockOutputThread {
+    const thread = this.#parts.adoptOutputThread?.(name) ?? new ClockOutputThread({ realtime: true });
     const log = this.#parts.log;
     thread.onPriority((ok, detail) =>
       ok

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../system/start-worker.js';
 import type { GenerationResult } from '../perform/generator-port.js';
 import type { ModelSource } from './model-source.js';
+import type { WorkerActivity } from './generator-worker-health.js';
 import type {
   IsolateMemory,
   WorkerGenerationRequest,
@@ -55,12 +56,13 @@ interface Hosted {
   readonly onWarm: (msPerStep: number, packMs: number) => void;
 }
 
-type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void; model: string };
+type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void; model: string; sentMs: number };
 
 /**
  * One worker thread serving every model of the box (one isolate, one copy of the model
- * code). A worker that dies fails the requests in flight (the engine logs them and keeps
- * playing) and is started again at once, with every model still in use loaded again.
+ * code). A worker that dies, or is restarted because it hangs (`restart`), fails the
+ * requests in flight (the engine logs them and keeps playing) and is started again at once,
+ * with every model still in use loaded again.
  */
 export class GeneratorWorkerHost {
   #worker: Worker;
@@ -75,9 +77,48 @@ export class GeneratorWorkerHost {
   readonly #loads = new Map<number, Waiter<LoadedModelInfo>>();
   readonly #pending = new Map<number, Waiter<HostedResult>>();
   readonly #memory = new Map<number, Waiter<IsolateMemory>>();
+  readonly #pings = new Map<number, Waiter<void>>();
+  /** Models loading in the worker (read, pack, warm-up), since when: the worker owes their 'warm'. */
+  readonly #warming = new Map<number, number>();
+  #lastHeardMs = 0;
 
-  constructor() {
+  /** `now`: the clock of `activity()`'s times (ms). */
+  constructor(readonly now: () => number = () => performance.now()) {
     this.#worker = this.#start();
+  }
+
+  /** What the worker owes and when it last said anything, for `GeneratorWorkerWatch`. */
+  activity(): WorkerActivity {
+    const since = [...this.#warming.values()];
+    for (const waiters of [this.#pending, this.#memory] as Map<number, Waiter<unknown>>[])
+      for (const w of waiters.values()) since.push(w.sentMs);
+    const owedSinceMs = since.length > 0 ? Math.min(...since) : undefined;
+    return { owed: since.length, owedSinceMs, lastHeardMs: this.#lastHeardMs };
+  }
+
+  /** Resolves when the worker answers (after the request it is running); rejects if it dies first. */
+  ping(): Promise<void> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pings.set(id, { resolve, reject, model: '(ping)', sentMs: this.now() });
+      this.#post({ type: 'ping', id });
+    });
+  }
+
+  /**
+   * Ends a hung worker: what it owes fails with `why`, a new worker starts and loads every
+   * model again, and the old thread is terminated. Resolves once the old thread has ended
+   * (never, if it cannot be stopped).
+   */
+  restart(why: string): Promise<void> {
+    const old = this.#worker;
+    this.#replace(old, why);
+    return old.terminate().then(() => undefined);
+  }
+
+  /** Fault injection for tests: the worker's thread hangs (busy-loops) for `forMs`. */
+  injectHang(forMs: number): void {
+    this.#post({ type: 'hang', forMs });
   }
 
   /** True once the last model was unloaded and the worker ended. */
@@ -98,10 +139,10 @@ export class GeneratorWorkerHost {
   ): Promise<{ model: number; info: LoadedModelInfo }> {
     const model = this.#nextModel++;
     const info = new Promise<LoadedModelInfo>((resolve, reject) =>
-      this.#loads.set(model, { resolve, reject, model: name }),
+      this.#loads.set(model, { resolve, reject, model: name, sentMs: this.now() }),
     );
     this.#models.set(model, { name, source, onWarm });
-    this.#post({ type: 'load', model, name, source });
+    this.#postLoad(model);
     try {
       return { model, info: await info };
     } catch (e) {
@@ -114,7 +155,7 @@ export class GeneratorWorkerHost {
     const id = this.#nextId++;
     const name = this.#models.get(model)?.name ?? String(model);
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, model: name });
+      this.#pending.set(id, { resolve, reject, model: name, sentMs: this.now() });
       this.#post({ type: 'generate', model, id, request });
     });
   }
@@ -123,7 +164,7 @@ export class GeneratorWorkerHost {
   memory(): Promise<IsolateMemory> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#memory.set(id, { resolve, reject, model: '(memory)' });
+      this.#memory.set(id, { resolve, reject, model: '(memory)', sentMs: this.now() });
       this.#post({ type: 'memory', id });
     });
   }
@@ -131,6 +172,7 @@ export class GeneratorWorkerHost {
   /** Frees a model; the last one ends the worker. */
   unload(model: number): void {
     if (!this.#models.delete(model)) return;
+    this.#warming.delete(model);
     if (this.#models.size > 0) return this.#post({ type: 'unload', model });
     this.#closed = true;
     void this.#worker.terminate();
@@ -140,20 +182,37 @@ export class GeneratorWorkerHost {
     if (!this.#closed) this.#worker.postMessage(m);
   }
 
+  #postLoad(model: number): void {
+    const h = this.#models.get(model);
+    if (!h || this.#closed) return;
+    this.#warming.set(model, this.now());
+    this.#post({ type: 'load', model, name: h.name, source: h.source });
+  }
+
   #start(): Worker {
     this.#startedAt = performance.now();
     this.#startMs = undefined;
+    this.#lastHeardMs = this.now();
     const worker = startWorker(import.meta.url, './generator-worker-thread', {
       resourceLimits: GENERATOR_WORKER_LIMITS,
     });
-    worker.on('message', (m: WorkerReply) => this.#reply(m));
+    // A replaced worker still running until it is terminated is not heard any more.
+    worker.on('message', (m: WorkerReply) => {
+      if (worker === this.#worker) this.#reply(m);
+    });
     worker.on('error', (e) => this.#died(worker, e.message));
     worker.on('exit', (code) => this.#died(worker, `exited with code ${code}`));
     return worker;
   }
 
   #reply(m: WorkerReply): void {
-    if (m.type === 'loaded' || m.type === 'load-failed') {
+    this.#lastHeardMs = this.now();
+    if (m.type === 'pong') {
+      this.#pings.get(m.id)?.resolve();
+      this.#pings.delete(m.id);
+    } else if (m.type === 'warm-failed') this.#warming.delete(m.model);
+    else if (m.type === 'loaded' || m.type === 'load-failed') {
+      if (m.type === 'load-failed') this.#warming.delete(m.model);
       const w = this.#loads.get(m.model);
       this.#loads.delete(m.model);
       if (m.type === 'loaded') {
@@ -163,8 +222,10 @@ export class GeneratorWorkerHost {
         w?.resolve({ classPitches, classOfPitch, parameters, timing: { workerStartMs, readMs } });
       } else w?.reject(new GeneratorWorkerError(w.model, m.message));
     } else if (m.type === 'started') this.#startMs = performance.now() - this.#startedAt;
-    else if (m.type === 'warm') this.#models.get(m.model)?.onWarm(m.msPerStep, m.packMs);
-    else if (m.type === 'memory') {
+    else if (m.type === 'warm') {
+      this.#warming.delete(m.model);
+      this.#models.get(m.model)?.onWarm(m.msPerStep, m.packMs);
+    } else if (m.type === 'memory') {
       this.#memory.get(m.id)?.resolve(m.memory);
       this.#memory.delete(m.id);
     } else {
@@ -185,13 +246,19 @@ export class GeneratorWorkerHost {
   }
 
   #died(worker: Worker, why: string): void {
+    this.#replace(worker, why);
+  }
+
+  /** Fails what `worker` owes with `why` and starts its successor, which loads every model again. */
+  #replace(worker: Worker, why: string): void {
     if (worker !== this.#worker || this.#closed) return;
-    for (const waiters of [this.#loads, this.#pending, this.#memory] as Map<number, Waiter<never>>[]) {
+    for (const waiters of [this.#loads, this.#pending, this.#memory, this.#pings] as Map<number, Waiter<never>>[]) {
       for (const w of waiters.values()) w.reject(new GeneratorWorkerError(w.model, why));
       waiters.clear();
     }
+    this.#warming.clear();
     // Start again for the next request; the model loads happen off the main thread too.
     this.#worker = this.#start();
-    for (const [model, h] of this.#models) this.#post({ type: 'load', model, name: h.name, source: h.source });
+    for (const model of this.#models.keys()) this.#postLoad(model);
   }
 }

@@ -36,7 +36,14 @@ export type WorkerRequest =
       readonly id: number;
       readonly request: WorkerGenerationRequest;
     }
-  | { readonly type: 'memory'; readonly id: number };
+  | { readonly type: 'memory'; readonly id: number }
+  /** Answered with a pong as soon as the worker's loop gets to it: after the request it is running, if any. */
+  | { readonly type: 'ping'; readonly id: number }
+  /**
+   * Fault injection for the watchdog's tests: the worker's thread busy-loops for `forMs`
+   * (Infinity: for ever), a real hang that only terminating the thread ends.
+   */
+  | { readonly type: 'hang'; readonly forMs: number };
 
 /** Generator worker to main thread. */
 export type WorkerReply =
@@ -66,5 +73,8 @@ export type WorkerReply =
       readonly stateHandle: number;
       readonly computeMs: number;
     }
+  /** A model whose checkpoint was read could not be packed: it never reports 'warm', its requests fail. */
+  | { readonly type: 'warm-failed'; readonly model: number; readonly message: string }
   | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'pong'; readonly id: number }
   | { readonly type: 'memory'; readonly id: number; readonly memory: IsolateMemory };

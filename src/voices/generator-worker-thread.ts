@@ -66,6 +66,7 @@ async function load(model: number, name: string, source: ModelSource): Promise<v
   } catch (e) {
     // Internal (checked checkpoints pack): its requests fail with this, the others play on.
     unusable.set(model, `could not be packed: ${errorMessage(e)}`);
+    post({ type: 'warm-failed', model, message: errorMessage(e) });
     return;
   }
   if (unloaded.delete(model)) return;
@@ -168,6 +169,14 @@ port?.on('message', (m: WorkerRequest) => {
     const pending = loading.get(m.model);
     if (pending) void pending.then(() => generate(m));
     else generate(m);
-  } else memory(m.id);
+  } else if (m.type === 'ping') post({ type: 'pong', id: m.id });
+  else if (m.type === 'hang') hang(m.forMs);
+  else memory(m.id);
 });
+
+/** A real hang for the watchdog's tests: this thread answers nothing until `forMs` have passed. */
+function hang(forMs: number): void {
+  const until = performance.now() + forMs;
+  while (performance.now() < until);
+}
 post({ type: 'started' });

@@ -5,6 +5,7 @@ import { SpinWakeup } from '../clock/wakeup.js';
 import { Box } from '../box/box.js';
 import { loadVoiceModel } from '../voices/voice-models.js';
 import { generatorWorkerMemory } from '../voices/generator-worker-client.js';
+import type { PrestartedOutputThreads } from '../clock/clock-output-prestart.js';
 import type { Config, ConfigProblem } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
 import type { Logger } from '../system/log.js';
@@ -16,6 +17,8 @@ export interface BoxOptions {
   /** Stop after this many ms (tests, demos); undefined runs until SIGINT/SIGTERM. */
   readonly runForMs?: number;
   readonly configProblems?: readonly ConfigProblem[];
+  /** Output threads started with the CLI (main.ts): the box takes those it needs, the rest end. */
+  readonly outputThreads?: PrestartedOutputThreads;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function runBox(
     // modules cost ~20 ms of start-up.
     seed: config.perform.seed ?? 1 + Math.floor(Math.random() * (2 ** 31 - 1)),
     outputThreads: 'realtime',
+    adoptOutputThread: (name) => opts.outputThreads?.take(name),
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'worker', placeholder),
     inputToSchedulerMs: (t) => t + toSchedulerMs,
     surfaces: openSurfaces(config, { announcePage: (urls) => out(`Live page: ${urls.join('  ')}`) }),
@@ -51,6 +55,7 @@ export async function runBox(
     openLink: async (link, o) => (await import('../link/open-link.js')).openLinkSession(link, o),
     ...(opts.configProblems ? { configProblems: opts.configProblems } : {}),
   });
+  void opts.outputThreads?.releaseUnused();
   box.subscribe((e) => {
     if (e.kind === 'exchange') {
       const s = box.snapshot();

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { errorMessage } from '../util/error-message.js';
+import type { PrestartedOutputThreads } from '../clock/clock-output-prestart.js';
 
 // Each command is loaded when it runs: the box on stage never pays for training's tfjs,
 // the evaluator or Push 2's renderer in start-up time or memory. Even the config, the log
@@ -73,7 +74,11 @@ async function main(argv: string[]): Promise<number> {
         openHardware(),
         config,
         log,
-        { configProblems: problems, ...(runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }) },
+        {
+          configProblems: problems,
+          ...(boxModules ? { outputThreads: boxModules.outputThreads } : {}),
+          ...(runFor === undefined || Number.isNaN(runFor) ? {} : { runForMs: runFor }),
+        },
         out,
       );
     }
@@ -97,13 +102,18 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * `start`: the model worker starts first (its client is a few small modules, awaited so the
- * worker does not queue behind the CLI's own imports); the box's modules then load alongside
- * the CLI's. Resolves once the worker is started, with the box's modules still on their way.
+ * `start`: the model worker starts first, then the output threads (their clients are a few
+ * small modules, awaited so the threads do not queue behind the CLI's own imports); the box's
+ * modules then load alongside the CLI's while the threads' isolates start. Resolves once the
+ * threads are started, with the box's modules still on their way.
  */
-async function startBoxEarly(): Promise<{ readonly box: Promise<typeof import('./box.js')> }> {
+async function startBoxEarly(): Promise<{
+  readonly box: Promise<typeof import('./box.js')>;
+  readonly outputThreads: PrestartedOutputThreads;
+}> {
   (await import('../voices/generator-worker-client.js')).prestartGeneratorWorker();
-  return { box: import('./box.js') };
+  const outputThreads = (await import('../clock/clock-output-prestart.js')).prestartBoxOutputThreads();
+  return { box: import('./box.js'), outputThreads };
 }
 
 process.on('uncaughtException', (e) => {

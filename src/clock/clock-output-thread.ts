@@ -48,6 +48,8 @@ export class ClockOutputThread {
   private readonly port: MessageChannel['port1'];
   private readonly errorListeners: ((dest: number, code: string) => void)[] = [];
   private readonly priorityListeners: ((ok: boolean, detail: string) => void)[] = [];
+  /** The thread's answer on its priority, kept for a listener that comes later (a thread started early). */
+  private priority: { readonly ok: boolean; readonly detail: string } | undefined;
   private readonly openedListeners = new Map<number, () => void>();
   private statsWaiters: ((stats: ClockOutputThreadStats) => void)[] = [];
   private stopped = false;
@@ -145,8 +147,10 @@ export class ClockOutputThread {
     };
   }
 
+  /** Whether the thread got SCHED_FIFO: at once if it has said so already, else when it does. */
   onPriority(listener: (ok: boolean, detail: string) => void): void {
     this.priorityListeners.push(listener);
+    if (this.priority) listener(this.priority.ok, this.priority.detail);
   }
 
   stats(): Promise<ClockOutputThreadStats> {
@@ -181,7 +185,10 @@ export class ClockOutputThread {
     if (event.kind === 'error') for (const listen of [...this.errorListeners]) listen(event.dest, event.code);
     if (event.kind === 'opened') this.openedListeners.get(event.dest)?.();
     if (event.kind === 'opened' || event.kind === 'error') this.openedListeners.delete(event.dest);
-    if (event.kind === 'priority') for (const listen of this.priorityListeners) listen(event.ok, event.detail);
+    if (event.kind === 'priority') {
+      this.priority = { ok: event.ok, detail: event.detail };
+      for (const listen of this.priorityListeners) listen(event.ok, event.detail);
+    }
     if (event.kind === 'stats') {
       const waiters = this.statsWaiters;
       this.statsWaiters = [];

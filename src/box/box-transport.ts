@@ -11,8 +11,11 @@ export interface BoxTransportOptions {
   readonly setEnginePlaying: (playing: boolean) => void;
   /** The recorder's arm switch. */
   readonly recorder: { armed: boolean };
-  /** Beats restart on the new song after play (the old grid's next beat is not the new one's). */
-  readonly restartBeats: () => void;
+  /**
+   * Beat events stop with the transport (a stopped master's timeline has no next beat: a loop
+   * placing one on it would spin) and start on the new song's grid after play.
+   */
+  readonly beats: (on: boolean) => void;
   readonly emit: (event: BoxEvent) => void;
   readonly log: Pick<Logger, 'info'>;
 }
@@ -52,11 +55,14 @@ export class BoxTransport {
     if (playing === this.#status.playing) return;
     // The engine stops first, so its note-offs go out before the clock's Stop; on play the
     // clock starts first, so the engine's fresh song begins on the clock's new downbeat.
-    if (!playing) this.o.setEnginePlaying(false);
+    if (!playing) {
+      this.o.setEnginePlaying(false);
+      this.o.beats(false);
+    }
     const leads = this.o.setClockPlaying(playing);
     if (playing) {
       this.o.setEnginePlaying(true);
-      this.o.restartBeats();
+      this.o.beats(true);
     }
     this.o.log.info({ source: c.source, clock: leads ? 'led' : 'followed' }, playing ? 'play' : 'stop');
     this.#set({ playing });

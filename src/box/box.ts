@@ -142,7 +142,7 @@ export class Box implements BoxBus {
         setClockPlaying: (playing) => this.clock.setPlaying(playing),
         setEnginePlaying: (playing) => this.#core?.transport(playing),
         recorder: this.#recorder,
-        restartBeats: () => this.#startBeats(),
+        beats: (on) => (on ? this.#startBeats() : stopBeats(scheduler)),
         emit: (e) => this.#emit(e),
         log,
       },

@@ -90,8 +90,17 @@ export class PerformanceCore {
    * afresh on the (restarted) song, and a running demo plays its next call from there.
    */
   transport(playing: boolean): void {
+    // Stopped, the master's timeline has no song position and answers "position 0 is now":
+    // a loop placing its next tick on it would be due at once, again and again on a real
+    // clock. So the engine's tick loop stops with the transport and starts again with it.
+    if (!playing) {
+      this.#session.control({ kind: 'transport', playing });
+      this.#session.stop();
+      return;
+    }
+    this.#session.start();
     this.#session.control({ kind: 'transport', playing });
-    if (playing && this.#demo.running) {
+    if (this.#demo.running) {
       this.#demo.stop();
       this.#demo.start();
     }

@@ -114,6 +114,9 @@ describe('transport, record arm and undo on the whole box (virtual time)', () =>
     expect(later).not.toContain('engine');
     expect(later).not.toContain('beat');
     expect(later).not.toContain('hit');
+    // Nothing keeps placing its next tick or beat on the stopped timeline ("position 0 is
+    // now"): on a real clock such a loop is due at once, forever, and starves the event loop.
+    expect([s.scheduler.cancel('perform-tick'), s.scheduler.cancel('box-beat')]).toEqual([0, 0]);
   });
 
   it('play sends MIDI Start and the song starts again: beats and answers fall on the new bar lines', async () => {

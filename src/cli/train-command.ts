@@ -27,6 +27,7 @@ import { learnGroove } from '../groove/learn-groove.js';
 import { finalReport } from '../train/final-report.js';
 import { calibrateExportedModel } from '../train/calibration.js';
 import { errorMessage } from '../util/error-message.js';
+import { augmentationActive, augmentSettingsError, ghostShare, type AugmentSettings } from '../train/augmentation.js';
 
 export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --from MODEL        fine-tune this model folder (ours or a Magenta drum checkpoint)
@@ -47,7 +48,12 @@ export const TRAIN_USAGE = `usage: antiphon train --midi DIR --out DIR [options]
   --map current|classic  pitch-to-class map (default current)
   --backend tensorflow|wasm|cpu
   --attention         magenta-js attention wrapper (window 32) around a 3-layer stack, as drum_kit_rnn
-  --stream            walk whole files, state carried from crop to crop (--crop a multiple of 64)`;
+  --stream            walk whole files, state carried from crop to crop (--crop a multiple of 64)
+  augmentation of the training crops (validation never; default 0: off; not with --stream):
+  --ghost-drop P      drop each hit softer than --ghost-velocity (default 40) with probability P
+  --hat-ride-swap P   per crop, closed hi-hat and ride trade places with probability P
+  --tom-swap P        per crop, the three toms are permuted with probability P (kick and snare never move)
+  --grid-jitter S     up to S (0..0.5) steps of noise on each hit's real onset before it is rounded to the 16th`;
 
 /** `antiphon train`: argv (after the subcommand) in, exit code out. */
 export async function trainCommand(
@@ -88,6 +94,11 @@ export async function trainCommand(
         stream: { type: 'boolean' },
         help: { type: 'boolean' },
         finish: { type: 'boolean' },
+        'ghost-drop': { type: 'string' },
+        'ghost-velocity': { type: 'string' },
+        'hat-ride-swap': { type: 'string' },
+        'tom-swap': { type: 'string' },
+        'grid-jitter': { type: 'string' },
       },
       strict: true,
     }).values;
@@ -157,7 +168,12 @@ export async function trainCommand(
       ...(values.stream === true ? { streaming: true } : {}),
       ...(values.factored === true ? { factoredEvents: true, eventDecay: num('event-decay', 0) } : {}),
       ...(values.average !== undefined ? { averageDecay: rate('average', 0) } : {}),
+      ...augmentOptions(values, num),
     };
+    const augmentProblem = settings.augment ? augmentSettingsError(settings.augment) : undefined;
+    if (augmentProblem !== undefined) throw new UsageError(augmentProblem);
+    if (settings.streaming && augmentationActive(settings.augment))
+      throw new UsageError('--stream does not combine with augmentation (--ghost-drop, --hat-ride-swap, ...)');
     const restartLearningRate = values['restart-lr'] !== undefined ? num('restart-lr', 0) : undefined;
     if (restartLearningRate !== undefined && !(restartLearningRate > 0))
       throw new UsageError(`--restart-lr must be above 0, got ${String(values['restart-lr'])}`);
@@ -210,11 +226,22 @@ export async function trainCommand(
     await writeFile(join(out, 'baselines.json'), JSON.stringify(saveBaselines(trainEvents)));
     for (const b of baselines)
       write(`baseline ${b.name}: ${b.nllPerStep.toFixed(4)} nats/step, exact ${(100 * b.exactAccuracy).toFixed(1)}%\n`);
+    if (augmentationActive(settings.augment))
+      write(
+        `augmentation: ${JSON.stringify(settings.augment)}; ${(
+          100 *
+          ghostShare(
+            train.windows.map((w) => ({ length: w.events.length, hits: w.hits })),
+            settings.augment.ghostVelocity,
+          )
+        ).toFixed(1)}% of the training hits are ghost notes\n`,
+      );
     const maxMinutes = num('max-minutes', Infinity);
     const started = performance.now();
     const result = await trainDrumModel({
       settings,
       train: trainEvents,
+      trainHits: train.windows.map((w) => w.hits),
       validation: valEvents,
       outDir: out,
       resume: values.resume === true,
@@ -255,6 +282,24 @@ export async function trainCommand(
 }
 
 class UsageError extends Error {}
+
+const AUGMENT_OPTIONS = [
+  ['ghost-drop', 'ghostDrop'],
+  ['ghost-velocity', 'ghostVelocity'],
+  ['hat-ride-swap', 'hatRideSwap'],
+  ['tom-swap', 'tomSwap'],
+  ['grid-jitter', 'gridJitter'],
+] as const;
+
+/** The augmentation options given, as TrainSettings.augment (absent when none is). */
+function augmentOptions(
+  values: Record<string, string | boolean | undefined>,
+  num: (key: string, fallback: number) => number,
+): { augment?: AugmentSettings } {
+  const augment: Record<string, number> = {};
+  for (const [option, key] of AUGMENT_OPTIONS) if (values[option] !== undefined) augment[key] = num(option, 0);
+  return Object.keys(augment).length > 0 ? { augment: augment as AugmentSettings } : {};
+}
 
 async function hasTrainState(out: string): Promise<boolean> {
   return (await loadTrainState(join(out, 'train-state'))) !== undefined;

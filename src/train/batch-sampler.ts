@@ -1,5 +1,6 @@
 import type { SeededRandom } from '../util/seeded-random.js';
 import * as tf from '@tensorflow/tfjs';
+import { augmentedCrop, type AugmentSettings, type AugmentSource } from './augmentation.js';
 
 /** A batch in the per-step layout DrumNetwork.loss takes. */
 export interface StepBatch {
@@ -67,20 +68,37 @@ export function stepTensors(
   };
 }
 
+/** Augmentation for a BatchSampler: the transforms and each window's hits (parallel to its windows). */
+export interface SamplerAugmentation {
+  readonly settings: AugmentSettings;
+  readonly hits: readonly AugmentSource['hits'][];
+}
+
 /**
  * Cuts training crops of `cropSteps` predicted steps from bar lines of the windows; windows are
  * picked with probability proportional to length, so every step is equally likely to be seen.
- * Crops shorter than `cropSteps` (the end of a window) are padded and masked.
+ * Crops shorter than `cropSteps` (the end of a window) are padded and masked. With
+ * `augmentation`, each crop is rebuilt from its window's hits through the transforms.
  */
 export class BatchSampler {
   private readonly picker: WindowPicker;
+  private readonly sources: AugmentSource[] | undefined;
 
   constructor(
     windows: readonly Uint16Array[],
     private readonly cropSteps: number,
     private readonly stepsPerBar = 16,
+    private readonly augmentation?: SamplerAugmentation,
   ) {
     this.picker = new WindowPicker(windows);
+    if (augmentation && augmentation.hits.length !== windows.length)
+      throw new RangeError(
+        `augmentation needs the hits of every window: ${augmentation.hits.length} for ${windows.length}`,
+      );
+    this.sources = augmentation?.hits.map((hits, i) => ({
+      length: windows[i]?.length ?? 0,
+      hits: [...hits].sort((a, b) => a.step - b.step),
+    }));
   }
 
   /** Predicted steps in the whole set: one epoch. */
@@ -94,9 +112,18 @@ export class BatchSampler {
     const masks = new Float32Array(this.cropSteps * batch);
     let realSteps = 0;
     for (let b = 0; b < batch; b++) {
-      const events = this.picker.window(this.picker.pick(rng));
-      const bars = Math.max(1, Math.ceil((events.length - 1) / this.stepsPerBar));
-      const start = Math.floor(rng.next() * bars) * this.stepsPerBar;
+      const index = this.picker.pick(rng);
+      const whole = this.picker.window(index);
+      const bars = Math.max(1, Math.ceil((whole.length - 1) / this.stepsPerBar));
+      let start = Math.floor(rng.next() * bars) * this.stepsPerBar;
+      const source = this.sources?.[index];
+      let events = whole;
+      if (source && this.augmentation) {
+        // The crop and the step after it, rebuilt; indices below are then crop-relative.
+        const length = Math.min(this.cropSteps + 1, Math.max(0, whole.length - start));
+        events = augmentedCrop(source, start, length, this.augmentation.settings, rng);
+        start = 0;
+      }
       for (let t = 0; t < this.cropSteps; t++) {
         const at = start + t;
         if (at + 1 >= events.length) break;

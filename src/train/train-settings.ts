@@ -1,4 +1,5 @@
 import type { DrumPitchMapName } from '../model/encoding/drum-pitch-maps.js';
+import type { AugmentSettings } from './augmentation.js';
 
 /** Everything that decides what a training run produces. Stored with the run for --resume. */
 export interface TrainSettings {
@@ -39,6 +40,8 @@ export interface TrainSettings {
    * (WeightAverage); 0 or absent: the weights as trained.
    */
   readonly averageDecay?: number;
+  /** Drum-aware augmentation of the training crops (not with streaming); absent: none. */
+  readonly augment?: AugmentSettings;
   /** Validations without improvement before the learning rate halves. */
   readonly decayPatience: number;
   /** Validations without improvement before training stops early. */

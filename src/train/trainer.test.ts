@@ -14,6 +14,7 @@ import { evaluateNetwork } from './network-eval.js';
 import { validateWithEngine } from './engine-validation.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from './train-settings.js';
 import { trainDrumModel } from './trainer.js';
+import type { DrumHit } from '../data/drum-windows.js';
 
 /** A varied but learnable corpus: rock beats with a fill every fourth bar, a few variations. */
 function corpus(count: number, bars: number): Uint16Array[] {
@@ -23,6 +24,22 @@ function corpus(count: number, bars: number): Uint16Array[] {
       if (Math.floor(t / 16) % 4 === 3 && s >= 12) return 1 << (4 + ((s + k) % 3));
       return (s % 8 === 0 ? 1 : 0) | (s % 8 === 4 ? 2 : 0) | (s % 2 === 0 ? 4 : 0) | (k % 2 === 1 && s === 14 ? 1 : 0);
     }),
+  );
+}
+
+/** The corpus's hits with a feel: every third one soft, offsets spread over the step. */
+function hitsOf(windows: readonly Uint16Array[]): DrumHit[][] {
+  return windows.map((events) =>
+    [...events].flatMap((e, step) =>
+      [...Array(9).keys()]
+        .filter((c) => e & (1 << c))
+        .map((drumClass) => ({
+          step,
+          drumClass,
+          velocity: step % 3 === 0 ? 30 : 90,
+          offsetSteps: ((step % 5) - 2) / 5,
+        })),
+    ),
   );
 }
 
@@ -249,6 +266,10 @@ describe('trainDrumModel', () => {
     ['weight-drop and input-drop, masks seeded by batch', { ...tiny, weightDrop: 0.3, inputDrop: 0.1 }],
     ['factored events with their decay', { ...tiny, factoredEvents: true, eventDecay: 1e-4 }],
     ['validating a moving average of the weights', { ...tiny, averageDecay: 0.9 }],
+    [
+      'augmented crops, drawn from the run seed',
+      { ...tiny, augment: { ghostDrop: 0.5, hatRideSwap: 0.5, tomSwap: 0.5, gridJitter: 0.3 } },
+    ],
   ])(
     'resumed after an interruption (%s), it ends exactly where an uninterrupted run ends',
     { timeout: 120_000 },
@@ -259,6 +280,7 @@ describe('trainDrumModel', () => {
       const whole = await trainDrumModel({
         settings: tiny,
         train: data,
+        trainHits: hitsOf(data),
         validation,
         outDir: await mkdtemp(join(tmpdir(), 'antiphon-a-')),
         resume: false,
@@ -268,6 +290,7 @@ describe('trainDrumModel', () => {
       const first = await trainDrumModel({
         settings: tiny,
         train: data,
+        trainHits: hitsOf(data),
         validation,
         outDir: out,
         resume: true,
@@ -280,6 +303,7 @@ describe('trainDrumModel', () => {
       const second = await trainDrumModel({
         settings: tiny,
         train: data,
+        trainHits: hitsOf(data),
         validation,
         outDir: out,
         resume: true,

@@ -14,12 +14,16 @@ import type { TrainSettings } from './train-settings.js';
 import type { Regularisation } from './regularisation.js';
 import { ProgressLine } from './progress-line.js';
 import { WeightAverage } from './weight-average.js';
+import { augmentationActive } from './augmentation.js';
+import { SUPPORTED_STEPS_PER_BAR, type DrumHit } from '../data/drum-windows.js';
 
 const COUNTER_BITS = 6;
 
 export interface TrainInputs {
   readonly settings: TrainSettings;
   readonly train: readonly Uint16Array[];
+  /** Each training window's hits (velocity, offset), parallel to `train`: needed by augmentation. */
+  readonly trainHits?: readonly (readonly DrumHit[])[];
   readonly validation: readonly Uint16Array[];
   readonly outDir: string;
   readonly resume: boolean;
@@ -101,9 +105,7 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
       finished: false,
     };
   }
-  const sampler = settings.streaming
-    ? new StreamSampler(inputs.train, settings.cropSteps, progress.streams)
-    : new BatchSampler(inputs.train, settings.cropSteps);
+  const sampler = makeSampler(inputs, progress);
   const batchesPerEpoch = Math.max(1, Math.round(sampler.totalSteps / (settings.batch * settings.cropSteps)));
   const evalEvery = Math.max(1, Math.round(batchesPerEpoch / settings.evalsPerEpoch));
   const totalBatches = Math.round(settings.epochs * batchesPerEpoch);
@@ -224,6 +226,22 @@ export async function trainDrumModel(inputs: TrainInputs): Promise<TrainResult> 
   optimizer.dispose();
   // A resumed run that never validated again still holds the best weights in its saved best.
   return { progress, best, stateDir };
+}
+
+/** Independent crops (augmented when asked) or streamed files. */
+function makeSampler(inputs: TrainInputs, progress: TrainProgress): BatchSampler | StreamSampler {
+  const { settings } = inputs;
+  const augment = augmentationActive(settings.augment) ? settings.augment : undefined;
+  if (settings.streaming) {
+    if (augment) throw new Error('augmentation works on independent crops; it does not combine with streaming');
+    return new StreamSampler(inputs.train, settings.cropSteps, progress.streams);
+  }
+  if (!augment) return new BatchSampler(inputs.train, settings.cropSteps);
+  if (!inputs.trainHits) throw new Error("augmentation needs the training windows' hits (trainHits)");
+  return new BatchSampler(inputs.train, settings.cropSteps, SUPPORTED_STEPS_PER_BAR, {
+    settings: augment,
+    hits: inputs.trainHits,
+  });
 }
 
 /** Finished because the epochs ran out, not because validation stopped improving. */

@@ -65,6 +65,37 @@ describe('startWatchdog', () => {
     expect(notifier.count('WATCHDOG=1')).toBe(3);
   });
 
+  it('stops petting while a probe reports a failure, and tells who listens why (and when it passes again)', () => {
+    const { wakeup, scheduler, clock } = virtualScheduler();
+    const notifier = new RecordingNotifier(1000);
+    let modelWorker: string | undefined;
+    const changes: string[][] = [];
+    startWatchdog({
+      notifier,
+      timers: schedulerTimers(scheduler),
+      clock,
+      takeLoopDelayMs: () => 0,
+      maxLoopDelayMs: 1000,
+      threads: [],
+      probes: [{ name: 'model-worker', failure: () => modelWorker }],
+      log: quietLog,
+      onFailuresChanged: (failures) => changes.push(failures.map((f) => `${f.check}: ${f.detail}`)),
+    });
+    wakeup.advanceTo(2000);
+    expect(notifier.count('WATCHDOG=1')).toBe(3); // 0, 1, 2 s
+    modelWorker = 'model worker not answering for 31 s (again, straight after its restart)';
+    wakeup.advanceTo(6000);
+    expect(notifier.count('WATCHDOG=1')).toBe(3);
+    expect(changes).toEqual([
+      ['model-worker: model worker not answering for 31 s (again, straight after its restart)'],
+    ]);
+    modelWorker = undefined;
+    wakeup.advanceTo(7000);
+    expect(notifier.count('WATCHDOG=1')).toBe(4);
+    expect(changes).toHaveLength(2);
+    expect(changes[1]).toEqual([]);
+  });
+
   it('does nothing when systemd set no watchdog', () => {
     const { wakeup, scheduler, clock } = virtualScheduler();
     const notifier = new RecordingNotifier(undefined);

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MonotonicClock } from '../clock/time-source.js';
 import type { TimerHandle, Timers } from '../clock/timers.js';
 import type { SystemdNotifier } from './notify/notifier.js';
-import type { ThreadCheck, WatchdogLog } from './watchdog.js';
+import type { CheckFailure, HealthProbe, ThreadCheck, WatchdogLog } from './watchdog.js';
 import { WatchdogHealth } from './watchdog.js';
 
 /** A thread check with the means to ping that thread. */
@@ -19,7 +19,13 @@ export interface WatchdogDriverOptions {
   readonly takeLoopDelayMs: () => number;
   readonly maxLoopDelayMs: number;
   readonly threads: readonly PingedThread[];
+  readonly probes?: readonly HealthProbe[];
   readonly log: WatchdogLog;
+  /**
+   * Called when the set of failing checks changes (empty: all pass again), so that STATUS=
+   * can say why the box is no longer petted before systemd restarts it.
+   */
+  readonly onFailuresChanged?: (failures: readonly CheckFailure[]) => void;
 }
 
 /**
@@ -33,8 +39,10 @@ export function startWatchdog(options: WatchdogDriverOptions): TimerHandle {
   const health = new WatchdogHealth({
     maxLoopDelayMs: options.maxLoopDelayMs,
     threads: options.threads,
+    ...(options.probes ? { probes: options.probes } : {}),
     log: options.log,
   });
+  let failing = '';
   const byName = new Map(options.threads.map((t) => [t.name, t]));
   let stopped = false;
   const evaluate = (): void => {
@@ -45,6 +53,9 @@ export function startWatchdog(options: WatchdogDriverOptions): TimerHandle {
       });
     }
     if (verdict.healthy) void options.notifier.watchdog();
+    const now = verdict.failures.map((f) => f.check).join(',');
+    if (now !== failing) options.onFailuresChanged?.(verdict.failures);
+    failing = now;
   };
   evaluate();
   const timer = options.timers.every(intervalMs, evaluate);

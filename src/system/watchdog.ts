@@ -6,10 +6,22 @@ export interface ThreadCheck {
   readonly maxAnswerMs: number;
 }
 
+/**
+ * A part that watches itself and says when it is beyond help, e.g. the model worker's
+ * supervisor, which restarts a hung worker and escalates only when that fails.
+ */
+export interface HealthProbe {
+  /** Named in the log when it fails, e.g. 'model-worker'. */
+  readonly name: string;
+  /** Why the part is unhealthy now, or undefined while it is healthy. */
+  failure(): string | undefined;
+}
+
 export interface WatchdogHealthOptions {
   /** The worst event-loop delay tolerated between two evaluations. */
   readonly maxLoopDelayMs: number;
   readonly threads: readonly ThreadCheck[];
+  readonly probes?: readonly HealthProbe[];
   readonly log: WatchdogLog;
 }
 
@@ -41,7 +53,8 @@ interface ThreadState {
 
 /**
  * Decides, from readings it is given, whether the box is healthy enough to pet systemd's
- * watchdog: the event loop was not stalled, and every thread answered its last ping in time.
+ * watchdog: the event loop was not stalled, every thread answered its last ping in time, and
+ * no probe reports a failure.
  * Pure: no timers, no I/O; the times come from the caller (a virtual clock in tests).
  *
  * A thread gets a new ping only once it answered the last one, so a hung thread keeps one
@@ -93,6 +106,10 @@ export class WatchdogHealth {
           detail: `no answer to a ping for ${Math.round(waited)} ms (limit ${state.check.maxAnswerMs} ms)`,
         });
       }
+    }
+    for (const probe of this.#options.probes ?? []) {
+      const detail = probe.failure();
+      if (detail !== undefined) failures.push({ check: probe.name, detail });
     }
     this.#logChanges(failures);
     return { healthy: failures.length === 0, ping, failures };

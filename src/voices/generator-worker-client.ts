@@ -8,6 +8,13 @@ import type {
 import type { ModelSource } from './model-source.js';
 import type { IsolateMemory, WorkerGenerationRequest } from './generator-worker-protocol.js';
 import { GeneratorWorkerHost, type LoadedModelInfo } from './generator-worker-host.js';
+import type { Timers } from '../clock/timers.js';
+import {
+  superviseGeneratorWorker,
+  type GeneratorWorkerSupervisor,
+  type GeneratorWorkerSupervisorOptions,
+  type SupervisorLog,
+} from './generator-worker-supervisor.js';
 
 export { GeneratorWorkerError } from './generator-worker-host.js';
 
@@ -36,6 +43,51 @@ export function prestartGeneratorWorker(): void {
 /** Heap figures of the shared generator worker, or undefined when no model is loaded. */
 export async function generatorWorkerMemory(): Promise<IsolateMemory | undefined> {
   return shared && !shared.closed ? shared.memory() : undefined;
+}
+
+/** What the watch needs of the box (a `SurfaceContext` has it). */
+export interface WorkerWatchContext {
+  readonly timers: Timers;
+  readonly log: SupervisorLog;
+  report?(level: 'warning' | 'error', code: 'model', message: string): void;
+}
+
+/** The box's model-worker watch: a health probe for the systemd watchdog, run as a box surface. */
+export interface GeneratorWorkerWatchSurface {
+  readonly name: 'model-worker';
+  /** Why the worker is beyond restarting, or undefined (see `superviseGeneratorWorker`). */
+  failure(): string | undefined;
+  /** Add to the box's surfaces: it starts behind READY, on the box's timers, reporting on the bus. */
+  readonly surface: {
+    readonly name: string;
+    start(ctx: WorkerWatchContext): void;
+    stop(): void;
+  };
+}
+
+/** Supervises the box's shared generator worker (restarting it when it hangs) once `surface` starts. */
+export function watchGeneratorWorker(
+  options: Pick<GeneratorWorkerSupervisorOptions, 'limits' | 'checkEveryMs' | 'stopLimitMs'> = {},
+): GeneratorWorkerWatchSurface {
+  let supervisor: GeneratorWorkerSupervisor | undefined;
+  return {
+    name: 'model-worker',
+    failure: () => supervisor?.failure(),
+    surface: {
+      name: 'model-worker-watch',
+      start: (ctx) => {
+        supervisor?.stop();
+        supervisor = superviseGeneratorWorker({
+          ...options,
+          host: () => shared,
+          timers: ctx.timers,
+          log: ctx.log,
+          report: (level, message) => ctx.report?.(level, 'model', message),
+        });
+      },
+      stop: () => supervisor?.stop(),
+    },
+  };
 }
 
 /**

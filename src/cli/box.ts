@@ -4,7 +4,7 @@ import { ms } from '../clock/units.js';
 import { SpinWakeup } from '../clock/wakeup.js';
 import { Box } from '../box/box.js';
 import { loadVoiceModel } from '../voices/voice-models.js';
-import { generatorWorkerMemory } from '../voices/generator-worker-client.js';
+import { generatorWorkerMemory, watchGeneratorWorker } from '../voices/generator-worker-client.js';
 import type { PrestartedOutputThreads } from '../clock/clock-output-prestart.js';
 import type { Config, ConfigProblem } from '../system/config.js';
 import type { Hardware } from '../system/hardware.js';
@@ -38,6 +38,8 @@ export async function runBox(
   const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock));
   // The device layer stamps input with performance.now(); the scheduler runs on hrtime.
   const toSchedulerMs = hrtimeClock.nowMs() - performance.now();
+  // Restarts a hung model worker (the clock plays on); fails the systemd watchdog if that does not help.
+  const modelWorker = watchGeneratorWorker();
   const box = new Box({
     hardware: hw,
     scheduler,
@@ -50,7 +52,10 @@ export async function runBox(
     adoptOutputThread: (name) => opts.outputThreads?.take(name),
     loadModel: (name, seed, placeholder) => loadVoiceModel(name, log, seed, 'worker', placeholder),
     inputToSchedulerMs: (t) => t + toSchedulerMs,
-    surfaces: openSurfaces(config, { announcePage: (urls) => out(`Live page: ${urls.join('  ')}`) }),
+    surfaces: [
+      ...openSurfaces(config, { announcePage: (urls) => out(`Live page: ${urls.join('  ')}`) }),
+      modelWorker.surface,
+    ],
     // Loaded only when [link] is enabled: a box without Link never reads its modules.
     openLink: async (link, o) => (await import('../link/open-link.js')).openLinkSession(link, o),
     ...(opts.configProblems ? { configProblems: opts.configProblems } : {}),
@@ -72,7 +77,7 @@ export async function runBox(
   });
   const constructedMs = performance.now();
   await box.start();
-  const service = serveSystemd(box, log);
+  const service = serveSystemd(box, log, [modelWorker]);
   await service.ready();
   const readyMs = performance.now();
   log.info(

@@ -51,6 +51,9 @@ export interface WorkerWatchStep {
  * it, restart it, or give up and let systemd's watchdog restart the box (`failure`). Pure:
  * no timers, no I/O; times come from the caller (a virtual clock in tests).
  *
+ * Looks must come more often than `pingAnswerMs`: a look later than that (the main thread
+ * was stalled) only notes the time, since the worker's answers may wait unread behind it.
+ *
  * A hung worker is restarted at once while restarts remain in the window. It escalates
  * instead, and stays escalated (the box restart is what ends it), when the window's
  * restarts are spent, when a restarted worker hangs before it ever answered a ping (its
@@ -63,6 +66,7 @@ export class GeneratorWorkerWatch {
   #unproven = false;
   readonly #restartsMs: number[] = [];
   #failure: string | undefined;
+  #lastCheckMs: number | undefined;
 
   constructor(limits: WorkerWatchLimits = DEFAULT_WORKER_WATCH_LIMITS) {
     this.#limits = limits;
@@ -76,6 +80,11 @@ export class GeneratorWorkerWatch {
   /** One look at `nowMs`. */
   check(nowMs: number, work: WorkerActivity): WorkerWatchStep {
     if (this.#failure !== undefined) return { ping: false };
+    // This look comes late: the main thread was held up, and the worker's answers may be
+    // queued behind this very timer. They are read before the next look, which judges.
+    const late = this.#lastCheckMs !== undefined && nowMs - this.#lastCheckMs > this.#limits.pingAnswerMs;
+    this.#lastCheckMs = nowMs;
+    if (late) return { ping: false };
     const silentMs = this.#silentMs(nowMs, work);
     if (silentMs === undefined) {
       if (this.#pingSentMs !== undefined) return { ping: false };

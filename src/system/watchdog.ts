@@ -1,6 +1,9 @@
-/** A thread the watchdog pings (the clock output thread, each model worker). */
+/**
+ * A thread the watchdog pings (the clock output threads). The model worker is a probe
+ * instead: one JS thread cannot answer while it generates, so its own supervisor judges it.
+ */
 export interface ThreadCheck {
-  /** Named in the log when it fails, e.g. 'clock-thread', 'model-worker:A'. */
+  /** Named in the log when it fails, e.g. 'din-output-thread'. */
   readonly name: string;
   /** A ping still unanswered after this long fails the check. */
   readonly maxAnswerMs: number;

@@ -1,7 +1,9 @@
+// First: zod's parse mode, before any schema below is built.
+import './config-zod-mode.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
-import { resolveKeyed } from './config-keys.js';
+import { CONFIG_PARSE, resolveKeyed } from './config-keys.js';
 import { ROLE_HELP, isRole, type Role } from '../control/roles.js';
 import { isCcTarget } from '../control/cc-map.js';
 import { parameterShape, defaultsOf } from '../control/parameter-schema.js';
@@ -174,7 +176,7 @@ export interface LoadedConfig {
 }
 
 function defaultSections(): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(SECTION_SCHEMAS).map(([k, schema]) => [k, schema.parse({})]));
+  return Object.fromEntries(Object.entries(SECTION_SCHEMAS).map(([k, schema]) => [k, schema.parse({}, CONFIG_PARSE)]));
 }
 
 const finish = (sections: Record<string, unknown>): Config =>
@@ -196,7 +198,7 @@ export function resolveConfig(raw: unknown, file: string): LoadedConfig {
     if (!schema) report([section], `unknown section [${section}]`);
     else {
       // Key by key first; what is left is what only the whole section can judge.
-      const whole = schema.safeParse(resolveKeyed(schema, value, [section], report));
+      const whole = schema.safeParse(resolveKeyed(schema, value, [section], report), CONFIG_PARSE);
       if (whole.success) config[section] = whole.data;
       else
         for (const issue of whole.error.issues)

@@ -12,6 +12,8 @@ import { MidiStreamDecoder } from '../../src/midi/decoder.js';
 import type { MidiMessage } from '../../src/midi/message.js';
 import type { DisplayLink, DisplayOpener } from '../../src/push2/display-link.js';
 import { decodeFrame, quantize565 } from '../../src/push2/frame.js';
+import { GREEN_INDEX, PLAYHEAD_INDEX } from '../../src/push2/palette.js';
+import { ANIMATION, BUTTON } from '../../src/push2/protocol.js';
 import { renderFrame, type FrameRenderer, type RenderedFrame } from '../../src/push2/frame-renderer.js';
 import { Push2Surface } from '../../src/push2/push2-surface.js';
 import type { DisplayState } from '../../src/push2/render-state.js';
@@ -214,6 +216,30 @@ describe('Push 2 surface on a box with a Push 2 gadget', () => {
       { what: 'temperature change from push2', timeoutMs: 20_000 },
     );
     expect(Number(box.snapshot().parameters.voices[0]?.values['temperature'])).toBeCloseTo(before + 0.1);
+  });
+
+  it('Play stops the box (its LED goes dim) and starts it again (pulsing green)', async () => {
+    const from = reader.messages.length;
+    const playLed = (): string | undefined =>
+      reader.messages
+        .slice(from)
+        .flatMap(({ m }) =>
+          m.type === 'controlChange' && m.controller === BUTTON.play ? [`${m.channel}:${m.value}`] : [],
+        )
+        .at(-1);
+    const press = (): void => {
+      user.write([0xb0, BUTTON.play, 127]);
+      user.write([0xb0, BUTTON.play, 0]);
+    };
+    press();
+    await waitFor(() => !box.snapshot().transport.playing, { what: 'the box stopped by Play', timeoutMs: 20_000 });
+    await waitFor(() => playLed() === `${ANIMATION.static}:${PLAYHEAD_INDEX}`, { what: 'Play dim', timeoutMs: 20_000 });
+    press();
+    await waitFor(() => box.snapshot().transport.playing, { what: 'the box playing again', timeoutMs: 20_000 });
+    await waitFor(() => playLed() === `${ANIMATION.pulseQuarter}:${GREEN_INDEX}`, {
+      what: 'Play pulsing green',
+      timeoutMs: 20_000,
+    });
   });
 
   it("sends display frames that arrive byte for byte and decode to the renderer's image", async () => {

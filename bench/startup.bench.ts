@@ -87,6 +87,7 @@ try {
   const ready: number[] = [];
   const readyCpu: number[] = [];
   const box: Record<string, number>[] = [];
+  const threads: Record<string, number>[] = [];
   const model: Record<string, number>[] = [];
   const before: Record<string, number>[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -98,8 +99,16 @@ try {
     ready.push(r.ms);
     readyCpu.push(r.cpuMs);
     const startup = r.lines.find((l) => l.msg === 'startup') as
-      { readyMs: number; phases: Record<string, number> } | undefined;
+      | {
+          readyMs: number;
+          phases: Record<string, number>;
+          outputThreadsEarly?: { startedAt: number; readyAt: Record<string, number> };
+        }
+      | undefined;
     if (startup) box.push({ readyMs: startup.readyMs, ...startup.phases });
+    const early = startup?.outputThreadsEarly;
+    if (early)
+      threads.push({ startedAt: early.startedAt, readyAt: Math.max(...Object.values(early.readyAt), early.startedAt) });
     const loaded = r.lines.find((l) => l.msg === 'model loaded') as
       { loadMs: number; inWorkerMs?: { start: number; read: number } } | undefined;
     const warm = r.lines.find((l) => l.msg === 'model warm') as { packMs?: number } | undefined;
@@ -140,7 +149,10 @@ try {
   );
   const phases = Object.keys(box[0] ?? {}).filter((k) => k !== 'readyMs');
   console.log(
-    `  box phases: ${phases.map((k) => `${k} ${f(medianOf(box, k))}`).join(', ')} ms (start = outputThreads + devices + modelsAfterThat + clock + engine and notify; models load alongside outputThreads and devices)`,
+    `  box phases: ${phases.map((k) => `${k} ${f(medianOf(box, k))}`).join(', ')} ms (start = outputThreads + devices + modelsAfterThat + clock + engine and notify; models load alongside outputThreads and devices; outputThreads is the wait for threads started with the CLI)`,
+  );
+  console.log(
+    `  output threads (started with the CLI, in parallel): started at ${f(medianOf(threads, 'startedAt'))} ms, all in their loops at ${f(medianOf(threads, 'readyAt'))} ms from process start`,
   );
   console.log(
     `  model load (in parallel): ${f(medianOf(model, 'loadMs'))} ms from the box asking; the worker, started with the CLI, took ${f(medianOf(model, 'workerStart'))} to start, then read and checked the model in ${f(medianOf(model, 'read'))}; packing (${f(medianOf(model, 'pack'))}) and warm-up run after READY`,

@@ -89,6 +89,7 @@ export async function runBox(
         start: round1(readyMs - constructedMs),
         ...box.startupMs,
       },
+      ...(opts.outputThreads ? { outputThreadsEarly: earlyThreads(opts.outputThreads) } : {}),
     },
     'startup',
   );
@@ -116,6 +117,12 @@ export async function runBox(
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** When the output threads started with the CLI were started and reached their loops (ms from process start). */
+function earlyThreads(threads: PrestartedOutputThreads): object {
+  const ready = Object.entries(threads.readyAtMs).map(([name, at]) => [name, round1(at)]);
+  return { startedAt: round1(threads.startedAtMs), readyAt: Object.fromEntries(ready) };
+}
 const mb = (bytes: number): number => Math.round(bytes / 104857.6) / 10;
 
 /**

@@ -12,9 +12,21 @@ export type OutputThreadName = 'usb' | 'din';
  */
 export class PrestartedOutputThreads {
   readonly #waiting = new Map<OutputThreadName, ClockOutputThread>();
+  /** When they were started (performance.now(): ms since the process started), for the start-up log. */
+  readonly startedAtMs = performance.now();
+  readonly #readyAtMs: Partial<Record<OutputThreadName, number>> = {};
 
   constructor(names: readonly OutputThreadName[], options: ClockOutputThreadOptions = {}) {
-    for (const name of names) this.#waiting.set(name, new ClockOutputThread(options));
+    for (const name of names) {
+      const thread = new ClockOutputThread(options);
+      this.#waiting.set(name, thread);
+      void thread.ready().then(() => (this.#readyAtMs[name] = performance.now()));
+    }
+  }
+
+  /** When each thread reached its loop (performance.now()), for those that have so far. */
+  get readyAtMs(): Readonly<Partial<Record<OutputThreadName, number>>> {
+    return this.#readyAtMs;
   }
 
   /** Hands over the thread started for `name` (once); undefined when none was started. */

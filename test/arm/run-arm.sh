@@ -8,7 +8,7 @@
 #
 # Roots (scripts/arch/root.sh) and each arch's node_modules (scripts/arch/node-modules.sh
 # --dev) are cached under ${ANTIPHON_ARM_CACHE:-$HOME/.cache/antiphon-arm}; node_modules are
-# keyed by package-lock.json, package.json and the scripts, and rebuilt, loudly, when any
+# keyed by package-lock.json, package.json's dependency lists and the scripts, and rebuilt, loudly, when any
 # changes. Prints how long each arch took; fails when a root or node_modules cannot be made,
 # when any test fails, or when no test ran. Timing under emulation means nothing: no speed
 # is asserted here.
@@ -36,7 +36,9 @@ case "$REPO" in *[[:space:]:\']*) fail "the repo path must not contain spaces, c
 # node_modules for ARCH with devDependencies, cached by what decides their contents.
 dev_modules() {
   local arch=$1 key dir base=$ARM_CACHE/node_modules
-  key=$( { cat "$REPO/package.json" "$REPO/package-lock.json" "$REPO/scripts/arch/node-modules.sh"; arch_recipe "$arch" runtime; arch_recipe "$arch" build; } | sha256sum | cut -c1-16)
+  # package.json counts by its dependency lists only: an edited npm script changes no module.
+  key=$( { node -e 'const p = require(process.argv[1]); console.log(JSON.stringify([p.dependencies, p.devDependencies, p.optionalDependencies, p.overrides]))' "$REPO/package.json"
+           cat "$REPO/package-lock.json" "$REPO/scripts/arch/node-modules.sh"; arch_recipe "$arch" runtime; arch_recipe "$arch" build; } | sha256sum | cut -c1-16)
   dir=$base/$arch-dev-$key
   mkdir -p "$base"
   exec 7>"$base/.lock-$arch"; flock 7

@@ -3,13 +3,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exchange } from '../../src/perform/engine-types.js';
 import { startSimBox, type SimBox } from '../support/sim-box.js';
+import { SIM_DRUM_PAD } from '../support/sim-devices.js';
 
-const PAD = {
-  clientName: 'Drum Pad',
-  inputs: ['Drum Pad MIDI 1'],
-  outputs: ['Drum Pad MIDI 1'],
-  usb: { vendorId: 0x09e8, productId: 0x0034, serial: 'P1', busPath: '1-1' },
-} as const;
 const CLOCK_SINK = {
   clientName: 'Clock Sink',
   outputs: ['Clock Sink In'],
@@ -54,7 +49,7 @@ async function boxWithPad(config: Record<string, unknown> = {}) {
       ...config,
     },
   });
-  const client = s.plug(PAD);
+  const client = s.plug(SIM_DRUM_PAD);
   const sink = s.plug(CLOCK_SINK);
   const sent: Sent[] = [];
   const clock: Sent[] = [];

@@ -1,4 +1,11 @@
-import type { BoxEvent, BoxProblem, BoxSnapshot, ClockStatus, DeviceStatus } from '../box/bus-types.js';
+import type {
+  BoxEvent,
+  BoxProblem,
+  BoxSnapshot,
+  ClockStatus,
+  DeviceStatus,
+  TransportStatus,
+} from '../box/bus-types.js';
 import { TICKS_PER_STEP } from '../clock/units.js';
 import type { CommandSource } from '../control/commands.js';
 import type { EngineState, Exchange, RecordedNote } from '../perform/engine-types.js';
@@ -72,6 +79,7 @@ export type PageMessage =
   | { readonly kind: 'devices'; readonly devices: readonly DeviceStatus[] }
   | { readonly kind: 'problem'; readonly problem: BoxProblem }
   | { readonly kind: 'demo'; readonly on: boolean }
+  | { readonly kind: 'transport'; readonly transport: TransportStatus }
   | {
       readonly kind: 'generated';
       readonly voice: string;
@@ -202,6 +210,8 @@ export class PageFeed {
         return { kind: 'problem', problem: e.problem };
       case 'demo':
         return { kind: 'demo', on: e.on };
+      case 'transport':
+        return { kind: 'transport', transport: e.transport };
       case 'generated':
         return { kind: 'generated', voice: e.voice, model: e.model, steps: e.steps, ms: e.ms };
       case 'slip':

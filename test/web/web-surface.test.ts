@@ -68,6 +68,10 @@ describe('the live page on a whole box (virtual time)', () => {
     expect(exchange.call.hits.length).toBeGreaterThan(0);
     expect(exchange.turns[0]?.logLikelihood.perStep.length).toBeGreaterThan(0);
     expect(Number.isFinite(exchange.turns[0]?.logLikelihood.total)).toBe(true);
+    sim.box.dispatch({ kind: 'transport', play: false, source: 'test' });
+    expect(await events.waitFor((m) => m['kind'] === 'transport', pump)).toMatchObject({
+      transport: { playing: false, recordArmed: true },
+    });
   });
 
   it('takes commands only with the password, checks them, and dispatches them with source web', async () => {

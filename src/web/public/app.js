@@ -31,7 +31,8 @@ function showClock() {
 }
 
 function showEngine() {
-  $('engine').textContent = state.engine;
+  const { playing, recordArmed } = state.transport;
+  $('engine').textContent = `${playing ? state.engine : 'stopped'}${recordArmed ? '' : ' · not recording'}`;
   $('demo').hidden = !state.demo;
 }
 
@@ -90,6 +91,10 @@ const handlers = {
   },
   demo(m) {
     state.demo = m.on;
+    showEngine();
+  },
+  transport(m) {
+    state.transport = m.transport;
     showEngine();
   },
   hit(m) {

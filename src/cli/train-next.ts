@@ -9,8 +9,9 @@ import { GMD_DRUMS_PHASES, gmdDrumsArgs } from './train-recipe.js';
  *
  * The strengths: 21% of GMD's training hits are softer than velocity 40, so --ghost-drop 0.2 drops
  * about 4% of all hits; closed hat and ride (85k and 43k hits) trade places in 10% of crops;
- * the toms (10k, 11k and 1k) are permuted in 20%; --grid-jitter 0.15 re-rounds the 7.5% of
- * hits played within 0.1 of a 16th's boundary about a quarter of the time.
+ * the toms (10k, 11k and 1k) are permuted in 20%; --grid-jitter 0.15 moves hits played within 0.15
+ * of a 16th's boundary across it now and then (5.6% of training steps change). All four together
+ * change 14.9% of the training steps and keep 95.3% of the hits.
  */
 const NEXT_OUT = 'models/gmd-drums-next';
 const NEXT_AUGMENTATION = [

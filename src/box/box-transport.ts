@@ -68,6 +68,19 @@ export class BoxTransport {
     this.#set({ playing });
   }
 
+  /**
+   * The followed clock's transport moved (a MIDI Stop/Start/Continue from the clock we follow,
+   * or Link's play state with start/stop sync): the engine and the beats follow it, the clock
+   * is not told (it is the other box's).
+   */
+  followed(playing: boolean): void {
+    if (playing === this.#status.playing) return;
+    this.o.setEnginePlaying(playing);
+    this.o.beats(playing);
+    this.o.log.info({ clock: 'followed' }, playing ? 'play (followed clock started)' : 'stop (followed clock stopped)');
+    this.#set({ playing });
+  }
+
   /** The engine's undo history changed. */
   undoDepth(depth: number): void {
     if (depth !== this.#status.undoDepth) this.#set({ undoDepth: depth });

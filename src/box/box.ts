@@ -217,6 +217,7 @@ export class Box implements BoxBus {
     this.clock.onTimelineJump((why) => {
       log.info({ why }, 'song timeline jumped; engine reset');
       this.#core?.control({ kind: 'panic' });
+      if (why !== 'follow') this.#transport.followed(why !== 'stop');
     });
     this.#core = new PerformanceCore({
       scheduler,

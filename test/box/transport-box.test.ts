@@ -165,6 +165,34 @@ describe('transport, record arm and undo on the whole box (virtual time)', () =>
     expect(clock.slice(before).some((c) => c.bytes[0] === STOP)).toBe(false);
   });
 
+  it("following an external clock, its MIDI Stop and Start move the box's transport with it", async () => {
+    const { s, client } = await boxWithPad({
+      devices: { roles: [{ match: 'Drum Pad', roles: ['human', 'response', 'clock-in'] }] },
+    });
+    sim = s;
+    const ticks = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        s.backend.feed(`${client}:0:input`, [0xf8]);
+        await s.run(BAR_MS / 96);
+      }
+    };
+    s.backend.feed(`${client}:0:input`, [START]);
+    await ticks(48);
+    expect(s.box.snapshot().clock.source).toBe('external');
+    // A stopped clock source goes on sending F8 (as most do) until it starts again.
+    s.backend.feed(`${client}:0:input`, [STOP]);
+    await ticks(96);
+    expect(s.box.snapshot().clock.source).toBe('external');
+    expect(s.box.snapshot().transport.playing).toBe(false);
+    expect(s.events.filter((e) => e.kind === 'transport').at(-1)).toMatchObject({ transport: { playing: false } });
+    // Stopped with the other box: nothing is left placing ticks or beats on the stopped song.
+    expect([s.scheduler.cancel('perform-tick'), s.scheduler.cancel('box-beat')]).toEqual([0, 0]);
+    s.backend.feed(`${client}:0:input`, [START]);
+    await ticks(48);
+    expect(s.box.snapshot().transport.playing).toBe(true);
+    expect(s.events.slice(-20).some((e) => e.kind === 'beat')).toBe(true);
+  });
+
   it('record arm off: the exchange is played but no file is written; armed again, it is', async () => {
     const { s, client, sent } = await boxWithPad();
     sim = s;

@@ -32,7 +32,7 @@ ARCH=$1 OUT=$2 DEV=0
 [ $# -le 3 ] && { [ $# -lt 3 ] || [ "$DEV" = 1 ]; } || usage
 CPU=$(arch_npm_cpu "$ARCH")
 # The addons the box loads (package.json dependencies); each must load its own .node.
-ADDONS=(@julusian/midi usb serialport i2c-bus onoff)
+ADDONS=(@julusian/midi usb serialport i2c-bus onoff abletonlink)
 
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 case "$OUT" in *[[:space:]:\']*) arch_die "OUTDIR must not contain spaces, colons or quotes: $OUT";; esac
@@ -79,7 +79,8 @@ load_check() {  # ROOT NAME...
 # Packages that compile with node-gyp (binding.gyp + an install script), as dirs under node_modules.
 mapfile -t GYP < <(cd "$OUT/node_modules" && find . -name binding.gyp -not -path '*/node_modules/*/node_modules/*/node_modules/*' -printf '%h\n' \
   | sed 's#^\./##' | while read -r d; do
-      node -e 'const p=require(process.argv[1]);process.exit(p.scripts&&(p.scripts.install||p.scripts.postinstall)?0:1)' "$OUT/node_modules/$d/package.json" && echo "$d"
+      # An install script, or none with a binding.gyp: npm then runs `node-gyp rebuild` itself (abletonlink).
+      node -e 'const p=require(process.argv[1]);const s=p.scripts||{};process.exit(s.install||s.postinstall||(!s.preinstall&&p.gypfile!==false)?0:1)' "$OUT/node_modules/$d/package.json" && echo "$d"
     done | sort)
 arch_log "addons with a node-gyp build: ${GYP[*]:-none}"
 

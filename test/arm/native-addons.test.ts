@@ -57,6 +57,8 @@ const ADDONS: ReadonlyArray<{ readonly name: string; readonly uses: readonly str
   { name: 'serialport', uses: ['SerialPort'] },
   { name: 'i2c-bus', uses: ['openSync', 'openPromisified'] },
   { name: 'onoff', uses: ['Gpio'] },
+  // A class: what the Link helper calls is on its prototype.
+  { name: 'abletonlink', uses: ['enable', 'getBeat', 'getPhase', 'setBpm', 'getNumPeers', 'setIsPlaying'] },
 ];
 
 describe(`native addons on ${process.arch}`, () => {
@@ -65,7 +67,9 @@ describe(`native addons on ${process.arch}`, () => {
       const { exports, native } = load(addon.name);
       expect(native.length, `${addon.name} loaded no .node file`).toBeGreaterThan(0);
       for (const file of native) expect(`${file}: ${elfMachine(file)}`).toBe(`${file}: ${process.arch}`);
-      for (const use of addon.uses) expect(exports[use], `${addon.name}.${use}`).toBeDefined();
+      const api =
+        typeof exports === 'function' ? (exports as { prototype: Record<string, unknown> }).prototype : exports;
+      for (const use of addon.uses) expect(api[use], `${addon.name}.${use}`).toBeDefined();
     });
   }
 });

@@ -8,7 +8,8 @@ import { bpm, msPerTick } from '../../src/clock/units.js';
 import { SpinWakeup } from '../../src/clock/wakeup.js';
 import { openPtyPeer, type PtyPeer } from '../support/pty-peer.js';
 
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
+// Generous: this asserts what arrives, not when; a loaded CI machine can starve the pty's reader for seconds.
+async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error('timed out');
@@ -47,6 +48,8 @@ describe('ClockOutputThread on a real pty', () => {
     peer = await openPtyPeer();
     fd = openSync(peer.path, constants.O_WRONLY | constants.O_NOCTTY);
     thread = new ClockOutputThread({ spinMs: 1 });
+    // The clock commits ticks from the first run on: the thread should be in its loop by then.
+    await thread.ready();
     const out = new ThreadedFdOut('din', () => fd, thread);
     const scheduler = new Scheduler(hrtimeClock, new SpinWakeup(hrtimeClock, { spinMs: 0 }));
     const clock = new MasterClock(scheduler, { tempo: bpm(300), outputs: () => [out], aheadTicks: 3 });

@@ -10,7 +10,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
-import type { BoxBus, BoxEvent, BoxSnapshot } from '../src/box/bus-types.js';
+import type { BoxBus, BoxEvent } from '../src/box/bus-types.js';
+import { idleSnapshot } from '../src/box/box-state.js';
 import type { SurfaceContext } from '../src/box/surface.js';
 import { nodeTimers } from '../src/clock/timers.js';
 import { bpm, msPerTick, ticks } from '../src/clock/units.js';
@@ -27,7 +28,7 @@ const WATCHERS = 20;
 
 function fakeBus(): BoxBus & { emit(e: BoxEvent): void } {
   const listeners = new Set<(e: BoxEvent) => void>();
-  const snapshot: BoxSnapshot = {
+  const snapshot = idleSnapshot({
     parameters: {
       global: defaultGlobals(),
       voices: [
@@ -35,27 +36,9 @@ function fakeBus(): BoxBus & { emit(e: BoxEvent): void } {
         { name: 'B', values: defaultVoice() },
       ],
     },
-    engine: 'idle',
-    stats: {
-      exchanges: 0,
-      ignoredCalls: 0,
-      slips: 0,
-      slippedBars: 0,
-      cancelledSpeculations: 0,
-      loopRegenerations: 0,
-      loopReseeds: 0,
-    },
-    clock: { source: 'internal', mode: 'auto', tempo: TEMPO, locked: false },
-    devices: [],
     models: ['default'],
-    call: [],
-    lastExchange: undefined,
-    generation: { lastMs: undefined, msPerStep: undefined },
-    slips: 0,
-    problems: [],
-    demo: false,
-    transport: { playing: true, recordArmed: true, undoDepth: 0 },
-  };
+    clock: { source: 'internal', mode: 'auto', tempo: TEMPO, locked: false },
+  });
   return {
     dispatch: () => undefined,
     snapshot: () => snapshot,

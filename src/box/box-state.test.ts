@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BoxEvent, BoxSnapshot } from './bus-types.js';
-import { reduceSnapshot } from './box-state.js';
+import { idleSnapshot, reduceSnapshot } from './box-state.js';
 
-const empty: BoxSnapshot = {
+const empty = idleSnapshot({
   parameters: {
     global: { tempo_bpm: 120 },
     voices: [
@@ -10,27 +10,9 @@ const empty: BoxSnapshot = {
       { name: 'B', values: { temperature: 1 } },
     ],
   },
-  engine: 'idle',
-  stats: {
-    exchanges: 0,
-    ignoredCalls: 0,
-    slips: 0,
-    slippedBars: 0,
-    cancelledSpeculations: 0,
-    loopRegenerations: 0,
-    loopReseeds: 0,
-  },
-  clock: { source: 'internal', mode: 'auto', tempo: 120, locked: false },
-  devices: [],
   models: ['default'],
-  call: [],
-  lastExchange: undefined,
-  generation: { lastMs: undefined, msPerStep: undefined },
-  slips: 0,
-  problems: [],
-  demo: false,
-  transport: { playing: true, recordArmed: true, undoDepth: 0 },
-};
+  clock: { source: 'internal', mode: 'auto', tempo: 120, locked: false },
+});
 const fold = (events: BoxEvent[]): BoxSnapshot => events.reduce(reduceSnapshot, empty);
 
 describe('the bus snapshot is the fold of its events', () => {

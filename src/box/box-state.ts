@@ -1,6 +1,33 @@
-import type { BoxEvent, BoxSnapshot } from './bus-types.js';
+import type { ParameterState } from '../control/parameter-store.js';
+import { noEngineStats } from '../perform/engine-types.js';
+import type { BoxEvent, BoxSnapshot, ClockStatus, TransportStatus } from './bus-types.js';
 
 const MAX_PROBLEMS = 20;
+
+/** What the bus shows before anything has happened: the fold's starting value. */
+export function idleSnapshot(o: {
+  readonly parameters: ParameterState;
+  readonly models: readonly string[];
+  readonly clock: ClockStatus;
+  /** Default: playing, armed, nothing to undo (the box at boot). */
+  readonly transport?: TransportStatus;
+}): BoxSnapshot {
+  return {
+    parameters: o.parameters,
+    engine: 'idle',
+    stats: noEngineStats(),
+    clock: o.clock,
+    devices: [],
+    models: o.models,
+    call: [],
+    lastExchange: undefined,
+    generation: { lastMs: undefined, msPerStep: undefined },
+    slips: 0,
+    problems: [],
+    demo: false,
+    transport: o.transport ?? { playing: true, recordArmed: true, undoDepth: 0 },
+  };
+}
 
 /**
  * The snapshot after one more event: the bus's state is the fold of its events, so a

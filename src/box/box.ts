@@ -19,6 +19,7 @@ import type { Logger } from '../system/log.js';
 import { BoxClock } from './box-clock.js';
 import { BoxTransport } from './box-transport.js';
 import { BusState } from './bus-state.js';
+import { idleSnapshot } from './box-state.js';
 import { startBeats, stopBeats } from './beat-events.js';
 import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot, ClockStatus } from './bus-types.js';
 import { routeInput, type InputRules, type InputSource } from './input-router.js';
@@ -149,29 +150,12 @@ export class Box implements BoxBus {
       { playing: true, recordArmed: this.#recorder.armed, undoDepth: 0 },
     );
     this.#bus = new BusState(
-      {
+      idleSnapshot({
         parameters: this.#params.state,
-        engine: 'idle',
-        stats: {
-          exchanges: 0,
-          ignoredCalls: 0,
-          slips: 0,
-          slippedBars: 0,
-          cancelledSpeculations: 0,
-          loopRegenerations: 0,
-          loopReseeds: 0,
-        },
-        clock: this.#clockStatus(),
-        devices: [],
         models,
-        call: [],
-        lastExchange: undefined,
-        generation: { lastMs: undefined, msPerStep: undefined },
-        slips: 0,
-        problems: [],
-        demo: false,
+        clock: this.#clockStatus(),
         transport: this.#transport.status,
-      },
+      }),
       log,
       () => scheduler.nowMs(),
     );

@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { BoxSnapshot } from './bus-types.js';
+import { idleSnapshot } from './box-state.js';
 import { statusLine } from './status-line.js';
 
-const base: BoxSnapshot = {
+const base = idleSnapshot({
   parameters: { global: {}, voices: [] },
-  engine: 'idle',
-  stats: {
-    exchanges: 0,
-    ignoredCalls: 0,
-    slips: 0,
-    slippedBars: 0,
-    cancelledSpeculations: 0,
-    loopRegenerations: 0,
-    loopReseeds: 0,
-  },
-  clock: { source: 'internal', mode: 'auto', tempo: 120, locked: false },
-  devices: [],
   models: [],
-  call: [],
-  lastExchange: undefined,
-  generation: { lastMs: undefined, msPerStep: undefined },
-  slips: 0,
-  problems: [],
-  demo: false,
-  transport: { playing: true, recordArmed: true, undoDepth: 0 },
-};
+  clock: { source: 'internal', mode: 'auto', tempo: 120, locked: false },
+});
 
 describe('the status line systemd shows', () => {
   it('says what the box does and which clock it plays to', () => {

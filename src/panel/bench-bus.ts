@@ -1,5 +1,5 @@
 import type { BoxBus, BoxEvent, BoxSnapshot } from '../box/bus-types.js';
-import { reduceSnapshot } from '../box/box-state.js';
+import { idleSnapshot, reduceSnapshot } from '../box/box-state.js';
 import { isParameterCommand, type BoxCommand } from '../control/commands.js';
 import { ParameterCommandError, ParameterStore, type ParameterState } from '../control/parameter-store.js';
 
@@ -16,29 +16,11 @@ export class BenchBus implements BoxBus {
   constructor(parameters: ParameterState, models: readonly string[], now: () => number) {
     this.#store = new ParameterStore(parameters, { models });
     this.#now = now;
-    this.#state = {
+    this.#state = idleSnapshot({
       parameters: this.#store.state,
-      engine: 'idle',
-      stats: {
-        exchanges: 0,
-        ignoredCalls: 0,
-        slips: 0,
-        slippedBars: 0,
-        cancelledSpeculations: 0,
-        loopRegenerations: 0,
-        loopReseeds: 0,
-      },
-      clock: { source: 'internal', mode: 'auto', tempo: Number(this.#store.get('tempo_bpm')), locked: false },
-      devices: [],
       models,
-      call: [],
-      lastExchange: undefined,
-      generation: { lastMs: undefined, msPerStep: undefined },
-      slips: 0,
-      problems: [],
-      demo: false,
-      transport: { playing: true, recordArmed: true, undoDepth: 0 },
-    };
+      clock: { source: 'internal', mode: 'auto', tempo: Number(this.#store.get('tempo_bpm')), locked: false },
+    });
   }
 
   readonly #now: () => number;

@@ -92,3 +92,16 @@ export interface EngineStats {
   loopRegenerations: number;
   loopReseeds: number;
 }
+
+/** The counters before the first exchange. */
+export function noEngineStats(): EngineStats {
+  return {
+    exchanges: 0,
+    ignoredCalls: 0,
+    slips: 0,
+    slippedBars: 0,
+    cancelledSpeculations: 0,
+    loopRegenerations: 0,
+    loopReseeds: 0,
+  };
+}

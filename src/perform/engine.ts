@@ -1,7 +1,14 @@
 import type { Milliseconds } from '../clock/units.js';
 import { TICKS_PER_STEP, ticks } from '../clock/units.js';
 import { CallCapture, eventsOf, placeHit, type PlacedHit } from './call-capture.js';
-import type { CallEndReason, EngineAction, EngineState, EngineStats, TimelineView } from './engine-types.js';
+import {
+  noEngineStats,
+  type CallEndReason,
+  type EngineAction,
+  type EngineState,
+  type EngineStats,
+  type TimelineView,
+} from './engine-types.js';
 import type { GenerationResult } from './generator-port.js';
 import { callFeelGroove, type Groove } from '../groove/groove.js';
 import { DEFAULT_PARAMS, type PerformParams, type VoiceSettings } from './params.js';
@@ -41,15 +48,7 @@ export interface EngineOptions {
  * that would be ready too late slips by whole bars; it is never sent late.
  */
 export class PerformanceEngine {
-  readonly stats: EngineStats = {
-    exchanges: 0,
-    ignoredCalls: 0,
-    slips: 0,
-    slippedBars: 0,
-    cancelledSpeculations: 0,
-    loopRegenerations: 0,
-    loopReseeds: 0,
-  };
+  readonly stats: EngineStats = noEngineStats();
   #params: PerformParams;
   #call: CallCapture | undefined;
   #endRequested = false;

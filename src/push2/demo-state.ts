@@ -1,6 +1,6 @@
 import type { BoxSnapshot } from '../box/bus-types.js';
 import { defaultGlobals, defaultVoice } from '../control/parameter-store.js';
-import type { Exchange, RecordedNote } from '../perform/engine-types.js';
+import { noEngineStats, type Exchange, type RecordedNote } from '../perform/engine-types.js';
 import { ticks } from '../clock/units.js';
 import { encoderPages } from './encoder-pages.js';
 import type { DisplayState } from './render-state.js';
@@ -128,15 +128,7 @@ export function demoSnapshot(overrides: Partial<BoxSnapshot> = {}): BoxSnapshot 
       ],
     },
     engine: 'idle',
-    stats: {
-      exchanges: 3,
-      ignoredCalls: 0,
-      slips: 0,
-      slippedBars: 0,
-      cancelledSpeculations: 0,
-      loopRegenerations: 0,
-      loopReseeds: 0,
-    },
+    stats: { ...noEngineStats(), exchanges: 3 },
     clock: { source: 'internal', mode: 'auto', tempo: 120, locked: false },
     devices: [{ identity: 'usb:2982:1967', name: 'Ableton Push 2', roles: ['human', 'response'] }],
     models: ['default'],

@@ -81,22 +81,16 @@ cp "$REPO/package.json" "$LIB/"
 # addon it goes with was built: the service's /usr is read-only and a box has no compiler.
 if [ -d "$LIB/node_modules/abletonlink/build" ]; then
   log "Link's interface filter"
-  filter_dir=$LIB/node_modules/.cache/antiphon-link
+  # The box's own ensureInterfaceFilter builds it, run by the target's Node and cc: here for
+  # this machine's architecture, in the target's build root (qemu) for another.
+  build_filter="node --input-type=module -e \"const { ensureInterfaceFilter } = await import('./dist/link/interface-filter.js'); console.log(ensureInterfaceFilter('node_modules/.cache/antiphon-link'));\""
   if [ "$ARCH" = "$(dpkg --print-architecture)" ]; then
-    (cd "$LIB" && node --input-type=module -e "
-      const { ensureInterfaceFilter } = await import('./dist/link/interface-filter.js');
-      console.log(ensureInterfaceFilter(process.argv[1]));" "$filter_dir") >&2 \
-      || die "cannot build Link's interface filter for $ARCH"
+    (cd "$LIB" && eval "$build_filter") >&2 || die "cannot build Link's interface filter for $ARCH"
   else
-    # The same source and compiler line, compiled by the target's own cc in its build root.
     . "$REPO/scripts/arch/common.sh"
-    mkdir -p "$filter_dir"
-    (cd "$LIB" && node --input-type=module -e "
-      const { INTERFACE_FILTER_C } = await import('./dist/link/interface-filter.js');
-      process.stdout.write(INTERFACE_FILTER_C);") > "$filter_dir/link-ifaddrs-filter.c"
     build_root=$("$REPO/scripts/arch/root.sh" "$ARCH" build) || die "no $ARCH build root"
-    arch_in_root "$build_root" /out "cc -shared -fPIC -O2 -Wall -o link-ifaddrs-filter.so link-ifaddrs-filter.c -ldl" \
-      "$filter_dir:/out" >&2 || die "cannot build Link's interface filter for $ARCH"
+    arch_in_root "$build_root" /antiphon "$build_filter" "$LIB:/antiphon" >&2 \
+      || die "cannot build Link's interface filter for $ARCH"
   fi
 else
   log "no abletonlink build for $ARCH: the box will say Link is unavailable"

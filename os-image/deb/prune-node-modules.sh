@@ -22,6 +22,13 @@ find "$NM" -type d \( -path '*/build/Release/obj.target' -o -path '*/build/Relea
 find "$NM" -type f \( -name '*.o' -o -name '*.a' -o -path '*/build/*.mk' -o -path '*/build/Makefile' \) -delete
 # Source maps and bundle-size reports: about half of tfjs's bytes, never read at run time.
 find "$NM" -type f \( -name '*.map' -o -name '*.min.js.html' -o -name '*.tsbuildinfo' \) -delete
+# Build-time only: C++ headers for addons (nan, node-addon-api), Link's C++ sources (the addon
+# is built; the interface filter's source is inside the box), and each package's own tests,
+# examples and docs (only at a package's top level, where they are never required at run time).
+find "$NM" -type d \( -name nan -o -name node-addon-api \) -prune -exec rm -rf {} +
+rm -rf "$NM/abletonlink/libs" "$NM/abletonlink/src" "$NM/abletonlink/examples"
+find "$NM" -mindepth 2 -maxdepth 3 -type d \( -name test -o -name tests -o -name example -o -name examples -o -name doc -o -name docs \) \
+  \( -path "$NM/*/*" ! -path "$NM/*/*/*/*" -o -path "$NM/@*/*/*" \) -prune -exec rm -rf {} +
 find "$NM" \( -name .gitignore -o -name .gitattributes -o -name .gitmodules -o -name .gitkeep -o -name .npmignore -o -name .travis.yml -o -name .eslintrc -o -name '.eslintrc.*' \) -type f -delete
 
 # Each ELF file left must be for the target (e_machine at byte 18, little-endian).

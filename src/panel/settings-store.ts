@@ -1,5 +1,5 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { buttonKey, parseCcTarget, type CcTarget } from '../control/cc-map.js';
 import type { ParameterState } from '../control/parameter-store.js';
@@ -38,8 +38,13 @@ export type SettingsRead =
   | { readonly kind: 'missing' }
   | { readonly kind: 'corrupt'; readonly error: string };
 
-/** Reads the settings file; a missing one is not an error, a corrupt one says what is wrong where. */
+/**
+ * Reads the settings file; a missing one is not an error, a corrupt one says what is wrong where.
+ * It is read once, at start, before anything writes: so temp files beside it are what a power
+ * cut left mid-write, and are removed (the file itself is still the last complete save).
+ */
 export async function readSettings(file: string): Promise<SettingsRead> {
+  await removeCutTemps(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -81,7 +86,7 @@ export async function writeSettingsAtomic(file: string, settings: PanelSettings,
     learned: settings.learned.map((l) => ({ controller: l.controller, target: targetKey(l.target) })),
     parameters: settings.parameters,
   };
-  const tmp = `${file}.tmp-${process.pid}`;
+  const tmp = `${file}${TEMP_INFIX}${process.pid}`;
   const fh = await open(tmp, 'w');
   try {
     await fh.writeFile(`${JSON.stringify(body, null, 2)}\n`);
@@ -101,6 +106,25 @@ export async function writeSettingsAtomic(file: string, settings: PanelSettings,
   } finally {
     await dir.close();
   }
+}
+
+const TEMP_INFIX = '.tmp-';
+
+/** Removes `<file>.tmp-<pid>` files a cut left behind; returns their names. Never throws. */
+export async function removeCutTemps(file: string): Promise<string[]> {
+  const prefix = `${basename(file)}${TEMP_INFIX}`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const n of names.filter((x) => x.startsWith(prefix))) {
+    if (
+      await rm(join(dirname(file), n), { force: true }).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(n);
+  }
+  return removed;
 }
 
 /** A target as the CC map's key (`mutate`, `temperature@B`), which parseCcTarget reads back. */

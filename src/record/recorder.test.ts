@@ -90,4 +90,40 @@ describe('exchange recordings', () => {
     expect(await rec.record(x)).toMatch(/exchange-.*\.mid$/);
     expect(readdirSync(dir)).toHaveLength(1);
   });
+
+  it('a power cut mid-write: the temp file it left is removed at start, finished files and others stay', async () => {
+    const x = await chainExchange();
+    const dir = mkdtempSync(join(tmpdir(), 'antiphon-cut-'));
+    const first = new ExchangeRecorder({ dir, maxBytes: 1e6, log: quietLog });
+    const finished = (await first.record(x))?.split('/').at(-1) ?? '';
+    // What the cut left: half of the next file under its temp name, and a file that is not ours.
+    const partial = `.${finished.replace(/\.mid$/, '-next.mid')}.tmp`;
+    writeFileSync(join(dir, partial), readFileSync(join(dir, finished)).subarray(0, 20));
+    writeFileSync(join(dir, '.keep.tmp'), 'not a recording');
+    const infos: object[] = [];
+    const after = new ExchangeRecorder({
+      dir,
+      maxBytes: 1e6,
+      log: { info: (f) => void infos.push(f), error: () => undefined },
+    });
+    await after.flush();
+    expect(readdirSync(dir).sort()).toEqual(['.keep.tmp', finished]);
+    expect(after.leftoversRemoved).toBe(1);
+    expect(infos).toContainEqual({ file: join(dir, partial) });
+    // The finished recording is whole.
+    expect(readSmf(readFileSync(join(dir, finished)), finished).tracks.length).toBeGreaterThan(1);
+  });
+
+  it('a missing directory at start is not an error: the first write creates it', async () => {
+    const x = await chainExchange();
+    const dir = join(mkdtempSync(join(tmpdir(), 'antiphon-new-')), 'recordings');
+    const errors: object[] = [];
+    const rec = new ExchangeRecorder({
+      dir,
+      maxBytes: 1e6,
+      log: { info: () => undefined, error: (f) => void errors.push(f) },
+    });
+    expect(await rec.record(x)).toMatch(/exchange-.*\.mid$/);
+    expect([errors, rec.leftoversRemoved]).toEqual([[], 0]);
+  });
 });

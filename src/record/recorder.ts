@@ -19,6 +19,11 @@ export interface RecorderOptions {
 
 const PREFIX = 'exchange-';
 const SUFFIX = '.mid';
+const TEMP_SUFFIX = '.tmp';
+
+/** A recording's temp name (`.exchange-….mid.tmp`): what a cut mid-write leaves. */
+export const isPartialRecording = (name: string): boolean =>
+  name.startsWith(`.${PREFIX}`) && name.endsWith(`${SUFFIX}${TEMP_SUFFIX}`);
 
 /**
  * Writes every exchange to its own .mid file. Each write is atomic (temp file, fsync,
@@ -37,7 +42,13 @@ export class ExchangeRecorder {
   /** Disarmed, exchanges are not written (the Record button); armed at boot, as the box always recorded. */
   armed = true;
 
-  constructor(private readonly opts: RecorderOptions) {}
+  /** Partial recordings a power cut left behind, removed before the first write (see `#sweep`). */
+  leftoversRemoved = 0;
+
+  constructor(private readonly opts: RecorderOptions) {
+    // First in the queue, so no write of this run can race it.
+    this.#queue = this.#sweep();
+  }
 
   /**
    * Queues an exchange; resolves to the file path, `disarmed` when the recorder is disarmed
@@ -62,7 +73,7 @@ export class ExchangeRecorder {
     const { dir, log } = this.opts;
     const name = `${PREFIX}${stamp((this.opts.now ?? (() => new Date()))())}-${String(exchange.id).padStart(4, '0')}${SUFFIX}`;
     const path = join(dir, name);
-    const temp = join(dir, `.${name}.tmp`);
+    const temp = join(dir, `.${name}${TEMP_SUFFIX}`);
     try {
       const bytes = exchangeToSmf(exchange);
       await mkdir(dir, { recursive: true });
@@ -88,6 +99,32 @@ export class ExchangeRecorder {
       );
       await rm(temp, { force: true }).catch(() => undefined);
       return undefined;
+    }
+  }
+
+  /**
+   * A cut during a write leaves `.exchange-….mid.tmp` (never a half file under a final name):
+   * remove those at start. A missing or unreadable directory is the first write's problem.
+   */
+  async #sweep(): Promise<void> {
+    const { dir, log } = this.opts;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    for (const n of names.filter(isPartialRecording)) {
+      try {
+        await rm(join(dir, n), { force: true });
+        this.leftoversRemoved++;
+        log.info({ file: join(dir, n) }, 'partial recording left by a power cut removed');
+      } catch (e) {
+        log.error(
+          { file: join(dir, n), code: (e as NodeJS.ErrnoException).code },
+          'partial recording could not be removed',
+        );
+      }
     }
   }
 

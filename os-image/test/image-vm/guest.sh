@@ -1,0 +1,136 @@
+#!/bin/bash
+# Guest side of the image test (os-image/test/image-vm.sh). The image has no test hooks: the
+# kernel command line mounts the host's share at /run/imagetest (systemd.mount-extra=) and runs
+# this script (systemd.run=, systemd-run-generator) as root. $T/plan says what this boot does:
+#   BOOT=n PHASE=first   READY, boot figures, SCHED_FIFO, read-only root, security, a call and
+#                        its answer, SIGSTOP -> watchdog restart -> answers again; then records
+#   BOOT=n PHASE=cycle   checks what the cut before left (check-cut.mjs), then records
+#   BOOT=n PHASE=final   checks the last cut, then exits: the run-generator powers off cleanly
+# "Records" = pad.mjs workload; the host kills QEMU at a random moment once `recording` is said.
+# Results: $T/boot-$BOOT.result, key=value lines; `failed=...` names the check that broke.
+set -u
+T=/run/imagetest
+# shellcheck source=/dev/null
+. "$T/plan"
+RESULT=$T/boot-$BOOT.result
+: > "$RESULT"
+exec >> "$T/guest-$BOOT.log" 2>&1
+HERE=$T/image-vm
+say() { echo "imagetest[$BOOT]: $*"; }
+put() { echo "$1=$2" >> "$RESULT"; sync "$RESULT" 2>/dev/null; say "$1=$2"; }
+fail() {
+  say "FAIL: $*"
+  journalctl -u antiphon --no-pager -o short-monotonic | tail -60
+  put failed "$*"
+  # The host reads the failure and stops; powering off saves it waiting for a timeout.
+  systemctl poweroff --no-block
+  exit 1
+}
+prop() { systemctl show -P "$1" antiphon.service; }
+wait_for() {
+  local deadline=$((SECONDS + $2))
+  while ! eval "$1"; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.2; done
+}
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+ready() { [ "$(prop ActiveState)" = active ] && [ -n "$(prop StatusText)" ]; }
+# Service start to READY: systemd's own monotonic timestamps of the exec and of `active`.
+start_to_ready_ms() { echo $(( ($(prop ActiveEnterTimestampMonotonic) - $(prop ExecMainStartTimestampMonotonic)) / 1000 )); }
+answer() {
+  local out
+  out=$(timeout 120 node "$HERE/pad.mjs" answer) || fail "$1: the pad played a call and no answer came back ($out)"
+  put "$1" "$out"
+}
+
+put uptime_at_guest_start_s "$(now)"
+wait_for ready 300 || fail "antiphon.service not READY within 300 s of the guest starting (ActiveState $(prop ActiveState), Result $(prop Result))"
+put ready_at_uptime_s "$(now)"
+put status "$(prop StatusText)"
+put start_to_ready_ms "$(start_to_ready_ms)"
+wait_for '! systemctl is-system-running 2>/dev/null | grep -q -e initializing -e starting' 300 \
+  || fail "systemd did not finish starting up"
+put system_state "$(systemctl is-system-running)"
+put default_target "$(systemctl is-active "$(systemctl get-default)")"
+[ "$(systemctl is-active "$(systemctl get-default)")" = active ] || fail "the default target is not active"
+put systemd_analyze "$(systemd-analyze time 2>&1 | head -1)"
+# What fsck said about the data partition at this boot (after the cut before it).
+put fsck_data "$(journalctl -b -o cat --no-pager -u 'systemd-fsck@dev-disk-by\x2dlabel-antiphon\x2ddata.service' | grep -v -e '^Starting' -e '^Finished' -e '^Stopp' | tr '\n' ' ' | cut -c1-300)"
+put data_mount "$(findmnt -n -o SOURCE,FSTYPE,OPTIONS,SIZE /var/lib/antiphon)"
+findmnt -n /var/lib/antiphon > /dev/null || fail "/var/lib/antiphon is not a mount"
+
+if [ "$PHASE" != first ]; then
+  prev=$T/cycle-$((BOOT - 1)).log
+  [ -s "$prev" ] || fail "no workload log from the boot before ($prev)"
+  # The box sweeps a cut's temp files at start: the recorder at once, the settings when the
+  # panel surface restores them (after READY). Give it until it logs the restore or 60 s.
+  wait_for 'journalctl -u antiphon -b -o cat --no-pager | grep -q -e "panel settings" -e "settings not restored"' 60 || true
+  out=$(node "$HERE/check-cut.mjs" "$prev") || fail "after power cut $((BOOT - 1)): $out"
+  put cut_check "$out"
+  left=$(node "$HERE/pad.mjs" partials)
+  put partial_files_after_start "$left"
+  [ "$left" = "[]" ] || fail "partial files left after the box started: $left"
+  put swept_by_box "$(journalctl -u antiphon -b -o cat --no-pager | grep -c 'left by a power cut removed')"
+fi
+
+if [ "$PHASE" = first ]; then
+  pid=$(prop MainPID)
+  put service_user "$(ps -o user= -p "$pid")"
+  put threads_fifo "$(ps -L -o tid=,cls=,rtprio=,comm= -p "$pid" | awk '$2 == "FF" { printf "%s:%s:%s ", $1, $3, $4 }')"
+  ps -L -o cls= -p "$pid" | grep -q FF || fail "no thread of the box runs SCHED_FIFO ($(ps -L -o tid,cls,rtprio,comm -p "$pid" | tr '\n' ' '))"
+  tid=$(ps -L -o tid=,cls= -p "$pid" | awk '$2 == "FF" { print $1; exit }')
+  put chrt "$(chrt -p "$tid" | tr '\n' ' ')"
+  put watchdog_usec "$(prop WatchdogUSec)"
+
+  # Read-only root: as root, writes fail with EROFS everywhere but the data partition and tmpfs.
+  for d in / /etc /usr /var /var/lib /boot/firmware; do
+    err=$( { : > "$d/.imagetest-write"; } 2>&1 ) && { rm -f "$d/.imagetest-write"; fail "root could write $d"; }
+    case $err in *"Read-only file system"*) ;; *) fail "writing $d failed, but not with EROFS: $err";; esac
+  done
+  put readonly_checked "/ /etc /usr /var /var/lib /boot/firmware: EROFS"
+  : > /var/lib/antiphon/.imagetest-write || fail "/var/lib/antiphon is not writable"
+  rm -f /var/lib/antiphon/.imagetest-write
+  put findmnt "$(findmnt -n -o TARGET,FSTYPE,OPTIONS / /boot/firmware /var/lib/antiphon | tr -s ' ' | tr '\n' ';')"
+  findmnt -n -o OPTIONS / | grep -q '^ro' || fail "/ is not mounted read-only"
+
+  sec=$(systemd-analyze security --no-pager antiphon.service 2>&1 | sed -n 's/.*Overall exposure level for antiphon.service: \([0-9.]*\).*/\1/p')
+  put security_exposure "$sec"
+  [ -n "$sec" ] || fail "systemd-analyze security printed no exposure"
+  awk -v s="$sec" 'BEGIN { exit !(s <= 3.0) }' || fail "security exposure $sec > 3.0"
+
+  wait_for 'journalctl -u antiphon -b -o cat --no-pager | grep "device roles" | grep -q human' 60 \
+    || fail "the box never gave the virmidi pad the human role"
+  answer answer_first
+
+  say "SIGSTOP: the watchdog must restart the box"
+  restarts=$(prop NRestarts); t0=$(now)
+  kill -STOP "$pid"
+  wait_for '[ "$(prop NRestarts)" -gt "$restarts" ]' 90 || fail "no restart within 90 s of SIGSTOP (WatchdogSec 10)"
+  put sigstop_to_restart_s "$(since "$t0")"
+  timeout_at=$(journalctl -u antiphon -b --no-pager -o short-monotonic | grep -m1 'Watchdog timeout' | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+  [ -n "$timeout_at" ] || fail "the journal shows no watchdog timeout"
+  put sigstop_to_watchdog_timeout_s "$(awk -v a="$t0" -v b="$timeout_at" 'BEGIN { printf "%.1f", b - a }')"
+  wait_for 'ready && [ "$(prop MainPID)" != "$pid" ]' 300 || fail "not READY again after the watchdog restart"
+  put sigstop_to_ready_again_s "$(since "$t0")"
+  put restart_start_to_ready_ms "$(start_to_ready_ms)"
+  wait_for '[ "$(journalctl -u antiphon -b -o cat --no-pager | grep "device roles" | grep -c human)" -ge 2 ]' 60 \
+    || fail "the restarted box never took the pad as the human"
+  answer answer_after_restart
+fi
+
+if [ "$PHASE" = final ]; then
+  # A clean stop (STOPPING=1 after the panic's note-offs) before the clean power-off.
+  t0=$(now)
+  systemctl stop antiphon.service
+  put stop_result "$(prop Result) in $(since "$t0") s"
+  [ "$(prop Result)" = success ] || fail "systemctl stop ended with $(prop Result)"
+  put passed yes
+  exit 0   # systemd.run_success_action=poweroff: a clean shutdown the host waits for
+fi
+
+log=$T/cycle-$BOOT.log
+node "$HERE/pad.mjs" workload "$log" > "$T/workload-$BOOT.out" 2>&1 &
+wait_for "grep -q '\"kind\":\"call\"' '$log' 2>/dev/null" 60 || fail "the workload did not start ($(cat "$T/workload-$BOOT.out"))"
+put recording "since uptime $(now)"
+# The host kills QEMU now, at a moment of its choosing; if the workload dies first, say so.
+wait %1
+fail "the workload stopped: $(tail -5 "$T/workload-$BOOT.out")"

@@ -1,29 +1,26 @@
 import { join } from 'node:path';
-import { ClockOutputThread } from '../clock/clock-output-thread.js';
-import { Priority, type Scheduler } from '../clock/scheduler.js';
-import { TICKS_PER_STEP, ticks } from '../clock/units.js';
-import { barMs, barTick } from '../perform/bars.js';
+import type { ClockOutputThread } from '../clock/clock-output-thread.js';
+import { ticks } from '../clock/units.js';
+import { barMs } from '../perform/bars.js';
 import { CcMap } from '../control/cc-map.js';
 import { isParameterCommand, type BoxCommand } from '../control/commands.js';
-import { ParameterCommandError, ParameterStore, type ParameterChange } from '../control/parameter-store.js';
-import type { ConnectedDevice } from '../devices/device-manager.js';
+import { ParameterStore } from '../control/parameter-store.js';
 import { DeviceService } from '../devices/device-service.js';
 import { RoleBook, type Role } from '../devices/roles.js';
-import type { MidiMessage, TimedMidiMessage } from '../midi/message.js';
-import type { Exchange } from '../perform/engine-types.js';
-import type { LinkOpener } from '../link/open-link.js';
 import { ExchangeRecorder } from '../record/recorder.js';
-import type { Config } from '../system/config.js';
-import type { Hardware } from '../system/hardware.js';
-import type { Logger } from '../system/log.js';
 import { BoxClock } from './box-clock.js';
+import { BoxInput } from './box-input.js';
+import type { BoxParts } from './box-parts.js';
+import { clockStatusOf, devicesEvent } from './box-status.js';
 import { BoxTransport } from './box-transport.js';
 import { BusState } from './bus-state.js';
 import { idleSnapshot } from './box-state.js';
 import { startBeats, stopBeats } from './beat-events.js';
-import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot, ClockStatus } from './bus-types.js';
-import { routeInput, type InputRules, type InputSource } from './input-router.js';
-import { loadVoices, type LoadedVoices, type ModelLoader } from './voices.js';
+import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot } from './bus-types.js';
+import { reportExchange } from './exchange-report.js';
+import { loadVoices, type LoadedVoices } from './voices.js';
+import { OutputThreads } from './output-threads.js';
+import { applyParameterCommand } from './parameter-dispatch.js';
 import { PerformanceCore } from './performance-core.js';
 import { NoteOutputs } from './note-outputs.js';
 import { surfaceContext, startSurfaces, stopSurfaces } from './surfaces.js';
@@ -32,42 +29,22 @@ import type { BoxSurface } from './surface.js';
 /** The engine state as Magenta's interface reports it on the state CC. */
 const STATE_CC = { idle: 0, listening: 1, responding: 2 } as const;
 
-/** Everything the box is built from. The CLI passes real parts; a test passes simulators and a virtual clock. */
-export interface BoxParts {
-  readonly hardware: Hardware;
-  readonly scheduler: Scheduler;
-  readonly config: Config;
-  readonly log: Logger;
-  readonly loadModel: ModelLoader;
-  readonly seed: number;
-  /** `realtime`: notes and clock leave from SCHED_FIFO threads (the box); `none`: the scheduler sends them (tests). */
-  readonly outputThreads: 'realtime' | 'none';
-  /** With `realtime`: a thread started before the box was assembled (the CLI's), taken instead of starting one. */
-  readonly adoptOutputThread?: (name: 'usb' | 'din') => ClockOutputThread | undefined;
-  /** Converts a device input stamp (hardware.now) to the scheduler's clock. */
-  readonly inputToSchedulerMs: (deviceMs: number) => number;
-  /** Control surfaces to start once the box can play (panel, Push 2, page, synth). */
-  readonly surfaces?: readonly BoxSurface[];
-  /** Opens the `[link]` session when it is enabled (openLinkSession; a simulated network in tests). */
-  readonly openLink?: LinkOpener;
-  /** Config problems found at load, shown as warnings on the bus. */
-  readonly configProblems?: readonly { readonly path: string; readonly message: string }[];
-}
-
 /**
  * The assembled box: devices, clock, models, the performance engine and the recorder, behind
  * one bus. Built only from injected parts, so the whole box runs on virtual time in a test.
+ * Its jobs live beside it: input routing (box-input), commands (parameter-dispatch), the
+ * output threads, exchange reports, the bus's state (bus-state, box-state, box-status).
  */
 export class Box implements BoxBus {
   readonly clock: BoxClock;
   readonly devices: DeviceService;
   readonly #parts: BoxParts;
   readonly #params: ParameterStore;
-  readonly #rules: InputRules;
-  readonly #inputListeners = new Set<(d: ConnectedDevice, t: TimedMidiMessage) => void>();
+  readonly #cc: CcMap;
+  readonly #input: BoxInput;
   readonly #deviceListeners = new Set<() => void>();
   #surfaces: readonly BoxSurface[] = [];
-  readonly #threads: { readonly name: string; readonly thread: ClockOutputThread }[] = [];
+  readonly #threads: OutputThreads;
   readonly #outputs: NoteOutputs;
   readonly #recorder: ExchangeRecorder;
   readonly #bus: BusState;
@@ -77,6 +54,8 @@ export class Box implements BoxBus {
   #stopped = false;
   /** What each start-up phase took (ms, in the order they ran; models load alongside the first two): for the 'startup' log line and bench:startup. */
   readonly startupMs: Record<string, number> = {};
+  /** Resolves once every surface has started (or failed and been reported); `start` does not wait for it. */
+  surfacesStarted: Promise<void> = Promise.resolve();
 
   constructor(parts: BoxParts) {
     this.#parts = parts;
@@ -87,10 +66,8 @@ export class Box implements BoxBus {
       ...new Set([...perform.parameters.voices.map((v) => String(v.values['model'])), ...perform.models]),
     ];
     this.#params = new ParameterStore(perform.parameters, { models });
-    this.#rules = { cc: new CcMap(perform.cc), endCallNote: perform.end_call_note };
-    const usbThread =
-      parts.outputThreads === 'realtime' && hardware.backend.kind === 'alsa' ? this.#thread('usb') : undefined;
-    const dinThread = parts.outputThreads === 'realtime' && config.din.enabled ? this.#thread('din') : undefined;
+    this.#cc = new CcMap(perform.cc);
+    this.#threads = new OutputThreads(parts);
     this.devices = new DeviceService({
       ...hardware,
       roles: new RoleBook(config.devices.roles, (d) => this.#surfaceOwns(d.profile?.id)),
@@ -98,19 +75,21 @@ export class Box implements BoxBus {
       ignore: config.devices.ignore,
       log,
       listener: {
-        message: (d, t) => this.#deviceInput(d, t),
+        message: (d, t) => this.#input.device(d, t),
         attached: (d) => this.#outputs.attach(d),
         detached: (d) => {
           this.#outputs.detach(d);
-          this.#emitDevices();
-          for (const listen of this.#deviceListeners) listen();
+          this.#devicesChanged();
         },
-        rolesChanged: (d) => this.#rolesChanged(d),
+        rolesChanged: (d) => {
+          this.#devicesChanged();
+          if (this.#bus.snapshot.demo && d.roles.includes('human')) this.#setDemo(false);
+        },
       },
     });
     this.clock = new BoxClock({
       scheduler,
-      ...(dinThread ? { clockThread: dinThread } : {}),
+      ...(this.#threads.din ? { clockThread: this.#threads.din } : {}),
       threadedUsbOut: (d) => this.#outputs.clockOut(d),
       clock: config.clock,
       din: config.din,
@@ -119,16 +98,25 @@ export class Box implements BoxBus {
       serial: hardware.serial,
       log,
       toSchedulerMs: parts.inputToSchedulerMs,
-      onDinHuman: (t) => this.#input({ roles: ['human'], ccMapped: true }, t.message, t.timeMs, 'din'),
+      onDinHuman: (t) => this.#input.message({ roles: ['human'], ccMapped: true }, t.message, t.timeMs, 'din'),
       ...(parts.openLink ? { link: { config: config.link, open: parts.openLink, log } } : {}),
       report: (level, message) => this.#problem(level, 'device', message),
+    });
+    this.#input = new BoxInput({
+      clock: this.clock,
+      devices: this.devices,
+      rules: { cc: this.#cc, endCallNote: perform.end_call_note },
+      toSchedulerMs: parts.inputToSchedulerMs,
+      surfaceOwns: (id) => this.#surfaceOwns(id),
+      dispatch: (c) => this.dispatch(c),
+      hit: (pitch, velocity, atMs, from) => this.#hit(pitch, velocity, atMs, from),
     });
     this.#outputs = new NoteOutputs({
       scheduler,
       log,
       roleOf: (voice) => this.#roleOf(voice),
-      usbThread,
-      dinThread,
+      usbThread: this.#threads.usb,
+      dinThread: this.#threads.din,
       clock: this.clock,
       devices: () => this.devices.manager.devices(),
       sendToDevices: (role, m, source) => void this.devices.manager.sendToRole(role, m, source),
@@ -149,33 +137,23 @@ export class Box implements BoxBus {
       },
       { playing: true, recordArmed: this.#recorder.armed, undoDepth: 0 },
     );
-    this.#bus = new BusState(
-      idleSnapshot({
-        parameters: this.#params.state,
-        models,
-        clock: this.#clockStatus(),
-        transport: this.#transport.status,
-      }),
-      log,
-      () => scheduler.nowMs(),
+    const initial = { parameters: this.#params.state, models, clock: clockStatusOf(this.clock) };
+    this.#bus = new BusState(idleSnapshot({ ...initial, transport: this.#transport.status }), log, () =>
+      scheduler.nowMs(),
     );
     // The pad's own state light: Magenta's interface reports the engine state on a CC.
-    const stateOut = this.#rules.cc.stateOut;
+    const stateOut = this.#cc.stateOut;
     if (stateOut !== undefined)
-      this.subscribe(
-        (e) =>
-          e.kind === 'engine' &&
-          this.#outputs.sendToRole(
-            'human',
-            { type: 'controlChange', channel: 0, controller: stateOut, value: STATE_CC[e.state] },
-            'engine',
-          ),
-      );
+      this.subscribe((e) => {
+        if (e.kind !== 'engine') return;
+        const message = { type: 'controlChange', channel: 0, controller: stateOut, value: STATE_CC[e.state] } as const;
+        this.#outputs.sendToRole('human', message, 'engine');
+      });
   }
 
   /** Opens devices and the clock, loads the models and starts listening. Resolves when the box can play. */
   async start(): Promise<void> {
-    const { hardware, log, config, scheduler } = this.#parts;
+    const { hardware, log, scheduler } = this.#parts;
     for (const p of this.#parts.configProblems ?? []) this.#problem('warning', 'config', `${p.path}: ${p.message}`);
     let phaseStart = performance.now();
     const phase = (name: string): void => {
@@ -186,7 +164,7 @@ export class Box implements BoxBus {
     const voices = loadVoices(this.#bus.snapshot.models, this.#parts.loadModel, this.#parts.seed, (name, error) =>
       this.#problem('error', 'model', `model '${name}': ${error}`),
     );
-    await Promise.all(this.#threads.map((t) => t.thread.ready()));
+    await this.#threads.ready();
     phase('outputThreads');
     this.devices.start();
     for (const m of hardware.missing) log.warn({ missing: m }, 'hardware unavailable, continuing without it');
@@ -195,9 +173,9 @@ export class Box implements BoxBus {
     phase('modelsAfterThat');
     await this.clock.start();
     phase('clock');
-    this.clock.service.onSourceChange(() => this.#emit({ kind: 'clock', clock: this.#clockStatus() }));
-    this.clock.onLinkChange(() => this.#emit({ kind: 'clock', clock: this.#clockStatus() }));
-    if (this.clock.linkStatus()) this.#emit({ kind: 'clock', clock: this.#clockStatus() });
+    this.clock.service.onSourceChange(() => this.#clockChanged());
+    this.clock.onLinkChange(() => this.#clockChanged());
+    if (this.clock.linkStatus()) this.#clockChanged();
     this.clock.onTimelineJump((why) => {
       log.info({ why }, 'song timeline jumped; engine reset');
       this.#core?.control({ kind: 'panic' });
@@ -213,37 +191,30 @@ export class Box implements BoxBus {
       notes: this.#outputs.sink,
       send: (message, voice) => this.#outputs.sendToRole(this.#roleOf(voice), message, `voice:${voice}`),
       emit: (e) => this.#emit(e),
-      onExchange: (x) => this.#exchangeConfirmed(x),
+      onExchange: (x) =>
+        reportExchange(x, {
+          scheduler,
+          view: () => this.clock.timeline,
+          record: (e) => this.#recorder.record(e),
+          emit: (e) => this.#emit(e),
+          problem: (level, code, message) => this.#problem(level, code, message),
+          exchanged: (e) => this.#core?.exchanged(e),
+        }),
       onUndoDepth: (depth) => this.#transport.undoDepth(depth),
     });
     this.#startBeats();
-    this.#emitDevices();
-    const view = this.clock.timeline;
-    log.info(
-      {
-        tempo: view.tempo(),
-        clockSource: this.clock.service.source,
-        din: config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off',
-        mode: this.#params.get('mode'),
-        voices: this.#bus.snapshot.parameters.voices.map(
-          (v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`,
-        ),
-        seed: this.#parts.seed,
-        songZeroMonoMs: view.timeOfTick(ticks(0)),
-        barMs: barMs(view),
-      },
-      'antiphon started',
-    );
-    if (!this.#hasHuman()) this.#setDemo(true);
+    this.#emit(devicesEvent(this.devices.manager.devices()));
+    this.#logStarted();
+    if (!this.devices.manager.devices().some((d) => d.roles.includes('human'))) this.#setDemo(true);
     const ctx = surfaceContext({
       bus: this,
       scheduler,
       timers: hardware.timers,
       log,
       devices: () => this.devices.manager.devices(),
-      inputListeners: this.#inputListeners,
+      inputListeners: this.#input.listeners,
       deviceListeners: this.#deviceListeners,
-      learn: (c, t) => this.#rules.cc.learn(c, t),
+      learn: (c, t) => this.#cc.learn(c, t),
       report: (level, code, message) => this.#problem(level, code, message),
     });
     // The first bar needs none of the surfaces (page, panel, Push 2, synth): the box is ready
@@ -255,22 +226,6 @@ export class Box implements BoxBus {
     });
   }
 
-  /** Beat events on the box's timeline from now on; none while the transport is stopped. */
-  #startBeats(): void {
-    const { scheduler } = this.#parts;
-    stopBeats(scheduler);
-    startBeats(scheduler, this.clock.timeline, scheduler.nowMs(), (bar, beat, atMs) => {
-      if (this.#stopped || !this.#transport.playing) return;
-      this.#emit({ kind: 'beat', bar, beat, atMs });
-      // A followed clock drifts in tempo: say so when it has moved by half a BPM.
-      if (Math.abs(this.clock.timeline.tempo() - this.#bus.snapshot.clock.tempo) >= 0.5)
-        this.#emit({ kind: 'clock', clock: this.#clockStatus() });
-    });
-  }
-
-  /** Resolves once every surface has started (or failed and been reported); `start` does not wait for it. */
-  surfacesStarted: Promise<void> = Promise.resolve();
-
   /** The drum class of `pitch` under `model` (-1 when unknown): for printing grids. */
   classOf(model: string, pitch: number): number {
     return this.#voices?.infos.get(model)?.classOf(pitch) ?? -1;
@@ -278,7 +233,7 @@ export class Box implements BoxBus {
 
   /** The output threads (DIN, USB), by name: the watchdog pings them. */
   get outputThreads(): readonly { readonly name: string; readonly thread: ClockOutputThread }[] {
-    return this.#threads;
+    return this.#threads.all;
   }
 
   /** Generations in flight: a harness on virtual time lets them finish before time moves on. */
@@ -294,25 +249,18 @@ export class Box implements BoxBus {
   dispatch(command: BoxCommand): void {
     if (this.#stopped) return;
     this.#emit({ kind: 'command', command });
-    if (!isParameterCommand(command)) {
-      if (command.kind === 'transport' || command.kind === 'recordArm') this.#transport.command(command);
-      else this.#core?.control({ kind: command.kind });
-      return;
-    }
-    let change: ParameterChange | undefined;
-    try {
-      change = this.#params.apply(command);
-    } catch (e) {
-      if (!(e instanceof ParameterCommandError)) throw e;
-      this.#problem('warning', 'command', e.message);
-      return;
-    }
-    if (!change) return;
-    if (change.param === 'tempo_bpm' && !this.clock.setTempo(Number(change.value)))
-      this.#parts.log.info({ bpm: change.value }, 'tempo ignored: following an external clock');
-    this.#core?.parameterChanged(change);
-    this.#emit({ kind: 'parameter', change, source: command.source });
-    if (change.param === 'tempo_bpm') this.#emit({ kind: 'clock', clock: this.#clockStatus() });
+    if (isParameterCommand(command))
+      applyParameterCommand(command, {
+        params: this.#params,
+        clock: this.clock,
+        log: this.#parts.log,
+        engine: () => this.#core,
+        emit: (e) => this.#emit(e),
+        clockChanged: () => this.#clockChanged(),
+        problem: (level, code, message) => this.#problem(level, code, message),
+      });
+    else if (command.kind === 'transport' || command.kind === 'recordArm') this.#transport.command(command);
+    else this.#core?.control({ kind: command.kind });
   }
 
   snapshot(): BoxSnapshot {
@@ -327,8 +275,8 @@ export class Box implements BoxBus {
 
   /** Panic (note-offs on every output), then closes everything. Recordings in flight are finished first. */
   async stop(): Promise<{ recordings: number; recordingFailures: number; sendTiming: object }> {
-    if (this.#stopped)
-      return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming: {} };
+    const recordings = { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures };
+    if (this.#stopped) return { ...recordings, sendTiming: {} };
     await this.surfacesStarted;
     await stopSurfaces(this.#surfaces, this.#parts.log);
     this.#stopped = true;
@@ -339,49 +287,51 @@ export class Box implements BoxBus {
     const sendTiming = this.#outputs.timing();
     stopBeats(this.#parts.scheduler);
     // The threads write the panic's note-offs before they exit, and DIN's fd closes after that.
-    const threadsDone = Promise.all(this.#threads.map((t) => t.thread.dispose())).then(() => this.#outputs.closeAll());
+    const threadsDone = this.#threads.dispose().then(() => this.#outputs.closeAll());
     await Promise.all([this.#recorder.flush(), threadsDone.then(() => this.clock.stop())]);
     this.devices.stop();
     this.#voices?.dispose();
-    this.#parts.log.info(
-      {
-        stats: this.#core?.stats,
-        sendTiming,
-        recordings: this.#recorder.written,
-        recordingFailures: this.#recorder.failures,
-      },
-      'antiphon stopped',
+    const written = { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures };
+    this.#parts.log.info({ stats: this.#core?.stats, sendTiming, ...written }, 'antiphon stopped');
+    return { ...written, sendTiming };
+  }
+
+  /** Beat events on the box's timeline from now on; none while the transport is stopped. */
+  #startBeats(): void {
+    const { scheduler } = this.#parts;
+    stopBeats(scheduler);
+    startBeats(scheduler, this.clock.timeline, scheduler.nowMs(), (bar, beat, atMs) => {
+      if (this.#stopped || !this.#transport.playing) return;
+      this.#emit({ kind: 'beat', bar, beat, atMs });
+      // A followed clock drifts in tempo: say so when it has moved by half a BPM.
+      if (Math.abs(this.clock.timeline.tempo() - this.#bus.snapshot.clock.tempo) >= 0.5) this.#clockChanged();
+    });
+  }
+
+  #logStarted(): void {
+    const { config, log, seed } = this.#parts;
+    const view = this.clock.timeline;
+    const voices = this.#bus.snapshot.parameters.voices.map(
+      (v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`,
     );
-    return { recordings: this.#recorder.written, recordingFailures: this.#recorder.failures, sendTiming };
+    const din = config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off';
+    const [tempo, clockSource, mode] = [view.tempo(), this.clock.service.source, this.#params.get('mode')];
+    const songZeroMonoMs = view.timeOfTick(ticks(0));
+    log.info({ tempo, clockSource, din, mode, voices, seed, songZeroMonoMs, barMs: barMs(view) }, 'antiphon started');
+  }
+
+  /** A hit from the human. Stopped, the box does not listen (thru still plays the human's pad). */
+  #hit(pitch: number, velocity: number, atMs: number, from: string): void {
+    if (!this.#core || !this.#transport.playing) return;
+    if (this.#bus.snapshot.demo && from === 'din') this.#setDemo(false);
+    const at = Math.min(this.#parts.scheduler.nowMs(), atMs);
+    this.#emit({ kind: 'hit', hit: { pitch, velocity, atMs: at } });
+    this.#core.hit(pitch, velocity, at);
   }
 
   /** Where a voice plays: its registry `role` (response, voice:NAME, ...). */
   #roleOf(voice: string): Role {
     return String(this.#params.get('role', voice)) as Role;
-  }
-
-  #thread(name: 'usb' | 'din'): ClockOutputThread {
-    const thread = this.#parts.adoptOutputThread?.(name) ?? new ClockOutputThread({ realtime: true });
-    const log = this.#parts.log;
-    thread.onPriority((ok, detail) =>
-      ok
-        ? log.info({ thread: name }, 'output thread runs SCHED_FIFO')
-        : log.warn({ thread: name, detail }, 'output thread stays at normal priority'),
-    );
-    this.#threads.push({ name, thread });
-    return thread;
-  }
-
-  #deviceInput(device: ConnectedDevice, timed: TimedMidiMessage): void {
-    const profile = device.found.profile;
-    const source = {
-      roles: device.roles,
-      ccMapped: !this.#surfaceOwns(profile?.id),
-      ...(profile ? { padNotes: profile.padNotes } : {}),
-    };
-    if (!this.clock.deviceMessage(device, timed))
-      this.#input(source, timed.message, this.#parts.inputToSchedulerMs(timed.timeMs), device.found.instanceKey);
-    for (const listen of this.#inputListeners) listen(device, timed);
   }
 
   /**
@@ -392,34 +342,6 @@ export class Box implements BoxBus {
     return profileId === 'push2' && this.#parts.config.push2.enabled;
   }
 
-  /** One message from a device (or DIN), at a time on the scheduler's clock. */
-  #input(source: InputSource, message: MidiMessage, atMs: number, from: string): void {
-    for (const r of routeInput(source, message, this.#rules)) {
-      if (r.kind === 'thru') {
-        // The device layer echoes a USB human's notes to USB thru itself (it tracks them for unplug).
-        if (from === 'din') this.devices.manager.sendToRole('thru', r.message, from);
-        else this.clock.sendToDin('thru', r.message);
-      } else if (r.kind === 'command') this.dispatch(r.command);
-      // Stopped, the box does not listen (thru above still plays the human's pad).
-      else if (r.kind === 'hit' && this.#core && this.#transport.playing) {
-        if (this.#bus.snapshot.demo && from === 'din') this.#setDemo(false);
-        const at = Math.min(this.#parts.scheduler.nowMs(), atMs);
-        this.#emit({ kind: 'hit', hit: { pitch: r.pitch, velocity: r.velocity, atMs: at } });
-        this.#core.hit(r.pitch, r.velocity, at);
-      }
-    }
-  }
-
-  #rolesChanged(device: ConnectedDevice): void {
-    this.#emitDevices();
-    for (const listen of this.#deviceListeners) listen();
-    if (this.#bus.snapshot.demo && device.roles.includes('human')) this.#setDemo(false);
-  }
-
-  #hasHuman(): boolean {
-    return this.devices.manager.devices().some((d) => d.roles.includes('human'));
-  }
-
   #setDemo(on: boolean): void {
     if (this.#bus.snapshot.demo === on || !this.#core) return;
     if (on) this.#core.startDemo();
@@ -427,49 +349,13 @@ export class Box implements BoxBus {
     this.#emit({ kind: 'demo', on });
   }
 
-  /**
-   * An exchange is confirmed on its response's downbeat, the busiest instant for the
-   * scheduler: announcing and recording it wait half a 16th, between the grid's notes.
-   */
-  #exchangeConfirmed(x: Exchange): void {
-    const view = this.clock.timeline;
-    const downbeat = barTick(x.turns[0]?.startBar ?? 0, view.stepsPerBar);
-    const { scheduler } = this.#parts;
-    scheduler.callAt(
-      Math.max(scheduler.nowMs(), view.timeOfTick(ticks(downbeat + TICKS_PER_STEP / 2))),
-      () => {
-        void this.#recorder
-          .record(x)
-          // Disarmed (the Record button), nothing is written and nothing is wrong.
-          .then(
-            (file) =>
-              file === undefined && this.#problem('warning', 'recording', `exchange ${x.id} could not be recorded`),
-          );
-        this.#emit({ kind: 'exchange', exchange: x });
-        this.#core?.exchanged(x);
-      },
-      Priority.note,
-      'exchange-report',
-    );
+  #devicesChanged(): void {
+    this.#emit(devicesEvent(this.devices.manager.devices()));
+    for (const listen of this.#deviceListeners) listen();
   }
 
-  #clockStatus(): ClockStatus {
-    const service = this.clock.service;
-    const source = service.source;
-    return {
-      source,
-      mode: service.clockMode,
-      tempo: Math.round(this.clock.timeline.tempo() * 10) / 10,
-      locked: source !== 'internal',
-      link: this.clock.linkStatus(),
-    };
-  }
-
-  #emitDevices(): void {
-    const devices = this.devices.manager
-      .devices()
-      .map((d) => ({ identity: d.found.identity, name: d.found.description.clientName, roles: d.roles }));
-    this.#emit({ kind: 'devices', devices });
+  #clockChanged(): void {
+    this.#emit({ kind: 'clock', clock: clockStatusOf(this.clock) });
   }
 
   #problem(level: BoxProblem['level'], code: BoxProblem['code'], message: string): void {

@@ -22,20 +22,47 @@ const CC = { volume: 7, reverb: 91, chorus: 93 } as const;
 const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const level = (v: unknown, fallback: number): number => Math.max(0, Math.min(127, Math.round(num(v, fallback))));
 
+/** GM's drum channel (0-based): where pads send their hits, and the channel voices skip when they move. */
+const GM_DRUM_CHANNEL = 9;
+
+/**
+ * Each voice's channel on the built-in synth (0-based), so that each voice plays its own kit
+ * there. A voice keeps its configured channel unless an earlier voice has it; then it takes
+ * the next channel up (wrapping, skipping GM's drum channel 10 and every voice's configured
+ * one): two voices left on channel 10 play 10 and 11. Only the synth is played this way; DIN
+ * and USB outputs get the configured channel, which the gear behind them is set up for. Pure.
+ */
+export function synthVoiceChannels(state: ParameterState): Map<string, number> {
+  const configured = state.voices.map((v) => Math.max(0, Math.min(15, num(v.values['channel'], 10) - 1)));
+  const taken = new Set<number>();
+  const out = new Map<string, number>();
+  for (const [i, v] of state.voices.entries()) {
+    const own = configured[i] ?? GM_DRUM_CHANNEL;
+    let ch = own;
+    for (let step = 1; taken.has(ch) && step < 16; step++) {
+      const next = (own + step) % 16;
+      if (next !== GM_DRUM_CHANNEL && !configured.includes(next) && !taken.has(next)) ch = next;
+    }
+    taken.add(ch);
+    out.set(v.name, ch);
+  }
+  return out;
+}
+
 /**
  * FluidSynth shell commands that put the synth in the state the registry describes, by key,
  * so a change sends only what differs. Every one of the 16 channels is a drum kit (a pad
- * may play on any channel); a voice's channel gets the voice's kit, the first voice winning
- * where two share one. Levels go as GM controllers on every channel: volume (7), reverb
- * send (91) and chorus send (93); the effect units run only while their level is above 0.
- * Pure.
+ * may play on any channel); each voice's synth channel (synthVoiceChannels) gets the voice's
+ * kit. Levels go as GM controllers on every channel: volume (7), reverb send (91) and chorus
+ * send (93); the effect units run only while their level is above 0. Pure.
  */
 export function synthCommands(state: ParameterState): Map<string, string> {
   const g = state.global;
   const kits = new Map<number, number>();
+  const channels = synthVoiceChannels(state);
   for (const v of state.voices) {
-    const channel = num(v.values['channel'], 10) - 1;
-    if (!kits.has(channel)) kits.set(channel, DRUM_KITS[String(v.values['kit'])] ?? 0);
+    const channel = channels.get(v.name);
+    if (channel !== undefined && !kits.has(channel)) kits.set(channel, DRUM_KITS[String(v.values['kit'])] ?? 0);
   }
   const volume = level(g['synth_volume'], 100);
   const reverb = level(g['reverb'], 0);

@@ -17,6 +17,8 @@ export interface NoteOutputsOptions {
   /** Where a voice plays now (the registry's per-voice `role`). */
   readonly roleOf: (voice: string) => Role;
   readonly devices: () => readonly ConnectedDevice[];
+  /** The built-in synth's channel for a voice (0-based; src/synth's synthVoiceChannels); absent: the voice's own. */
+  readonly synthChannelOf?: (voice: string) => number | undefined;
   /** Sends to the USB devices with a role now, tracking their sounding notes (DeviceManager.sendToRole). */
   readonly sendToDevices: (role: Role, message: MidiMessage, source: string) => void;
 }
@@ -35,7 +37,7 @@ export class NoteOutputs {
     const threads = [o.dinThread, o.usbThread].filter((t): t is ClockOutputThread => t !== undefined);
     this.sink = new RoutedNoteSink({
       scheduler: o.scheduler,
-      routes: (voice) => this.#routes(o.roleOf(voice)),
+      routes: (voice) => this.#routes(o.roleOf(voice), voice),
       threads: () => threads,
     });
   }
@@ -72,13 +74,14 @@ export class NoteOutputs {
     this.#usb.closeAll();
   }
 
-  #routes(role: Role): NoteRoute[] {
+  #routes(role: Role, voice: string): NoteRoute[] {
     const out: NoteRoute[] = [];
     const din = this.o.clock.dinNoteRoute(role);
     if (din) out.push(din);
     for (const d of this.o.devices()) {
       const r = d.roles.includes(role) ? this.#usb.route(d) : undefined;
-      if (r) out.push(r);
+      const synthChannel = r && d.roles.includes('synth') ? this.o.synthChannelOf?.(voice) : undefined;
+      if (r) out.push(synthChannel === undefined ? r : { ...r, channel: synthChannel });
     }
     return out;
   }

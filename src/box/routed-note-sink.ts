@@ -5,10 +5,24 @@ import type { MidiMessage } from '../midi/message.js';
 import { SchedulerNoteSink, type SendTiming, type TimedNoteSink, type TimedSend } from '../perform/note-sink.js';
 import type { NoteMove } from '../perform/placed-notes.js';
 
-/** Where a role's notes go: a destination on an output thread, or a plain send the scheduler times. */
-export type NoteRoute =
+/**
+ * Where a role's notes go: a destination on an output thread, or a plain send the scheduler
+ * times. `channel` (0-based), where set, is the channel the voice plays on there instead of
+ * its own (the built-in synth gives each voice its own channel, so its own kit).
+ */
+export type NoteRoute = (
   | { readonly kind: 'thread'; readonly thread: ClockOutputThread; readonly dest: number }
-  | { readonly kind: 'direct'; readonly send: (bytes: Uint8Array) => boolean };
+  | { readonly kind: 'direct'; readonly send: (bytes: Uint8Array) => boolean }
+) & { readonly channel?: number };
+
+/** A channel message's bytes moved to the route's channel; anything else as it is. */
+function onRouteChannel(bytes: Uint8Array, route: NoteRoute): Uint8Array {
+  const status = bytes[0] ?? 0;
+  if (route.channel === undefined || status < 0x80 || status >= 0xf0) return bytes;
+  const moved = Uint8Array.from(bytes);
+  moved[0] = (status & 0xf0) | (route.channel & 0x0f);
+  return moved;
+}
 
 export interface RoutedNoteSinkOptions {
   readonly scheduler: Scheduler;
@@ -31,7 +45,7 @@ export class RoutedNoteSink implements TimedNoteSink {
   constructor(private readonly o: RoutedNoteSinkOptions) {
     this.#direct = new SchedulerNoteSink(o.scheduler, (message, voice) => {
       const bytes = encodeMessage(message);
-      for (const r of o.routes(voice)) if (r.kind === 'direct') r.send(bytes);
+      for (const r of o.routes(voice)) if (r.kind === 'direct') r.send(onRouteChannel(bytes, r));
     });
   }
 
@@ -44,7 +58,8 @@ export class RoutedNoteSink implements TimedNoteSink {
     const bytes = encodeMessage(send.message);
     let direct = false;
     for (const r of this.o.routes(send.voice)) {
-      if (r.kind === 'thread') r.thread.sendAt(r.dest, bytes, send.atMs, Priority.note, send.tag, send.id);
+      if (r.kind === 'thread')
+        r.thread.sendAt(r.dest, onRouteChannel(bytes, r), send.atMs, Priority.note, send.tag, send.id);
       else direct = true;
     }
     if (direct) this.#direct.sendAt(send);
@@ -64,8 +79,8 @@ export class RoutedNoteSink implements TimedNoteSink {
   sendNow(message: MidiMessage, voice: string): void {
     const bytes = encodeMessage(message);
     for (const r of this.o.routes(voice)) {
-      if (r.kind === 'thread') r.thread.sendAt(r.dest, bytes, 0, Priority.transport);
-      else r.send(bytes);
+      if (r.kind === 'thread') r.thread.sendAt(r.dest, onRouteChannel(bytes, r), 0, Priority.transport);
+      else r.send(onRouteChannel(bytes, r));
     }
   }
 }

@@ -1,22 +1,17 @@
 import type { ClockOutputThread } from '../clock/clock-output-thread.js';
-import { ticks } from '../clock/units.js';
 import { isParameterCommand, type BoxCommand } from '../control/commands.js';
 import type { DeviceService } from '../devices/device-service.js';
-import { barMs } from '../perform/bars.js';
 import type { BoxClock } from './box-clock.js';
 import { assembleBox, type AssembledBox } from './box-assembly.js';
 import type { BoxParts } from './box-parts.js';
 import { BoxPerformance } from './box-performance.js';
-import { clockStatusOf, devicesEvent } from './box-status.js';
+import { clockStatusOf, devicesEvent, logStarted } from './box-status.js';
 import { stopBeats } from './beat-events.js';
 import type { BoxBus, BoxEvent, BoxProblem, BoxSnapshot } from './bus-types.js';
 import { loadVoices, type LoadedVoices } from './voices.js';
 import { applyParameterCommand } from './parameter-dispatch.js';
 import { surfaceContext, startSurfaces, stopSurfaces } from './surfaces.js';
 import type { BoxSurface } from './surface.js';
-
-/** The engine state as Magenta's interface reports it on the state CC. */
-const STATE_CC = { idle: 0, listening: 1, responding: 2 } as const;
 
 /**
  * The assembled box: devices, clock, models, the performance engine and the recorder, behind
@@ -54,14 +49,6 @@ export class Box implements BoxBus {
     });
     this.clock = this.#a.clock;
     this.devices = this.#a.devices;
-    // The pad's own state light: Magenta's interface reports the engine state on a CC.
-    const stateOut = this.#a.cc.stateOut;
-    if (stateOut !== undefined)
-      this.subscribe((e) => {
-        if (e.kind !== 'engine') return;
-        const message = { type: 'controlChange', channel: 0, controller: stateOut, value: STATE_CC[e.state] } as const;
-        this.#a.outputs.sendToRole('human', message, 'engine');
-      });
   }
 
   /** Opens devices and the clock, loads the models and starts listening. Resolves when the box can play. */
@@ -112,7 +99,7 @@ export class Box implements BoxBus {
     this.#play = play;
     play.startBeats();
     this.#emit(devicesEvent(this.devices.manager.devices()));
-    this.#logStarted();
+    logStarted(this.#parts, this.clock, this.#a);
     if (!this.devices.manager.devices().some((d) => d.roles.includes('human'))) play.setDemo(true);
     const ctx = surfaceContext({
       bus: this,
@@ -200,18 +187,6 @@ export class Box implements BoxBus {
     const written = { recordings: recorder.written, recordingFailures: recorder.failures };
     this.#parts.log.info({ stats: this.#play?.core.stats, sendTiming, ...written }, 'antiphon stopped');
     return { ...written, sendTiming };
-  }
-
-  #logStarted(): void {
-    const { config, log, seed } = this.#parts;
-    const view = this.clock.timeline;
-    const voices = this.#a.bus.snapshot.parameters.voices.map(
-      (v) => `${v.name}:${String(v.values['model'])}->${String(v.values['role'])}/${String(v.values['channel'])}`,
-    );
-    const din = config.din.enabled ? `${config.din.device} ${config.din.roles.join(',')}` : 'off';
-    const [tempo, clockSource, mode] = [view.tempo(), this.clock.service.source, this.#a.params.get('mode')];
-    const songZeroMonoMs = view.timeOfTick(ticks(0));
-    log.info({ tempo, clockSource, din, mode, voices, seed, songZeroMonoMs, barMs: barMs(view) }, 'antiphon started');
   }
 
   #clockChanged(): void {

@@ -5,10 +5,23 @@
  * say more about where the swing was than about a leak. A leak is a trend: this fits a line
  * through every sample of the run and reports its rise over the run against the mean.
  */
+import { MAPPING_KINDS, sampleMappings, type MappingBreakdown, type MappingKind } from './memory-mappings.js';
+
 export interface MemorySample {
   readonly atH: number;
   readonly rss: number;
   readonly heap: number;
+  /** Resident memory by kind of mapping (absent where /proc is not Linux's). */
+  readonly mappings?: MappingBreakdown;
+}
+
+/** One kind of mapping over the run, in bytes: mean, range, and the fitted line's rise over the run. */
+export interface KindTrend {
+  readonly kind: MappingKind | 'external' | 'v8Malloced';
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  readonly fittedRise: number;
 }
 
 export interface MemoryTrend {
@@ -23,7 +36,13 @@ export interface MemoryTrend {
 export function sampleMemory(atH: number): MemorySample {
   global.gc?.();
   const m = process.memoryUsage();
-  return { atH, rss: m.rss, heap: m.heapUsed };
+  let mappings: MappingBreakdown | undefined;
+  try {
+    mappings = sampleMappings();
+  } catch {
+    mappings = undefined; // not Linux: RSS and heap only
+  }
+  return { atH, rss: m.rss, heap: m.heapUsed, ...(mappings ? { mappings } : {}) };
 }
 
 /** Least-squares slope of `value` against the sample hour, and the mean value. */
@@ -56,4 +75,19 @@ export function memoryTrend(samples: readonly MemorySample[]): MemoryTrend {
     mean: { rss: rss.mean, heap: heap.mean },
     fittedChange: { rss: (rss.slope * span) / rss.mean, heap: (heap.slope * span) / heap.mean },
   };
+}
+
+/** Each kind of mapping's trend over the samples that carry a breakdown (empty when none do). */
+export function mappingTrends(samples: readonly MemorySample[]): KindTrend[] {
+  const withMappings = samples.filter((s) => s.mappings !== undefined);
+  const first = withMappings[0];
+  const last = withMappings.at(-1);
+  if (first === undefined || last === undefined || withMappings.length < 2) return [];
+  const span = last.atH - first.atH;
+  return [...MAPPING_KINDS, 'external' as const, 'v8Malloced' as const].map((kind) => {
+    const value = (s: MemorySample): number => s.mappings?.[kind] ?? 0;
+    const values = withMappings.map(value);
+    const { slope, mean } = fit(withMappings, value);
+    return { kind, mean, min: Math.min(...values), max: Math.max(...values), fittedRise: slope * span };
+  });
 }

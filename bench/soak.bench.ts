@@ -14,10 +14,16 @@
 import { parseArgs } from 'node:util';
 import { startSimBox } from '../test/support/sim-box.js';
 import { SIM_DRUM_PAD } from '../test/support/sim-devices.js';
-import { memoryTrend, sampleMemory, type MemorySample } from './memory-trend.js';
+import { writeFileSync } from 'node:fs';
+import { mappingTrends, memoryTrend, sampleMemory, type MemorySample } from './memory-trend.js';
 
 const { values } = parseArgs({
-  options: { hours: { type: 'string', default: '24' }, 'replug-min': { type: 'string', default: '3' } },
+  options: {
+    hours: { type: 'string', default: '24' },
+    'replug-min': { type: 'string', default: '3' },
+    /** Write every memory sample (with its per-mapping breakdown) to this JSON file. */
+    'samples-out': { type: 'string' },
+  },
 });
 const HOURS = Number(values.hours);
 const REPLUG_MS = Number(values['replug-min']) * 60_000;
@@ -148,6 +154,11 @@ async function main(): Promise<void> {
   console.log(
     `  memory (${samples.length} samples after a full GC, every 10 simulated minutes after warm-up): rss mean ${mb(mean.rss)} MB, range ${mb(rssRange.min)}-${mb(rssRange.max)} MB, fitted trend over the run ${pct(fittedChange.rss)}; heap mean ${mb(mean.heap)} MB, trend ${pct(fittedChange.heap)}  [goal: within ±5%]`,
   );
+  for (const k of mappingTrends(samples))
+    console.log(
+      `    ${k.kind.padEnd(9)} mean ${mb(k.mean).padStart(6)} MB, range ${mb(k.min)}-${mb(k.max)} MB, fitted rise ${k.fittedRise >= 0 ? '+' : ''}${mb(k.fittedRise)} MB`,
+    );
+  if (values['samples-out']) writeFileSync(values['samples-out'], JSON.stringify(samples));
   console.log(
     `  single readings: after warm-up rss ${mb(first.rss)} MB, heap ${mb(first.heap)} MB; at the end rss ${mb(last.rss)} MB (${pct(last.rss / first.rss - 1)}), heap ${mb(last.heap)} MB (${pct(last.heap / first.heap - 1)})`,
   );

@@ -1,0 +1,34 @@
+# The root filesystem for build-image.sh (sourced; uses die/log, CACHE, MIRROR, BOARD_*).
+
+# Packages of every board; boards/<board>.sh adds its kernel and firmware.
+IMAGE_PACKAGES=systemd,systemd-sysv,udev,dbus,systemd-resolved,systemd-timesyncd,kmod,iproute2,procps,nodejs,fluidsynth,timgm6mb-soundfont,alsa-utils,openssh-server,fdisk,e2fsprogs,dosfstools,initramfs-tools,zstd
+
+# build_root DIR DEB: mmdebstrap trixie into DIR (emptied first) with our .deb installed and
+# customize.sh applied. Downloaded .debs are kept in $CACHE/apt-archives-<arch>.
+build_root() {
+  local dir=$1 deb=$2 archives=$CACHE/apt-archives-$BOARD_ARCH
+  mkdir -p "$archives"
+  find "$archives" -name '*.deb' -size 0 -delete   # a cut-off download is not a cached one
+  rm -rf "$dir"
+  log "mmdebstrap trixie $BOARD_ARCH ($BOARD_PACKAGES + the box) into $dir"
+  local t0; t0=$(date +%s)
+  mmdebstrap --mode=root --variant=apt --architectures="$BOARD_ARCH" --components="$BOARD_COMPONENTS" \
+    --include="$IMAGE_PACKAGES,$BOARD_PACKAGES" --include="$deb" \
+    --aptopt='Acquire::Languages "none"' --aptopt='APT::Install-Recommends "false"' \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/info/*' \
+    --skip=essential/unlink \
+    --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
+    --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
+    --setup-hook="sync-in '$archives' /var/cache/apt/archives/" \
+    --setup-hook="cp -a --no-preserve=ownership '$IMAGE_DIR/rootfs/etc/initramfs-tools' \"\$1/etc/\"" \
+    --setup-hook="bash '$IMAGE_DIR/board-hook.sh' setup '$BOARD' \"\$1\"" \
+    --customize-hook="sync-out /var/cache/apt/archives '$archives'" \
+    --customize-hook="bash '$IMAGE_DIR/customize.sh' \"\$1\"" \
+    --customize-hook="bash '$IMAGE_DIR/board-hook.sh' customize '$BOARD' \"\$1\"" \
+    trixie "$dir" "$MIRROR" >&2 || die "mmdebstrap of the $BOARD image root failed"
+  # Everything the hooks and packages touched gets the same time: a reproducible root.
+  find "$dir" -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch --no-dereference -d "@$SOURCE_DATE_EPOCH"
+  log "root built in $(( $(date +%s) - t0 )) s, $(du -sm "$dir" | cut -f1) MiB"
+}

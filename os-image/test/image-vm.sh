@@ -8,7 +8,9 @@
 # (e2fsck after replaying the journal, fsck.vfat -n).
 #   image-vm.sh [--image IMG | --deb DEB]   default: build the image (npm run image -- --board
 #                                            qemu-amd64), with DEB when given
-# Environment: IMAGE_VM_CUTS (10), IMAGE_VM_SEED (random, printed), IMAGE_VM_BOOT_TIMEOUT (900 s).
+# Environment: IMAGE_VM_CUTS (10), IMAGE_VM_SEED (random, printed), IMAGE_VM_BOOT_TIMEOUT (900 s),
+# IMAGE_VM_GROW_MIB (256: disk bigger than the image), IMAGE_VM_DEBUG=1 (the guest's journal on its
+# console log).
 # The image has no test hooks: the guest scripts come in through the kernel command line only.
 set -Eeuo pipefail
 trap 'echo "image-vm: ERROR: \"$BASH_COMMAND\" failed (exit $?) at line $LINENO" >&2' ERR
@@ -65,11 +67,11 @@ T=$(mktemp -d "$RUNS/run.XXXXXX")
 chmod 755 "$T"
 cp -r "$HERE/image-vm" "$T/"
 chmod 755 "$T/image-vm" "$T/image-vm/guest.sh"
-# A copy per run keeps the built image pristine; 256 MiB more lets the first boot grow the data
-# partition as it does on a card bigger than the image.
+# A copy per run keeps the built image pristine; IMAGE_VM_GROW_MIB (256) more lets the first boot
+# grow the data partition as it does on a card bigger than the image.
 DISK=$T/disk.img
 cp --sparse=always "$IMG" "$DISK"
-truncate -s +256M "$DISK"
+[ "${IMAGE_VM_GROW_MIB:-256}" = 0 ] || truncate -s "+${IMAGE_VM_GROW_MIB:-256}M" "$DISK"
 log "run folder $T, seed $SEED, $CUTS power cuts"
 RANDOM=$SEED
 
@@ -77,22 +79,37 @@ accel=tcg cpu=max
 if [ -w /dev/kvm ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; then accel=kvm cpu=host; fi
 EXTRA="systemd.mount-extra=testout:/run/imagetest:9p:trans=virtio,version=9p2000.L"
 EXTRA+=" systemd.run=/run/imagetest/image-vm/guest.sh systemd.run_success_action=poweroff systemd.run_failure_action=poweroff"
+# systemd 257's run-generator makes kernel-command-line.target the default target in its
+# generator folder, which the image's /etc/systemd/system/default.target outranks: pull the
+# service into the boot transaction by name instead (systemd-debug-generator).
+EXTRA+=" systemd.wants=kernel-command-line.service"
+if [ "$accel" = tcg ]; then
+  # Under TCG on a shared machine node alone takes ~50 s to load the box (a Pi: ~1 s), past the
+  # unit's TimeoutStartSec=60: give the twin 300 s through a credential-borne drop-in (systemd
+  # 256+, systemd-debug-generator), so each boot is one start. Start -> READY is still printed.
+  dropin=$(printf '[Service]\nTimeoutStartSec=300\n' | base64 -w0)
+  EXTRA+=" systemd.set_credential_binary=systemd.unit-dropin.antiphon.service:$dropin"
+  log "TCG: antiphon.service gets TimeoutStartSec=300 for this VM (kernel command line credential)"
+fi
 # The pad: one snd-virmidi port, there before the box's first scan (no demo mode).
 EXTRA+=" modules_load=snd_virmidi snd_virmidi.midi_devs=1"
+# IMAGE_VM_DEBUG=1: the guest's journal on the serial console (console-N.log), to see why a
+# boot went wrong when the guest could not say so itself.
+[ "${IMAGE_VM_DEBUG:-0}" = 0 ] || EXTRA+=" systemd.journald.forward_to_console=1"
 CMDLINE="$(cat "$BASE.cmdline") $EXTRA"
 
 QEMU_PID=
 boot() { # boot N: starts QEMU in the background
   qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -m 1024 -smp 2 -display none -no-reboot -nic none \
     -kernel "$BASE.vmlinuz" -initrd "$BASE.initrd.img" -append "$CMDLINE" \
-    -drive if=virtio,format=raw,file="$DISK",cache=none \
+    -drive if=virtio,format=raw,file="$DISK" \
     -virtfs local,path="$T",mount_tag=testout,security_model=none,multidevs=remap \
     -serial file:"$T/console-$1.log" -monitor none < /dev/null > "$T/qemu-$1.log" 2>&1 &
   QEMU_PID=$!
 }
 cleanup() { [ -z "$QEMU_PID" ] || kill -9 "$QEMU_PID" 2> /dev/null || true; }
 trap cleanup EXIT
-result() { sed -n "s/^$2=//p" "$T/boot-$1.result" 2> /dev/null | tail -1; }
+result() { [ -f "$T/boot-$1.result" ] || return 0; sed -n "s/^$2=//p" "$T/boot-$1.result" | tail -1; }
 guest_failed() { # guest_failed N: dies with the guest's own words if it said failed=
   local f
   f=$(result "$1" failed)

@@ -47,6 +47,8 @@ wait_for ready 300 || fail "antiphon.service not READY within 300 s of the guest
 put ready_at_uptime_s "$(now)"
 put status "$(prop StatusText)"
 put start_to_ready_ms "$(start_to_ready_ms)"
+put restarts_before_ready "$(prop NRestarts)"
+put timeout_start "$(prop TimeoutStartUSec)"
 wait_for '! systemctl is-system-running 2>/dev/null | grep -q -e initializing -e starting' 300 \
   || fail "systemd did not finish starting up"
 put system_state "$(systemctl is-system-running)"

@@ -113,9 +113,17 @@ describe('antiphon eval --answers', () => {
 describe('--setting', () => {
   it('reads key=value pairs over "off", and "default" as the recommended settings', () => {
     expect(parseSetting('default').sampling).toEqual(DEFAULT_SAMPLING);
-    expect(parseSetting('t=0.9, beam=4,topk=8,topp=0.95,profile=0.75,density=10')).toEqual({
-      label: 't=0.9, beam=4,topk=8,topp=0.95,profile=0.75,density=10',
-      sampling: { temperature: 0.9, beamSize: 4, topK: 8, topP: 0.95, profileWeight: 0.75, densityWeight: 10 },
+    expect(parseSetting('t=0.9, beam=4,topk=8,topp=0.95,profile=0.75,floor=0.25,density=10')).toEqual({
+      label: 't=0.9, beam=4,topk=8,topp=0.95,profile=0.75,floor=0.25,density=10',
+      sampling: {
+        temperature: 0.9,
+        beamSize: 4,
+        topK: 8,
+        topP: 0.95,
+        profileWeight: 0.75,
+        profileFloor: 0.25,
+        densityWeight: 10,
+      },
     });
     expect(parseSetting('beam=2').sampling).toEqual({ ...SAMPLING_OFF, beamSize: 2 });
   });
@@ -123,6 +131,7 @@ describe('--setting', () => {
   it('says what is wrong with a bad one', () => {
     expect(() => parseSetting('t=0')).toThrow(/t=0: expected a temperature in \(0, 5\]/);
     expect(() => parseSetting('beam=1.5')).toThrow(/beam size 1..16/);
+    expect(() => parseSetting('floor=1.5')).toThrow(/floor=1.5: expected the profile's share left at the answer's end/);
     expect(() => parseSetting('t=1,t=2')).toThrow(/"t" is given twice/);
     expect(() => parseSetting('t')).toThrow(BadSetting);
   });

@@ -16,13 +16,13 @@ export interface AnswerSetting {
  * (like the engine today) passes temperature and beam only.
  */
 export function withSampling(generator: ResponseGenerator, sampling: SamplingSettings): ResponseGenerator {
-  const { topK, topP, profileWeight, densityWeight } = sampling;
+  const { topK, topP, profileWeight, profileFloor, densityWeight } = sampling;
   return {
     name: generator.name,
     classPitches: generator.classPitches,
     classOf: (p) => generator.classOf(p),
     generate: (request: GenerationRequest) =>
-      generator.generate({ ...request, topK, topP, profileWeight, densityWeight }),
+      generator.generate({ ...request, topK, topP, profileWeight, profileFloor, densityWeight }),
     dispose: () => undefined,
   };
 }

@@ -28,11 +28,16 @@ const KEYS: Readonly<Record<string, Key>> = {
   },
   topp: { field: 'topP', ok: (n) => n > 0 && n <= 1, expected: 'a probability in (0, 1] (1 = off)' },
   profile: { field: 'profileWeight', ok: (n) => n >= 0 && n <= 10, expected: 'a weight 0..10 (0 = off)' },
+  floor: {
+    field: 'profileFloor',
+    ok: (n) => n >= 0 && n <= 1,
+    expected: "the profile's share left at the answer's end, 0..1 (1 = no ramp)",
+  },
   density: { field: 'densityWeight', ok: (n) => n >= 0 && n <= 20, expected: 'a weight 0..20 (0 = off)' },
 };
 
 export const SETTING_HELP = `SETTING is "default" (the recommended voice settings) or comma-separated key=value pairs
-    t=TEMPERATURE  beam=N  topk=K (0 off)  topp=P (1 off)  profile=W (0 off)  density=W (0 off)
+    t=TEMPERATURE  beam=N  topk=K (0 off)  topp=P (1 off)  profile=W (0 off)  floor=F (1 = no ramp)  density=W (0 off)
     keys left out are off (t=1, beam=1), e.g. --setting t=1 --setting beam=4 --setting t=0.9,profile=0.5,density=2`;
 
 /** Reads one `--setting` value. */

@@ -13,6 +13,7 @@ import {
   hitCount,
   positionProfile,
   profileBiasTable,
+  profileRamp,
   ShapingError,
 } from './shaping.js';
 
@@ -85,10 +86,45 @@ describe('answer shaping', () => {
     expect((lp2[7] ?? 0) - (lp2[0] ?? 0)).toBeCloseTo(-3 * perHit, 12);
   });
 
+  it("ramps the profile from full on the first step to the floor where the last bar's second half starts", () => {
+    // 2 bars of 16: full at step 0, linear to the floor at step 24, held to step 31
+    expect(profileRamp(0, 32, 0, 16)).toBe(1);
+    expect(profileRamp(12, 32, 0, 16)).toBeCloseTo(0.5, 12);
+    expect(profileRamp(12, 32, 0.25, 16)).toBeCloseTo(0.625, 12);
+    expect(profileRamp(24, 32, 0.25, 16)).toBeCloseTo(0.25, 12);
+    expect(profileRamp(31, 32, 0.25, 16)).toBeCloseTo(0.25, 12);
+    expect(profileRamp(20, 32, 1, 16)).toBe(1);
+    // a 1-bar answer reaches the floor half-way through it
+    expect(profileRamp(4, 16, 0, 16)).toBeCloseTo(0.5, 12);
+    expect(profileRamp(8, 16, 0, 16)).toBe(0);
+  });
+
+  it("weights the call's profile by the ramp at each step of the answer", () => {
+    // answer of 8 steps on a 4-step bar: full at step 0, half at step 3, none from step 6
+    const ramped = callShaper(CALL, { profileWeight: 1, profileFloor: 0, steps: 8 }, 8, 4);
+    const flat = callShaper(CALL, { profileWeight: 1, steps: 8 }, 8, 4);
+    const kickOverSilence = (shaper: typeof ramped, step: number): number => {
+      const lp = uniform(8);
+      shaper?.shape(lp, step, new Uint16Array(8));
+      return (lp[KICK] ?? 0) - (lp[0] ?? 0);
+    };
+    const ln5 = Math.log(5);
+    expect(kickOverSilence(ramped, 0)).toBeCloseTo(ln5, 12); // position 0: kick in both call bars
+    expect(kickOverSilence(ramped, 4)).toBeCloseTo(ln5 / 3, 12); // position 0 again, share 1 - 4/6
+    expect(kickOverSilence(ramped, 6)).toBeCloseTo(0, 12); // the last half-bar is free (position 2: no kick)
+    expect(kickOverSilence(flat, 4)).toBeCloseTo(ln5, 12); // no floor given: the same weight throughout
+    // without the answer's length there is nothing to lay the ramp over: the same weight throughout
+    const lengthless = callShaper(CALL, { profileWeight: 1, profileFloor: 0 }, 8, 4);
+    expect(kickOverSilence(lengthless, 4)).toBeCloseTo(ln5, 12);
+  });
+
   it('is absent when both weights are 0, and refuses negative weights by name', () => {
     expect(callShaper(CALL, {}, 8, 4)).toBeUndefined();
     expect(() => callShaper(CALL, { densityWeight: -1 }, 8, 4)).toThrow(ShapingError);
     expect(() => callShaper(CALL, { profileWeight: Number.NaN }, 8, 4)).toThrow(/profileWeight/);
+    expect(() => callShaper(CALL, { profileWeight: 1, profileFloor: 1.5 }, 8, 4)).toThrow(
+      /profileFloor must be a number in \[0, 1\], got 1.5/,
+    );
   });
 });
 
@@ -121,6 +157,17 @@ describe('shaping in generation', () => {
     expect([...beam.events]).toEqual([...oneBar, ...oneBar]);
     const plain = continueEvents(model, { events: primer }, 32, { temperature: 1, seed: 4 });
     expect([...plain.events]).not.toEqual([...oneBar, ...oneBar]);
+  });
+
+  it('with the ramp, a strong profile holds the start of the answer to the call and leaves its end free', () => {
+    const shaper = callShaper(primer, { profileWeight: 20, profileFloor: 0, steps: 32 }, model.eventCount, 16);
+    let freeEnds = 0;
+    for (let seed = 0; seed < 8; seed++) {
+      const r = continueEvents(model, { events: primer }, 32, { temperature: 1, seed, ...(shaper ? { shaper } : {}) });
+      expect([...r.events.slice(0, 12)]).toEqual(oneBar.slice(0, 12));
+      if (r.events.slice(24).some((e, i) => e !== oneBar[8 + i])) freeEnds++;
+    }
+    expect(freeEnds).toBeGreaterThanOrEqual(6);
   });
 
   it("a strong density guard keeps the answer's hit count near the call's", () => {

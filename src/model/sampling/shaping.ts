@@ -7,6 +7,8 @@
  *   as a prior. Hitting drum c at position p adds `profileWeight * logit(q[p][c])`, where
  *   `q = (hits + 1/2) / (bars + 1)` (the Krichevsky–Trofimov estimate: a 2-bar call gives
  *   1/6, 1/2 or 5/6). It is a product of experts: the model times the call's profile^weight.
+ *   With a `profileFloor` below 1 the weight ramps down over the answer (`profileRamp`): a
+ *   drummer keeps the groove at the start of a reply and varies toward the end of the phrase.
  * - the **density guard**: each hit costs `densityWeight * ln(generated rate / call rate)`
  *   nats, where the generated rate is smoothed with one bar of the call's rate. An answer
  *   running denser than the call is pulled back, a sparser one pushed on; on rate it costs 0.
@@ -18,6 +20,14 @@
 export interface ShapingOptions {
   readonly profileWeight?: number;
   readonly densityWeight?: number;
+  /**
+   * The share of `profileWeight` left at the end of the answer (the profile ramp): the prior is
+   * at full weight on the first step and relaxes linearly to this share by the second half of
+   * the answer's last bar, held there to the end. 1 (or absent) = the same weight throughout.
+   */
+  readonly profileFloor?: number;
+  /** The answer's length in steps, which the ramp is laid over; absent = no ramp. */
+  readonly steps?: number;
 }
 
 /** Changes one step's log-probabilities in place (and keeps them normalised). */
@@ -42,6 +52,21 @@ export function checkShaping(o: ShapingOptions): void {
     if (v !== undefined && !(Number.isFinite(v) && v >= 0))
       throw new ShapingError(`${name} must be a finite number >= 0, got ${v}`);
   }
+  const floor = o.profileFloor;
+  if (floor !== undefined && !(Number.isFinite(floor) && floor >= 0 && floor <= 1))
+    throw new ShapingError(`profileFloor must be a number in [0, 1], got ${floor}`);
+}
+
+/**
+ * The profile ramp: the share of the profile weight at generated step `step` of an answer of
+ * `steps` steps. 1 on the first step, falling linearly to `floor` where the last bar's second
+ * half starts, `floor` from there on: a drummer keeps the groove at the start of a reply and
+ * varies toward the end of the phrase, where the fill goes.
+ */
+export function profileRamp(step: number, steps: number, floor: number, stepsPerBar: number): number {
+  if (floor >= 1) return 1;
+  const end = Math.max(1, steps - Math.floor(stepsPerBar / 2));
+  return 1 - (1 - floor) * Math.min(1, step / end);
 }
 
 /** Number of drums hit by an event (`sum(2**class)`). */
@@ -159,13 +184,17 @@ export function callShaper(
   const callRate = callHits / primer.length;
   const hits = new Uint8Array(eventCount).map((_, e) => hitCount(e));
   const bias = new Float64Array(eventCount);
+  const floor = options.steps === undefined ? 1 : (options.profileFloor ?? 1);
+  const steps = options.steps ?? 0;
   return {
     shape(logProbs, step, generated) {
       const offset = ((primer.length + step) % stepsPerBar) * eventCount;
       let soFar = 0;
       for (let s = 0; s < step; s++) soFar += hitCount(generated[s] ?? 0);
       const perHit = densityCostPerHit(callRate, soFar, step, densityWeight, stepsPerBar);
-      for (let e = 0; e < eventCount; e++) bias[e] = (table ? (table[offset + e] ?? 0) : 0) - perHit * (hits[e] ?? 0);
+      const share = profileRamp(step, steps, floor, stepsPerBar);
+      for (let e = 0; e < eventCount; e++)
+        bias[e] = (table ? share * (table[offset + e] ?? 0) : 0) - perHit * (hits[e] ?? 0);
       addBias(logProbs, bias);
     },
   };

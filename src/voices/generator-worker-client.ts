@@ -7,7 +7,8 @@ import type {
 } from '../perform/generator-port.js';
 import type { ModelSource } from './model-source.js';
 import type { IsolateMemory, WorkerGenerationRequest } from './generator-worker-protocol.js';
-import { GeneratorWorkerHost, type LoadedModelInfo } from './generator-worker-host.js';
+import { GeneratorWorkerHost } from './generator-worker-host.js';
+import type { LoadedModelInfo } from './generator-worker-types.js';
 import type { Timers } from '../clock/timers.js';
 import {
   superviseGeneratorWorker,
@@ -16,7 +17,7 @@ import {
   type SupervisorLog,
 } from './generator-worker-supervisor.js';
 
-export { GeneratorWorkerError } from './generator-worker-host.js';
+export { GeneratorWorkerError } from './generator-worker-types.js';
 
 interface HandleState extends GeneratorState {
   readonly worker: Worker;

@@ -49,11 +49,10 @@ put status "$(prop StatusText)"
 put start_to_ready_ms "$(start_to_ready_ms)"
 put restarts_before_ready "$(prop NRestarts)"
 put timeout_start "$(prop TimeoutStartUSec)"
-wait_for '! systemctl is-system-running 2>/dev/null | grep -q -e initializing -e starting' 300 \
-  || fail "systemd did not finish starting up"
-put system_state "$(systemctl is-system-running)"
-put default_target "$(systemctl is-active "$(systemctl get-default)")"
-[ "$(systemctl is-active "$(systemctl get-default)")" = active ] || fail "the default target is not active"
+target=$(systemctl get-default)
+wait_for '[ "$(systemctl is-active "$target")" = active ]' 300 || fail "the default target $target is not active"
+put default_target "$target active"
+put system_state "$(systemctl is-system-running) (jobs: $(systemctl list-jobs --no-legend | awk '{print $2}' | tr '\n' ' '))"
 put systemd_analyze "$(systemd-analyze time 2>&1 | head -1)"
 # What fsck said about the data partition at this boot (after the cut before it).
 put fsck_data "$(journalctl -b -o cat --no-pager -u 'systemd-fsck@dev-disk-by\x2dlabel-antiphon\x2ddata.service' | grep -v -e '^Starting' -e '^Finished' -e '^Stopp' | tr '\n' ' ' | cut -c1-300)"

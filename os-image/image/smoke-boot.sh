@@ -17,12 +17,14 @@ rm -rf "$SHARE"; mkdir -p "$SHARE"; chmod 777 "$SHARE"
 cat > "$SHARE/guest.sh" <<'GUEST'
 #!/bin/sh
 out=/run/imagetest
-i=0
-while [ $i -lt 120 ]; do
+echo "guest script started at $(cut -d' ' -f1 /proc/uptime) s" > "$out/progress"
+# Up to 20 minutes of guest time for the service to leave "activating" (TCG on a loaded host).
+deadline=$(( $(cut -d. -f1 /proc/uptime) + 1200 ))
+while [ "$(cut -d. -f1 /proc/uptime)" -lt "$deadline" ]; do
   state=$(systemctl is-active antiphon.service)
-  [ "$state" = active ] && break
-  [ "$state" = failed ] && break
-  i=$((i + 1)); sleep 1
+  echo "$(cut -d' ' -f1 /proc/uptime) s: antiphon $state: $(systemctl show -p StatusText --value antiphon.service)" >> "$out/progress"
+  [ "$state" = active ] || [ "$state" = failed ] && break
+  sleep 5
 done
 {
   echo "antiphon=$(systemctl is-active antiphon.service)"
@@ -48,7 +50,7 @@ if [ -w /dev/kvm ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd
 echo "image-smoke: booting $P.img ($accel)" >&2
 t0=$(date +%s)
 rc=0
-timeout --kill-after=10 "${IMAGE_SMOKE_TIMEOUT:-900}" qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -m 1024 -smp 2 \
+timeout --kill-after=10 "${IMAGE_SMOKE_TIMEOUT:-1800}" qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -m 1024 -smp 2 \
   -nographic -no-reboot -nic user,model=virtio-net-pci \
   -kernel "$P.vmlinuz" -initrd "$P.initrd.img" \
   -append "$(cat "$P.cmdline") systemd.mount-extra=testout:/run/imagetest:9p:trans=virtio,version=9p2000.L systemd.run=/run/imagetest/guest.sh" \

@@ -41,7 +41,7 @@ stage_boot() {
 make_vfat() {
   local dir=$1 file=$2 mib=$3 path
   rm -f "$file"; truncate -s "${mib}M" "$file"
-  mkfs.vfat -F 32 -S 512 -s 1 -n ANTIPHON -i "$(derive_hex boot-volume-id 8)" --invariant "$file" >/dev/null \
+  mkfs.vfat -F 32 -S 512 -s 1 -n ANTIPHON --invariant -i "$(derive_hex boot-volume-id 8)" "$file" >/dev/null \
     || die "mkfs.vfat failed"
   export MTOOLS_SKIP_CHECK=1
   (cd "$dir" && find . -mindepth 1 -printf '%y %P\n' | LC_ALL=C sort -k2) | while read -r kind path; do

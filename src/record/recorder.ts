@@ -45,12 +45,13 @@ export class ExchangeRecorder {
   /** Partial recordings a power cut left behind, removed before the first write (see `#sweep`). */
   leftoversRemoved = 0;
   /**
-   * The recordings in the directory, oldest first, with their sizes: read from the directory
-   * once, then kept up to date by each write and rotation. Re-reading the directory and
-   * statting every file after each write cost a box that records all night O(files) per
-   * exchange (64,000 files fit under 256 MB), and the soak saw malloc's heap grow with them.
+   * Bytes of recordings in the directory: read from it once, then kept by each write and
+   * rotation. Re-reading the directory and statting every file after each write cost a box
+   * that records all night O(files) per exchange (64,000 files fit in 256 MB), and the soak
+   * saw malloc's heap grow with the files. Rotation reads the directory only when over the
+   * limit, and then deletes down to ROTATE_TO of it, so it runs once per many recordings.
    */
-  #index: { names: string[]; sizes: number[]; total: number } | undefined;
+  #bytes: number | undefined;
 
   constructor(private readonly opts: RecorderOptions) {
     // First in the queue, so no write of this run can race it.
@@ -95,7 +96,7 @@ export class ExchangeRecorder {
       await syncDir(dir);
       this.written++;
       log.info({ file: path, bytes: bytes.length, turns: exchange.turns.length }, 'exchange recorded');
-      await this.#rotate(name, bytes.length);
+      await this.#rotate(bytes.length);
       return path;
     } catch (e) {
       this.failures++;
@@ -135,30 +136,30 @@ export class ExchangeRecorder {
     }
   }
 
-  /** Adds the file just written to the index, then deletes the oldest recordings while the total is over the limit. */
-  async #rotate(written: string, bytes: number): Promise<void> {
+  /** Counts the file just written; over the limit, deletes the oldest recordings down to ROTATE_TO of it. */
+  async #rotate(bytes: number): Promise<void> {
     const { dir, maxBytes, log } = this.opts;
-    const index = (this.#index ??= await readIndex(dir));
-    if (!index.names.includes(written)) {
-      // Names sort by time: the new one goes last, unless the wall clock stepped back.
-      const at = index.names.findIndex((n) => n > written);
-      const i = at < 0 ? index.names.length : at;
-      index.names.splice(i, 0, written);
-      index.sizes.splice(i, 0, bytes);
-      index.total += bytes;
-    }
-    // The front of the list is the oldest; the newest file always stays.
-    while (index.names.length > 1 && index.total > maxBytes) {
-      const n = index.names.shift() ?? '';
-      index.total -= index.sizes.shift() ?? 0;
+    if (this.#bytes === undefined) this.#bytes = (await readRecordings(dir)).total;
+    else this.#bytes += bytes;
+    if (this.#bytes <= maxBytes) return;
+    const { names, sizes, total } = await readRecordings(dir);
+    let kept = total;
+    // Names sort by time, so the front of the list is the oldest; the newest file always stays.
+    for (let i = 0; i < names.length - 1 && kept > maxBytes * ROTATE_TO; i++) {
+      const n = names[i] ?? '';
       await rm(join(dir, n), { force: true });
-      log.info({ file: n, keptBytes: index.total, maxBytes }, 'old recording rotated out');
+      kept -= sizes[i] ?? 0;
+      log.info({ file: n, keptBytes: kept, maxBytes }, 'old recording rotated out');
     }
+    this.#bytes = kept;
   }
 }
 
+/** Over the limit, rotation deletes down to this share of it: a directory read per many recordings, not per recording. */
+export const ROTATE_TO = 0.9;
+
 /** The recordings in `dir`, oldest first, with their sizes (one stat at a time: no burst of thousands). */
-async function readIndex(dir: string): Promise<{ names: string[]; sizes: number[]; total: number }> {
+async function readRecordings(dir: string): Promise<{ names: string[]; sizes: number[]; total: number }> {
   const names = (await readdir(dir)).filter((n) => n.startsWith(PREFIX) && n.endsWith(SUFFIX)).sort();
   const sizes: number[] = [];
   for (const n of names)

@@ -14,7 +14,7 @@
 import { parseArgs } from 'node:util';
 import { startSimBox } from '../test/support/sim-box.js';
 import { SIM_DRUM_PAD } from '../test/support/sim-devices.js';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { mappingTrends, memoryTrend, sampleMemory, type MemorySample } from './memory-trend.js';
 
 const { values } = parseArgs({
@@ -144,6 +144,8 @@ async function main(): Promise<void> {
   const snapshot = sim.box.snapshot();
   await sim.box.stop();
   await sim.run(100);
+  // A day of recordings (thousands of files): not left behind in the temp folder.
+  rmSync(sim.dataDir, { recursive: true, force: true });
   const stuck = [...sounding.values()].reduce((a, b) => a + b, 0);
   const wallS = (performance.now() - wallStart) / 1000;
   const pct = (fraction: number): string => `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(1)}%`;

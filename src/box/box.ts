@@ -14,10 +14,9 @@ import { surfaceContext, startSurfaces, stopSurfaces } from './surfaces.js';
 import type { BoxSurface } from './surface.js';
 
 /**
- * The assembled box: devices, clock, models, the performance engine and the recorder, behind
- * one bus. Built only from injected parts (box-assembly wires them), so the whole box runs on
- * virtual time in a test. This class starts and stops it and is its bus; what plays once it
- * has started is box-performance's.
+ * The assembled box: devices, clock, models, the engine and the recorder, behind one bus.
+ * Built only from injected parts (wired by box-assembly), so the whole box runs on virtual
+ * time in a test. This starts, stops and is the bus; box-performance is what plays.
  */
 export class Box implements BoxBus {
   readonly clock: BoxClock;
@@ -150,9 +149,8 @@ export class Box implements BoxBus {
         clock: this.clock,
         log: this.#parts.log,
         engine: () => this.#play?.core,
-        emit: (e) => this.#emit(e),
+        bus: this.#a.bus,
         clockChanged: () => this.#clockChanged(),
-        problem: (level, code, message) => this.#problem(level, code, message),
       });
     else if (command.kind === 'transport' || command.kind === 'recordArm') this.#a.transport.command(command);
     else this.#play?.core.control({ kind: command.kind });
@@ -160,8 +158,7 @@ export class Box implements BoxBus {
 
   snapshot(): BoxSnapshot {
     const stats = this.#play?.core.stats;
-    const s = this.#a.bus.snapshot;
-    return stats ? { ...s, stats: { ...stats } } : s;
+    return stats ? { ...this.#a.bus.snapshot, stats: { ...stats } } : this.#a.bus.snapshot;
   }
 
   subscribe(listener: (event: BoxEvent) => void): () => void {

@@ -2,7 +2,7 @@ import type { ParameterCommand } from '../control/commands.js';
 import { ParameterCommandError, type ParameterChange, type ParameterStore } from '../control/parameter-store.js';
 import type { Logger } from '../system/log.js';
 import type { BoxClock } from './box-clock.js';
-import type { BoxEvent, BoxProblem } from './bus-types.js';
+import type { BusState } from './bus-state.js';
 
 export interface ParameterDispatchOptions {
   readonly params: ParameterStore;
@@ -10,9 +10,9 @@ export interface ParameterDispatchOptions {
   readonly log: Pick<Logger, 'info'>;
   /** The engine, once the box has started. */
   readonly engine: () => { parameterChanged(change: ParameterChange): void } | undefined;
-  readonly emit: (event: BoxEvent) => void;
+  /** Where the change is announced, and a bad command reported. */
+  readonly bus: Pick<BusState, 'emit' | 'problem'>;
   readonly clockChanged: () => void;
-  readonly problem: (level: BoxProblem['level'], code: BoxProblem['code'], message: string) => void;
 }
 
 /**
@@ -26,13 +26,13 @@ export function applyParameterCommand(command: ParameterCommand, o: ParameterDis
     change = o.params.apply(command);
   } catch (e) {
     if (!(e instanceof ParameterCommandError)) throw e;
-    o.problem('warning', 'command', e.message);
+    o.bus.problem('warning', 'command', e.message);
     return;
   }
   if (!change) return;
   if (change.param === 'tempo_bpm' && !o.clock.setTempo(Number(change.value)))
     o.log.info({ bpm: change.value }, 'tempo ignored: following an external clock');
   o.engine()?.parameterChanged(change);
-  o.emit({ kind: 'parameter', change, source: command.source });
+  o.bus.emit({ kind: 'parameter', change, source: command.source });
   if (change.param === 'tempo_bpm') o.clockChanged();
 }

@@ -41,6 +41,17 @@ export class PipelineState {
     return `turn${++this.#turnCount}`;
   }
 
+  /** A new response: on the timeline, in its exchange, the latest, and in undo's history. Returns its sends and the new undo depth. */
+  respond(turn: Turn, record: RecordedTurn, pending: Pending): EngineAction[] {
+    const out = this.play(turn);
+    pending.draft.turns.push(record);
+    pending.draft.firstTurnStartMs ??= turn.startMs;
+    this.lastTurn = { turn, record, voiceIndex: pending.voiceIndex, draft: pending.draft };
+    this.history.push({ turn, record, voiceIndex: pending.voiceIndex });
+    out.push({ kind: 'history', depth: this.history.depth });
+    return out;
+  }
+
   /** Puts a turn on the timeline: returns its sends. */
   play(turn: Turn): EngineAction[] {
     this.turns.push(turn);

@@ -14,9 +14,8 @@ export type { ExchangeDraft, ModelInfo, PipelineContext, Purpose, RequestSpec } 
 
 /**
  * Generations in flight, turns on the scheduler, and what follows a turn (the chain's second
- * voice, the loop's next voice, a repeat). Pure: returns actions, keeps no timers. The loop
- * (loop-turns.ts), undo and repeats (response-replay.ts) and placing a response on the
- * timeline (turn-placement.ts) live beside it, over the shared PipelineState.
+ * voice, the loop's next voice, a repeat). Pure: returns actions, keeps no timers. Beside it,
+ * over the shared PipelineState: the loop (loop-turns), undo and repeats (response-replay).
  */
 export class ResponsePipeline {
   #nextId = 1;
@@ -119,13 +118,7 @@ export class ResponsePipeline {
       for (const t of s.turns) out.push({ kind: 'cancel', tag: `${t.tag}:on`, fromMs: turn.startMs });
       s.deadlines.keepOnlyEmits();
     }
-    out.push(...s.play(turn));
-    pending.draft.turns.push(record);
-    pending.draft.firstTurnStartMs ??= turn.startMs;
-    s.lastTurn = { turn, record, voiceIndex: pending.voiceIndex, draft: pending.draft };
-    s.history.push({ turn, record, voiceIndex: pending.voiceIndex });
-    out.push({ kind: 'history', depth: s.history.depth });
-    out.push(responseLog(record, pending.purpose));
+    out.push(...s.respond(turn, record, pending), responseLog(record, pending.purpose));
     out.push(...this.#follow(pending, turn, result.events));
     return out;
   }
@@ -178,8 +171,7 @@ export class ResponsePipeline {
 
   /** Starts repeating the latest turn (loop-the-response), from its end on. */
   repeatLatest(): EngineAction[] {
-    const last = this.#s.lastTurn;
-    if (last) scheduleRepeat(this.#s, this.ctx, last.turn);
+    if (this.#s.lastTurn) scheduleRepeat(this.#s, this.ctx, this.#s.lastTurn.turn);
     return [];
   }
 

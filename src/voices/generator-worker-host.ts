@@ -6,6 +6,7 @@ import { ReplyWaiters } from './generator-worker-waiters.js';
 import {
   GENERATOR_WORKER_LIMITS,
   GeneratorWorkerError,
+  type HostedModel,
   type HostedResult,
   type LoadedModelInfo,
 } from './generator-worker-types.js';
@@ -15,12 +16,6 @@ import type {
   WorkerReply,
   WorkerRequest,
 } from './generator-worker-protocol.js';
-
-interface Hosted {
-  readonly name: string;
-  readonly source: ModelSource;
-  readonly onWarm: (msPerStep: number, packMs: number) => void;
-}
 
 /**
  * One worker thread serving every model of the box (one isolate, one copy of the model
@@ -37,7 +32,7 @@ export class GeneratorWorkerHost {
   #startedAt = 0;
   /** How long the current worker took to start (isolate and modules), until its first model reports it. */
   #startMs: number | undefined;
-  readonly #models = new Map<number, Hosted>();
+  readonly #models = new Map<number, HostedModel>();
   /** Loads by model number; the others by request id. */
   readonly #loads = new ReplyWaiters<LoadedModelInfo>();
   readonly #pending = new ReplyWaiters<HostedResult>();

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { GenerationResult } from '../perform/generator-port.js';
+import type { ModelSource } from './model-source.js';
 
 /**
  * The worker's V8 heap limits. A young generation of 2 MB instead of V8's up to 3 x 16 MB:
@@ -39,4 +40,11 @@ export interface HostedResult extends Omit<GenerationResult, 'state'> {
   readonly worker: Worker;
   readonly stateHandle: number;
   readonly computeMs: number;
+}
+
+/** A model the host serves: loaded again in every new worker; `onWarm` hears its warm-up cost. */
+export interface HostedModel {
+  readonly name: string;
+  readonly source: ModelSource;
+  readonly onWarm: (msPerStep: number, packMs: number) => void;
 }

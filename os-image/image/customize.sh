@@ -25,7 +25,10 @@ for unit in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub
   fstrim.timer man-db.timer; do
   [ -e "$ROOT/usr/lib/systemd/system/$unit" ] && chroot "$ROOT" systemctl mask "$unit" >/dev/null 2>&1
 done
-chroot "$ROOT" systemctl set-default multi-user.target >/dev/null 2>&1
+# No default.target in /etc: it would override the one systemd-run-generator makes for a
+# systemd.run= boot (generators' units rank below /etc). Debian's own default reaches
+# multi-user.target; a headless root has no display manager to start.
+rm -f "$ROOT/etc/systemd/system/default.target"
 
 # The root is read-only: an empty machine-id makes systemd use a fresh one in RAM each boot
 # (not "uninitialized", which would run first-boot prompts). DNS goes to the uplink servers.

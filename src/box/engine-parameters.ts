@@ -16,6 +16,7 @@ export function voiceSettings(name: string, v: ParameterValues): VoiceSettings {
     topP: num(v, 'top_p'),
     beamSize: num(v, 'beam'),
     profileWeight: num(v, 'profile'),
+    profileFloor: num(v, 'profile_floor'),
     densityWeight: num(v, 'density'),
   };
 }
@@ -99,6 +100,7 @@ function voiceValues(v: VoiceSettings): ParameterValues {
     top_p: v.topP,
     beam: v.beamSize,
     profile: v.profileWeight,
+    profile_floor: v.profileFloor,
     density: v.densityWeight,
   };
 }

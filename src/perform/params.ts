@@ -18,6 +18,8 @@ export interface VoiceSettings {
   readonly beamSize: number;
   /** Answer shaping: the call's bar-position profile as a prior, and a pull toward its density (0 = off). */
   readonly profileWeight: number;
+  /** The profile's share left by the answer's end (1 = the same weight throughout). */
+  readonly profileFloor: number;
   readonly densityWeight: number;
 }
 
@@ -74,6 +76,7 @@ export const DEFAULT_VOICE: VoiceSettings = {
   topP: 1,
   beamSize: 1,
   profileWeight: 0,
+  profileFloor: 1,
   densityWeight: 0,
 };
 

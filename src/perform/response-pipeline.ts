@@ -70,6 +70,7 @@ export class ResponsePipeline {
       topK: voice.topK,
       topP: voice.topP,
       profileWeight: voice.profileWeight,
+      profileFloor: voice.profileFloor,
       densityWeight: voice.densityWeight,
       seed: p.seed * 1_000_003 + id,
       ...(state ? { state } : {}),

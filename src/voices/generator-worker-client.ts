@@ -163,13 +163,14 @@ export class WorkerGenerator implements ResponseGenerator {
 
 /** The sampling fields a request sets, and only those (a worker message is structured-cloned). */
 function samplingOf(r: GenerationRequest): Omit<WorkerGenerationRequest, 'primer' | 'steps' | 'seed' | 'stateHandle'> {
-  const { temperature, beamSize, topK, topP, profileWeight, densityWeight } = r;
+  const { temperature, beamSize, topK, topP, profileWeight, profileFloor, densityWeight } = r;
   return {
     temperature,
     beamSize,
     ...(topK === undefined ? {} : { topK }),
     ...(topP === undefined ? {} : { topP }),
     ...(profileWeight === undefined ? {} : { profileWeight }),
+    ...(profileFloor === undefined ? {} : { profileFloor }),
     ...(densityWeight === undefined ? {} : { densityWeight }),
   };
 }

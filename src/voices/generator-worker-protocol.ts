@@ -10,6 +10,7 @@ export interface WorkerGenerationRequest {
   readonly topK?: number;
   readonly topP?: number;
   readonly profileWeight?: number;
+  readonly profileFloor?: number;
   readonly densityWeight?: number;
   readonly seed: number;
   readonly stateHandle?: number;

@@ -164,11 +164,11 @@ describe('the whole box on virtual time', () => {
     expect([...sounding.values()].every((n) => n === 0)).toBe(true);
   });
 
-  it("a voice's sampling and shaping settings reach its model: the same call and seed answer differently with the call profile on", async () => {
-    const answerTo = async (profile: number): Promise<string> => {
+  it("a voice's sampling and shaping settings reach its model: the same call and seed answer differently with the call profile on, and with its ramp", async () => {
+    const answerTo = async (profile: number, floor = 1): Promise<string> => {
       const s = await startSimBox({
         seed: 9,
-        config: { perform: { tempo_bpm: 120, voices: [{ name: 'A', profile, density: 0 }] } },
+        config: { perform: { tempo_bpm: 120, voices: [{ name: 'A', profile, profile_floor: floor, density: 0 }] } },
       });
       const { client } = await plugPad(s);
       await playCall(s, client);
@@ -180,7 +180,9 @@ describe('the whole box on virtual time', () => {
     const plain = await answerTo(0);
     expect(plain).not.toBe('no answer');
     expect(await answerTo(0)).toBe(plain);
-    expect(await answerTo(3)).not.toBe(plain);
+    const flat = await answerTo(3);
+    expect(flat).not.toBe(plain);
+    expect(await answerTo(3, 0)).not.toBe(flat);
   });
 
   it('Push 2 with its surface on: its buttons are not Magenta CCs, its encoder touches are not hits, and it draws the answers instead of getting them as notes', async () => {

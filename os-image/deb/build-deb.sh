@@ -96,6 +96,11 @@ else
   log "no abletonlink build for $ARCH: the box will say Link is unavailable"
 fi
 
+log "the web page's files"
+# src/web/page-assets.ts reads them from <package root>/src/web/public at run time.
+mkdir -p "$LIB/src/web"
+cp -r "$REPO/src/web/public" "$LIB/src/web/public"
+
 log "models"
 mkdir -p "$LIB/models"
 (cd "$REPO/models" && tar --exclude='train-state*' --exclude='*.tmp' -cf - .) | tar -xf - -C "$LIB/models"

@@ -86,6 +86,8 @@ assemble_disk() {
   local s1=$ALIGN_MIB s2 s3 total
   s2=$(( s1 + BOARD_BOOT_MIB )); s3=$(( s2 + root_mib )); total=$(( s3 + DATA_MIB ))
   log "disk: $total MiB, MBR id 0x$(derive_hex disk-id 8)"
+  # Written beside and renamed at the end: a test booting the previous image keeps a whole one.
+  local final=$img; img=$img.partial
   rm -f "$img"; truncate -s "${total}M" "$img"
   sfdisk --quiet --no-reread --no-tell-kernel "$img" >/dev/null <<SFDISK || die "sfdisk could not write the partition table"
 label: dos
@@ -100,6 +102,7 @@ SFDISK
   dd if="$work/p2.ext4" of="$img" bs=1M seek="$s2" conv=notrunc,sparse status=none
   dd if="$work/p3.ext4" of="$img" bs=1M seek="$s3" conv=notrunc,sparse status=none
   touch -d "@$SOURCE_DATE_EPOCH" "$img"
+  mv -f "$img" "$final"
 }
 
 # write_outputs ROOT PREFIX T0: manifest, checksums and the build record beside the image.

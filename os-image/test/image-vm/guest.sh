@@ -115,8 +115,10 @@ if [ "$PHASE" = first ]; then
   answer answer_first
 
   say "SIGSTOP: the watchdog must restart the box"
-  restarts=$(prop NRestarts); t0=$(now)
-  kill -STOP "$pid"
+  # The box as it runs now (under a loaded TCG host its own watchdog may have restarted it).
+  pid=$(prop MainPID); restarts=$(prop NRestarts); t0=$(now)
+  put restarts_before_sigstop "$restarts"
+  kill -STOP "$pid" || fail "could not SIGSTOP the box's main process $pid"
   # "10s", "1min", "1min 30s" -> seconds
   limit_s=$(prop WatchdogUSec | awk '{ t = 0; for (i = 1; i <= NF; i++) { v = $i; if (v ~ /min$/) { sub(/min$/, "", v); t += v * 60 } else if (v ~ /[0-9]s$/) { sub(/s$/, "", v); t += v } } print t }')
   wait_for '[ "$(prop NRestarts)" -gt "$restarts" ]' $((limit_s + 60)) || fail "no restart within WatchdogSec ($limit_s s) + 60 s of SIGSTOP"

@@ -6,6 +6,7 @@ export const config = defineConfig({
     exclude: ['test/hwsim/**', 'node_modules/**', 'dist/**'],
     allowOnly: false,
     testTimeout: 20_000,
+    globalSetup: ['test/support/temp-root.ts'],
   },
 });
 // vitest reads the default export; this is the one place a default export is needed.

@@ -59,7 +59,8 @@ export async function startSimBox(o: SimBoxOptions = {}) {
     { level: o.logLevel ?? 'info', base: undefined },
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
-  const dataDir = mkdtempSync(join(tmpdir(), 'antiphon-simbox-'));
+  // Under vitest inside the run's folder (test/support/temp-root.ts removes it at the end).
+  const dataDir = mkdtempSync(join(process.env.ANTIPHON_TEST_TMP ?? tmpdir(), 'antiphon-simbox-'));
   const { config, problems } = resolveConfig(
     { data: { dir: dataDir }, din: { device: '/dev/sim-din' }, ...o.config },
     'sim.toml',

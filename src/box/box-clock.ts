@@ -67,6 +67,8 @@ export class BoxClock {
   readonly timeline: TimelineView;
   private readonly dinRoles: ReadonlySet<Role>;
   private readonly jumpListeners: ((why: TimelineJump) => void)[] = [];
+  /** The last Start/Continue/Stop heard from a clock not (yet) followed. */
+  private transportBeforeLock: 'start' | 'continue' | 'stop' | undefined;
   private readonly linkListeners: (() => void)[] = [];
   /** DIN as a tick-generating output on the clock thread; one object, so the master keeps it across ticks. */
   private readonly dinTicks: ThreadedFdOut | undefined;
@@ -231,12 +233,20 @@ export class BoxClock {
     const wasFollowing = this.service.source === 'external';
     this.service.receive(timed);
     const type = timed.message.type;
-    if (
-      wasFollowing &&
-      this.service.source === 'external' &&
-      (type === 'start' || type === 'continue' || type === 'stop')
-    )
-      this.jump(type);
+    const transport = type === 'start' || type === 'continue' || type === 'stop' ? type : undefined;
+    const following = this.service.source === 'external';
+    if (wasFollowing && following) {
+      if (transport) this.jump(transport);
+      return;
+    }
+    // A clock that went quiet after its Stop comes back with Start (or Continue) before the
+    // ticks the follower needs to lock: kept until it locks, so the box plays again with it.
+    if (transport) this.transportBeforeLock = transport;
+    if (following && this.transportBeforeLock) {
+      const pending = this.transportBeforeLock;
+      this.transportBeforeLock = undefined;
+      this.jump(pending);
+    }
   }
 
   private jump(why: TimelineJump): void {

@@ -193,6 +193,32 @@ describe('transport, record arm and undo on the whole box (virtual time)', () =>
     expect(s.events.slice(-20).some((e) => e.kind === 'beat')).toBe(true);
   });
 
+  it('a clock that went quiet after its Stop and comes back with Start starts the box again', async () => {
+    const { s, client } = await boxWithPad({
+      devices: { roles: [{ match: 'Drum Pad', roles: ['human', 'response', 'clock-in'] }] },
+    });
+    sim = s;
+    const ticks = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        s.backend.feed(`${client}:0:input`, [0xf8]);
+        await s.run(BAR_MS / 96);
+      }
+    };
+    s.backend.feed(`${client}:0:input`, [START]);
+    await ticks(48);
+    s.backend.feed(`${client}:0:input`, [STOP]);
+    // Silence, as many sources do when stopped: the box leads again, and stays stopped.
+    await s.run(4 * BAR_MS);
+    expect(s.box.snapshot().clock.source).toBe('internal');
+    expect(s.box.snapshot().transport.playing).toBe(false);
+    // The other box starts again: Start, then the ticks the follower locks on.
+    s.backend.feed(`${client}:0:input`, [START]);
+    await ticks(96);
+    expect(s.box.snapshot().clock.source).toBe('external');
+    expect(s.box.snapshot().transport.playing).toBe(true);
+    expect(s.events.slice(-20).some((e) => e.kind === 'beat')).toBe(true);
+  });
+
   it('record arm off: the exchange is played but no file is written; armed again, it is', async () => {
     const { s, client, sent } = await boxWithPad();
     sim = s;

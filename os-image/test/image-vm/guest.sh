@@ -62,9 +62,8 @@ put system_state "$(systemctl is-system-running) (jobs: $(systemctl list-jobs --
 # systemd-analyze says "not yet finished" while this guest's unit is part of the boot: it is
 # printed as it is, and the boot's figures from systemd's own timestamps beside it.
 put systemd_analyze "$(systemd-analyze time 2>&1 | head -1)"
-us() { systemctl show -P "$1" "${2:-}"; }
+us() { if [ $# -gt 1 ]; then systemctl show -P "$1" "$2"; else systemctl show -P "$1"; fi; }
 put boot_kernel_to_userspace_s "$(awk -v u="$(us UserspaceTimestampMonotonic)" 'BEGIN { printf "%.1f", u / 1e6 }')"
-put boot_to_multi_user_s "$(awk -v u="$(us ActiveEnterTimestampMonotonic multi-user.target)" 'BEGIN { printf "%.1f", u / 1e6 }')"
 put boot_to_ready_s "$(awk -v u="$(prop ActiveEnterTimestampMonotonic)" 'BEGIN { printf "%.1f", u / 1e6 }')"
 # What fsck said about the data partition at this boot (after the cut before it).
 put fsck_data "$(journalctl -b -o cat --no-pager -u 'systemd-fsck@dev-disk-by\x2dlabel-antiphon\x2ddata.service' | grep -v -e '^Starting' -e '^Finished' -e '^Stopp' | tr '\n' ' ' | cut -c1-300)"

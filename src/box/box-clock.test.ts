@@ -118,10 +118,11 @@ describe('BoxClock: the box plays to the ClockService', () => {
     expect(r.peer?.received[0]).toBe(0xfa);
     // The tempo knob belongs to the other box now.
     expect(r.clock.setTempo(100)).toBe(false);
-    // Song position restarted with the other box's Start: the engine is told once; its Stop too.
-    expect(r.jumps).toEqual(['follow']);
+    // Song position restarted with the other box's Start (heard before the lock): the engine is
+    // told once, as a start; its Stop too.
+    expect(r.jumps).toEqual(['start']);
     r.backend.feed(r.masterIn, [0xfc], r.clock.service.master.nextTickTimeMs ?? external.at(-1)?.arrivedMs ?? 0);
-    expect(r.jumps).toEqual(['follow', 'stop']);
+    expect(r.jumps).toEqual(['start', 'stop']);
     expect(r.clock.service.transport.running).toBe(false);
 
     // The cable is pulled: the box leads again at 174, reports it, and the clock-outs keep getting F8.
@@ -147,7 +148,7 @@ describe('BoxClock: the box plays to the ClockService', () => {
     }
     r.peer?.write(Uint8Array.of(0x99, 36, 100));
     r.peer?.write(Uint8Array.of(0xfc, 0xfb));
-    expect(r.jumps).toEqual(['follow', 'stop', 'continue']);
+    expect(r.jumps).toEqual(['start', 'stop', 'continue']);
     expect(r.clock.service.source).toBe('external');
     expect(r.clock.service.transport.tempo).toBeCloseTo(174, 1);
     expect(r.dinHuman.map((t) => t.message)).toEqual([{ type: 'noteOn', channel: 9, note: 36, velocity: 100 }]);

@@ -93,7 +93,8 @@ export class BoxClock {
       this.report(source);
       // Taking over from a lost clock keeps its phase and position; starting to follow does not.
       // Nor does Link failing: the master carries on from Link's last grid and song position.
-      if (source === 'external' || source === 'link') this.jump('follow');
+      // A Start (or Continue, Stop) heard before the lock says how the followed song begins.
+      if (source === 'external' || source === 'link') this.jump(this.takeTransportBeforeLock() ?? 'follow');
       this.tellLink();
     });
     if (din) {
@@ -231,22 +232,19 @@ export class BoxClock {
 
   private receive(timed: TimedMidiMessage): void {
     const wasFollowing = this.service.source === 'external';
-    this.service.receive(timed);
     const type = timed.message.type;
     const transport = type === 'start' || type === 'continue' || type === 'stop' ? type : undefined;
-    const following = this.service.source === 'external';
-    if (wasFollowing && following) {
-      if (transport) this.jump(transport);
-      return;
-    }
     // A clock that went quiet after its Stop comes back with Start (or Continue) before the
     // ticks the follower needs to lock: kept until it locks, so the box plays again with it.
-    if (transport) this.transportBeforeLock = transport;
-    if (following && this.transportBeforeLock) {
-      const pending = this.transportBeforeLock;
-      this.transportBeforeLock = undefined;
-      this.jump(pending);
-    }
+    if (!wasFollowing && transport) this.transportBeforeLock = transport;
+    this.service.receive(timed);
+    if (wasFollowing && this.service.source === 'external' && transport) this.jump(transport);
+  }
+
+  private takeTransportBeforeLock(): TimelineJump | undefined {
+    const pending = this.transportBeforeLock;
+    this.transportBeforeLock = undefined;
+    return pending;
   }
 
   private jump(why: TimelineJump): void {

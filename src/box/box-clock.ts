@@ -94,7 +94,8 @@ export class BoxClock {
       // Taking over from a lost clock keeps its phase and position; starting to follow does not.
       // Nor does Link failing: the master carries on from Link's last grid and song position.
       // A Start (or Continue, Stop) heard before the lock says how the followed song begins.
-      if (source === 'external' || source === 'link') this.jump(this.takeTransportBeforeLock() ?? 'follow');
+      if (source === 'external') this.jump(this.takeTransportBeforeLock() ?? 'follow');
+      else if (source === 'link') this.jump('follow');
       this.tellLink();
     });
     if (din) {

@@ -114,7 +114,9 @@ if [ "$PHASE" = first ]; then
   answer answer_first
 
   say "SIGSTOP: the watchdog must restart the box"
-  # The box as it runs now (under a loaded TCG host its own watchdog may have restarted it).
+  # The box as it runs now: under a loaded TCG host its own watchdog may have restarted it, and
+  # a box still starting is not watched yet (systemd waits for TimeoutStartSec), so wait for READY.
+  wait_for ready 300 || fail "the box is not READY before the SIGSTOP check"
   pid=$(prop MainPID); restarts=$(prop NRestarts); t0=$(now)
   put restarts_before_sigstop "$restarts"
   kill -STOP "$pid" || fail "could not SIGSTOP the box's main process $pid"

@@ -31,7 +31,8 @@ done
   systemctl show -p StatusText -p ExecMainStartTimestampMonotonic -p ActiveEnterTimestampMonotonic antiphon.service
   echo "root_options=$(findmnt -no OPTIONS /)"
   echo "boot_options=$(findmnt -no OPTIONS /boot/firmware)"
-  echo "data=$(findmnt -no SOURCE,OPTIONS /var/lib/antiphon)"
+  echo "data=$(findmnt -no SOURCE,OPTIONS,SIZE /var/lib/antiphon)"
+  echo "grow=$(journalctl -b -u antiphon-grow-data.service -o cat --no-pager | tail -1)"
   echo "config=$(systemctl show -p Environment antiphon.service)"
   echo "failed_units=$(systemctl list-units --failed --plain --no-legend | awk '{print $1}' | tr '\n' ' ')"
   echo "listening=$(ss -Hltun 2>/dev/null | awk '{print $1, $5}' | tr '\n' ';')"

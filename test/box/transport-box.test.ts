@@ -80,6 +80,14 @@ async function playCall(s: SimBox, client: number, pitches: readonly number[] = 
   return barStart;
 }
 
+/** `n` MIDI clock ticks from the pad at 120 BPM, in time. */
+async function clockTicks(s: SimBox, client: number, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    s.backend.feed(`${client}:0:input`, [0xf8]);
+    await s.run(BAR_MS / 96);
+  }
+}
+
 const exchanges = (s: SimBox): Exchange[] => s.events.flatMap((e) => (e.kind === 'exchange' ? [e.exchange] : []));
 
 describe('transport, record arm and undo on the whole box (virtual time)', () => {
@@ -170,12 +178,7 @@ describe('transport, record arm and undo on the whole box (virtual time)', () =>
       devices: { roles: [{ match: 'Drum Pad', roles: ['human', 'response', 'clock-in'] }] },
     });
     sim = s;
-    const ticks = async (n: number): Promise<void> => {
-      for (let i = 0; i < n; i++) {
-        s.backend.feed(`${client}:0:input`, [0xf8]);
-        await s.run(BAR_MS / 96);
-      }
-    };
+    const ticks = (n: number): Promise<void> => clockTicks(s, client, n);
     s.backend.feed(`${client}:0:input`, [START]);
     await ticks(48);
     expect(s.box.snapshot().clock.source).toBe('external');
@@ -198,12 +201,7 @@ describe('transport, record arm and undo on the whole box (virtual time)', () =>
       devices: { roles: [{ match: 'Drum Pad', roles: ['human', 'response', 'clock-in'] }] },
     });
     sim = s;
-    const ticks = async (n: number): Promise<void> => {
-      for (let i = 0; i < n; i++) {
-        s.backend.feed(`${client}:0:input`, [0xf8]);
-        await s.run(BAR_MS / 96);
-      }
-    };
+    const ticks = (n: number): Promise<void> => clockTicks(s, client, n);
     s.backend.feed(`${client}:0:input`, [START]);
     await ticks(48);
     s.backend.feed(`${client}:0:input`, [STOP]);

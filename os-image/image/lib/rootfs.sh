@@ -28,7 +28,8 @@ build_root() {
     --customize-hook="bash '$IMAGE_DIR/customize.sh' \"\$1\"" \
     --customize-hook="bash '$IMAGE_DIR/board-hook.sh' customize '$BOARD' \"\$1\"" \
     trixie "$dir" "$MIRROR" >&2 || die "mmdebstrap of the $BOARD image root failed"
-  # Everything the hooks and packages touched gets the same time: a reproducible root.
-  find "$dir" -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch --no-dereference -d "@$SOURCE_DATE_EPOCH"
+  # Every file gets the same time, not only those newer than it: files copied from the
+  # checkout (rootfs/) carry checkout times that differ between machines.
+  find "$dir" -print0 | xargs -0r touch --no-dereference -d "@$SOURCE_DATE_EPOCH"
   log "root built in $(( $(date +%s) - t0 )) s, $(du -sm "$dir" | cut -f1) MiB"
 }

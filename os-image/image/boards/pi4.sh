@@ -8,6 +8,7 @@ BOARD_BOOT_MIB=256
 # No console on the header UART: those pins are DIN MIDI. tty1 is the HDMI screen.
 BOARD_CMDLINE="console=tty1 root=LABEL=antiphon-root ro rootwait fsck.repair=yes panic=10"
 
+# (Its /etc/default/raspi-firmware is written before the package: force-confold keeps it.)
 # raspi-firmware's kernel and initramfs hooks copy the kernel, initrd and device trees into
 # /boot/firmware, and refuse to when it is not a mount point: bind it onto itself while the
 # packages install, so the files land in the root's own /boot/firmware (then staged onto p1).

@@ -18,6 +18,7 @@ build_root() {
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-include=/usr/share/locale/locale.alias' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/info/*' \
+    --dpkgopt='force-confold' --dpkgopt='force-confdef' \
     --skip=essential/unlink \
     --hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount \
     --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
@@ -27,7 +28,11 @@ build_root() {
     --customize-hook="sync-out /var/cache/apt/archives '$archives'" \
     --customize-hook="bash '$IMAGE_DIR/customize.sh' \"\$1\"" \
     --customize-hook="bash '$IMAGE_DIR/board-hook.sh' customize '$BOARD' \"\$1\"" \
-    trixie "$dir" "$MIRROR" >&2 || die "mmdebstrap of the $BOARD image root failed"
+    trixie "$dir" "$MIRROR" >&2 || {
+    # A failed run leaves the hooks' bind mounts behind (the .deb, pi4's /boot/firmware).
+    findmnt -rno TARGET | grep "^$dir/" | LC_ALL=C sort -r | xargs -r umount || true
+    die "mmdebstrap of the $BOARD image root failed"
+  }
   # Every file gets the same time, not only those newer than it: files copied from the
   # checkout (rootfs/) carry checkout times that differ between machines.
   find "$dir" -print0 | xargs -0r touch --no-dereference -d "@$SOURCE_DATE_EPOCH"

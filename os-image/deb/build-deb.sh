@@ -73,6 +73,15 @@ else
   [ -x "$REPO/scripts/arch/node-modules.sh" ] || die "building for $ARCH on $(dpkg --print-architecture) needs scripts/arch/node-modules.sh (issue 16), which is missing"
   "$REPO/scripts/arch/node-modules.sh" "$ARCH" "$WORK/npm" >&2 || die "scripts/arch/node-modules.sh $ARCH failed"
 fi
+# Debian strips what it ships (lintian: unstripped-binary-or-object); a foreign binary needs
+# that architecture's strip.
+strip_for_target() {
+  local tool=strip
+  [ "$ARCH" = "$(dpkg --print-architecture)" ] || tool=$(dpkg-architecture -a "$ARCH" -qDEB_HOST_GNU_TYPE 2>/dev/null)-strip
+  if command -v "$tool" >/dev/null; then "$tool" --strip-unneeded "$1"
+  else log "warning: $tool is missing (Debian binutils for $ARCH): $1 stays unstripped (a lintian error)"; fi
+}
+
 cp -a "$WORK/npm/node_modules" "$LIB/node_modules"
 cp "$REPO/package.json" "$LIB/"
 "$HERE/prune-node-modules.sh" "$LIB/node_modules" "$NODE_CPU" >&2
@@ -92,6 +101,8 @@ if [ -d "$LIB/node_modules/abletonlink/build" ]; then
     arch_in_root "$build_root" /antiphon "$build_filter" "$LIB:/antiphon" >&2 \
       || die "cannot build Link's interface filter for $ARCH"
   fi
+  rm -f "$LIB/node_modules/.cache/antiphon-link/"*.c
+  strip_for_target "$LIB/node_modules/.cache/antiphon-link/link-ifaddrs-filter.so"
 else
   log "no abletonlink build for $ARCH: the box will say Link is unavailable"
 fi
@@ -115,11 +126,7 @@ if [ "$BUNDLE" = 1 ]; then
   tar -xzf "$NODE_CACHE/$tgz" -C "$LIB/node" --strip-components=1 package/bin/node package/LICENSE 2>/dev/null \
     || tar -xzf "$NODE_CACHE/$tgz" -C "$LIB/node" --strip-components=1 package/bin/node \
     || die "$tgz has no bin/node"
-  # Debian strips what it ships; a foreign binary needs that architecture's strip.
-  strip_tool=strip
-  [ "$ARCH" = "$(dpkg --print-architecture)" ] || strip_tool=$(dpkg-architecture -a "$ARCH" -qDEB_HOST_GNU_TYPE 2>/dev/null)-strip
-  if command -v "$strip_tool" >/dev/null; then "$strip_tool" --strip-unneeded "$LIB/node/bin/node"
-  else log "warning: $strip_tool is missing (Debian binutils for $ARCH): the bundled node stays unstripped (a lintian error)"; fi
+  strip_for_target "$LIB/node/bin/node"
   # Node links zlib in statically, as every official Node build does: nothing to unbundle.
   mkdir -p "$STAGE/usr/share/lintian/overrides"
   printf '# The bundled Node runtime (--bundle-node) links zlib statically, as upstream builds it.

@@ -54,18 +54,27 @@ describe('DIN MIDI clock over the VM UART', () => {
     expect(din.state).toBe('open');
     const clockOut = new ThreadedFdOut('din', () => din.fd, thread);
     const follower = { lostAfterMs: 600 };
-    const service = new ClockService(scheduler, { tempo: bpm(120), outputs: () => [clockOut], mode: 'auto', follower });
     let heardPeer = false;
+    // The box's clock goes to DIN only once the peer plays: leading before the peer has read
+    // "stop echoing", its own Start/F8/Stop came back through the loopback cable (seen under load).
+    const service = new ClockService(scheduler, {
+      tempo: bpm(120),
+      outputs: () => (heardPeer ? [clockOut] : []),
+      mode: 'auto',
+      follower,
+    });
     const arrivals: number[] = [];
     din.onMessage((m) => {
       if (m.message.type === 'clock') arrivals.push(m.timeMs);
-      if (m.message.type === 'start' || m.message.type === 'clock') heardPeer = true;
+      if (!heardPeer && (m.message.type === 'start' || m.message.type === 'clock')) {
+        heardPeer = true;
+        service.master.refreshOutputs();
+      }
       service.receive(m);
     });
     din.onOpen(() => service.master.refreshOutputs());
-    // Peer: 174.0 BPM, ±1.0 ms, for 10 s. Sent before the box leads, so no clock of ours
-    // echoes. A byte written right after the port opens can be lost in the emulated UART,
-    // so the command is repeated until the peer's Start or clock arrives.
+    // Peer: 174.0 BPM, ±1.0 ms, for 10 s. A byte written right after the port opens can be
+    // lost in the emulated UART, so the command is repeated until the peer's Start or clock arrives.
     for (let attempt = 0; attempt < 4 && !heardPeer; attempt++) {
       din.send(Uint8Array.of(0xfe));
       din.send(peerCommand(1, 1740 >> 7, 1740 & 0x7f, 10, 10));

@@ -80,6 +80,18 @@ async function playCall(s: SimBox, client: number, pitches: readonly number[] = 
   return barStart;
 }
 
+/** A box following the pad's MIDI clock: Start, then the ticks it locks on. */
+async function followingPadClock() {
+  const { s, client } = await boxWithPad({
+    devices: { roles: [{ match: 'Drum Pad', roles: ['human', 'response', 'clock-in'] }] },
+  });
+  sim = s;
+  const ticks = (n: number): Promise<void> => clockTicks(s, client, n);
+  s.backend.feed(`${client}:0:input`, [START]);
+  await ticks(48);
+  return { s, client, ticks };
+}
+
 /** `n` MIDI clock ticks from the pad at 120 BPM, in time. */
 async function clockTicks(s: SimBox, client: number, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -174,13 +186,7 @@ describe('transport, record arm and undo on the whole box (virtual time)', () =>
   });
 
   it("following an external clock, its MIDI Stop and Start move the box's transport with it", async () => {
-    const { s, client } = await boxWithPad({
-      devices: { roles: [{ match: 'Drum Pad', roles: ['human', 'response', 'clock-in'] }] },
-    });
-    sim = s;
-    const ticks = (n: number): Promise<void> => clockTicks(s, client, n);
-    s.backend.feed(`${client}:0:input`, [START]);
-    await ticks(48);
+    const { s, client, ticks } = await followingPadClock();
     expect(s.box.snapshot().clock.source).toBe('external');
     // A stopped clock source goes on sending F8 (as most do) until it starts again.
     s.backend.feed(`${client}:0:input`, [STOP]);
@@ -197,13 +203,7 @@ describe('transport, record arm and undo on the whole box (virtual time)', () =>
   });
 
   it('a clock that went quiet after its Stop and comes back with Start starts the box again', async () => {
-    const { s, client } = await boxWithPad({
-      devices: { roles: [{ match: 'Drum Pad', roles: ['human', 'response', 'clock-in'] }] },
-    });
-    sim = s;
-    const ticks = (n: number): Promise<void> => clockTicks(s, client, n);
-    s.backend.feed(`${client}:0:input`, [START]);
-    await ticks(48);
+    const { s, client, ticks } = await followingPadClock();
     s.backend.feed(`${client}:0:input`, [STOP]);
     // Silence, as many sources do when stopped: the box leads again, and stays stopped.
     await s.run(4 * BAR_MS);

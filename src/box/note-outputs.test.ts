@@ -6,7 +6,7 @@ import type { Role } from '../devices/roles.js';
 import { MidiStreamDecoder } from '../midi/decoder.js';
 import type { MidiMessage } from '../midi/message.js';
 import type { BoxClock } from './box-clock.js';
-import { NoteOutputs } from './note-outputs.js';
+import { NoteOutputs, type NoteOutputsOptions } from './note-outputs.js';
 
 /** A connected device with an output that decodes what it is sent. */
 function device(name: string, roles: Role[]): { device: ConnectedDevice; received: MidiMessage[] } {
@@ -25,6 +25,25 @@ function device(name: string, roles: Role[]): { device: ConnectedDevice; receive
   };
 }
 
+/** NoteOutputs with no threads and no DIN, to these devices, every voice on the response role. */
+function outputsTo(
+  scheduler: NoteOutputsOptions['scheduler'],
+  devices: ConnectedDevice[],
+  synthChannelOf?: NoteOutputsOptions['synthChannelOf'],
+): NoteOutputs {
+  return new NoteOutputs({
+    scheduler,
+    log: { info: () => undefined, warn: () => undefined },
+    usbThread: undefined,
+    dinThread: undefined,
+    clock: { dinNoteRoute: () => undefined, sendToDin: () => undefined } as unknown as BoxClock,
+    roleOf: () => 'response',
+    ...(synthChannelOf ? { synthChannelOf } : {}),
+    devices: () => devices,
+    sendToDevices: () => undefined,
+  });
+}
+
 const channelsOf = (ms: readonly MidiMessage[]): number[] => ms.map((m) => ('channel' in m ? m.channel : -1));
 
 describe('NoteOutputs: each voice on its own synth channel', () => {
@@ -32,17 +51,7 @@ describe('NoteOutputs: each voice on its own synth channel', () => {
     const { scheduler, wakeup } = virtualScheduler(1000);
     const pad = device('pad', ['human', 'response']);
     const synth = device('FluidSynth', ['synth', 'response', 'thru']);
-    const outputs = new NoteOutputs({
-      scheduler,
-      log: { info: () => undefined, warn: () => undefined },
-      usbThread: undefined,
-      dinThread: undefined,
-      clock: { dinNoteRoute: () => undefined, sendToDin: () => undefined } as unknown as BoxClock,
-      roleOf: () => 'response',
-      synthChannelOf: (voice) => ({ A: 9, B: 10 })[voice],
-      devices: () => [pad.device, synth.device],
-      sendToDevices: () => undefined,
-    });
+    const outputs = outputsTo(scheduler, [pad.device, synth.device], (voice) => ({ A: 9, B: 10 })[voice]);
     // Both voices on channel 10 (9 on the wire), as the registry's default leaves them.
     const hit: MidiMessage = { type: 'noteOn', channel: 9, note: 36, velocity: 100 };
     outputs.sink.sendAt({ id: 1, message: hit, voice: 'A', atMs: 1010, tag: 'a' });
@@ -58,16 +67,7 @@ describe('NoteOutputs: each voice on its own synth channel', () => {
   it('leaves the channel alone where no synth channel is known', () => {
     const { scheduler } = virtualScheduler(1000);
     const synth = device('FluidSynth', ['synth', 'response']);
-    const outputs = new NoteOutputs({
-      scheduler,
-      log: { info: () => undefined, warn: () => undefined },
-      usbThread: undefined,
-      dinThread: undefined,
-      clock: { dinNoteRoute: () => undefined, sendToDin: () => undefined } as unknown as BoxClock,
-      roleOf: () => 'response',
-      devices: () => [synth.device],
-      sendToDevices: () => undefined,
-    });
+    const outputs = outputsTo(scheduler, [synth.device]);
     outputs.sink.sendNow({ type: 'noteOn', channel: 3, note: 38, velocity: 90 }, 'A');
     expect(channelsOf(synth.received)).toEqual([3]);
     scheduler.dispose();

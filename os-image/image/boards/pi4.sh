@@ -5,6 +5,9 @@ BOARD_ARCH=arm64
 BOARD_COMPONENTS=main,non-free-firmware
 BOARD_PACKAGES=linux-image-arm64,raspi-firmware
 BOARD_BOOT_MIB=256
+# With Debian's upstream device tree, GPIO14/15 are the mini UART; ttyAMA0 (the PL011) is
+# wired to Bluetooth and there is no disable-bt overlay to swap them (see config.txt).
+BOARD_DIN_DEVICE=/dev/ttyS1
 # No console on the header UART: those pins are DIN MIDI. tty1 is the HDMI screen.
 BOARD_CMDLINE="console=tty1 root=LABEL=antiphon-root ro rootwait fsck.repair=yes panic=10"
 

@@ -4,6 +4,8 @@ BOARD_ARCH=amd64
 BOARD_COMPONENTS=main
 BOARD_PACKAGES=linux-image-amd64
 BOARD_BOOT_MIB=64
+# The hw-sim DIN UART is the twin's second serial port, as the mini UART is the Pi 4's.
+BOARD_DIN_DEVICE=/dev/ttyS1
 # The twin's console is its first serial port; the hw-sim DIN UART is the second.
 BOARD_CMDLINE="root=LABEL=antiphon-root ro rootwait fsck.repair=yes console=ttyS0 panic=10"
 

@@ -31,6 +31,10 @@ stage_boot() {
   cp "$REPO/os-image/antiphon.toml" "$boot/antiphon.toml"
   sed -i '1s#.*#\# Antiphon configuration, on the boot partition (/boot/firmware/antiphon.toml): edit it on any computer.#' "$boot/antiphon.toml"
   grep -q '^\[web\]' "$boot/antiphon.toml" || cat "$IMAGE_DIR/boot/web.toml" >> "$boot/antiphon.toml"
+  # The package's default DIN port is the Pi's PL011; each board names the UART on its pins.
+  grep -q '^device = "/dev/ttyAMA0"' "$boot/antiphon.toml" \
+    || die "os-image/antiphon.toml has no [din] device = \"/dev/ttyAMA0\" line for the board's DIN port to replace"
+  sed -i "s#^device = \"/dev/ttyAMA0\".*#device = \"$BOARD_DIN_DEVICE\"      \# the UART on this board's DIN pins (see config.txt)#" "$boot/antiphon.toml"
   dtc -q -@ -I dts -O dtb -o "$boot/overlays/antiphon-panel.dtbo" "$REPO/hardware/antiphon-panel.dts" \
     || die "dtc could not compile hardware/antiphon-panel.dts"
   find "$boot" -exec touch --no-dereference -d "@$SOURCE_DATE_EPOCH" {} +

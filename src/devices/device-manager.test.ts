@@ -144,6 +144,28 @@ describe('DeviceManager', () => {
     expect(opened).toEqual(['usb:09e8:0034:S1:Pad']);
   });
 
+  it('opens a USB device whose serial number never appears, under its client name, after the identity wait', () => {
+    let nowMs = 0;
+    const backend = new SimMidiBackend(() => nowMs);
+    const opened: string[] = [];
+    const manager = new DeviceManager({
+      backend,
+      roles: new RoleBook(),
+      now: () => nowMs,
+      identityWaitMs: 2000,
+      listener: { attached: (d) => opened.push(d.found.identity) },
+    });
+    backend.plug({ clientName: 'Pad', inputs: ['p'], outputs: [], usb: 'pending' });
+    manager.scan();
+    nowMs = 1999;
+    manager.scan();
+    expect(opened).toEqual([]);
+    nowMs = 2000;
+    manager.scan();
+    expect(opened).toEqual(['alsa:Pad']);
+    expect(manager.waiting).toBe(false);
+  });
+
   it('opens a new device only once it has settled', () => {
     const h = setup({}, new RoleBook(), [], 100);
     clockMs = 1000;

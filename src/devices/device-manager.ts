@@ -39,7 +39,15 @@ export interface DeviceManagerOptions {
    * registers a USB MIDI device's ports in steps, and a port opened mid-way can stay deaf.
    */
   readonly settleMs?: number;
+  /**
+   * How long a USB device may wait for its serial number before it is opened without one
+   * (under its client name). A device that declares a serial string but sends an empty one
+   * never gets the sysfs attribute, and a pad must not stay deaf for that. Default 2000.
+   */
+  readonly identityWaitMs?: number;
 }
+
+const IDENTITY_WAIT_MS = 2000;
 
 /**
  * Keeps the set of connected devices in step with the port list: `scan()` (called on every
@@ -66,11 +74,11 @@ export class DeviceManager {
     const now = this.opts.now();
     for (const f of found) {
       if (this.#devices.has(f.instanceKey) || !f.profile || this.#ignored(f)) continue;
-      if (f.identityPending) {
-        this.#settling.set(f.instanceKey, this.#settling.get(f.instanceKey) ?? now);
+      const firstSeen = this.#settling.get(f.instanceKey) ?? now;
+      if (f.identityPending && now - firstSeen < (this.opts.identityWaitMs ?? IDENTITY_WAIT_MS)) {
+        this.#settling.set(f.instanceKey, firstSeen);
         continue;
       }
-      const firstSeen = this.#settling.get(f.instanceKey) ?? now;
       if (now - firstSeen >= (this.opts.settleMs ?? 0)) {
         this.#settling.delete(f.instanceKey);
         this.#attach(f);

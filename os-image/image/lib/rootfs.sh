@@ -30,11 +30,28 @@ build_root() {
     --customize-hook="bash '$IMAGE_DIR/board-hook.sh' customize '$BOARD' \"\$1\"" \
     trixie "$dir" "$MIRROR" >&2 || {
     # A failed run leaves the hooks' bind mounts behind (the .deb, pi4's /boot/firmware).
-    findmnt -rno TARGET | grep "^$dir/" | LC_ALL=C sort -r | xargs -r umount || true
+    unmount_under "$dir" || true
     die "mmdebstrap of the $BOARD image root failed"
   }
+  # mmdebstrap only warns when a mount is still busy at its end (pi4's /proc once, held by a
+  # process reading the tree): nothing may stay mounted in a root that becomes an image.
+  unmount_under "$dir" || die "mounts left under $dir after mmdebstrap: $(findmnt -rno TARGET | grep "^$dir/" | tr '\n' ' ')"
   # Every file gets the same time, not only those newer than it: files copied from the
   # checkout (rootfs/) carry checkout times that differ between machines.
-  find "$dir" -print0 | xargs -0r touch --no-dereference -d "@$SOURCE_DATE_EPOCH"
+  find "$dir" -xdev -print0 | xargs -0r touch --no-dereference -d "@$SOURCE_DATE_EPOCH"
   log "root built in $(( $(date +%s) - t0 )) s, $(du -sm "$dir" | cut -f1) MiB"
+}
+
+# unmount_under DIR: unmounts everything mounted below DIR, deepest first, trying again for a
+# few seconds while a mount is busy, then detaching it (umount -l: whoever holds it keeps a
+# view, the tree no longer has it). Fails if anything is left.
+unmount_under() {
+  local dir=$1 try flag=
+  for try in 1 2 3 4 5 6; do
+    [ "$try" = 6 ] && flag=-l
+    findmnt -rno TARGET | grep "^$dir/" | LC_ALL=C sort -r | xargs -r umount $flag 2>/dev/null
+    findmnt -rno TARGET | grep -q "^$dir/" || return 0
+    sleep 2
+  done
+  return 1
 }

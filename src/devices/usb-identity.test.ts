@@ -41,6 +41,18 @@ describe('USB identity from sysfs', () => {
     expect(cardForClient(130, 'Hotplug Drum Pad', cards)).toBeUndefined();
   });
 
+  it("reads a driver name with a space (the f_midi gadget's) and maps its client to the card", () => {
+    const cards = parseAsoundCards(
+      ` 0 [AntiphonPad    ]: MIDI Gadget - f_midi\n                      MIDI Gadget\n` +
+        ` 1 [Headphones     ]: bcm2835_headpho - bcm2835 Headphones - Mono\n`,
+    );
+    expect(cards).toEqual([
+      { number: 0, id: 'AntiphonPad', driver: 'MIDI Gadget', shortName: 'f_midi' },
+      { number: 1, id: 'Headphones', driver: 'bcm2835_headpho', shortName: 'bcm2835 Headphones - Mono' },
+    ]);
+    expect(cardForClient(16, 'f_midi', cards)?.number).toBe(0);
+  });
+
   it('reads vendor, product and serial of a USB card', () => {
     const reader = fakeRoots('AP-1', true);
     expect(resolveClientUsb(reader, reader.cards(), 20, 'Hotplug Drum Pad')).toMatchObject({

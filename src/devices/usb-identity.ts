@@ -21,7 +21,11 @@ export interface AlsaCard {
   readonly shortName: string;
 }
 
-const CARD_LINE = /^\s*(\d+)\s+\[([^\]]*?)\s*\]:\s+(\S+)\s+-\s+(.*?)\s*$/;
+/**
+ * The kernel writes `%2i [%-15s]: %s - %s` (number, id, driver, short name). The driver may
+ * hold spaces (f_midi's is "MIDI Gadget"), so it runs to the first " - ", not the first space.
+ */
+const CARD_LINE = /^\s*(\d+)\s+\[([^\]]*?)\s*\]:\s+(.*?)\s+-\s+(.*?)\s*$/;
 
 /** Parses /proc/asound/cards. Lines it cannot read are ignored (the file is the kernel's). */
 export function parseAsoundCards(text: string): AlsaCard[] {

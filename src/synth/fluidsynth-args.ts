@@ -5,12 +5,13 @@ import type { SynthConfig } from './synth-config.js';
 export const SYNTH_CLIENT = BUILT_IN_SYNTH_CLIENT;
 
 /**
- * FluidSynth as the box runs it: ALSA audio on the configured hardware device, the ALSA
- * sequencer for notes (the box's router reaches it like any MIDI device), and its command
- * shell on stdin for kits, levels and effects. Without `-i` the shell reads stdin, so the
- * synth also exits by itself when the box that feeds it is gone.
+ * FluidSynth as the box runs it: ALSA audio on `device` (`audio_device` as resolved for this
+ * start, never "auto": see resolveAudioDevice), the ALSA sequencer for notes (the box's router
+ * reaches it like any MIDI device), and its command shell on stdin for kits, levels and
+ * effects. Without `-i` the shell reads stdin, so the synth also exits by itself when the box
+ * that feeds it is gone.
  */
-export function liveArgs(c: SynthConfig): string[] {
+export function liveArgs(c: SynthConfig, device: string): string[] {
   return [
     '-a',
     'alsa',
@@ -19,7 +20,7 @@ export function liveArgs(c: SynthConfig): string[] {
     '-p',
     SYNTH_CLIENT,
     '-o',
-    `audio.alsa.device=${c.audio_device}`,
+    `audio.alsa.device=${device}`,
     '-r',
     String(c.sample_rate),
     '-z',

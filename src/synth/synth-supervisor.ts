@@ -1,9 +1,16 @@
 import type { TimerHandle, Timers } from '../clock/timers.js';
 import type { SynthChild, SynthSpawner } from './synth-process.js';
 
+/** What one start runs with, or why the synth cannot start now (its sound card is absent). */
+export type SynthLaunch = { readonly args: readonly string[] } | { readonly cannotStart: string };
+
 export interface SynthSupervisorOptions {
   readonly command: string;
-  readonly args: readonly string[];
+  /**
+   * Asked before each start (the first and every restart): the arguments for this start, which
+   * may differ from the last (the sound card is chosen anew), or why there is no start now.
+   */
+  readonly launch: () => SynthLaunch;
   readonly spawn: SynthSpawner;
   readonly timers: Timers;
   readonly now: () => number;
@@ -12,8 +19,6 @@ export interface SynthSupervisorOptions {
   /** The process ended unasked, or could not start; `retryMs` is when the next try is. */
   readonly failed: (why: string, retryMs: number) => void;
   readonly message?: (line: string) => void;
-  /** Why the synth cannot start now (its sound card is absent), checked before each start. */
-  readonly precheck?: () => string | undefined;
 }
 
 const FIRST_RETRY_MS = 500;
@@ -66,9 +71,9 @@ export class SynthSupervisor {
   #spawn(): void {
     this.#retry = undefined;
     if (this.#stopped) return;
-    const missing = this.o.precheck?.();
-    if (missing !== undefined) return this.#again(missing);
-    const child = this.o.spawn(this.o.command, this.o.args);
+    const launch = this.o.launch();
+    if ('cannotStart' in launch) return this.#again(launch.cannotStart);
+    const child = this.o.spawn(this.o.command, launch.args);
     this.#starts++;
     this.#child = child;
     this.#startedAt = this.o.now();

@@ -1,6 +1,6 @@
 import type { BoxSurface, SurfaceContext } from '../box/surface.js';
 import { liveArgs } from './fluidsynth-args.js';
-import { missingSoundCard } from './sound-card.js';
+import { resolveAudioDevice, type AudioDeviceChoice } from './sound-card.js';
 import { changedCommands, synthCommands } from './synth-commands.js';
 import type { SynthConfig } from './synth-config.js';
 import { spawnSynth, type SynthSpawner } from './synth-process.js';
@@ -22,12 +22,14 @@ export class SynthSurface implements BoxSurface {
   #sent = new Map<string, string>();
 
   #reported: string | undefined;
+  /** The device the last start played on (its label); undefined when the last try found none. */
+  #playingOn: string | undefined;
 
   constructor(
     private readonly config: SynthConfig,
     private readonly spawner: SynthSpawner = spawnSynth,
-    /** Why the sound card cannot be used now (tests: a stand-in for /proc/asound). */
-    private readonly soundCard: (device: string) => string | undefined = missingSoundCard,
+    /** Where `audio_device` plays now, asked before each start (tests: over a stand-in for /proc/asound). */
+    private readonly chooseDevice: (configured: string) => AudioDeviceChoice = resolveAudioDevice,
   ) {}
 
   get supervisor(): SynthSupervisor | undefined {
@@ -37,17 +39,21 @@ export class SynthSurface implements BoxSurface {
   start(ctx: SurfaceContext): void {
     const supervisor = new SynthSupervisor({
       command: this.config.command,
-      args: liveArgs(this.config),
+      // "auto" is chosen anew at each start: an interface plugged in (or out) since is taken up.
+      launch: () => {
+        const choice = this.chooseDevice(this.config.audio_device);
+        this.#playingOn = 'label' in choice ? choice.label : undefined;
+        return 'problem' in choice ? { cannotStart: choice.problem } : { args: liveArgs(this.config, choice.device) };
+      },
       spawn: this.spawner,
       timers: ctx.timers,
       now: ctx.now,
-      precheck: () => this.soundCard(this.config.audio_device),
       started: (child) => {
         this.#reported = undefined;
         ctx.log.info(
           {
             pid: child.pid,
-            device: this.config.audio_device,
+            device: this.#playingOn,
             periodSize: this.config.period_size,
             periods: this.config.periods,
             rate: this.config.sample_rate,
@@ -58,11 +64,14 @@ export class SynthSurface implements BoxSurface {
         this.#sync(ctx);
       },
       failed: (why, retryMs) => {
+        // A process that ended was playing somewhere: say where (a card problem names its device itself).
+        const where = this.#playingOn === undefined ? '' : ` on ${this.#playingOn}`;
+        const problem = `built-in synth${where}: ${why}`;
         // The log gets every try; the bus (panel, page) each new reason once, not every 30 s.
-        ctx.log.warn({ retryMs }, `synth: ${why}; trying again`);
-        if (why !== this.#reported)
-          ctx.report?.('error', 'device', `built-in synth: ${why}; retrying in ${Math.round(retryMs / 1000)} s`);
-        this.#reported = why;
+        ctx.log.warn({ retryMs, device: this.#playingOn }, `synth${where}: ${why}; trying again`);
+        if (problem !== this.#reported)
+          ctx.report?.('error', 'device', `${problem}; retrying in ${Math.round(retryMs / 1000)} s`);
+        this.#reported = problem;
       },
       message: (line) => {
         // FluidSynth's stderr: underruns and ALSA errors belong in the log, its banner does not.

@@ -64,7 +64,9 @@ afterEach(async () => {
 function startSynth(period: number, messages: string[]): SynthSupervisor {
   const supervisor = new SynthSupervisor({
     command: 'fluidsynth',
-    args: liveArgs({ ...SYNTH_SCHEMA.parse({}), audio_device: LOOPBACK_PLAYBACK, period_size: period }),
+    launch: () => ({
+      args: liveArgs({ ...SYNTH_SCHEMA.parse({}), period_size: period }, LOOPBACK_PLAYBACK),
+    }),
     spawn: spawnSynth,
     timers: nodeTimers,
     now: monoMs,

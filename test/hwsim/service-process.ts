@@ -26,7 +26,10 @@ export class ServiceProcess {
   private constructor(configToml: string, extraArgs: readonly string[]) {
     const dir = mkdtempSync(join(tmpdir(), 'antiphon-svc-'));
     const config = join(dir, 'antiphon.toml');
-    writeFileSync(config, configToml);
+    // The synth plays on whatever card can play (audio_device = "auto"): in the shared VM that is
+    // synth.test.ts's snd-aloop once it has run, and FluidSynth rendering under TCG would load the
+    // timing of suites that do not test it. Those that do say [synth] themselves.
+    writeFileSync(config, /^\[synth\]/m.test(configToml) ? configToml : `${configToml}\n[synth]\nenabled = false\n`);
     this.#child = spawn(
       process.execPath,
       ['dist/cli/main.js', 'start', '--config', config, '--log', 'json', ...extraArgs],

@@ -65,13 +65,15 @@ systemctl poweroff
 GUEST
 chmod 755 "$W/share/guest.sh"
 
+# shellcheck source=guest-cmdline.sh
+. "$HERE/guest-cmdline.sh"
 log "booting $IMG under qemu-system-aarch64 (virt, TCG; minutes)"
 t0=$(date +%s)
 rc=0
 timeout --kill-after=10 "${ANTIPHON_ARM64_VM_TIMEOUT:-1500}" qemu-system-aarch64 -machine virt -cpu cortex-a72 \
   -smp 2 -m 1024 -nographic -no-reboot -nic user,model=virtio-net-pci \
   -kernel "$W/vmlinuz" -initrd "$W/initrd.img" \
-  -append "$cmdline systemd.mount-extra=testout:/run/imagetest:9p:trans=virtio,version=9p2000.L systemd.run=/run/imagetest/guest.sh" \
+  -append "$cmdline$(guest_run_cmdline /run/imagetest/guest.sh)$(tcg_timeouts_cmdline)" \
   -drive if=virtio,format=raw,file="$IMG",snapshot=on \
   -virtfs local,path="$W/share",mount_tag=testout,security_model=none,multidevs=remap \
   </dev/null > "$W/console.log" 2>&1 || rc=$?

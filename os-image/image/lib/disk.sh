@@ -111,10 +111,12 @@ SFDISK
 
 # write_outputs ROOT PREFIX T0: manifest, checksums and the build record beside the image.
 write_outputs() {
-  local root=$1 prefix=$2 t0=$3 name seconds
+  local root=$1 prefix=$2 t0=$3 name seconds files=() f
   name=$(basename "$prefix")
   dpkg-query --admindir="$root/var/lib/dpkg" -W -f '${Package}=${Version}\n' | LC_ALL=C sort > "$prefix.manifest"
-  (cd "$(dirname "$prefix")" && sha256sum "$name.img" $(ls "$name".vmlinuz "$name".initrd.img "$name".cmdline 2>/dev/null)) > "$prefix.sha256"
+  # The twin's direct-boot files sit beside its image; the Pi's are inside it.
+  for f in "$name.img" "$name.vmlinuz" "$name.initrd.img" "$name.cmdline"; do [ ! -f "$prefix${f#"$name"}" ] || files+=("$f"); done
+  (cd "$(dirname "$prefix")" && sha256sum "${files[@]}") > "$prefix.sha256"
   seconds=$(( $(date +%s) - t0 ))
   {
     echo "board=$BOARD"

@@ -2,10 +2,13 @@
 # Guest side of the image test (os-image/test/image-vm.sh). The image has no test hooks: the
 # kernel command line mounts the host's share at /run/imagetest (systemd.mount-extra=) and runs
 # this script (systemd.run=, systemd-run-generator) as root. $T/plan says what this boot does:
-#   BOOT=n PHASE=first   READY, boot figures, SCHED_FIFO, read-only root, security, a call and
-#                        its answer, SIGSTOP -> watchdog restart -> answers again; then records
+#   BOOT=n PHASE=first   READY, boot figures, SCHED_FIFO, read-only root, security, listening
+#                        sockets, a call and its answer, SIGSTOP -> watchdog restart -> answers
+#                        again; then records
 #   BOOT=n PHASE=cycle   checks what the cut before left (check-cut.mjs), then records
-#   BOOT=n PHASE=final   checks the last cut, then exits: the run-generator powers off cleanly
+#   BOOT=n PHASE=final   checks the last cut, waits for the host's SSH login (authorized_keys on
+#                        the boot partition), then exits: the run-generator powers off cleanly
+# Every boot plugs the USB pad gadget in (pad.mjs plug) while the box starts.
 # "Records" = pad.mjs workload; the host kills QEMU at a random moment once `recording` is said.
 # Results: $T/boot-$BOOT.result, key=value lines; `failed=...` names the check that broke.
 set -u
@@ -43,6 +46,8 @@ answer() {
 }
 
 put uptime_at_guest_start_s "$(now)"
+out=$(node "$HERE/pad.mjs" plug 2>&1) || fail "could not plug the USB pad gadget in: $out"
+put pad "$out"
 wait_for ready 300 || fail "antiphon.service not READY within 300 s of the guest starting (ActiveState $(prop ActiveState), Result $(prop Result))"
 put ready_at_uptime_s "$(now)"
 put status "$(prop StatusText)"
@@ -109,8 +114,15 @@ if [ "$PHASE" = first ]; then
   [ -n "$sec" ] || fail "systemd-analyze security printed no exposure"
   awk -v s="$sec" 'BEGIN { exit !(s <= 3.0) }' || fail "security exposure $sec > 3.0"
 
-  wait_for 'journalctl -u antiphon -b -o cat --no-pager | grep "device roles" | grep -q human' 60 \
-    || fail "the box never gave the virmidi pad the human role"
+  # Nothing listens but the web page (and networkd's DHCP client); SSH is off without a key.
+  listening=$(ss -H -ltunp | awk '{ p = $7; sub(/.*\(\("/, "", p); sub(/".*/, "", p); printf "%s %s %s; ", $1, $5, p }')
+  put listening "$listening"
+  unexpected=$(ss -H -ltunp | awk '!($1 == "tcp" && $5 ~ /:8080$/ && $7 ~ /"node"/) && !($1 == "udp" && $5 ~ /:(68|546)$/ && $7 ~ /systemd-network/)')
+  [ -z "$unexpected" ] || fail "listening sockets besides the web page: $unexpected"
+  ! systemctl is-active -q ssh.service || fail "ssh.service is active with no authorized_keys on the boot partition"
+
+  wait_for 'journalctl -u antiphon -b -o cat --no-pager | grep "device roles" | grep "Test Pad" | grep -q human' 60 \
+    || fail "the box never gave the USB pad the human role"
   answer answer_first
 
   say "SIGSTOP: the watchdog must restart the box"
@@ -130,12 +142,18 @@ if [ "$PHASE" = first ]; then
   wait_for 'ready && [ "$(prop MainPID)" != "$pid" ]' 300 || fail "not READY again after the watchdog restart"
   put sigstop_to_ready_again_s "$(since "$t0")"
   put restart_start_to_ready_ms "$(start_to_ready_ms)"
-  wait_for '[ "$(journalctl -u antiphon -b -o cat --no-pager | grep "device roles" | grep -c human)" -ge 2 ]' 60 \
+  wait_for '[ "$(journalctl -u antiphon -b -o cat --no-pager | grep "device roles" | grep "Test Pad" | grep -c human)" -ge 2 ]' 60 \
     || fail "the restarted box never took the pad as the human"
   answer answer_after_restart
 fi
 
 if [ "$PHASE" = final ]; then
+  [ -f /boot/firmware/authorized_keys ] || fail "the host put no authorized_keys on the boot partition"
+  wait_for 'systemctl is-active -q ssh.service && [ -n "$(ss -H -ltn "sport = :22")" ]' 300 \
+    || fail "authorized_keys on the boot partition, but sshd is not listening (ssh.service $(systemctl is-active ssh.service))"
+  put ssh_listening "$(ss -H -ltn 'sport = :22' | awk '{ print $4 }' | tr '\n' ' ')"
+  wait_for "[ -s '$T/ssh-login' ]" 300 || fail "no SSH login from the host within 300 s"
+  put ssh_login "$(cat "$T/ssh-login")"
   # A clean stop (STOPPING=1 after the panic's note-offs) before the clean power-off.
   t0=$(now)
   systemctl stop antiphon.service

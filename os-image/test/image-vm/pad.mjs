@@ -1,11 +1,25 @@
-// Guest side of the image test: a drum pad on a snd-virmidi port (loaded by the kernel command
-// line's modules_load=, so the box finds it on its first scan), driven from the pad's raw MIDI
-// node. Uses the box's own code from the image (/usr/lib/antiphon/dist) for decoding MIDI and for
-// what a CC value means.
+// Guest side of the image test: a drum pad on a USB MIDI gadget (configfs f_midi on dummy_hcd,
+// so the guest kernel is both the pad and the USB host that snd-usb-audio drives, as a Pi is for
+// a real pad), played from the gadget side's raw MIDI node. Uses the box's own code from the
+// image (/usr/lib/antiphon/dist) for decoding MIDI and for what a CC value means.
+//   node pad.mjs plug              builds the gadget and plugs it in (the box sees a pad arrive)
 //   node pad.mjs answer            play a 2-bar call, print the answer's note-ons (exit 1: none)
 //   node pad.mjs workload LOG      play calls and turn the temperature CC for ever, logging (fsync'd)
 //                                  each recording the box finished and each settings value it saved
-import { constants, fsyncSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import {
+  constants,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 // The image's box; ANTIPHON_DIST/ANTIPHON_DATA point elsewhere when trying this outside the image.
@@ -27,10 +41,43 @@ const SNARE = 38;
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The gadget-side ALSA card's id (f_midi's `id`); the box ignores this side by its name, f_midi. */
+const PAD_CARD_ID = 'AntiphonPad';
+const GADGET = '/sys/kernel/config/usb_gadget/pad';
+
+/**
+ * Plugs the pad in: a USB MIDI gadget with one port each way, bound to dummy_hcd's controller.
+ * snd-usb-audio and the sequencer are left to the image's own module autoloading, as with a real
+ * pad on the Pi's USB port; only the gadget side (which a Pi does not have) is loaded here.
+ */
+function plug() {
+  const put = (rel, value) => writeFileSync(join(GADGET, rel), value);
+  if (!existsSync(GADGET)) {
+    mkdirSync(GADGET);
+    put('idVendor', '0x1209'); // pid.codes' test ids: not any real pad's
+    put('idProduct', '0x0001');
+    put('bcdUSB', '0x0200');
+    mkdirSync(join(GADGET, 'strings/0x409'));
+    put('strings/0x409/manufacturer', 'Antiphon');
+    put('strings/0x409/product', 'Test Pad');
+    mkdirSync(join(GADGET, 'configs/c.1/strings/0x409'), { recursive: true });
+    put('configs/c.1/strings/0x409/configuration', 'MIDI');
+    mkdirSync(join(GADGET, 'functions/midi.pad'));
+    put('functions/midi.pad/in_ports', '1');
+    put('functions/midi.pad/out_ports', '1');
+    put('functions/midi.pad/id', PAD_CARD_ID);
+    symlinkSync(join(GADGET, 'functions/midi.pad'), join(GADGET, 'configs/c.1/midi.pad'));
+  }
+  const udc = readdirSync('/sys/class/udc').find((u) => u.startsWith('dummy_udc.'));
+  if (udc === undefined) throw new Error('no dummy_udc in /sys/class/udc (is dummy_hcd loaded?)');
+  put('UDC', udc);
+  console.log(JSON.stringify({ plugged: udc, pad: padNode() }));
+}
+
 function padNode() {
   const cards = readFileSync('/proc/asound/cards', 'utf8');
-  const m = /^\s*(\d+)\s+\[[^\]]*\]:\s+VirMIDI\b/m.exec(cards);
-  if (!m) throw new Error(`no snd-virmidi card in /proc/asound/cards:\n${cards}`);
+  const m = new RegExp(`^\\s*(\\d+)\\s+\\[${PAD_CARD_ID}\\s*\\]`, 'm').exec(cards);
+  if (!m) throw new Error(`no gadget-side card [${PAD_CARD_ID}] in /proc/asound/cards:\n${cards}`);
   return `/dev/snd/midiC${m[1]}D0`;
 }
 
@@ -200,10 +247,11 @@ export function listPartials() {
 }
 
 const [mode, arg] = process.argv.slice(2);
-if (mode === 'answer') await answer();
+if (mode === 'plug') plug();
+else if (mode === 'answer') await answer();
 else if (mode === 'workload') await workload(arg);
 else if (mode === 'partials') console.log(JSON.stringify(listPartials()));
 else {
-  console.error('usage: pad.mjs answer | workload LOG | partials');
+  console.error('usage: pad.mjs plug | answer | workload LOG | partials');
   process.exit(2);
 }

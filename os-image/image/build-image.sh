@@ -51,6 +51,9 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$REPO" log -1 --format=%
 case $SOURCE_DATE_EPOCH in ''|*[!0-9]*) die "SOURCE_DATE_EPOCH='$SOURCE_DATE_EPOCH' is not a number of seconds";; esac
 export IMAGE_DIR
 T0=$(date +%s)
+# The checkout as the build starts (a long build may see later commits land before it ends).
+GIT_COMMIT=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)
+[ -z "$(git -C "$REPO" status --porcelain --untracked-files=no -- src os-image models 2>/dev/null)" ] || GIT_COMMIT+="+changes"
 
 ensure_host_tools "$BOARD_ARCH"
 [ -n "$DEB" ] || DEB=$(ensure_deb "$BOARD_ARCH")

@@ -124,7 +124,7 @@ write_outputs() {
     echo "built_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "build_seconds=$seconds"
     echo "source_date_epoch=$SOURCE_DATE_EPOCH"
-    echo "git_commit=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)"
+    echo "git_commit=$GIT_COMMIT"
     echo "deb=$(basename "$DEB") sha256=$(sha256sum "$DEB" | cut -c1-64)"
     echo "image_bytes=$(stat -c %s "$prefix.img")"
     echo "image_mib=$(( $(stat -c %s "$prefix.img") / 1048576 ))"

@@ -286,7 +286,8 @@ describe('FluidSynth as the box runs it, on snd-aloop', () => {
 
     process.kill(Number(first.record.pid), 'SIGKILL');
     const exited = await svc.waitForLog(
-      (r) => typeof r.msg === 'string' && r.msg.startsWith('synth: fluidsynth exited (SIGKILL)'),
+      // "synth on <device>: fluidsynth exited (SIGKILL); trying again"
+      (r) => typeof r.msg === 'string' && r.msg.startsWith('synth') && r.msg.includes(': fluidsynth exited (SIGKILL)'),
       'the box to see the synth die',
       30_000,
       first.index + 1,

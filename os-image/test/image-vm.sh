@@ -2,9 +2,9 @@
 # Boots the appliance image's amd64 twin under QEMU and checks the real box in the real image
 # (issue 14, "Tests in CI"): READY and boot figures, SCHED_FIFO as user antiphon, a pad's call
 # answered, SIGSTOP -> watchdog restart -> answers again, the read-only root, the security
-# exposure, no listening socket but the web page, then power cuts: QEMU SIGKILLed at seeded random moments while the box records
-# exchanges and saves settings, each following boot checking what the cut left, and a clean
-# final shutdown. After every cut the host checks the filesystems on a copy of the partitions
+# exposure, no listening socket but the web page, then power cuts: QEMU SIGKILLed at seeded
+# random moments while the box records exchanges and saves settings, each following boot
+# checking what the cut left, and a clean final shutdown. After every cut the host checks the filesystems on a copy of the partitions
 # (e2fsck after replaying the journal, fsck.vfat -n). Before the final boot the host drops an
 # authorized_keys file on the boot partition, as a user would, and logs in over SSH.
 # The pad is a USB MIDI gadget in the guest; the host edits the boot partition's antiphon.toml so

@@ -61,6 +61,24 @@ make_ext4() {
   E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext4 -q -F -T default -b 4096 -m 0 -L "$label" \
     -U "$(derive_uuid "$label")" -E "hash_seed=$(derive_uuid "$label-hash"),root_owner=$owner" \
     -d "$dir" "$file" || die "mkfs.ext4 of $label ($mib MiB) failed"
+  pin_inode_times "$file" "$label"
+}
+
+# pin_inode_times FILE LABEL: mkfs.ext4 -d copies each file's ctime and atime from the tree, and
+# the kernel set those when the mtime pass touched it or something last read it, so two builds
+# of the same tree differed only there. Every inode in use (the root directory, then 11.. as
+# mkfs -d allocates them in order) gets SOURCE_DATE_EPOCH for both; e2fsck must then pass.
+pin_inode_times() {
+  local file=$1 label=$2 used cmds
+  used=$(dumpe2fs -h "$file" 2> /dev/null | awk -F: '/^Inode count/ { c = $2 } /^Free inodes/ { f = $2 } END { print c - f }')
+  cmds=$(mktemp)
+  for i in 2 $(seq 11 "$used"); do
+    printf 'sif <%s> ctime @%s\nsif <%s> atime @%s\n' "$i" "$SOURCE_DATE_EPOCH" "$i" "$SOURCE_DATE_EPOCH"
+  done > "$cmds"
+  E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH debugfs -w -f "$cmds" "$file" > /dev/null 2>&1 \
+    || { rm -f "$cmds"; die "debugfs could not pin the inode times of $label"; }
+  rm -f "$cmds"
+  e2fsck -fn "$file" > /dev/null 2>&1 || die "e2fsck -fn of $label failed after its inode times were pinned"
 }
 
 round_up() { echo $(( ($1 + ALIGN_MIB - 1) / ALIGN_MIB * ALIGN_MIB )); }

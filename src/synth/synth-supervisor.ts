@@ -18,6 +18,11 @@ export interface SynthSupervisorOptions {
   readonly started: (child: SynthChild) => void;
   /** The process ended unasked, or could not start; `retryMs` is when the next try is. */
   readonly failed: (why: string, retryMs: number) => void;
+  /**
+   * `launch` found no way to start (no sound card that can play). It is asked again every
+   * 2 s, without backoff, so a card plugged in mid-set is heard within that time.
+   */
+  readonly waiting: (why: string) => void;
   readonly message?: (line: string) => void;
 }
 
@@ -25,12 +30,19 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 /** A synth that ran this long was healthy: the next failure retries quickly again. */
 const HEALTHY_AFTER_MS = 30_000;
+/**
+ * How often a synth with no card looks again. `launch` only reads /proc/asound (microseconds),
+ * and no process is started, so there is nothing to back off from; a drummer who plugs in an
+ * interface between songs hears it within this time, not after a 30 s backoff.
+ */
+const CARD_CHECK_MS = 2000;
 
 /**
  * Keeps one synth process running: starts it, and when it exits or cannot start, says why
- * and starts it again after a delay that doubles on each quick failure (a missing sound card
- * or soundfont must not spin). Nothing here touches the box's notes: they reach the synth
- * over the ALSA sequencer, and the other outputs play on whatever the synth does.
+ * and starts it again after a delay that doubles on each quick failure (a missing soundfont
+ * or a crashing FluidSynth must not spin). While there is no sound card to play on, no
+ * process is started at all: it waits for one. Nothing here touches the box's notes: they
+ * reach the synth over the ALSA sequencer, and the other outputs play on whatever the synth does.
  */
 export class SynthSupervisor {
   #child: SynthChild | undefined;
@@ -72,7 +84,11 @@ export class SynthSupervisor {
     this.#retry = undefined;
     if (this.#stopped) return;
     const launch = this.o.launch();
-    if ('cannotStart' in launch) return this.#again(launch.cannotStart);
+    if ('cannotStart' in launch) {
+      this.o.waiting(launch.cannotStart);
+      this.#retry = this.o.timers.after(CARD_CHECK_MS, () => this.#spawn());
+      return;
+    }
     const child = this.o.spawn(this.o.command, launch.args);
     this.#starts++;
     this.#child = child;

@@ -22,6 +22,8 @@ export class SynthSurface implements BoxSurface {
   #sent = new Map<string, string>();
 
   #reported: string | undefined;
+  /** Why the synth waits for a card, as last said; said again only when it changes. */
+  #waitingFor: string | undefined;
   /** The device the last start played on (its label); undefined when the last try found none. */
   #playingOn: string | undefined;
 
@@ -50,6 +52,7 @@ export class SynthSurface implements BoxSurface {
       now: ctx.now,
       started: (child) => {
         this.#reported = undefined;
+        this.#waitingFor = undefined;
         ctx.log.info(
           {
             pid: child.pid,
@@ -72,6 +75,16 @@ export class SynthSurface implements BoxSurface {
         if (problem !== this.#reported)
           ctx.report?.('error', 'device', `${problem}; retrying in ${Math.round(retryMs / 1000)} s`);
         this.#reported = problem;
+      },
+      waiting: (why) => {
+        if (why === this.#waitingFor) return;
+        this.#waitingFor = why;
+        // A warning, once: a box used only as a MIDI brain (no card, or only the pad's) plays on,
+        // and its status line must not read "error" for as long as it runs.
+        const problem = `built-in synth waits for a sound card: ${why}`;
+        // The box logs what is reported; a hand-made context without `report` still logs it.
+        if (ctx.report) ctx.report('warning', 'device', problem);
+        else ctx.log.warn({ audioDevice: this.config.audio_device }, problem);
       },
       message: (line) => {
         // FluidSynth's stderr: underruns and ALSA errors belong in the log, its banner does not.

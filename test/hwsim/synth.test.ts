@@ -72,6 +72,7 @@ function startSynth(period: number, messages: string[]): SynthSupervisor {
     now: monoMs,
     started: () => undefined,
     failed: (why) => messages.push(`failed: ${why}`),
+    waiting: (why) => messages.push(`failed: waiting for a card: ${why}`),
     message: (l) => messages.push(l),
   });
   supervisor.start();

@@ -23,7 +23,7 @@ describe('sampling settings on a generation request', () => {
     expect(() => g.generateNow({ ...base, topK: -2 })).toThrow(/topK must be a positive integer/);
   });
 
-  it('a strong call profile makes the answer repeat the call, inline and through the worker', async () => {
+  it('a strong call profile makes the answer repeat the call, its ramp lets it vary, inline and through the worker', async () => {
     const inline = new MusicRnnGenerator('i', await openModel(source));
     const worker = await WorkerGenerator.start('w', source);
     try {
@@ -34,6 +34,14 @@ describe('sampling settings on a generation request', () => {
         expect([...i.events]).toEqual([...oneBar, ...oneBar]);
         expect([...w.events]).toEqual([...i.events]);
         expect(w.logLikelihood.total).toBeCloseTo(i.logLikelihood.total, 6);
+      }
+      // The profile's ramp crosses the thread too: with the floor at 0 the prior fades over the
+      // answer, so it no longer merely repeats the call; a worker that dropped the floor would.
+      for (const beamSize of [1, 3]) {
+        const req = { ...base, beamSize, profileWeight: 20, profileFloor: 0, densityWeight: 1 };
+        const i = await inline.generate(req);
+        expect([...i.events]).not.toEqual([...oneBar, ...oneBar]);
+        expect([...(await worker.generate(req)).events]).toEqual([...i.events]);
       }
       const topK = { ...base, temperature: 1.3, topK: 2, topP: 0.9 };
       expect([...(await worker.generate(topK)).events]).toEqual([...(await inline.generate(topK)).events]);

@@ -43,3 +43,18 @@ export interface BoxSurface {
   start(ctx: SurfaceContext): Promise<void> | void;
   stop(): Promise<void> | void;
 }
+
+/**
+ * Reports a surface's problem on the bus (which also logs it), or only logs it where the
+ * context has no `report`: a hand-made context (a bench, a test) must not swallow it.
+ */
+export function reportProblem(
+  ctx: Pick<SurfaceContext, 'report' | 'log'>,
+  level: BoxProblem['level'],
+  code: BoxProblem['code'],
+  message: string,
+): void {
+  if (ctx.report) ctx.report(level, code, message);
+  else if (level === 'error') ctx.log.error({ code }, message);
+  else ctx.log.warn({ code }, message);
+}

@@ -1,4 +1,4 @@
-import type { SurfaceContext } from '../box/surface.js';
+import { reportProblem, type SurfaceContext } from '../box/surface.js';
 import type { TimerHandle } from '../clock/timers.js';
 import type { CcTarget } from '../control/cc-map.js';
 import { checkValue } from '../control/parameter-math.js';
@@ -36,8 +36,7 @@ export class PanelSettingsKeeper {
     if (read.kind === 'missing') return;
     if (read.kind === 'corrupt') {
       const message = `panel settings not restored, starting from the config: ${read.error}`;
-      if (ctx.report) ctx.report('error', 'settings', message);
-      else ctx.log.error({ code: 'settings' }, message);
+      reportProblem(ctx, 'error', 'settings', message);
       return;
     }
     for (const { controller, target } of read.settings.learned) {
@@ -114,8 +113,7 @@ export class PanelSettingsKeeper {
       .then(() => void this.saves++)
       .catch((e: unknown) => {
         const message = `panel settings could not be saved to ${this.file}: ${(e as Error).message}`;
-        if (this.ctx.report) this.ctx.report('warning', 'settings', message);
-        else this.ctx.log.warn(message);
+        reportProblem(this.ctx, 'warning', 'settings', message);
       });
     return this.#writing;
   }

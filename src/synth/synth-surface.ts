@@ -1,4 +1,4 @@
-import type { BoxSurface, SurfaceContext } from '../box/surface.js';
+import { reportProblem, type BoxSurface, type SurfaceContext } from '../box/surface.js';
 import { liveArgs } from './fluidsynth-args.js';
 import { resolveAudioDevice, type AudioDeviceChoice } from './sound-card.js';
 import { changedCommands, synthCommands } from './synth-commands.js';
@@ -81,10 +81,7 @@ export class SynthSurface implements BoxSurface {
         this.#waitingFor = why;
         // A warning, once: a box used only as a MIDI brain (no card, or only the pad's) plays on,
         // and its status line must not read "error" for as long as it runs.
-        const problem = `built-in synth waits for a sound card: ${why}`;
-        // The box logs what is reported; a hand-made context without `report` still logs it.
-        if (ctx.report) ctx.report('warning', 'device', problem);
-        else ctx.log.warn({ audioDevice: this.config.audio_device }, problem);
+        reportProblem(ctx, 'warning', 'device', `built-in synth waits for a sound card: ${why}`);
       },
       message: (line) => {
         // FluidSynth's stderr: underruns and ALSA errors belong in the log, its banner does not.
